@@ -1,0 +1,53 @@
+/** Auto Scaling adapter: the group's instances and completing lifecycle actions. */
+import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { isAwsError } from './errors';
+
+export interface GroupInstance {
+  instanceId: string;
+  lifecycleState: string;
+  availabilityZone?: string;
+}
+
+export class AutoScalingAdapter {
+  constructor(private readonly client: AutoScalingClient) {}
+
+  /** The group's instances, or undefined when the group does not exist. */
+  async describeGroup(name: string): Promise<GroupInstance[] | undefined> {
+    const res = await this.client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+    const group = res.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === name);
+    if (!group) return undefined;
+    return (group.Instances ?? []).map((i) => ({
+      instanceId: i.InstanceId ?? '',
+      lifecycleState: i.LifecycleState ?? 'Unknown',
+      ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
+    }));
+  }
+
+  /**
+   * Completes a lifecycle action. An action that no longer exists (already completed by a
+   * duplicate event, timed out, or the instance is gone) is reported, not thrown: it is the
+   * normal outcome of at-least-once delivery.
+   */
+  async completeLifecycleAction(a: {
+    groupName: string;
+    hookName: string;
+    instanceId: string;
+    token?: string;
+    result: 'CONTINUE' | 'ABANDON';
+  }): Promise<'completed' | 'no-active-action'> {
+    try {
+      await this.client.send(
+        new CompleteLifecycleActionCommand({
+          AutoScalingGroupName: a.groupName,
+          LifecycleHookName: a.hookName,
+          LifecycleActionResult: a.result,
+          ...(a.token ? { LifecycleActionToken: a.token } : { InstanceId: a.instanceId }),
+        }),
+      );
+      return 'completed';
+    } catch (err) {
+      if (isAwsError(err, 'ValidationError') && /No active Lifecycle Action/i.test((err as Error).message)) return 'no-active-action';
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The AWS SDK clients the control plane uses, created once per cold start (module-level default)
+ * and injectable everywhere else, so tests and the simulated account pass their own.
+ *
+ * Endpoints and credentials come from the SDK's normal chain, so `AWS_ENDPOINT_URL` (or
+ * `AWS_ENDPOINT_URL_ROUTE_53`, ...) points the handlers at any AWS-compatible endpoint unchanged.
+ */
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+
+/** The clients one reconcile needs. */
+export interface AwsClients {
+  route53: Route53Client;
+  autoScaling: AutoScalingClient;
+  ec2: EC2Client;
+}
+
+/** Config every client accepts; the subset we set or let callers override. */
+export interface ClientOverrides {
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts?: number;
+  retryMode?: string;
+  /** A smithy RetryStrategyV2; tests pass one without back-off delays. */
+  retryStrategy?: unknown;
+}
+
+/**
+ * Route 53's account-wide bucket refills at 10 requests/s and CreateHealthCheck at one per 2 s
+ * (aws-facts.md), so a burst of lifecycle events throttles easily. Adaptive mode adds
+ * client-side rate limiting after the first `Throttling`, and 8 attempts ride out a busy minute
+ * instead of failing the reconcile after the SDK's default 3.
+ */
+const ROUTE53_DEFAULTS = { maxAttempts: 8, retryMode: 'adaptive' } as const;
+const DEFAULTS = { maxAttempts: 5 } as const;
+
+/** Creates the clients; Route 53 is global, so it is always signed for us-east-1. */
+export function createClients(overrides: ClientOverrides = {}): AwsClients {
+  const common = overrides as Record<string, unknown>;
+  return {
+    route53: new Route53Client({ ...ROUTE53_DEFAULTS, ...common, region: 'us-east-1' }),
+    autoScaling: new AutoScalingClient({ ...DEFAULTS, ...common }),
+    ec2: new EC2Client({ ...DEFAULTS, ...common }),
+  };
+}
+
+let defaults: AwsClients | undefined;
+
+/** The process-wide clients, created on first use (once per Lambda cold start). */
+export function defaultClients(): AwsClients {
+  defaults ??= createClients();
+  return defaults;
+}

@@ -1,0 +1,199 @@
+/**
+ * Route 53 adapter: the narrow interface the reconciler needs over the SDK client, with
+ * pagination, batching, idempotent health check creation and error mapping. It decides nothing.
+ */
+import {
+  ChangeResourceRecordSetsCommand,
+  ChangeTagsForResourceCommand,
+  CreateHealthCheckCommand,
+  DeleteHealthCheckCommand,
+  ListHealthChecksCommand,
+  ListResourceRecordSetsCommand,
+  ListTagsForResourcesCommand,
+  type Change,
+  type HealthCheck,
+  type ListResourceRecordSetsCommandOutput,
+  type HealthCheckConfig,
+  type ResourceRecordSet,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
+import { ConflictError } from '../errors';
+import { nextGeneration } from '../plan/naming';
+import type { HealthCheckSpec, RecordState } from '../plan/types';
+import { describeAwsError, isAwsError } from './errors';
+import { batchChanges } from './route53Batches';
+
+/** A record change as the planner states it. */
+export interface RecordChange {
+  action: 'CREATE' | 'UPSERT' | 'DELETE';
+  record: RecordState;
+}
+
+/** How many generations of a CallerReference to try before giving up (see naming.ts). */
+const MAX_GENERATIONS = 5;
+/** ListTagsForResources takes at most 10 ids. */
+const TAG_BATCH = 10;
+
+export function toResourceRecordSet(r: RecordState): ResourceRecordSet {
+  return {
+    Name: r.name,
+    Type: r.type,
+    SetIdentifier: r.setIdentifier,
+    Weight: r.weight,
+    TTL: r.ttl,
+    ResourceRecords: r.values.map((Value) => ({ Value })),
+    ...(r.healthCheckId ? { HealthCheckId: r.healthCheckId } : {}),
+  };
+}
+
+/** Route 53 escapes some characters in names as \\ooo octal; ours are plain, so lower-case is enough. */
+const sameName = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+
+export function toRecordState(rr: ResourceRecordSet): RecordState {
+  return {
+    name: (rr.Name ?? '').toLowerCase(),
+    type: rr.Type as 'A',
+    setIdentifier: rr.SetIdentifier ?? '',
+    weight: rr.Weight ?? 0,
+    ttl: rr.TTL ?? 0,
+    values: (rr.ResourceRecords ?? []).map((v) => v.Value ?? ''),
+    ...(rr.HealthCheckId ? { healthCheckId: rr.HealthCheckId } : {}),
+  };
+}
+
+export function toHealthCheckConfig(spec: HealthCheckSpec): HealthCheckConfig {
+  return {
+    Type: spec.type,
+    IPAddress: spec.ipAddress,
+    Port: spec.port,
+    ...(spec.resourcePath !== undefined ? { ResourcePath: spec.resourcePath } : {}),
+    ...(spec.fullyQualifiedDomainName !== undefined ? { FullyQualifiedDomainName: spec.fullyQualifiedDomainName } : {}),
+    ...(spec.searchString !== undefined ? { SearchString: spec.searchString } : {}),
+    RequestInterval: spec.requestInterval,
+    FailureThreshold: spec.failureThreshold,
+    ...(spec.type.startsWith('HTTPS') && spec.fullyQualifiedDomainName ? { EnableSNI: true } : {}),
+  };
+}
+
+export function toSpec(c: HealthCheckConfig): HealthCheckSpec {
+  return {
+    type: c.Type as HealthCheckSpec['type'],
+    ipAddress: c.IPAddress ?? '',
+    port: c.Port ?? 0,
+    ...(c.ResourcePath !== undefined ? { resourcePath: c.ResourcePath } : {}),
+    ...(c.FullyQualifiedDomainName !== undefined ? { fullyQualifiedDomainName: c.FullyQualifiedDomainName } : {}),
+    ...(c.SearchString !== undefined ? { searchString: c.SearchString } : {}),
+    requestInterval: c.RequestInterval ?? 30,
+    failureThreshold: c.FailureThreshold ?? 3,
+  };
+}
+
+export class Route53Adapter {
+  constructor(private readonly client: Route53Client) {}
+
+  /** Every record of exactly this name and type (all weighted set members), across pages. */
+  async listRecords(zoneId: string, name: string, type: string): Promise<RecordState[]> {
+    const out: RecordState[] = [];
+    let start: { name: string; type: string; id?: string } | undefined = { name, type };
+    while (start) {
+      const page: ListResourceRecordSetsCommandOutput = await this.client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          StartRecordName: start.name,
+          StartRecordType: start.type as 'A',
+          ...(start.id ? { StartRecordIdentifier: start.id } : {}),
+          MaxItems: 300,
+        }),
+      );
+      const sets = page.ResourceRecordSets ?? [];
+      // The listing runs on through the rest of the zone: stop at the first other name or type.
+      const mine = sets.filter((rr) => sameName(rr.Name, name) && rr.Type === type);
+      out.push(...mine.map(toRecordState));
+      const more = page.IsTruncated && mine.length === sets.length && sameName(page.NextRecordName, name) && page.NextRecordType === type;
+      start = more ? { name, type, ...(page.NextRecordIdentifier ? { id: page.NextRecordIdentifier } : {}) } : undefined;
+    }
+    return out;
+  }
+
+  /**
+   * Applies record changes in as few atomic batches as Route 53's limits allow.
+   * @throws ConflictError when Route 53 rejects a batch because the zone no longer matches the
+   *   plan (a record created or deleted by someone else meanwhile): the caller re-plans.
+   */
+  async changeRecords(zoneId: string, changes: readonly RecordChange[], comment: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const batch of batchChanges(changes)) {
+      const Changes: Change[] = batch.map((c) => ({ Action: c.action, ResourceRecordSet: toResourceRecordSet(c.record) }));
+      try {
+        const res = await this.client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: comment, Changes } }));
+        ids.push(res.ChangeInfo?.Id ?? '');
+      } catch (err) {
+        if (isAwsError(err, 'InvalidChangeBatch')) throw new ConflictError(`Route 53 rejected the change batch: ${describeAwsError(err)}`, { cause: err });
+        throw err;
+      }
+    }
+    return ids;
+  }
+
+  /** Every health check in the account (the planner keeps only ours), across pages. */
+  async listHealthChecks(): Promise<HealthCheck[]> {
+    const out: HealthCheck[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.client.send(new ListHealthChecksCommand({ MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }));
+      out.push(...(page.HealthChecks ?? []));
+      marker = page.IsTruncated ? page.NextMarker : undefined;
+    } while (marker);
+    return out;
+  }
+
+  /** Tags of the given health checks, ten per call. */
+  async healthCheckTags(ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>();
+    for (let i = 0; i < ids.length; i += TAG_BATCH) {
+      const res = await this.client.send(new ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + TAG_BATCH) }));
+      for (const set of res.ResourceTagSets ?? []) {
+        out.set(set.ResourceId ?? '', Object.fromEntries((set.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Creates a health check idempotently. The same reference and settings return the existing
+   * check; a reference Route 53 refuses (it belonged to a deleted check) moves to the next
+   * generation, the same sequence every concurrent caller follows.
+   */
+  async createHealthCheck(callerReference: string, spec: HealthCheckSpec): Promise<{ id: string; callerReference: string }> {
+    let ref = callerReference;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await this.client.send(new CreateHealthCheckCommand({ CallerReference: ref, HealthCheckConfig: toHealthCheckConfig(spec) }));
+        return { id: res.HealthCheck?.Id ?? '', callerReference: ref };
+      } catch (err) {
+        if (!isAwsError(err, 'HealthCheckAlreadyExists') || attempt >= MAX_GENERATIONS) throw err;
+        ref = nextGeneration(ref);
+      }
+    }
+  }
+
+  async tagHealthCheck(id: string, tags: Record<string, string>): Promise<void> {
+    const AddTags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    await this.client.send(new ChangeTagsForResourceCommand({ ResourceType: 'healthcheck', ResourceId: id, AddTags }));
+  }
+
+  /**
+   * Deletes a health check; one that is already gone counts as deleted.
+   * @throws ConflictError when a record still references it.
+   */
+  async deleteHealthCheck(id: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.client.send(new DeleteHealthCheckCommand({ HealthCheckId: id }));
+      return 'deleted';
+    } catch (err) {
+      if (isAwsError(err, 'NoSuchHealthCheck')) return 'absent';
+      if (isAwsError(err, 'HealthCheckInUse')) throw new ConflictError(`health check ${id} is still referenced by a record: ${describeAwsError(err)}`, { cause: err });
+      throw err;
+    }
+  }
+}

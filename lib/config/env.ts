@@ -1,0 +1,28 @@
+/**
+ * Environment settings, parsed once per cold start. Like the configuration file, a bad value
+ * fails loudly instead of silently meaning "false".
+ */
+import { ConfigError } from '../errors';
+
+const TRUE = new Set(['true', '1', 'yes']);
+const FALSE = new Set(['false', '0', 'no', '']);
+
+/** Parses a boolean environment variable; anything but true/false/1/0/yes/no is an error. */
+export function envFlag(env: NodeJS.ProcessEnv, name: string, fallback = false): boolean {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const v = raw.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  throw new ConfigError(`environment variable ${name}="${raw}" must be true or false`, [`${name}: must be true or false`]);
+}
+
+/** Settings that come from the environment rather than the configuration file. */
+export interface RuntimeSettings {
+  /** Observe and plan, log the planned changes, change nothing (DRY_RUN=true). */
+  dryRun: boolean;
+}
+
+export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
+  return { dryRun: envFlag(env, 'DRY_RUN') };
+}

@@ -1,0 +1,124 @@
+/**
+ * Schema of the fleet configuration file (`fleet.config.json`), with the defaults applied when a
+ * field is omitted. The README's configuration reference documents exactly these fields.
+ */
+import { z } from 'zod';
+
+/** Fleet and owner names end up in SetIdentifiers, CallerReferences, tags and hook names. */
+const slug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1-32 characters of a-z, 0-9 and "-", not starting or ending with "-"');
+
+/** A DNS name as Route 53 stores it: lower case, with the trailing dot. */
+const dnsName = z
+  .string()
+  .max(253)
+  .regex(/^(?:[a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/, 'must be a fully qualified domain name such as lb.example.com')
+  .transform((s) => (s.endsWith('.') ? s : `${s}.`).toLowerCase());
+
+const hostedZoneId = z
+  .string()
+  .regex(/^(?:\/hostedzone\/)?Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ')
+  .transform((s) => s.replace(/^\/hostedzone\//, ''));
+
+const healthCheck = z
+  .strictObject({
+    protocol: z.enum(['HTTP', 'HTTPS', 'TCP']),
+    port: z.int().min(1).max(65535),
+    /** Request path for HTTP/HTTPS checks. */
+    path: z.string().startsWith('/', 'must start with "/"').max(255).optional(),
+    /** When set, the check passes only if the first 5,120 bytes of the body contain it. */
+    searchString: z.string().min(1).max(255).optional(),
+    /** Host header (and SNI for HTTPS) sent with the check; the address checked stays the node's. */
+    host: z.string().max(255).optional(),
+    /** Seconds between checks; fixed when the check is created (a change replaces every check). */
+    requestInterval: z.union([z.literal(10), z.literal(30)]).default(30),
+    failureThreshold: z.int().min(1).max(10).default(3),
+  })
+  .superRefine((hc, ctx) => {
+    if (hc.protocol === 'TCP') {
+      for (const key of ['path', 'searchString', 'host'] as const) {
+        if (hc[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is not allowed for a TCP health check' });
+      }
+    }
+  })
+  .transform((hc) => (hc.protocol === 'TCP' ? hc : { ...hc, path: hc.path ?? '/' }));
+
+const hook = (defaultResult: 'CONTINUE' | 'ABANDON') =>
+  z
+    .strictObject({
+      /** Defaults to `<fleet>-hfc-launching` / `<fleet>-hfc-terminating`. */
+      name: z.string().regex(/^[A-Za-z0-9\-_/]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, "-", "_" and "/"').optional(),
+      heartbeatTimeoutSeconds: z.int().min(30).max(7200).default(300),
+      defaultResult: z.enum(['CONTINUE', 'ABANDON']).default(defaultResult),
+    })
+    .default({ heartbeatTimeoutSeconds: 300, defaultResult });
+
+export const fleetSchema = z
+  .strictObject({
+    name: slug,
+    /** Marks what this deployment owns; two deployments sharing a zone need different owner ids. */
+    ownerId: slug.default('hfc'),
+    autoScalingGroupName: z.string().min(1).max(255),
+    dns: z.strictObject({
+      hostedZoneId,
+      recordName: dnsName,
+      recordType: z.literal('A').default('A'),
+      ttl: z.int().min(0).max(2147483647).default(60),
+      weight: z.int().min(0).max(255).default(100),
+      /** Which address a node registers. The Elastic IP issue adds `elastic-ip`. */
+      address: z.enum(['public-ipv4']).default('public-ipv4'),
+    }),
+    healthCheck,
+    lifecycleHooks: z
+      .strictObject({
+        /** A node that never became ready must not serve: ABANDON at timeout. */
+        launching: hook('ABANDON'),
+        /** A node that is going away anyway: CONTINUE at timeout. */
+        terminating: hook('CONTINUE'),
+      })
+      .default({
+        launching: { heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
+        terminating: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+      }),
+  })
+  .transform((f) => ({
+    ...f,
+    lifecycleHooks: {
+      launching: { ...f.lifecycleHooks.launching, name: f.lifecycleHooks.launching.name ?? `${f.name}-hfc-launching` },
+      terminating: { ...f.lifecycleHooks.terminating, name: f.lifecycleHooks.terminating.name ?? `${f.name}-hfc-terminating` },
+    },
+  }));
+
+export const configSchema = z
+  .strictObject({
+    fleets: z.array(fleetSchema).min(1, 'must list at least one fleet'),
+    /** Deployment settings, read by serverless.yml only. */
+    deployment: z
+      .strictObject({
+        /** How lifecycle notifications reach the lifecycle function. */
+        lifecycleEvents: z.enum(['eventbridge', 'sns']).default('eventbridge'),
+        /** The scheduled reconcile; an EventBridge rate or cron expression. */
+        schedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge rate(...) or cron(...) expression').default('rate(1 minute)'),
+      })
+      .default({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)' }),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = (key: (f: (typeof cfg.fleets)[number]) => string, what: string) => {
+      const first = new Map<string, number>();
+      cfg.fleets.forEach((f, i) => {
+        const k = key(f);
+        const j = first.get(k);
+        if (j === undefined) first.set(k, i);
+        else ctx.addIssue({ code: 'custom', path: ['fleets', i], message: `${what} "${k}" is also used by fleets[${j}]` });
+      });
+    };
+    seen((f) => f.name, 'fleet name');
+    // One group, one fleet: two fleets completing each other's lifecycle actions would race.
+    seen((f) => f.autoScalingGroupName, 'autoScalingGroupName');
+  });
+
+/** One managed fleet, with every default applied. */
+export type FleetConfig = z.output<typeof fleetSchema>;
+/** The whole configuration file, with every default applied. */
+export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,60 @@
+/**
+ * Schemas of every event shape the handlers accept (aws-facts.md: Auto Scaling lifecycle hooks).
+ * Powertools' parser has SNS and EventBridge envelopes but no lifecycle-action schema, so the
+ * envelopes are restated here with zod and the lifecycle body added.
+ */
+import { z } from 'zod';
+
+const nonEmpty = z.string().min(1);
+
+export const instanceId = z.string().regex(/^i-[0-9a-f]{8}(?:[0-9a-f]{9})?$/, 'must be an EC2 instance id such as i-0123456789abcdef0');
+
+/** The lifecycle action body: the SNS Message (parsed JSON) or the EventBridge detail. */
+export const lifecycleBody = z.object({
+  LifecycleTransition: z.enum(['autoscaling:EC2_INSTANCE_LAUNCHING', 'autoscaling:EC2_INSTANCE_TERMINATING']),
+  AutoScalingGroupName: nonEmpty,
+  EC2InstanceId: instanceId,
+  LifecycleHookName: nonEmpty,
+  LifecycleActionToken: nonEmpty,
+  // Both fields are present in every real message; a missing one means "a normal launch/terminate".
+  Origin: z.enum(['EC2', 'AutoScalingGroup', 'WarmPool']).optional(),
+  Destination: z.enum(['EC2', 'AutoScalingGroup', 'WarmPool']).optional(),
+  // Seen as a string (SNS, some EventBridge) and as an object (other EventBridge): accept both.
+  NotificationMetadata: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  RequestId: z.string().optional(),
+  Time: z.string().optional(),
+  AccountId: z.string().optional(),
+  Service: z.string().optional(),
+});
+
+export const testNotification = z.object({
+  Event: z.literal('autoscaling:TEST_NOTIFICATION'),
+  AutoScalingGroupName: nonEmpty,
+  RequestId: z.string().optional(),
+});
+
+export const snsEvent = z.object({
+  Records: z
+    .array(
+      z.object({
+        EventSource: z.literal('aws:sns'),
+        Sns: z.object({ Message: z.string(), TopicArn: z.string().optional(), MessageId: z.string().optional() }),
+      }),
+    )
+    .min(1),
+});
+
+export const LIFECYCLE_DETAIL_TYPES = ['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'] as const;
+
+export const eventBridgeLifecycle = z.object({
+  source: z.literal('aws.autoscaling'),
+  'detail-type': z.enum(LIFECYCLE_DETAIL_TYPES),
+  detail: lifecycleBody,
+});
+
+export const scheduledEvent = z.object({
+  source: z.literal('aws.events'),
+  'detail-type': z.literal('Scheduled Event'),
+  resources: z.array(z.string()).optional(),
+  time: z.string().optional(),
+});

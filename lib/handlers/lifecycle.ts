@@ -1,0 +1,79 @@
+/**
+ * The lifecycle handler's logic: for each lifecycle message, find the fleet that manages the
+ * group and reconcile it with the message as a hint. Test notifications, groups no fleet
+ * manages and other teams' hooks are acknowledged and ignored, with a log line.
+ */
+import { fleetForGroup } from '../config/load';
+import { parseLifecycleEvent } from '../events/lifecycle';
+import type { LifecycleEventMessage, LifecycleMessage } from '../events/types';
+import { hookFor, isWarmPoolMove } from '../plan/completions';
+import { adaptersFor } from '../reconcile/adapters';
+import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
+import type { HandlerDeps } from './deps';
+
+export type MessageOutcome =
+  | { status: 'ignored'; reason: string }
+  | { status: 'warm-pool'; instanceId: string; outcome: string }
+  | { status: 'reconciled'; report: FleetReport };
+
+const CORRELATION_KEYS = ['fleet', 'group', 'instance', 'transition'];
+
+async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps): Promise<MessageOutcome> {
+  const { logger } = deps;
+  if (msg.kind === 'test') {
+    logger.info('Auto Scaling test notification acknowledged; nothing to do', { group: msg.groupName, requestId: msg.requestId });
+    return { status: 'ignored', reason: 'test notification' };
+  }
+  const fleet = fleetForGroup(deps.config, msg.groupName);
+  if (!fleet) {
+    const reason = `no fleet manages Auto Scaling group ${msg.groupName}`;
+    logger.info(`${reason}; event ignored`);
+    return { status: 'ignored', reason };
+  }
+  logger.appendKeys({ fleet: fleet.name });
+  const ours = hookFor(fleet, msg.transition);
+  if (msg.hookName !== ours) {
+    // The group may carry other teams' hooks (EventBridge delivers them all): never complete theirs.
+    const reason = `hook ${msg.hookName} is not this fleet's ${msg.transition} hook (${ours})`;
+    logger.info(`${reason}; event ignored`);
+    return { status: 'ignored', reason };
+  }
+  const aws = adaptersFor(deps.clients);
+  if (isWarmPoolMove(msg)) {
+    // Into or out of the warm pool: the instance neither serves nor stops serving, so no DNS work.
+    if (deps.settings.dryRun) {
+      logger.info('warm pool move: would complete lifecycle action with CONTINUE (dry run)');
+      return { status: 'warm-pool', instanceId: msg.instanceId, outcome: 'dry-run' };
+    }
+    const outcome = await aws.autoScaling.completeLifecycleAction({
+      groupName: fleet.autoScalingGroupName, hookName: msg.hookName, instanceId: msg.instanceId, token: msg.token, result: 'CONTINUE',
+    });
+    logger.info('warm pool move: lifecycle action completed without DNS changes', { outcome, origin: msg.origin, destination: msg.destination });
+    return { status: 'warm-pool', instanceId: msg.instanceId, outcome };
+  }
+  const report = await reconcileFleet(fleet, aws, logger, { dryRun: deps.settings.dryRun, hint: msg });
+  return { status: 'reconciled', report };
+}
+
+/**
+ * Handles one SNS or EventBridge lifecycle event.
+ * @throws EventParseError for a malformed event (before any AWS call)
+ * @throws ReconcileError when the fleet could not be brought in line (Lambda retries the event)
+ */
+export async function handleLifecycleEvent(event: unknown, deps: HandlerDeps): Promise<MessageOutcome[]> {
+  const messages = parseLifecycleEvent(event);
+  const outcomes: MessageOutcome[] = [];
+  for (const msg of messages) {
+    deps.logger.appendKeys({ group: msg.groupName, ...(msg.kind === 'lifecycle' ? keysOf(msg) : {}) });
+    try {
+      outcomes.push(await handleMessage(msg, deps));
+    } finally {
+      deps.logger.removeKeys(CORRELATION_KEYS);
+    }
+  }
+  return outcomes;
+}
+
+function keysOf(msg: LifecycleMessage) {
+  return { instance: msg.instanceId, transition: msg.transition };
+}

@@ -1,0 +1,40 @@
+/**
+ * The scheduled reconcile: every fleet, every run. It repairs drift (a record deleted by hand),
+ * registers nodes no hook told us about (instances that predate the hook, lost events) and
+ * completes lifecycle actions still waiting for work that is now done. One failing fleet does
+ * not stop the others; the run fails at the end if any did, so the failure is visible.
+ */
+import { ReconcileError } from '../errors';
+import { parseScheduledEvent } from '../events/scheduled';
+import { adaptersFor } from '../reconcile/adapters';
+import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
+import type { HandlerDeps } from './deps';
+
+export async function handleScheduledEvent(event: unknown, deps: HandlerDeps): Promise<FleetReport[]> {
+  const trigger = parseScheduledEvent(event);
+  const { logger } = deps;
+  const aws = adaptersFor(deps.clients);
+  const reports: FleetReport[] = [];
+  const failures: ReconcileError[] = [];
+  logger.info('scheduled reconcile', { ...trigger, fleets: deps.config.fleets.map((f) => f.name) });
+  for (const fleet of deps.config.fleets) {
+    logger.appendKeys({ fleet: fleet.name, group: fleet.autoScalingGroupName });
+    try {
+      reports.push(await reconcileFleet(fleet, aws, logger, { dryRun: deps.settings.dryRun }));
+    } catch (err) {
+      const e = err instanceof ReconcileError ? err : new ReconcileError(String(err), fleet.name, { cause: err });
+      logger.error('fleet reconcile failed', { error: e });
+      failures.push(e);
+    } finally {
+      logger.removeKeys(['fleet', 'group']);
+    }
+  }
+  if (failures.length > 0) {
+    throw new ReconcileError(
+      `${failures.length} of ${deps.config.fleets.length} fleets failed to reconcile: ${failures.map((f) => f.message).join(' | ')}`,
+      failures.map((f) => f.fleet).join(','),
+      { cause: failures.length === 1 ? failures[0] : new AggregateError(failures) },
+    );
+  }
+  return reports;
+}

@@ -1,0 +1,24 @@
+/**
+ * middy middleware: logs a handler's failure once, with its type and cause, then lets it
+ * propagate so Lambda's retry and on-failure destination see it. Malformed events are logged as
+ * such (nothing was changed; retrying cannot help, the event lands in the dead-letter queue).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type middy from '@middy/core';
+import { EventParseError } from '../errors';
+
+export interface LogErrorsOptions {
+  logger: Logger;
+}
+
+export function logErrors(opts: LogErrorsOptions): middy.MiddlewareObj {
+  const onError: middy.MiddlewareFn = async (request) => {
+    const err = request.error;
+    if (err instanceof EventParseError) {
+      opts.logger.error('malformed event rejected; nothing was changed in AWS', { error: err, path: err.path });
+    } else {
+      opts.logger.error('handler failed; the event will be retried', { error: err });
+    }
+  };
+  return { onError };
+}

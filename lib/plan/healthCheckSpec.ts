@@ -1,0 +1,36 @@
+/** The health check a node should have, derived from the fleet's settings and its address. */
+import type { FleetConfig } from '../config/schema';
+import type { HealthCheckSpec } from './types';
+
+export function desiredHealthCheck(fleet: FleetConfig, address: string): HealthCheckSpec {
+  const hc = fleet.healthCheck;
+  if (hc.protocol === 'TCP') {
+    return { type: 'TCP', ipAddress: address, port: hc.port, requestInterval: hc.requestInterval, failureThreshold: hc.failureThreshold };
+  }
+  return {
+    type: hc.searchString ? `${hc.protocol}_STR_MATCH` : hc.protocol,
+    ipAddress: address,
+    port: hc.port,
+    resourcePath: hc.path,
+    ...(hc.host ? { fullyQualifiedDomainName: hc.host } : {}),
+    ...(hc.searchString ? { searchString: hc.searchString } : {}),
+    requestInterval: hc.requestInterval,
+    failureThreshold: hc.failureThreshold,
+  };
+}
+
+const KEYS: (keyof HealthCheckSpec)[] = [
+  'type', 'ipAddress', 'port', 'resourcePath', 'fullyQualifiedDomainName', 'searchString', 'requestInterval', 'failureThreshold',
+];
+
+/** True when every setting we own matches; settings we do not own are ignored. */
+export function specMatches(want: HealthCheckSpec, have: HealthCheckSpec): boolean {
+  return KEYS.every((k) => want[k] === have[k]);
+}
+
+/** What differs, for the log line that explains a replacement. */
+export function specDiff(want: HealthCheckSpec, have: HealthCheckSpec): string {
+  return KEYS.filter((k) => want[k] !== have[k])
+    .map((k) => `${k} ${String(have[k] ?? '-')} -> ${String(want[k] ?? '-')}`)
+    .join(', ');
+}

@@ -1,0 +1,44 @@
+/**
+ * Which nodes should be in DNS, decided from their Auto Scaling lifecycle state.
+ *
+ *   LifecycleState                     in DNS   lifecycle action we complete
+ *   ---------------------------------  -------  ------------------------------------------
+ *   Pending                            yes      -
+ *   Pending:Wait                       yes      launching, once record + check exist
+ *   Pending:Proceed, InService         yes      -
+ *   EnteringStandby, Standby           no       -          (taken out for maintenance)
+ *   Terminating                        no       -
+ *   Terminating:Wait                   no       terminating, once record + check are gone
+ *   Terminating:Proceed, Terminated    no       -
+ *   Detaching, Detached                no       -
+ *   (not in the group)                 no       -
+ *
+ * Pending:Proceed and InService must stay registered: the window between our CONTINUE and
+ * InService is real, and a reconcile landing in it must not undo the registration.
+ */
+import type { LifecycleMessage } from '../events/types';
+import type { ObservedNode } from './types';
+
+const IN_DNS = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
+
+export function belongsInDns(node: ObservedNode): boolean {
+  return IN_DNS.has(node.lifecycleState);
+}
+
+/**
+ * Folds an event into the observed nodes. Events are hints, but two of their facts are safe to
+ * trust over a lagging DescribeAutoScalingGroups: a terminating action means the node is leaving
+ * and never comes back; a launching action means the node is waiting for us (if EC2 still shows
+ * it alive, which `alive` tells).
+ */
+export function withHint(nodes: ObservedNode[], hint: LifecycleMessage | undefined, alive?: ObservedNode): ObservedNode[] {
+  if (!hint) return nodes;
+  const current = nodes.find((n) => n.instanceId === hint.instanceId);
+  if (hint.transition === 'terminating') {
+    if (!current || !belongsInDns(current)) return nodes;
+    return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Terminating:Wait' } : n));
+  }
+  if (current && current.lifecycleState !== 'Pending') return nodes;
+  if (current) return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Pending:Wait' } : n));
+  return alive ? [...nodes, { ...alive, lifecycleState: 'Pending:Wait' }] : nodes;
+}

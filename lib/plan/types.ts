@@ -1,0 +1,84 @@
+/**
+ * The observed state of a fleet, the desired state derived from it, and the actions between the
+ * two. Plain data, no AWS SDK types: the planner is pure and the adapters translate.
+ */
+
+/** A node of the load-balancer group as Auto Scaling and EC2 report it. */
+export interface ObservedNode {
+  instanceId: string;
+  /** Auto Scaling LifecycleState, for example `Pending:Wait` or `InService`. */
+  lifecycleState: string;
+  availabilityZone?: string;
+  /** The address this fleet registers for the node (public IPv4), when it has one. */
+  address?: string;
+}
+
+/** Route 53 health check settings we own; anything else on the check is left alone. */
+export interface HealthCheckSpec {
+  type: 'HTTP' | 'HTTPS' | 'TCP' | 'HTTP_STR_MATCH' | 'HTTPS_STR_MATCH';
+  ipAddress: string;
+  port: number;
+  resourcePath?: string;
+  fullyQualifiedDomainName?: string;
+  searchString?: string;
+  requestInterval: number;
+  failureThreshold: number;
+}
+
+/** One of our health checks (recognised by its CallerReference). */
+export interface ObservedHealthCheck {
+  id: string;
+  callerReference: string;
+  instanceId: string;
+  spec: HealthCheckSpec;
+  tags: Record<string, string>;
+}
+
+/** One weighted record, as stored in Route 53. */
+export interface RecordState {
+  name: string;
+  type: 'A';
+  setIdentifier: string;
+  weight: number;
+  ttl: number;
+  values: string[];
+  healthCheckId?: string;
+}
+
+/** One of our weighted records (recognised by its SetIdentifier prefix). */
+export interface ObservedRecord extends RecordState {
+  instanceId: string;
+}
+
+export interface ObservedFleet {
+  nodes: ObservedNode[];
+  records: ObservedRecord[];
+  healthChecks: ObservedHealthCheck[];
+}
+
+/** A health check the record will reference: one that exists, or one this plan creates. */
+export type HealthCheckRef = { id: string } | { callerReference: string };
+
+export interface DesiredRecord extends Omit<RecordState, 'healthCheckId'> {
+  healthCheck: HealthCheckRef;
+}
+
+/** Every change the apply step can make, each with the reason an operator reads in the log. */
+export type Action =
+  | { kind: 'createHealthCheck'; instanceId: string; callerReference: string; spec: HealthCheckSpec; tags: Record<string, string>; reason: string }
+  | { kind: 'tagHealthCheck'; instanceId: string; healthCheckId: string; tags: Record<string, string>; reason: string }
+  | { kind: 'createRecord' | 'updateRecord'; instanceId: string; record: DesiredRecord; reason: string }
+  | { kind: 'deleteRecord'; instanceId: string; record: RecordState; reason: string }
+  | { kind: 'deleteHealthCheck'; instanceId: string; healthCheckId: string; reason: string };
+
+export type ActionKind = Action['kind'];
+
+/** The plan for one fleet: actions in the order they must run, and why nodes are left out. */
+export interface Plan {
+  fleet: string;
+  actions: Action[];
+  /** Instance ids that will have a record and health check once the plan is applied. */
+  registered: string[];
+  /** Nodes that should be registered but cannot be yet, with the reason. */
+  waiting: { instanceId: string; reason: string }[];
+}

@@ -1,0 +1,340 @@
+/**
+ * Simulated Auto Scaling: groups whose instances move through the lifecycle states AWS uses,
+ * lifecycle hooks with heartbeat timeouts and default results, lifecycle actions and their
+ * completion, and the notifications a hook emits (collected in `outbox`, to be delivered by a
+ * scenario through SNS or EventBridge envelopes, or lost, duplicated and reordered on purpose).
+ *
+ *   launch:    Pending:Wait --CONTINUE--> Pending:Proceed --tick--> InService
+ *                          \--ABANDON---> Terminated
+ *   terminate: Terminating:Wait --CONTINUE/ABANDON--> Terminating:Proceed --tick--> Terminated (gone)
+ *   heartbeat timeout (virtual time): the hook's DefaultResult is applied.
+ */
+import type {
+  CompleteLifecycleActionCommandInput,
+  DescribeAutoScalingGroupsCommandInput,
+  DescribeLifecycleHooksCommandInput,
+  LifecycleHook,
+  PutLifecycleHookCommandInput,
+  RecordLifecycleActionHeartbeatCommandInput,
+} from '@aws-sdk/client-auto-scaling';
+import type { SimAccount } from './account';
+import { ServiceSim } from './service';
+
+export type LifecycleState =
+  | 'Pending' | 'Pending:Wait' | 'Pending:Proceed' | 'InService'
+  | 'Terminating' | 'Terminating:Wait' | 'Terminating:Proceed' | 'Terminated'
+  | 'Standby' | 'Detached';
+
+export type Transition = 'autoscaling:EC2_INSTANCE_LAUNCHING' | 'autoscaling:EC2_INSTANCE_TERMINATING';
+
+/** A lifecycle notification as Auto Scaling builds it (the SNS Message / EventBridge detail). */
+export interface LifecycleNotification {
+  Origin: string;
+  Destination: string;
+  LifecycleHookName: string;
+  AccountId: string;
+  RequestId: string;
+  LifecycleTransition: Transition;
+  AutoScalingGroupName: string;
+  Service: 'AWS Auto Scaling';
+  Time: string;
+  EC2InstanceId: string;
+  LifecycleActionToken: string;
+  NotificationMetadata?: string;
+}
+
+/** The message sent once when a hook's notification target is set. */
+export interface TestNotification {
+  Event: 'autoscaling:TEST_NOTIFICATION';
+  AccountId: string;
+  RequestId: string;
+  AutoScalingGroupARN: string;
+  AutoScalingGroupName: string;
+  Service: 'AWS Auto Scaling';
+  Time: string;
+}
+
+interface Action {
+  hook: string;
+  token: string;
+  transition: Transition;
+  deadlineMs: number;
+  globalDeadlineMs: number;
+  result?: 'CONTINUE' | 'ABANDON';
+}
+
+interface GroupInstance {
+  instanceId: string;
+  availabilityZone: string;
+  state: LifecycleState;
+  actions: Action[];
+}
+
+interface Group {
+  name: string;
+  arn: string;
+  availabilityZones: string[];
+  instances: Map<string, GroupInstance>;
+  hooks: Map<string, Required<Pick<LifecycleHook, 'LifecycleHookName' | 'LifecycleTransition' | 'HeartbeatTimeout' | 'GlobalTimeout' | 'DefaultResult'>> & LifecycleHook>;
+  /** Instances launched so far, to spread new ones over the zones round-robin. */
+  launched: number;
+}
+
+export class AutoScalingSim extends ServiceSim {
+  protected readonly service = 'autoScaling' as const;
+  /** Notifications emitted by hooks, oldest first. Scenarios drain it with `takeNotifications`. */
+  readonly outbox: (LifecycleNotification | TestNotification)[] = [];
+  private readonly groups = new Map<string, Group>();
+
+  constructor(private readonly account: SimAccount) {
+    super();
+  }
+
+  // ---- scenario helpers ----
+
+  /** Creates a group; `instances` start InService at once (as if they predate every hook). */
+  createGroup(opts: { name: string; availabilityZones?: string[]; instances?: number }): string[] {
+    const azs = opts.availabilityZones ?? [`${this.account.region}a`, `${this.account.region}b`];
+    this.groups.set(opts.name, {
+      name: opts.name,
+      arn: `arn:aws:autoscaling:${this.account.region}:${this.account.accountId}:autoScalingGroup:${this.account.ec2.ids.uuid()}:autoScalingGroupName/${opts.name}`,
+      availabilityZones: azs,
+      instances: new Map(),
+      hooks: new Map(),
+      launched: 0,
+    });
+    return Array.from({ length: opts.instances ?? 0 }, () => this.addInstance(opts.name, 'InService').instanceId);
+  }
+
+  /** Launches `count` instances; each waits in Pending:Wait while a launching hook exists. */
+  scaleOut(groupName: string, count: number): string[] {
+    const group = this.group(groupName);
+    const hooks = this.hooksFor(group, 'autoscaling:EC2_INSTANCE_LAUNCHING');
+    return Array.from({ length: count }, () => {
+      const gi = this.addInstance(groupName, hooks.length > 0 ? 'Pending:Wait' : 'InService');
+      this.startActions(group, gi, 'autoscaling:EC2_INSTANCE_LAUNCHING');
+      return gi.instanceId;
+    });
+  }
+
+  /** Starts terminating an instance; it waits in Terminating:Wait while a terminating hook exists. */
+  terminate(instanceId: string): void {
+    const group = this.groupOf(instanceId);
+    const gi = group.instances.get(instanceId)!;
+    if (gi.state.startsWith('Terminat')) return;
+    gi.actions = [];
+    if (this.hooksFor(group, 'autoscaling:EC2_INSTANCE_TERMINATING').length === 0) {
+      this.finishTermination(group, gi);
+      return;
+    }
+    gi.state = 'Terminating:Wait';
+    this.startActions(group, gi, 'autoscaling:EC2_INSTANCE_TERMINATING');
+  }
+
+  /** Instances of the group with their lifecycle states (terminated ones are gone). */
+  instances(groupName: string): { instanceId: string; state: LifecycleState; availabilityZone: string }[] {
+    return [...this.group(groupName).instances.values()].map(({ instanceId, state, availabilityZone }) => ({ instanceId, state, availabilityZone }));
+  }
+
+  /** Removes and returns every pending notification. */
+  takeNotifications(): (LifecycleNotification | TestNotification)[] {
+    return this.outbox.splice(0, this.outbox.length);
+  }
+
+  /** Called by the account on every `advance`: Proceed states settle, expired actions time out. */
+  onTick(): void {
+    const now = this.account.now().getTime();
+    for (const group of this.groups.values()) {
+      for (const gi of [...group.instances.values()]) {
+        if (gi.state === 'Pending:Proceed') gi.state = 'InService';
+        else if (gi.state === 'Terminating:Proceed') this.finishTermination(group, gi);
+        for (const action of gi.actions) {
+          if (action.result) continue;
+          if (now >= action.deadlineMs || now >= action.globalDeadlineMs) {
+            const hook = group.hooks.get(action.hook);
+            this.complete(group, gi, action, (hook?.DefaultResult ?? 'ABANDON') as 'CONTINUE' | 'ABANDON');
+          }
+        }
+      }
+    }
+  }
+
+  // ---- AWS operations ----
+
+  DescribeAutoScalingGroups(input: DescribeAutoScalingGroupsCommandInput) {
+    const names = input.AutoScalingGroupNames ?? [...this.groups.keys()];
+    const max = input.MaxRecords ?? 50;
+    if (max < 1 || max > 100) this.fail('ValidationError', `MaxRecords must be between 1 and 100`);
+    const found = names.map((n) => this.groups.get(n)).filter((g): g is Group => g !== undefined);
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    const page = found.slice(start, start + max);
+    return {
+      AutoScalingGroups: page.map((g) => ({
+        AutoScalingGroupName: g.name,
+        AutoScalingGroupARN: g.arn,
+        AvailabilityZones: g.availabilityZones,
+        DesiredCapacity: g.instances.size,
+        MinSize: 0,
+        MaxSize: 100,
+        CreatedTime: this.account.now(),
+        Instances: [...g.instances.values()].map((gi) => ({
+          InstanceId: gi.instanceId,
+          AvailabilityZone: gi.availabilityZone,
+          LifecycleState: gi.state,
+          HealthStatus: 'Healthy',
+          ProtectedFromScaleIn: false,
+          InstanceType: 'c7g.large',
+        })),
+      })),
+      ...(start + max < found.length ? { NextToken: String(start + max) } : {}),
+    };
+  }
+
+  PutLifecycleHook(input: PutLifecycleHookCommandInput) {
+    const group = this.groups.get(input.AutoScalingGroupName ?? '');
+    if (!group) this.fail('ValidationError', `Group ${input.AutoScalingGroupName} not found`);
+    const heartbeat = input.HeartbeatTimeout ?? 3600;
+    if (heartbeat < 30 || heartbeat > 7200) this.fail('ValidationError', 'HeartbeatTimeout must be between 30 and 7200');
+    const transition = input.LifecycleTransition;
+    if (transition !== 'autoscaling:EC2_INSTANCE_LAUNCHING' && transition !== 'autoscaling:EC2_INSTANCE_TERMINATING') {
+      this.fail('ValidationError', `Invalid LifecycleTransition ${transition}`);
+    }
+    group.hooks.set(input.LifecycleHookName!, {
+      LifecycleHookName: input.LifecycleHookName!,
+      AutoScalingGroupName: group.name,
+      LifecycleTransition: transition,
+      HeartbeatTimeout: heartbeat,
+      GlobalTimeout: Math.min(172800, 100 * heartbeat),
+      DefaultResult: input.DefaultResult ?? 'ABANDON',
+      ...(input.NotificationTargetARN ? { NotificationTargetARN: input.NotificationTargetARN } : {}),
+      ...(input.RoleARN ? { RoleARN: input.RoleARN } : {}),
+      ...(input.NotificationMetadata ? { NotificationMetadata: input.NotificationMetadata } : {}),
+    });
+    if (input.NotificationTargetARN) {
+      this.outbox.push({
+        Event: 'autoscaling:TEST_NOTIFICATION',
+        AccountId: this.account.accountId,
+        RequestId: this.account.ec2.ids.uuid(),
+        AutoScalingGroupARN: group.arn,
+        AutoScalingGroupName: group.name,
+        Service: 'AWS Auto Scaling',
+        Time: this.account.now().toISOString(),
+      });
+    }
+    return {};
+  }
+
+  DescribeLifecycleHooks(input: DescribeLifecycleHooksCommandInput) {
+    const group = this.groups.get(input.AutoScalingGroupName ?? '');
+    if (!group) this.fail('ValidationError', `Group ${input.AutoScalingGroupName} not found`);
+    const names = input.LifecycleHookNames;
+    return { LifecycleHooks: [...group.hooks.values()].filter((h) => !names || names.includes(h.LifecycleHookName)) };
+  }
+
+  CompleteLifecycleAction(input: CompleteLifecycleActionCommandInput) {
+    if (input.LifecycleActionResult !== 'CONTINUE' && input.LifecycleActionResult !== 'ABANDON') {
+      this.fail('ValidationError', `LifecycleActionResult must be CONTINUE or ABANDON`);
+    }
+    const { group, gi, action } = this.findAction(input);
+    this.complete(group, gi, action, input.LifecycleActionResult);
+    return {};
+  }
+
+  RecordLifecycleActionHeartbeat(input: RecordLifecycleActionHeartbeatCommandInput) {
+    const { group, action } = this.findAction(input);
+    const hook = group.hooks.get(action.hook)!;
+    action.deadlineMs = Math.min(action.globalDeadlineMs, this.account.now().getTime() + hook.HeartbeatTimeout * 1000);
+    return {};
+  }
+
+  // ---- internals ----
+
+  private findAction(input: { AutoScalingGroupName?: string; LifecycleHookName?: string; LifecycleActionToken?: string; InstanceId?: string }) {
+    if (!input.LifecycleActionToken && !input.InstanceId) {
+      this.fail('ValidationError', 'Either LifecycleActionToken or InstanceId must be specified');
+    }
+    const group = this.groups.get(input.AutoScalingGroupName ?? '');
+    const candidates = group ? [...group.instances.values()] : [];
+    for (const gi of candidates) {
+      if (input.InstanceId && gi.instanceId !== input.InstanceId) continue;
+      const action = gi.actions.find(
+        (a) => !a.result && a.hook === input.LifecycleHookName && (!input.LifecycleActionToken || a.token === input.LifecycleActionToken),
+      );
+      if (action) return { group: group!, gi, action };
+    }
+    const what = input.InstanceId ? `instance ID ${input.InstanceId}` : `token ${input.LifecycleActionToken}`;
+    return this.fail('ValidationError', `No active Lifecycle Action found with ${what}`);
+  }
+
+  private complete(group: Group, gi: GroupInstance, action: Action, result: 'CONTINUE' | 'ABANDON'): void {
+    action.result = result;
+    if (gi.actions.some((a) => !a.result)) return;
+    const abandoned = gi.actions.some((a) => a.result === 'ABANDON');
+    if (action.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING') {
+      if (abandoned) this.finishTermination(group, gi);
+      else gi.state = 'Pending:Proceed';
+    } else {
+      gi.state = 'Terminating:Proceed';
+    }
+  }
+
+  private finishTermination(group: Group, gi: GroupInstance): void {
+    gi.state = 'Terminated';
+    group.instances.delete(gi.instanceId);
+    this.account.ec2.terminateInstance(gi.instanceId);
+  }
+
+  private startActions(group: Group, gi: GroupInstance, transition: Transition): void {
+    const now = this.account.now();
+    for (const hook of this.hooksFor(group, transition)) {
+      const token = this.account.ec2.ids.uuid();
+      gi.actions.push({
+        hook: hook.LifecycleHookName,
+        token,
+        transition,
+        deadlineMs: now.getTime() + hook.HeartbeatTimeout * 1000,
+        globalDeadlineMs: now.getTime() + hook.GlobalTimeout * 1000,
+      });
+      const launching = transition === 'autoscaling:EC2_INSTANCE_LAUNCHING';
+      this.outbox.push({
+        Origin: launching ? 'EC2' : 'AutoScalingGroup',
+        Destination: launching ? 'AutoScalingGroup' : 'EC2',
+        LifecycleHookName: hook.LifecycleHookName,
+        AccountId: this.account.accountId,
+        RequestId: this.account.ec2.ids.uuid(),
+        LifecycleTransition: transition,
+        AutoScalingGroupName: group.name,
+        Service: 'AWS Auto Scaling',
+        Time: now.toISOString(),
+        EC2InstanceId: gi.instanceId,
+        LifecycleActionToken: token,
+        ...(hook.NotificationMetadata ? { NotificationMetadata: hook.NotificationMetadata } : {}),
+      });
+    }
+  }
+
+  private addInstance(groupName: string, state: LifecycleState): GroupInstance {
+    const group = this.group(groupName);
+    const az = group.availabilityZones[group.launched % group.availabilityZones.length]!;
+    group.launched += 1;
+    const inst = this.account.ec2.runInstance({ availabilityZone: az, tags: { 'aws:autoscaling:groupName': groupName } });
+    const gi: GroupInstance = { instanceId: inst.instanceId, availabilityZone: az, state, actions: [] };
+    group.instances.set(gi.instanceId, gi);
+    return gi;
+  }
+
+  private hooksFor(group: Group, transition: Transition) {
+    return [...group.hooks.values()].filter((h) => h.LifecycleTransition === transition);
+  }
+
+  private group(name: string): Group {
+    const g = this.groups.get(name);
+    if (!g) throw new Error(`simulated account: no Auto Scaling group ${name}`);
+    return g;
+  }
+
+  private groupOf(instanceId: string): Group {
+    for (const g of this.groups.values()) if (g.instances.has(instanceId)) return g;
+    throw new Error(`simulated account: instance ${instanceId} is in no group`);
+  }
+}

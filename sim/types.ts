@@ -1,0 +1,13 @@
+/** Shared types of the simulated AWS account. */
+export type SimService = 'route53' | 'autoScaling' | 'ec2';
+
+/** One attempt that reached the simulated account (SDK retries show as separate attempts). */
+export interface CallRecord {
+  seq: number;
+  service: SimService;
+  op: string;
+  input: unknown;
+  /** Error code when the attempt failed, for example `Throttling`. */
+  error?: string;
+}
+
