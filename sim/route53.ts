@@ -407,7 +407,9 @@ export class Route53Sim extends ServiceSim {
     }
     const next: HealthCheckConfig = { ...current };
     const fields = next as unknown as Record<string, unknown>;
-    const updatable = ['IPAddress', 'Port', 'ResourcePath', 'FullyQualifiedDomainName', 'SearchString', 'FailureThreshold', 'Inverted', 'Disabled', 'EnableSNI'] as const;
+    const updatable = [
+      'IPAddress', 'Port', 'ResourcePath', 'FullyQualifiedDomainName', 'SearchString', 'FailureThreshold', 'Inverted', 'Disabled', 'EnableSNI',
+    ] as const;
     for (const field of updatable) {
       if (input[field] !== undefined) fields[field] = input[field];
     }
@@ -497,7 +499,8 @@ export class Route53Sim extends ServiceSim {
     if (rrset.TTL !== undefined && (!Number.isInteger(rrset.TTL) || rrset.TTL < 0 || rrset.TTL > 2147483647)) {
       this.fail('InvalidInput', `Invalid request: TTL must be an integer between 0 and 2147483647 ${where}`);
     }
-    const routed = rrset.Weight !== undefined || rrset.Region || rrset.Failover || rrset.GeoLocation || rrset.MultiValueAnswer !== undefined || rrset.CidrRoutingConfig;
+    const routed =
+      rrset.Weight !== undefined || rrset.Region || rrset.Failover || rrset.GeoLocation || rrset.MultiValueAnswer !== undefined || rrset.CidrRoutingConfig;
     if (rrset.SetIdentifier !== undefined && !routed) this.fail('InvalidInput', `Invalid request: Missing field 'Weight' ${where}`);
     if (rrset.SetIdentifier === undefined && routed) this.fail('InvalidInput', `Invalid request: Missing field 'SetIdentifier' ${where}`);
     if (rrset.Weight !== undefined && (!Number.isInteger(rrset.Weight) || rrset.Weight < 0 || rrset.Weight > 255)) {
@@ -586,7 +589,8 @@ export class Route53Sim extends ServiceSim {
       const count = [...working.values()].filter((r) => r.Name === name && r.Type === type && r.SetIdentifier !== undefined).length;
       if (count > MAX_WEIGHTED_PER_NAME_AND_TYPE) {
         messages.push(
-          `Tried to create resource record sets [name='${name}', type='${type}'] but at most ${MAX_WEIGHTED_PER_NAME_AND_TYPE} weighted resource record sets can have the same name and type (found ${count}).`,
+          `Tried to create resource record sets [name='${name}', type='${type}'] but at most ${MAX_WEIGHTED_PER_NAME_AND_TYPE} ` +
+            `weighted resource record sets can have the same name and type (found ${count}).`,
         );
       }
     }

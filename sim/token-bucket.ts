@@ -24,7 +24,9 @@ export class TokenBucket {
 
   /** True when `cost` tokens are available now; takes nothing. */
   canTake(cost = 1): boolean {
-    return this.available() >= cost;
+    // Refills arrive in many small fractions; without the epsilon, a token that is due exactly
+    // now can read as 0.9999999 and throttle a call the real bucket would admit.
+    return this.available() + 1e-9 >= cost;
   }
 
   /** Takes `cost` tokens if they are available; false (and nothing taken) otherwise. */

@@ -183,8 +183,10 @@ export class Route53Adapter {
   }
 
   /**
-   * Deletes a health check; one that is already gone counts as deleted.
-   * @throws ConflictError when a record still references it.
+   * Deletes a health check; one that is already gone counts as deleted. Route 53 no longer
+   * refuses to delete a check a record still references (HealthCheckInUse is deprecated), so
+   * the plan's order (records first) is what protects records; an endpoint that still raises
+   * it gets a re-plan.
    */
   async deleteHealthCheck(id: string): Promise<'deleted' | 'absent'> {
     try {

@@ -1,0 +1,177 @@
+/**
+ * A ready-made world for scenarios and the demo: a simulated account with a hosted zone, a
+ * load-balancer Auto Scaling group carrying this fleet's lifecycle hooks, the fleet's
+ * configuration, and the real handlers (functions/) wired to the account's clients.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { createHandler as createLifecycleHandler } from '../functions/lifecycle';
+import { createHandler as createReconcileHandler } from '../functions/reconcile';
+import { parseConfig, type Config, type FleetConfig } from '../lib/config/load';
+import type { HandlerDeps } from '../lib/handlers/deps';
+import type { MessageOutcome } from '../lib/handlers/lifecycle';
+import { instanceOfCallerReference, instanceOfSetIdentifier } from '../lib/plan/naming';
+import type { FleetReport } from '../lib/reconcile/reconcileFleet';
+import { SimAccount } from './account';
+import type { LifecycleNotification, TestNotification } from './autoscaling';
+import { eventBridgeEvent, scheduledEvent, snsEvent } from './envelopes';
+
+export type Via = 'sns' | 'eventbridge';
+
+export interface WorldOptions {
+  seed?: number;
+  /** Instances in the group before the hooks exist (the hook never tells us about them). */
+  preexisting?: number;
+  via?: Via;
+  dryRun?: boolean;
+  logger?: Logger;
+  /** Overrides of the fleet's configuration. */
+  fleet?: Record<string, unknown>;
+}
+
+export const GROUP = 'edge-haproxy';
+export const ZONE = 'example.com';
+
+const context = (): Context =>
+  ({
+    functionName: 'haproxy-fleet-control-sim',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:haproxy-fleet-control-sim',
+    memoryLimitInMB: '512',
+    awsRequestId: `sim-${Math.random().toString(16).slice(2)}`,
+    logGroupName: '/aws/lambda/sim',
+    logStreamName: 'sim',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 30000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  }) as Context;
+
+export class FleetWorld {
+  readonly account: SimAccount;
+  readonly zoneId: string;
+  readonly config: Config;
+  readonly fleet: FleetConfig;
+  readonly deps: HandlerDeps;
+  readonly via: Via;
+  /** Instances that were InService before the hooks were created. */
+  readonly preexisting: string[];
+  private readonly lifecycleHandler;
+  private readonly reconcileHandler;
+
+  constructor(opts: WorldOptions = {}) {
+    this.account = new SimAccount({ seed: opts.seed ?? 7 });
+    this.via = opts.via ?? 'sns';
+    this.zoneId = this.account.route53.createHostedZone(ZONE);
+    this.preexisting = this.account.autoScaling.createGroup({ name: GROUP, instances: opts.preexisting ?? 0 });
+    this.config = parseConfig({
+      fleets: [
+        {
+          name: 'edge',
+          autoScalingGroupName: GROUP,
+          dns: { hostedZoneId: this.zoneId, recordName: `lb.${ZONE}` },
+          healthCheck: { protocol: 'HTTP', port: 8404, path: '/healthz' },
+          ...(opts.fleet ?? {}),
+        },
+      ],
+    });
+    this.fleet = this.config.fleets[0]!;
+    for (const t of ['launching', 'terminating'] as const) {
+      const hook = this.fleet.lifecycleHooks[t];
+      this.account.autoScaling.PutLifecycleHook({
+        AutoScalingGroupName: GROUP,
+        LifecycleHookName: hook.name,
+        LifecycleTransition: t === 'launching' ? 'autoscaling:EC2_INSTANCE_LAUNCHING' : 'autoscaling:EC2_INSTANCE_TERMINATING',
+        HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
+        DefaultResult: hook.defaultResult,
+        ...(this.via === 'sns' ? { NotificationTargetARN: 'arn:aws:sns:eu-west-1:123456789012:lifecycle', RoleARN: 'arn:aws:iam::123456789012:role/asg-sns' } : {}),
+      });
+    }
+    this.deps = {
+      config: this.config,
+      settings: { dryRun: opts.dryRun ?? false },
+      clients: this.account.clients(),
+      logger: opts.logger ?? new Logger({ serviceName: 'haproxy-fleet-control', logLevel: 'SILENT' }),
+    };
+    this.lifecycleHandler = createLifecycleHandler(this.deps);
+    this.reconcileHandler = createReconcileHandler(this.deps);
+  }
+
+  /** Sends one raw event to the lifecycle function, as Lambda would. */
+  invokeLifecycle(event: unknown): Promise<MessageOutcome[]> {
+    return this.lifecycleHandler(event, context());
+  }
+
+  /** Delivers one notification through the world's transport (test notifications only exist on SNS). */
+  deliver(n: LifecycleNotification | TestNotification, via: Via = this.via): Promise<MessageOutcome[]> {
+    if ('Event' in n) return this.invokeLifecycle(snsEvent(this.account, n));
+    return this.invokeLifecycle(via === 'sns' ? snsEvent(this.account, n) : eventBridgeEvent(this.account, n));
+  }
+
+  /** Drains the hook notifications and delivers each once, in order. */
+  async deliverAll(via: Via = this.via): Promise<MessageOutcome[]> {
+    const out: MessageOutcome[] = [];
+    for (const n of this.account.autoScaling.takeNotifications()) out.push(...(await this.deliver(n, via)));
+    return out;
+  }
+
+  /** One run of the scheduled reconcile. */
+  schedule(): Promise<FleetReport[]> {
+    return this.reconcileHandler(scheduledEvent(this.account), context());
+  }
+
+  /** Our weighted records, as a table: set identifier, weight, value, health check. */
+  dnsTable() {
+    return this.account.route53
+      .records(this.zoneId)
+      .filter((r) => instanceOfSetIdentifier(this.fleet, r.SetIdentifier))
+      .map((r) => ({
+        name: r.Name ?? '',
+        setIdentifier: r.SetIdentifier ?? '',
+        weight: r.Weight,
+        ttl: r.TTL,
+        value: (r.ResourceRecords ?? []).map((v) => v.Value).join(','),
+        healthCheckId: r.HealthCheckId ?? '',
+      }));
+  }
+
+  /** Our health checks with the instance each belongs to. */
+  ourHealthChecks() {
+    return this.account.route53
+      .healthChecks()
+      .filter((h) => instanceOfCallerReference(this.fleet, h.CallerReference))
+      .map((h) => ({ id: h.Id ?? '', instanceId: instanceOfCallerReference(this.fleet, h.CallerReference)!, ip: h.HealthCheckConfig?.IPAddress ?? '' }));
+  }
+
+  /** The group's instances and their lifecycle states. */
+  nodes() {
+    return this.account.autoScaling.instances(GROUP);
+  }
+
+  /**
+   * The invariant every scenario ends on: each node that belongs in DNS has exactly one record
+   * with its public address and exactly one of our checks for that address, referenced by the
+   * record; nothing else of ours exists. Returns the problems found (empty when converged).
+   */
+  convergenceProblems(): string[] {
+    const problems: string[] = [];
+    const table = this.dnsTable();
+    const checks = this.ourHealthChecks();
+    const live = this.nodes().filter((n) => ['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService'].includes(n.state));
+    for (const n of live) {
+      const ip = this.account.ec2.instance(n.instanceId)?.publicIp;
+      const recs = table.filter((r) => r.setIdentifier.endsWith(n.instanceId));
+      const hcs = checks.filter((c) => c.instanceId === n.instanceId);
+      if (recs.length !== 1) problems.push(`${n.instanceId}: ${recs.length} records`);
+      if (hcs.length !== 1) problems.push(`${n.instanceId}: ${hcs.length} health checks`);
+      if (recs[0] && recs[0].value !== ip) problems.push(`${n.instanceId}: record value ${recs[0].value}, address ${ip}`);
+      if (recs[0] && hcs[0] && recs[0].healthCheckId !== hcs[0].id) problems.push(`${n.instanceId}: record references ${recs[0].healthCheckId}, check is ${hcs[0].id}`);
+      if (hcs[0] && hcs[0].ip !== ip) problems.push(`${n.instanceId}: health check checks ${hcs[0].ip}, address ${ip}`);
+    }
+    const liveIds = new Set(live.map((n) => n.instanceId));
+    for (const r of table) if (![...liveIds].some((id) => r.setIdentifier.endsWith(id))) problems.push(`stray record ${r.setIdentifier}`);
+    for (const c of checks) if (!liveIds.has(c.instanceId)) problems.push(`stray health check ${c.id} for ${c.instanceId}`);
+    return problems;
+  }
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { planDns } from '../../lib/plan/dns';
+import type { Action, ObservedFleet } from '../../lib/plan/types';
+import { A, B, C, FLEET, check, fleetConfig, node, record } from '../fixtures/fleet';
+
+/** `kind:instance` for each action, in order: what the table below asserts. */
+const summary = (actions: Action[]) => actions.map((a) => `${a.kind}:${a.instanceId}`);
+
+interface Case {
+  name: string;
+  observed: ObservedFleet;
+  want: string[];
+  fleet?: ReturnType<typeof fleetConfig>;
+  waiting?: string[];
+}
+
+const cases: Case[] = [
+  { name: 'empty fleet, nothing to do', observed: { nodes: [], records: [], healthChecks: [] }, want: [] },
+  {
+    name: 'new InService node: check first, then the record',
+    observed: { nodes: [node(A)], records: [], healthChecks: [] },
+    want: [`createHealthCheck:${A}`, `createRecord:${A}`],
+  },
+  {
+    name: 'launching node in Pending:Wait is registered',
+    observed: { nodes: [node(A, 'Pending:Wait')], records: [], healthChecks: [] },
+    want: [`createHealthCheck:${A}`, `createRecord:${A}`],
+  },
+  {
+    name: 'converged node: nothing',
+    observed: { nodes: [node(A)], records: [record(A)], healthChecks: [check(A)] },
+    want: [],
+  },
+  {
+    name: 'Pending:Proceed stays registered (between our CONTINUE and InService)',
+    observed: { nodes: [node(A, 'Pending:Proceed')], records: [record(A)], healthChecks: [check(A)] },
+    want: [],
+  },
+  {
+    name: 'Terminating:Wait: record first, then its check',
+    observed: { nodes: [node(A, 'Terminating:Wait')], records: [record(A)], healthChecks: [check(A)] },
+    want: [`deleteRecord:${A}`, `deleteHealthCheck:${A}`],
+  },
+  {
+    name: 'Standby is taken out of DNS',
+    observed: { nodes: [node(A, 'Standby')], records: [record(A)], healthChecks: [check(A)] },
+    want: [`deleteRecord:${A}`, `deleteHealthCheck:${A}`],
+  },
+  {
+    name: 'node gone from the group: both removed',
+    observed: { nodes: [], records: [record(A)], healthChecks: [check(A)] },
+    want: [`deleteRecord:${A}`, `deleteHealthCheck:${A}`],
+  },
+  {
+    name: 'orphan check without a record or node is deleted',
+    observed: { nodes: [], records: [], healthChecks: [check(B)] },
+    want: [`deleteHealthCheck:${B}`],
+  },
+  {
+    name: 'record deleted by hand: recreated with the existing check',
+    observed: { nodes: [node(A)], records: [], healthChecks: [check(A)] },
+    want: [`createRecord:${A}`],
+  },
+  {
+    name: 'check deleted by hand: new check, record repointed',
+    observed: { nodes: [node(A)], records: [record(A)], healthChecks: [] },
+    want: [`createHealthCheck:${A}`, `updateRecord:${A}`],
+  },
+  {
+    name: 'address changed: new check, record updated, old check deleted last',
+    observed: { nodes: [node(A, 'InService', '54.9.9.9')], records: [record(A)], healthChecks: [check(A)] },
+    want: [`createHealthCheck:${A}`, `updateRecord:${A}`, `deleteHealthCheck:${A}`],
+  },
+  {
+    name: 'weight changed in config: record updated in place',
+    fleet: fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', weight: 50 } }),
+    observed: { nodes: [node(A)], records: [record(A)], healthChecks: [check(A)] },
+    want: [`updateRecord:${A}`],
+  },
+  {
+    name: 'health check port changed in config: check replaced',
+    fleet: fleetConfig({ healthCheck: { protocol: 'HTTP', port: 9000, path: '/healthz' } }),
+    observed: { nodes: [node(A)], records: [record(A)], healthChecks: [check(A)] },
+    want: [`createHealthCheck:${A}`, `updateRecord:${A}`, `deleteHealthCheck:${A}`],
+  },
+  {
+    name: 'duplicate checks: the one the record uses is kept',
+    observed: { nodes: [node(A)], records: [record(A)], healthChecks: [check(A, undefined, 'hc-zzz'), check(A)] },
+    want: [`deleteHealthCheck:${A}`],
+  },
+  {
+    name: 'missing tags are added, nothing else',
+    observed: { nodes: [node(A)], records: [record(A)], healthChecks: [{ ...check(A), tags: {} }] },
+    want: [`tagHealthCheck:${A}`],
+  },
+  {
+    name: 'node without an address waits and changes nothing',
+    observed: { nodes: [node(A, 'Pending:Wait', null)], records: [], healthChecks: [] },
+    want: [],
+    waiting: [A],
+  },
+  {
+    name: 'mixed fleet: phases ordered, instances sorted within a phase',
+    observed: {
+      nodes: [node(C), node(A), node(B, 'Terminating:Wait')],
+      records: [record(B)],
+      healthChecks: [check(B)],
+    },
+    want: [`createHealthCheck:${A}`, `createHealthCheck:${C}`, `createRecord:${A}`, `deleteRecord:${B}`, `createRecord:${C}`, `deleteHealthCheck:${B}`],
+  },
+];
+
+describe('planDns', () => {
+  it.each(cases)('$name', ({ observed, want, fleet, waiting }) => {
+    // Act
+    const plan = planDns(fleet ?? FLEET, observed);
+    // Assess
+    expect(summary(plan.actions)).toEqual(want);
+    expect(plan.waiting.map((w) => w.instanceId)).toEqual(waiting ?? []);
+  });
+
+  it('points a new record at the check the same plan creates', () => {
+    const plan = planDns(FLEET, { nodes: [node(A)], records: [], healthChecks: [] });
+    const create = plan.actions.find((a) => a.kind === 'createHealthCheck');
+    const rec = plan.actions.find((a) => a.kind === 'createRecord');
+    expect(create?.kind === 'createHealthCheck' && rec?.kind === 'createRecord' && rec.record.healthCheck).toEqual({ callerReference: create?.kind === 'createHealthCheck' ? create.callerReference : '' });
+  });
+
+  it('writes the configured record: name, weight, TTL, address, set identifier', () => {
+    const plan = planDns(FLEET, { nodes: [node(A)], records: [], healthChecks: [check(A)] });
+    expect(plan.actions).toEqual([
+      expect.objectContaining({
+        kind: 'createRecord',
+        record: { name: 'lb.example.com.', type: 'A', setIdentifier: `hfc:edge:${A}`, weight: 100, ttl: 60, values: ['54.0.0.1'], healthCheck: { id: 'hc-1' } },
+      }),
+    ]);
+  });
+
+  it('deletes a record with exactly the values Route 53 holds (DELETE must match)', () => {
+    const stored = record(A, { ttl: 300, weight: 7, values: ['54.1.1.1'] });
+    const plan = planDns(FLEET, { nodes: [], records: [stored], healthChecks: [] });
+    expect(plan.actions[0]).toMatchObject({ kind: 'deleteRecord', record: { ttl: 300, weight: 7, values: ['54.1.1.1'] } });
+  });
+
+  it('is deterministic: shuffled observations give the same plan', () => {
+    const observed: ObservedFleet = { nodes: [node(A), node(B), node(C, 'Terminating:Wait')], records: [record(C), record(B)], healthChecks: [check(C), check(B)] };
+    const reversed: ObservedFleet = { nodes: [...observed.nodes].reverse(), records: [...observed.records].reverse(), healthChecks: [...observed.healthChecks].reverse() };
+    expect(planDns(FLEET, reversed)).toEqual(planDns(FLEET, observed));
+  });
+});
