@@ -1,0 +1,292 @@
+/**
+ * The config-driven half of the deployment: from a validated fleet configuration, the function
+ * events and the CloudFormation resources (lifecycle hooks, SNS topic, dead-letter queue, one
+ * least-privilege IAM role per function) that serverless.yml pulls in through
+ * deploy/serverless-vars.cjs. Pure: no I/O, no AWS calls, deterministic output.
+ *
+ * Why generated rather than written in serverless.yml: the hooks, the EventBridge pattern and the
+ * IAM scoping all follow the fleets listed in fleet.config.json, and that file is validated by the
+ * same parser the handlers use, so the stack cannot disagree with what the functions will manage.
+ * docs/iam.md explains every statement.
+ */
+import type { Config, FleetConfig } from '../lib/config/load';
+
+/** Any CloudFormation value, intrinsic functions included. */
+export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
+
+export interface CfnResource {
+  Type: string;
+  Properties: { [key: string]: CfnValue };
+  DependsOn?: string | string[];
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: CfnValue[] | '*';
+  Condition?: { [operator: string]: { [key: string]: string[] } };
+}
+
+/** One entry of a serverless function's `events` list. */
+export type ServerlessEvent = { [type: string]: CfnValue };
+
+export interface DeploymentPieces {
+  /** `functions.lifecycle.events` */
+  lifecycleEvents: ServerlessEvent[];
+  /** `functions.reconcile.events` */
+  reconcileEvents: ServerlessEvent[];
+  /** `resources` (merged by serverless into the compiled template) */
+  resources: { Resources: { [logicalId: string]: CfnResource }; Outputs: { [name: string]: CfnValue } };
+}
+
+/**
+ * Logical ids serverless.yml refers to by name (function `role`, `destinations`). Serverless
+ * names each function's log group `<Function>LogGroup`; the roles reference those.
+ */
+export const LOGICAL_IDS = {
+  lifecycleRole: 'LifecycleFunctionRole',
+  reconcileRole: 'ReconcileFunctionRole',
+  failedEventsQueue: 'FailedEventsQueue',
+  lifecycleTopic: 'LifecycleTopic',
+  lifecycleTopicRole: 'LifecycleTopicPublishRole',
+  lifecycleLogGroup: 'LifecycleLogGroup',
+  reconcileLogGroup: 'ReconcileLogGroup',
+} as const;
+
+const TRANSITIONS = {
+  launching: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+  terminating: 'autoscaling:EC2_INSTANCE_TERMINATING',
+} as const;
+
+/** Lambda's async retries take 3 minutes at most; 14 days (the SQS maximum) leaves time to look. */
+const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+
+const ref = (id: string): CfnValue => ({ Ref: id });
+const arnOf = (id: string): CfnValue => ({ 'Fn::GetAtt': [id, 'Arn'] });
+/** Fn::Sub with the literal part passed as a variable, so a `${` in a name can never be read as one. */
+const sub = (template: string, vars: { [name: string]: string } = {}): CfnValue => ({ 'Fn::Sub': Object.keys(vars).length ? [template, vars] : template });
+
+/**
+ * The value Route 53 compares `route53:ChangeResourceRecordSetsNormalizedRecordNames` with:
+ * lower case, no trailing dot, anything but a-z 0-9 - _ . as a \ooo octal escape.
+ */
+export function normalizedRecordName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/[^a-z0-9_.-]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+/** `edge-eu` -> `EdgeEu`; CloudFormation logical ids are alphanumeric. */
+function pascal(slug: string): string {
+  return slug
+    .split('-')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+}
+
+const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+/**
+ * Logical id prefix per fleet, derived from the name (not the position) so that reordering the
+ * file does not replace hooks. Two names that differ only in dashes would collide: refuse them.
+ */
+function fleetIds(fleets: readonly FleetConfig[]): Map<FleetConfig, string> {
+  const ids = new Map<FleetConfig, string>();
+  const owner = new Map<string, string>();
+  for (const f of fleets) {
+    const id = `${pascal(f.name)}Fleet`;
+    const other = owner.get(id);
+    if (other !== undefined) throw new Error(`fleet names "${other}" and "${f.name}" map to the same CloudFormation logical id ${id}; rename one`);
+    owner.set(id, f.name);
+    ids.set(f, id);
+  }
+  return ids;
+}
+
+/**
+ * IAM treats `*` and `?` in a resource ARN as wildcards: a group named `edge*` would grant
+ * CompleteLifecycleAction on every group starting with "edge". Refuse rather than widen.
+ */
+function assertNoIamWildcards(config: Config): void {
+  for (const f of config.fleets) {
+    if (/[*?]/.test(f.autoScalingGroupName)) {
+      throw new Error(`fleet "${f.name}": autoScalingGroupName "${f.autoScalingGroupName}" contains "*" or "?", which IAM would read as a wildcard`);
+    }
+  }
+}
+
+/** The EventBridge pattern for our groups' lifecycle actions (other hooks are filtered out here, and again in the handler). */
+export function lifecycleEventPattern(config: Config): { [key: string]: CfnValue } {
+  return {
+    'source': ['aws.autoscaling'],
+    'detail-type': ['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'],
+    'detail': {
+      AutoScalingGroupName: unique(config.fleets.map((f) => f.autoScalingGroupName)),
+      LifecycleHookName: unique(config.fleets.flatMap((f) => [f.lifecycleHooks.launching.name, f.lifecycleHooks.terminating.name])),
+    },
+  };
+}
+
+export function lifecycleEvents(config: Config): ServerlessEvent[] {
+  if (config.deployment.lifecycleEvents === 'sns') {
+    // topicName only names serverless's subscription and permission; the topic is ours (resources).
+    return [{ sns: { arn: ref(LOGICAL_IDS.lifecycleTopic), topicName: 'lifecycle' } }];
+  }
+  return [{ eventBridge: { pattern: lifecycleEventPattern(config) } }];
+}
+
+export function reconcileEvents(config: Config): ServerlessEvent[] {
+  return [{ schedule: { rate: [config.deployment.schedule] } }];
+}
+
+/**
+ * What both functions may do. They share one reconcile path (observe, plan, apply, complete), so
+ * they need the same AWS actions; only the log group differs. Scoping, per statement:
+ * record changes to the configured zones, names and type A; health check changes to health checks
+ * (Route 53 has no finer ARN or tag condition for them); lifecycle completion to the configured
+ * groups. The two actions that take no resource ARN at all are alone in the "*" statement.
+ */
+export function functionPolicy(config: Config, logGroupId: string): PolicyStatement[] {
+  const byZone = new Map<string, string[]>();
+  for (const f of config.fleets) byZone.set(f.dns.hostedZoneId, [...(byZone.get(f.dns.hostedZoneId) ?? []), normalizedRecordName(f.dns.recordName)]);
+  const zoneArn = (zone: string) => sub('arn:${AWS::Partition}:route53:::hostedzone/${Zone}', { Zone: zone });
+  const zones = [...byZone.keys()].sort();
+
+  return [
+    // Serverless creates the log group (with its retention): the function only writes to it.
+    { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arnOf(logGroupId)] },
+    // One statement per zone so each zone only accepts its own record names.
+    ...zones.map(
+      (zone): PolicyStatement => ({
+        Sid: `ChangeFleetRecords${zone}`,
+        Effect: 'Allow',
+        Action: ['route53:ChangeResourceRecordSets'],
+        Resource: [zoneArn(zone)],
+        Condition: {
+          // Multivalued keys (one value per change in the batch): every change must match.
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsRecordTypes': unique(config.fleets.filter((f) => f.dns.hostedZoneId === zone).map((f) => f.dns.recordType)),
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(byZone.get(zone) ?? []).sort(),
+          },
+        },
+      }),
+    ),
+    { Sid: 'ListFleetRecords', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: zones.map(zoneArn) },
+    {
+      Sid: 'ManageHealthChecks',
+      Effect: 'Allow',
+      Action: ['route53:ChangeTagsForResource', 'route53:DeleteHealthCheck', 'route53:GetHealthCheck', 'route53:ListTagsForResources'],
+      Resource: [sub('arn:${AWS::Partition}:route53:::healthcheck/*')],
+    },
+    // CreateHealthCheck and ListHealthChecks accept no resource ARN (Service Authorization
+    // Reference): "*" is the only valid Resource. The created checks are tagged as ours and every
+    // later change goes through the scoped statement above.
+    { Sid: 'CreateAndListHealthChecks', Effect: 'Allow', Action: ['route53:CreateHealthCheck', 'route53:ListHealthChecks'], Resource: '*' },
+    // Read-only describes; neither action supports resource-level permissions.
+    { Sid: 'DescribeFleet', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
+    {
+      Sid: 'CompleteFleetLifecycleActions',
+      Effect: 'Allow',
+      Action: ['autoscaling:CompleteLifecycleAction'],
+      Resource: unique(config.fleets.map((f) => f.autoScalingGroupName))
+        .sort()
+        .map((group) => sub('arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${Group}', { Group: group })),
+    },
+    // Lambda delivers failed async events with the function's own role.
+    { Sid: 'SendFailedEvents', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [arnOf(LOGICAL_IDS.failedEventsQueue)] },
+  ];
+}
+
+function lambdaRole(policyName: string, statements: PolicyStatement[]): CfnResource {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [{ PolicyName: policyName, PolicyDocument: { Version: '2012-10-17', Statement: statements as unknown as CfnValue } }],
+    },
+  };
+}
+
+function lifecycleHooks(config: Config): { [logicalId: string]: CfnResource } {
+  const sns = config.deployment.lifecycleEvents === 'sns';
+  const ids = fleetIds(config.fleets);
+  const out: { [logicalId: string]: CfnResource } = {};
+  for (const fleet of config.fleets) {
+    for (const transition of ['launching', 'terminating'] as const) {
+      const hook = fleet.lifecycleHooks[transition];
+      out[`${ids.get(fleet)}${pascal(transition)}Hook`] = {
+        Type: 'AWS::AutoScaling::LifecycleHook',
+        Properties: {
+          // The group is not ours: it is created and scaled outside this stack.
+          AutoScalingGroupName: fleet.autoScalingGroupName,
+          LifecycleHookName: hook.name,
+          LifecycleTransition: TRANSITIONS[transition],
+          HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
+          DefaultResult: hook.defaultResult,
+          // Without a target Auto Scaling still emits the EventBridge event.
+          ...(sns ? { NotificationTargetARN: ref(LOGICAL_IDS.lifecycleTopic), RoleARN: arnOf(LOGICAL_IDS.lifecycleTopicRole) } : {}),
+        },
+      };
+    }
+  }
+  return out;
+}
+
+/** The SNS topic and the role Auto Scaling assumes to publish to it (sns mode only). */
+function snsResources(): { [logicalId: string]: CfnResource } {
+  return {
+    [LOGICAL_IDS.lifecycleTopic]: {
+      Type: 'AWS::SNS::Topic',
+      Properties: { TopicName: sub('${AWS::StackName}-lifecycle') },
+    },
+    [LOGICAL_IDS.lifecycleTopicRole]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'autoscaling.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        Policies: [
+          {
+            PolicyName: 'publish-lifecycle-notifications',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Sid: 'PublishToLifecycleTopic', Effect: 'Allow', Action: ['sns:Publish'], Resource: [ref(LOGICAL_IDS.lifecycleTopic)] }],
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** Every config-driven piece of the stack. @throws Error when the config cannot be expressed safely. */
+export function generateDeployment(config: Config): DeploymentPieces {
+  assertNoIamWildcards(config);
+  const sns = config.deployment.lifecycleEvents === 'sns';
+  const Resources: { [logicalId: string]: CfnResource } = {
+    [LOGICAL_IDS.failedEventsQueue]: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: sub('${AWS::StackName}-failed-events'),
+        MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+        // SSE with an SQS-owned key: encrypted at rest without a KMS grant for Lambda.
+        SqsManagedSseEnabled: true,
+      },
+    },
+    [LOGICAL_IDS.lifecycleRole]: lambdaRole('lifecycle', functionPolicy(config, LOGICAL_IDS.lifecycleLogGroup)),
+    [LOGICAL_IDS.reconcileRole]: lambdaRole('reconcile', functionPolicy(config, LOGICAL_IDS.reconcileLogGroup)),
+    ...(sns ? snsResources() : {}),
+    ...lifecycleHooks(config),
+  };
+  const Outputs: { [name: string]: CfnValue } = {
+    FailedEventsQueueUrl: { Description: 'Async invocations that failed after retries', Value: ref(LOGICAL_IDS.failedEventsQueue) },
+    ...(sns ? { LifecycleTopicArn: { Description: 'Target of the lifecycle hooks', Value: ref(LOGICAL_IDS.lifecycleTopic) } } : {}),
+  };
+  return { lifecycleEvents: lifecycleEvents(config), reconcileEvents: reconcileEvents(config), resources: { Resources, Outputs } };
+}
