@@ -1,0 +1,101 @@
+/**
+ * `npm run demo`: a scripted story on the simulated AWS account, run through the real handlers.
+ * A fleet with one node that predates the hooks is picked up by the schedule, scales out (one
+ * event arrives twice), loses a node, and has a record deleted by hand that the schedule repairs.
+ * Prints each event, each planned change, each lifecycle action completed, the AWS calls each
+ * step made, and the Route 53 table at the end.
+ */
+import type { MessageOutcome } from '../lib/handlers/lifecycle';
+import type { FleetReport } from '../lib/reconcile/reconcileFleet';
+import type { LifecycleNotification, TestNotification } from '../sim/autoscaling';
+import { FleetWorld, GROUP } from '../sim/fleetWorld';
+
+const world = new FleetWorld({ seed: 2026, preexisting: 1, via: 'sns' });
+const { account } = world;
+let step = 0;
+
+function describeEvent(n: LifecycleNotification | TestNotification): string {
+  if ('Event' in n) return `SNS  autoscaling:TEST_NOTIFICATION for ${n.AutoScalingGroupName}`;
+  const t = n.LifecycleTransition.endsWith('LAUNCHING') ? 'LAUNCHING  ' : 'TERMINATING';
+  return `SNS  ${t} ${n.EC2InstanceId} (hook ${n.LifecycleHookName})`;
+}
+
+function printReport(r: FleetReport): void {
+  if (r.actions.length === 0) console.log('       plan: nothing to change (fleet in sync)');
+  for (const a of r.actions) {
+    const what = a.kind === 'createRecord' || a.kind === 'updateRecord' ? ` ${a.record.values.join(',')} weight ${a.record.weight}` : '';
+    console.log(`       plan: ${a.kind.padEnd(17)} ${a.instanceId}${what}  (${a.reason})`);
+  }
+  for (const w of r.waiting) console.log(`       wait: ${w.instanceId}: ${w.reason}`);
+  for (const c of r.completions) console.log(`       hook: ${c.transition} action of ${c.instanceId} -> CONTINUE (${c.outcome})`);
+}
+
+function printOutcomes(outcomes: MessageOutcome[]): void {
+  for (const o of outcomes) {
+    if (o.status === 'ignored') console.log(`       ignored: ${o.reason}`);
+    else if (o.status === 'reconciled') printReport(o.report);
+  }
+}
+
+async function chapter(title: string, body: () => Promise<void>): Promise<void> {
+  step += 1;
+  console.log(`\n[${step}] ${title}`);
+  const mark = account.mark();
+  await body();
+  const calls = account.callsSince(mark);
+  const byOp = new Map<string, number>();
+  for (const c of calls) byOp.set(c.op, (byOp.get(c.op) ?? 0) + 1);
+  const mutating = calls.filter((c) => !/^(Describe|List|Get)/.test(c.op)).length;
+  const failed = calls.filter((c) => c.error).length;
+  console.log(`     AWS calls: ${calls.length} (${mutating} mutating${failed ? `, ${failed} failed and retried` : ''})  ${[...byOp].map(([op, n]) => `${op} x${n}`).join(', ')}`);
+}
+
+async function deliver(n: LifecycleNotification | TestNotification): Promise<void> {
+  console.log(`  -> event: ${describeEvent(n)}`);
+  printOutcomes(await world.deliver(n));
+}
+
+async function schedule(): Promise<void> {
+  console.log('  -> event: EventBridge Scheduled Event (reconcile every fleet)');
+  for (const r of await world.schedule()) printReport(r);
+}
+
+console.log('haproxy-fleet-control demo on the simulated AWS account');
+console.log(`fleet "${world.fleet.name}": group ${GROUP}, weighted A records ${world.fleet.dns.recordName} in zone ${world.zoneId}`);
+console.log(`node ${world.preexisting[0]} was InService before the lifecycle hooks existed`);
+
+await chapter('The hooks are created; Auto Scaling sends its test notifications', async () => {
+  for (const n of account.autoScaling.takeNotifications()) await deliver(n);
+});
+
+await chapter('The schedule runs: the node no hook told us about is registered', schedule);
+
+await chapter('The group scales out by 3; one launch notification is delivered twice', async () => {
+  account.autoScaling.scaleOut(GROUP, 3);
+  const events = account.autoScaling.takeNotifications();
+  for (const n of [...events, events[1]!]) await deliver(n);
+  account.advance(1);
+  console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
+});
+
+await chapter('The group scales in: one node terminates', async () => {
+  account.autoScaling.terminate(world.nodes()[1]!.instanceId);
+  for (const n of account.autoScaling.takeNotifications()) await deliver(n);
+  account.advance(1);
+  console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
+});
+
+await chapter('An operator deletes a record by hand; the next scheduled run restores it', async () => {
+  const victim = world.dnsTable()[0]!;
+  account.route53.deleteRecordByHand(world.zoneId, victim.name, 'A', victim.setIdentifier);
+  console.log(`  -> by hand: DELETE ${victim.setIdentifier}`);
+  await schedule();
+});
+
+await chapter('The schedule runs again on a converged fleet', schedule);
+
+console.log('\nRoute 53 at the end:');
+console.table(world.dnsTable().map((r) => ({ name: r.name, 'set identifier': r.setIdentifier, weight: r.weight, value: r.value, 'health check': r.healthCheckId })));
+const problems = world.convergenceProblems();
+console.log(problems.length === 0 ? 'Converged: every InService node has exactly one record and one health check; nothing else of ours exists.' : `NOT converged:\n  ${problems.join('\n  ')}`);
+process.exitCode = problems.length === 0 ? 0 : 1;
