@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { envFlag, readRuntimeSettings } from '../../lib/config/env';
+import { parseConfig, parseConfigText } from '../../lib/config/load';
+import { ConfigError } from '../../lib/errors';
+
+const minimal = (fleet: Record<string, unknown> = {}, top: Record<string, unknown> = {}) => ({
+  fleets: [
+    {
+      name: 'edge',
+      autoScalingGroupName: 'edge-haproxy',
+      dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com' },
+      healthCheck: { protocol: 'HTTP', port: 8404 },
+      ...fleet,
+    },
+  ],
+  ...top,
+});
+
+/** The problems a configuration is rejected with (fails the test if it is accepted). */
+function problems(raw: unknown): readonly string[] {
+  try {
+    parseConfig(raw);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('configuration was accepted');
+}
+
+describe('fleet configuration', () => {
+  it('the repository fleet.config.json is valid', () => {
+    expect(() => parseConfigText(readFileSync('fleet.config.json', 'utf8'))).not.toThrow();
+  });
+
+  it('applies the documented defaults', () => {
+    // Act
+    const cfg = parseConfig(minimal());
+    // Assess
+    expect(cfg.deployment).toEqual({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)' });
+    expect(cfg.fleets[0]).toEqual({
+      name: 'edge',
+      ownerId: 'hfc',
+      autoScalingGroupName: 'edge-haproxy',
+      dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com.', recordType: 'A', ttl: 60, weight: 100, address: 'public-ipv4' },
+      healthCheck: { protocol: 'HTTP', port: 8404, path: '/', requestInterval: 30, failureThreshold: 3 },
+      lifecycleHooks: {
+        launching: { name: 'edge-hfc-launching', heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
+        terminating: { name: 'edge-hfc-terminating', heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+      },
+    });
+  });
+
+  it('normalises the zone id and the record name', () => {
+    const cfg = parseConfig(minimal({ dns: { hostedZoneId: '/hostedzone/Z0EXAMPLE', recordName: 'LB.Example.COM.' } }));
+    expect(cfg.fleets[0]!.dns).toMatchObject({ hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com.' });
+  });
+
+  it.each([
+    ['port out of range', minimal({ healthCheck: { protocol: 'HTTP', port: 70000 } }), 'fleets[0].healthCheck.port: Too big'],
+    ['interval not 10 or 30', minimal({ healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 } }), 'fleets[0].healthCheck.requestInterval'],
+    ['threshold above 10', minimal({ healthCheck: { protocol: 'TCP', port: 80, failureThreshold: 11 } }), 'fleets[0].healthCheck.failureThreshold'],
+    ['path on a TCP check', minimal({ healthCheck: { protocol: 'TCP', port: 80, path: '/x' } }), 'fleets[0].healthCheck.path: is not allowed for a TCP health check'],
+    ['path without a slash', minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: 'health' } }), 'fleets[0].healthCheck.path: must start with "/"'],
+    ['bad zone id', minimal({ dns: { hostedZoneId: 'example.com', recordName: 'lb.example.com' } }), 'fleets[0].dns.hostedZoneId: must be a Route 53 hosted zone id'],
+    ['bad record name', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'not a name' } }), 'fleets[0].dns.recordName: must be a fully qualified domain name'],
+    ['record type other than A', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', recordType: 'AAAA' } }), 'fleets[0].dns.recordType'],
+    ['weight above 255', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', weight: 256 } }), 'fleets[0].dns.weight: Too big'],
+    ['fleet name with upper case', minimal({ name: 'Edge' }), 'fleets[0].name: must be 1-32 characters'],
+    ['unknown key (a typo)', minimal({ healthcheck: {} }), 'fleets[0]: Unrecognized key: "healthcheck"'],
+    ['heartbeat too short', minimal({ lifecycleHooks: { launching: { heartbeatTimeoutSeconds: 10 } } }), 'fleets[0].lifecycleHooks.launching.heartbeatTimeoutSeconds: Too small'],
+    ['no fleets', { fleets: [] }, 'fleets: must list at least one fleet'],
+    ['bad schedule', minimal({}, { deployment: { schedule: 'every minute' } }), 'deployment.schedule: must be an EventBridge rate(...) or cron(...) expression'],
+  ])('rejects %s, naming the field', (_name, raw, expected) => {
+    expect(problems(raw).join('\n')).toContain(expected);
+  });
+
+  it('rejects two fleets on one group, and lists every problem at once', () => {
+    const fleet = minimal().fleets[0]!;
+    const raw = { fleets: [fleet, { ...fleet, name: 'edge2' }, { ...fleet, name: 'edge' , autoScalingGroupName: 'other' }] };
+    expect(problems(raw)).toEqual([
+      'fleets[2]: fleet name "edge" is also used by fleets[0]',
+      'fleets[1]: autoScalingGroupName "edge-haproxy" is also used by fleets[0]',
+    ]);
+  });
+
+  it('reports a JSON syntax error with the file name', () => {
+    expect(() => parseConfigText('{"fleets": [', 'my.json')).toThrow(/^my\.json is not valid JSON/);
+  });
+});
+
+describe('environment', () => {
+  it('DRY_RUN accepts true/false/1/0 and rejects anything else', () => {
+    expect(readRuntimeSettings({ DRY_RUN: 'true' })).toEqual({ dryRun: true });
+    expect(readRuntimeSettings({ DRY_RUN: '0' })).toEqual({ dryRun: false });
+    expect(readRuntimeSettings({})).toEqual({ dryRun: false });
+    expect(() => envFlag({ DRY_RUN: 'maybe' }, 'DRY_RUN')).toThrow('environment variable DRY_RUN="maybe" must be true or false');
+  });
+});

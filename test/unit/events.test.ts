@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EventParseError } from '../../lib/errors';
+import { parseLifecycleEvent } from '../../lib/events/lifecycle';
+import { parseScheduledEvent } from '../../lib/events/scheduled';
+
+const sample = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8'));
+
+describe('parseLifecycleEvent', () => {
+  it('SNS launching sample', () => {
+    expect(parseLifecycleEvent(sample('sns-lifecycle-launching.json'))).toEqual([
+      {
+        kind: 'lifecycle', via: 'sns', groupName: 'edge-haproxy', instanceId: 'i-0a1b2c3d4e5f60718', transition: 'launching',
+        hookName: 'edge-hfc-launching', token: '71d2a0e4-3b5c-4f6d-8e9a-0b1c2d3e4f50', origin: 'EC2', destination: 'AutoScalingGroup',
+        metadata: { fleet: 'edge' }, requestId: '4e6156f4-a9e2-d0a5-4c3a-8c1b2e7f3a91', time: '2026-11-22T10:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('EventBridge and SNS deliveries of the same action parse to the same message', () => {
+    const strip = ({ via: _v, requestId: _r, time: _t, ...rest }: Record<string, unknown>) => rest;
+    const [sns] = parseLifecycleEvent(sample('sns-lifecycle-launching.json'));
+    const [eb] = parseLifecycleEvent(sample('eventbridge-lifecycle-launching.json'));
+    expect(strip(eb as never)).toEqual(strip(sns as never));
+  });
+
+  it('EventBridge terminating sample with NotificationMetadata as an object', () => {
+    expect(parseLifecycleEvent(sample('eventbridge-lifecycle-terminating.json'))[0]).toMatchObject({
+      transition: 'terminating', origin: 'AutoScalingGroup', destination: 'EC2', metadata: { fleet: 'edge' }, via: 'eventbridge',
+    });
+  });
+
+  it('SNS terminating sample without metadata', () => {
+    const [msg] = parseLifecycleEvent(sample('sns-lifecycle-terminating.json'));
+    expect(msg).toMatchObject({ transition: 'terminating', hookName: 'edge-hfc-terminating' });
+    expect(msg).not.toHaveProperty('metadata');
+  });
+
+  it('free-text metadata is kept as text', () => {
+    const event = sample('sns-lifecycle-launching.json');
+    const body = JSON.parse(event.Records[0].Sns.Message);
+    event.Records[0].Sns.Message = JSON.stringify({ ...body, NotificationMetadata: 'plain words' });
+    expect(parseLifecycleEvent(event)[0]).toMatchObject({ metadata: 'plain words' });
+  });
+
+  it('the test notification becomes a test message', () => {
+    expect(parseLifecycleEvent(sample('sns-test-notification.json'))).toEqual([
+      { kind: 'test', groupName: 'edge-haproxy', requestId: '0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f', via: 'sns' },
+    ]);
+  });
+
+  it('a scheduled event sent to the lifecycle function is rejected', () => {
+    expect(() => parseLifecycleEvent(sample('scheduled.json'))).toThrow(EventParseError);
+  });
+
+  it('lists every bad field, the first as the path', () => {
+    const event = sample('eventbridge-lifecycle-launching.json');
+    delete event.detail.EC2InstanceId;
+    event.detail.LifecycleActionToken = '';
+    try {
+      parseLifecycleEvent(event);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(EventParseError);
+      expect((err as EventParseError).path).toBe('detail.EC2InstanceId');
+      expect((err as Error).message).toContain('detail.LifecycleActionToken');
+    }
+  });
+});
+
+describe('parseScheduledEvent', () => {
+  it('accepts the sample and returns the rule', () => {
+    expect(parseScheduledEvent(sample('scheduled.json')).rule).toMatch(/^arn:aws:events:.*:rule\//);
+  });
+  it('rejects a lifecycle event', () => {
+    expect(() => parseScheduledEvent(sample('eventbridge-lifecycle-launching.json'))).toThrow(/^source: /);
+  });
+});
