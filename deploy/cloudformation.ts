@@ -181,7 +181,7 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
       Resource: [sub('arn:${AWS::Partition}:route53:::healthcheck/*')],
     },
     // CreateHealthCheck and ListHealthChecks accept no resource ARN (Service Authorization
-    // Reference): "*" is the only valid Resource. The created checks are tagged as ours and every
+    // Reference): "*" is the only valid Resource. Ownership rests on the CallerReference, and every
     // later change goes through the scoped statement above.
     { Sid: 'CreateAndListHealthChecks', Effect: 'Allow', Action: ['route53:CreateHealthCheck', 'route53:ListHealthChecks'], Resource: '*' },
     // Read-only describes; neither action supports resource-level permissions.

@@ -13,21 +13,23 @@ const { require: tsRequire } = require('tsx/cjs/api');
 
 const CONFIG_FILE = path.join(__dirname, '..', 'fleet.config.json');
 
-let pieces;
+let result;
 
-/** Generated once per serverless run; every variable below reads from the same result. */
+/** Generated (or failed) once per serverless run; every variable below reads the same result. */
 function load() {
-  if (pieces) return pieces;
-  const { parseConfigText } = tsRequire('../lib/config/load.ts', __filename);
-  const { generateDeployment } = tsRequire('./cloudformation.ts', __filename);
-  try {
-    pieces = generateDeployment(parseConfigText(fs.readFileSync(CONFIG_FILE, 'utf8'), 'fleet.config.json'));
-  } catch (err) {
-    // Serverless prints error.stack: keep it to the message, which already names every problem.
-    if (err instanceof Error) err.stack = `${err.name}: ${err.message}`;
-    throw err;
+  if (!result) {
+    try {
+      const { parseConfigText } = tsRequire('../lib/config/load.ts', __filename);
+      const { generateDeployment } = tsRequire('./cloudformation.ts', __filename);
+      result = { pieces: generateDeployment(parseConfigText(fs.readFileSync(CONFIG_FILE, 'utf8'), 'fleet.config.json')) };
+    } catch (err) {
+      // Serverless prints error.stack: keep it to the message, which already names every problem.
+      if (err instanceof Error) err.stack = `${err.name}: ${err.message}`;
+      result = { error: err };
+    }
   }
-  return pieces;
+  if (result.error) throw result.error;
+  return result.pieces;
 }
 
 module.exports = {

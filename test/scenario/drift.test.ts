@@ -71,7 +71,7 @@ describe('scheduled reconcile', () => {
   it('leaves records and health checks that are not ours untouched', async () => {
     // Prepare: an operator's weighted member in the same set, a plain record, another owner's member and checks
     const world = new FleetWorld({ preexisting: 2 });
-    const foreignCheck = world.account.route53.createHealthCheckByHand({ Type: 'TCP', IPAddress: '54.200.0.1', Port: 443 }, { team: 'payments' });
+    const foreignCheck = world.account.route53.createHealthCheckByHand({ Type: 'TCP', IPAddress: '54.200.0.1', Port: 443 }, { team: 'payments' }).Id!;
     const name = 'lb.example.com.';
     const foreign = [
       { Name: name, Type: 'A' as const, SetIdentifier: 'manual-canary', Weight: 5, TTL: 60, ResourceRecords: [{ Value: '54.200.0.1' }], HealthCheckId: foreignCheck },
