@@ -268,6 +268,9 @@ export class AutoScalingSim extends ServiceSim {
 
   private complete(group: Group, gi: GroupInstance, action: Action, result: 'CONTINUE' | 'ABANDON'): void {
     action.result = result;
+    // ABANDON "stops any remaining actions, such as other lifecycle hooks" (Auto Scaling user
+    // guide); CONTINUE waits for the other hooks of the transition.
+    if (result === 'ABANDON') for (const a of gi.actions) a.result ??= 'ABANDON';
     if (gi.actions.some((a) => !a.result)) return;
     const abandoned = gi.actions.some((a) => a.result === 'ABANDON');
     if (action.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING') {
