@@ -129,12 +129,16 @@ export function lifecycleEventPattern(config: Config): { [key: string]: CfnValue
   };
 }
 
+/**
+ * The lifecycle function always subscribes to our topic (so a hook can be pointed at it at any
+ * time, and sns mode is only a matter of the hooks' target); in eventbridge mode it also gets the
+ * rule. The hooks notify the topic only in sns mode, so no action is ever delivered twice by us.
+ */
 export function lifecycleEvents(config: Config): ServerlessEvent[] {
-  if (config.deployment.lifecycleEvents === 'sns') {
-    // topicName only names serverless's subscription and permission; the topic is ours (resources).
-    return [{ sns: { arn: ref(LOGICAL_IDS.lifecycleTopic), topicName: 'lifecycle' } }];
-  }
-  return [{ eventBridge: { pattern: lifecycleEventPattern(config) } }];
+  // topicName only names serverless's subscription and permission; the topic is ours (resources).
+  const sns: ServerlessEvent = { sns: { arn: ref(LOGICAL_IDS.lifecycleTopic), topicName: 'lifecycle' } };
+  if (config.deployment.lifecycleEvents === 'sns') return [sns];
+  return [sns, { eventBridge: { pattern: lifecycleEventPattern(config) } }];
 }
 
 export function reconcileEvents(config: Config): ServerlessEvent[] {
@@ -237,7 +241,7 @@ function lifecycleHooks(config: Config): { [logicalId: string]: CfnResource } {
   return out;
 }
 
-/** The SNS topic and the role Auto Scaling assumes to publish to it (sns mode only). */
+/** The SNS topic and the role Auto Scaling assumes to publish to it. */
 function snsResources(): { [logicalId: string]: CfnResource } {
   return {
     [LOGICAL_IDS.lifecycleTopic]: {
@@ -268,7 +272,6 @@ function snsResources(): { [logicalId: string]: CfnResource } {
 /** Every config-driven piece of the stack. @throws Error when the config cannot be expressed safely. */
 export function generateDeployment(config: Config): DeploymentPieces {
   assertNoIamWildcards(config);
-  const sns = config.deployment.lifecycleEvents === 'sns';
   const Resources: { [logicalId: string]: CfnResource } = {
     [LOGICAL_IDS.failedEventsQueue]: {
       Type: 'AWS::SQS::Queue',
@@ -281,12 +284,12 @@ export function generateDeployment(config: Config): DeploymentPieces {
     },
     [LOGICAL_IDS.lifecycleRole]: lambdaRole('lifecycle', functionPolicy(config, LOGICAL_IDS.lifecycleLogGroup)),
     [LOGICAL_IDS.reconcileRole]: lambdaRole('reconcile', functionPolicy(config, LOGICAL_IDS.reconcileLogGroup)),
-    ...(sns ? snsResources() : {}),
+    ...snsResources(),
     ...lifecycleHooks(config),
   };
   const Outputs: { [name: string]: CfnValue } = {
     FailedEventsQueueUrl: { Description: 'Async invocations that failed after retries', Value: ref(LOGICAL_IDS.failedEventsQueue) },
-    ...(sns ? { LifecycleTopicArn: { Description: 'Target of the lifecycle hooks', Value: ref(LOGICAL_IDS.lifecycleTopic) } } : {}),
+    LifecycleTopicArn: { Description: 'Lifecycle hook notification target (used by the hooks in sns mode)', Value: ref(LOGICAL_IDS.lifecycleTopic) },
   };
   return { lifecycleEvents: lifecycleEvents(config), reconcileEvents: reconcileEvents(config), resources: { Resources, Outputs } };
 }

@@ -27,7 +27,7 @@ const statement = (statements: PolicyStatement[], sid: string) => {
 };
 
 describe('lifecycle trigger', () => {
-  it('eventbridge mode: one rule for our groups and hook names, no topic', () => {
+  it('eventbridge mode: one rule for our groups and hook names, and the topic subscription', () => {
     // Prepare
     const cfg = config([rawFleet('edge'), rawFleet('edge-us', { lifecycleHooks: { launching: { name: 'custom-launch' } } })]);
 
@@ -36,6 +36,7 @@ describe('lifecycle trigger', () => {
 
     // Assess
     expect(lifecycleEvents).toEqual([
+      { sns: { arn: { Ref: LOGICAL_IDS.lifecycleTopic }, topicName: 'lifecycle' } },
       {
         eventBridge: {
           pattern: {
@@ -49,8 +50,9 @@ describe('lifecycle trigger', () => {
         },
       },
     ]);
-    expect(resources.Resources[LOGICAL_IDS.lifecycleTopic]).toBeUndefined();
-    expect(resources.Resources[LOGICAL_IDS.lifecycleTopicRole]).toBeUndefined();
+    // The topic exists in both modes, so switching a hook to it needs no new resources.
+    expect(resources.Resources[LOGICAL_IDS.lifecycleTopic]?.Type).toBe('AWS::SNS::Topic');
+    expect(resources.Resources[LOGICAL_IDS.lifecycleTopicRole]?.Type).toBe('AWS::IAM::Role');
   });
 
   it('sns mode: subscribes to our topic, which only Auto Scaling may publish to', () => {
