@@ -24,6 +24,7 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps): Pro
     logger.info('Auto Scaling test notification acknowledged; nothing to do', { group: msg.groupName, requestId: msg.requestId });
     return { status: 'ignored', reason: 'test notification' };
   }
+  logger.info('lifecycle action received', { via: msg.via, hookName: msg.hookName, origin: msg.origin, destination: msg.destination });
   const fleet = fleetForGroup(deps.config, msg.groupName);
   if (!fleet) {
     const reason = `no fleet manages Auto Scaling group ${msg.groupName}`;

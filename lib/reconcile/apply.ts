@@ -39,6 +39,7 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, l
       const hc = await aws.route53.createHealthCheck(a.callerReference, a.spec);
       created.set(a.callerReference, hc.id);
       await aws.route53.tagHealthCheck(hc.id, a.tags);
+      logger.info('health check ready', { instanceId: a.instanceId, healthCheckId: hc.id, callerReference: hc.callerReference });
     } else if (a.kind === 'tagHealthCheck') {
       logger.info('tagging health check', describeAction(a));
       await aws.route53.tagHealthCheck(a.healthCheckId, a.tags);
