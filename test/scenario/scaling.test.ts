@@ -51,6 +51,24 @@ describe.each(['sns', 'eventbridge'] as const)('via %s', (via) => {
   });
 });
 
+it('the first launch event of a scale-out registers every new node in one batch (README call budget)', async () => {
+  // Prepare
+  const { world } = launchedWorld('sns', 3);
+  const [first] = world.account.autoScaling.takeNotifications();
+
+  // Act
+  const mark = world.account.mark();
+  await world.deliver(first!);
+
+  // Assess
+  const ops = world.account.callsSince(mark).map((c) => c.op);
+  expect(ops).toHaveLength(14);
+  expect(ops.filter((op) => op === 'ChangeResourceRecordSets')).toHaveLength(1);
+  expect(ops.filter((op) => op === 'CreateHealthCheck')).toHaveLength(3);
+  expect(ops.filter((op) => op === 'CompleteLifecycleAction')).toHaveLength(3);
+  expect(ops.filter((op) => !/^(Describe|List|Get)/.test(op))).toHaveLength(10);
+});
+
 it('a second reconcile of a converged fleet makes zero mutating calls', async () => {
   // Prepare
   const { world } = launchedWorld('sns', 3);
