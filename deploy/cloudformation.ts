@@ -10,6 +10,7 @@
  * docs/iam.md explains every statement.
  */
 import type { Config, FleetConfig } from '../lib/config/load';
+import { DEREGISTERED_AT_TAG } from '../lib/plan/types';
 
 /** Any CloudFormation value, intrinsic functions included. */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -181,7 +182,7 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
     {
       Sid: 'ManageHealthChecks',
       Effect: 'Allow',
-      Action: ['route53:ChangeTagsForResource', 'route53:DeleteHealthCheck', 'route53:GetHealthCheck', 'route53:ListTagsForResources'],
+      Action: ['route53:ChangeTagsForResource', 'route53:DeleteHealthCheck', 'route53:ListTagsForResources'],
       Resource: [sub('arn:${AWS::Partition}:route53:::healthcheck/*')],
     },
     // CreateHealthCheck and ListHealthChecks accept no resource ARN (Service Authorization
@@ -197,6 +198,18 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
       Resource: unique(config.fleets.map((f) => f.autoScalingGroupName))
         .sort()
         .map((group) => sub('arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${Group}', { Group: group })),
+    },
+    // The deregistration delay is noted on the leaving instance itself (state lives in AWS): only
+    // that one tag key, only on instances Auto Scaling launched into the configured groups.
+    {
+      Sid: 'MarkFleetInstances',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags'],
+      Resource: [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*')],
+      Condition: {
+        StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': unique(config.fleets.map((f) => f.autoScalingGroupName)).sort() },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [DEREGISTERED_AT_TAG] },
+      },
     },
     // Lambda delivers failed async events with the function's own role.
     { Sid: 'SendFailedEvents', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [arnOf(LOGICAL_IDS.failedEventsQueue)] },

@@ -4,7 +4,7 @@
  * the whole call (`InvalidInstanceID.NotFound`), filters never do, terminated instances stay
  * visible with state `terminated` and no public address.
  */
-import type { DescribeInstancesCommandInput, DescribeInstancesCommandOutput, Instance, Filter } from '@aws-sdk/client-ec2';
+import type { CreateTagsCommandInput, DescribeInstancesCommandInput, DescribeInstancesCommandOutput, Instance, Filter } from '@aws-sdk/client-ec2';
 import type { SimAccount } from './account';
 import { IdGen } from './ids';
 import { ServiceSim } from './service';
@@ -107,6 +107,18 @@ export class Ec2Sim extends ServiceSim {
       })),
       ...(next ? { NextToken: next } : {}),
     };
+  }
+
+  CreateTags(input: CreateTagsCommandInput): Record<string, never> {
+    const ids = input.Resources ?? [];
+    if (ids.length === 0) this.fail('MissingParameter', 'The request must contain the parameter resourceIdSet');
+    const missing = ids.filter((id) => !this.instances.has(id));
+    if (missing.length) this.fail('InvalidInstanceID.NotFound', `The instance ID '${missing.join(', ')}' does not exist`);
+    for (const tag of input.Tags ?? []) {
+      if (!tag.Key || tag.Key.startsWith('aws:')) this.fail('InvalidParameterValue', `Tag key "${tag.Key}" is invalid: keys may not start with aws:`);
+    }
+    for (const id of ids) for (const tag of input.Tags ?? []) this.instances.get(id)!.tags[tag.Key!] = tag.Value ?? '';
+    return {};
   }
 
   private matches(i: SimInstance, f: Filter): boolean {

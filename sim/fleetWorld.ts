@@ -27,6 +27,8 @@ export interface WorldOptions {
   logger?: Logger;
   /** Overrides of the fleet's configuration. */
   fleet?: Record<string, unknown>;
+  /** Overrides of the fleet's `dns` settings (the zone is always the world's). */
+  dns?: Record<string, unknown>;
 }
 
 export const GROUP = 'edge-haproxy';
@@ -70,7 +72,7 @@ export class FleetWorld {
         {
           name: 'edge',
           autoScalingGroupName: GROUP,
-          dns: { hostedZoneId: this.zoneId, recordName: `lb.${ZONE}` },
+          dns: { recordName: `lb.${ZONE}`, ...(opts.dns ?? {}), hostedZoneId: this.zoneId },
           healthCheck: { protocol: 'HTTP', port: 8404, path: '/healthz' },
           ...(opts.fleet ?? {}),
         },
@@ -93,6 +95,7 @@ export class FleetWorld {
       settings: { dryRun: opts.dryRun ?? false },
       clients: this.account.clients(),
       logger: opts.logger ?? new Logger({ serviceName: 'haproxy-fleet-control', logLevel: 'SILENT' }),
+      now: () => this.account.now(),
     };
     this.lifecycleHandler = createLifecycleHandler(this.deps);
     this.reconcileHandler = createReconcileHandler(this.deps);
@@ -119,6 +122,17 @@ export class FleetWorld {
   /** One run of the scheduled reconcile. */
   schedule(): Promise<FleetReport[]> {
     return this.reconcileHandler(scheduledEvent(this.account), context());
+  }
+
+  /**
+   * Lets the deregistration delay pass and runs the schedule, which releases the leaving nodes;
+   * then lets Auto Scaling finish their termination.
+   */
+  async drain(): Promise<FleetReport[]> {
+    this.account.advance(this.fleet.dns.deregistrationDelaySeconds + 1);
+    const reports = await this.schedule();
+    this.account.advance(1);
+    return reports;
   }
 
   /** Our weighted records, as a table: set identifier, weight, value, health check. */

@@ -35,11 +35,14 @@ export interface ClientOverrides {
 const ROUTE53_DEFAULTS = { maxAttempts: 8, retryMode: 'adaptive' } as const;
 const DEFAULTS = { maxAttempts: 5 } as const;
 
-/** Creates the clients; Route 53 is global, so it is always signed for us-east-1. */
+/**
+ * Creates the clients. Route 53 is global: the SDK's endpoint rules map any region to its
+ * partition's Route 53 endpoint (us-east-1 signing in aws, cn-northwest-1 in aws-cn, ...).
+ */
 export function createClients(overrides: ClientOverrides = {}): AwsClients {
   const common = overrides as Record<string, unknown>;
   return {
-    route53: new Route53Client({ ...ROUTE53_DEFAULTS, ...common, region: 'us-east-1' }),
+    route53: new Route53Client({ ...ROUTE53_DEFAULTS, ...common }),
     autoScaling: new AutoScalingClient({ ...DEFAULTS, ...common }),
     ec2: new EC2Client({ ...DEFAULTS, ...common }),
   };

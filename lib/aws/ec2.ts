@@ -1,5 +1,5 @@
 /** EC2 adapter: the addresses and states of the fleet's instances. */
-import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 
 export interface InstanceInfo {
   instanceId: string;
@@ -7,6 +7,7 @@ export interface InstanceInfo {
   availabilityZone?: string;
   privateIp?: string;
   publicIp?: string;
+  tags: Record<string, string>;
 }
 
 /**
@@ -35,11 +36,17 @@ export class Ec2Adapter {
             ...(inst.Placement?.AvailabilityZone ? { availabilityZone: inst.Placement.AvailabilityZone } : {}),
             ...(inst.PrivateIpAddress ? { privateIp: inst.PrivateIpAddress } : {}),
             ...(inst.PublicIpAddress ? { publicIp: inst.PublicIpAddress } : {}),
+            tags: Object.fromEntries((inst.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
           });
         }
         token = res.NextToken;
       } while (token);
     }
     return out;
+  }
+
+  /** Writes bookkeeping tags on an instance (what the control plane has done to it). */
+  async tagInstance(instanceId: string, tags: Record<string, string>): Promise<void> {
+    await this.client.send(new CreateTagsCommand({ Resources: [instanceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
   }
 }

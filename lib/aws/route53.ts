@@ -18,7 +18,6 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import { ConflictError } from '../errors';
-import { nextGeneration } from '../plan/naming';
 import type { HealthCheckSpec, RecordState } from '../plan/types';
 import { describeAwsError, isAwsError } from './errors';
 import { batchChanges } from './route53Batches';
@@ -29,8 +28,6 @@ export interface RecordChange {
   record: RecordState;
 }
 
-/** How many generations of a CallerReference to try before giving up (see naming.ts). */
-const MAX_GENERATIONS = 5;
 /** ListTagsForResources takes at most 10 ids. */
 const TAG_BATCH = 10;
 
@@ -160,21 +157,12 @@ export class Route53Adapter {
   }
 
   /**
-   * Creates a health check idempotently. The same reference and settings return the existing
-   * check; a reference Route 53 refuses (it belonged to a deleted check) moves to the next
-   * generation, the same sequence every concurrent caller follows.
+   * Creates a health check. The SDK's retries resend the same CallerReference, so a create whose
+   * response was lost returns the existing check instead of making a second one.
    */
   async createHealthCheck(callerReference: string, spec: HealthCheckSpec): Promise<{ id: string; callerReference: string }> {
-    let ref = callerReference;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await this.client.send(new CreateHealthCheckCommand({ CallerReference: ref, HealthCheckConfig: toHealthCheckConfig(spec) }));
-        return { id: res.HealthCheck?.Id ?? '', callerReference: ref };
-      } catch (err) {
-        if (!isAwsError(err, 'HealthCheckAlreadyExists') || attempt >= MAX_GENERATIONS) throw err;
-        ref = nextGeneration(ref);
-      }
-    }
+    const res = await this.client.send(new CreateHealthCheckCommand({ CallerReference: callerReference, HealthCheckConfig: toHealthCheckConfig(spec) }));
+    return { id: res.HealthCheck?.Id ?? '', callerReference };
   }
 
   async tagHealthCheck(id: string, tags: Record<string, string>): Promise<void> {

@@ -66,6 +66,12 @@ export const fleetSchema = z
       recordType: z.literal('A').default('A'),
       ttl: z.int().min(0).max(2147483647).default(60),
       weight: z.int().min(0).max(255).default(100),
+      /**
+       * How long a leaving node keeps running after its record is deleted, before its
+       * terminating action is completed: Route 53 takes up to ~60 s to apply a change everywhere
+       * and resolvers then cache the answer for the TTL. Like ELB's deregistration delay.
+       */
+      deregistrationDelaySeconds: z.int().min(0).max(3600).default(120),
       /** Which address a node registers. The Elastic IP issue adds `elastic-ip`. */
       address: z.enum(['public-ipv4']).default('public-ipv4'),
     }),
@@ -81,6 +87,18 @@ export const fleetSchema = z
         launching: { heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
         terminating: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
       }),
+  })
+  .superRefine((f, ctx) => {
+    // The scheduled reconcile (every minute) completes the action once the delay has passed:
+    // leave it that much time before the hook's own timeout would do it.
+    const heartbeat = f.lifecycleHooks.terminating.heartbeatTimeoutSeconds;
+    if (f.dns.deregistrationDelaySeconds + 90 > heartbeat) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dns', 'deregistrationDelaySeconds'],
+        message: `must be at most the terminating hook's heartbeatTimeoutSeconds (${heartbeat}) minus 90`,
+      });
+    }
   })
   .transform((f) => ({
     ...f,

@@ -13,6 +13,8 @@ export interface HandlerDeps {
   settings: RuntimeSettings;
   clients: AwsClients;
   logger: Logger;
+  /** The clock; the simulated account passes its own virtual time. */
+  now?: () => Date;
 }
 
 export const SERVICE_NAME = 'haproxy-fleet-control';

@@ -10,6 +10,7 @@ import { hookFor, isWarmPoolMove } from '../plan/completions';
 import { adaptersFor } from '../reconcile/adapters';
 import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
 import type { HandlerDeps } from './deps';
+import type { Invocation } from './wrap';
 
 export type MessageOutcome =
   | { status: 'ignored'; reason: string }
@@ -18,7 +19,7 @@ export type MessageOutcome =
 
 const CORRELATION_KEYS = ['fleet', 'group', 'instance', 'transition'];
 
-async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps): Promise<MessageOutcome> {
+async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invocation: Invocation): Promise<MessageOutcome> {
   const { logger } = deps;
   if (msg.kind === 'test') {
     logger.info('Auto Scaling test notification acknowledged; nothing to do', { group: msg.groupName, requestId: msg.requestId });
@@ -52,7 +53,12 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps): Pro
     logger.info('warm pool move: lifecycle action completed without DNS changes', { outcome, origin: msg.origin, destination: msg.destination });
     return { status: 'warm-pool', instanceId: msg.instanceId, outcome };
   }
-  const report = await reconcileFleet(fleet, aws, logger, { dryRun: deps.settings.dryRun, hint: msg });
+  const report = await reconcileFleet(fleet, aws, logger, {
+    dryRun: deps.settings.dryRun,
+    hint: msg,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(invocation.deadline !== undefined ? { deadline: invocation.deadline } : {}),
+  });
   return { status: 'reconciled', report };
 }
 
@@ -61,13 +67,13 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps): Pro
  * @throws EventParseError for a malformed event (before any AWS call)
  * @throws ReconcileError when the fleet could not be brought in line (Lambda retries the event)
  */
-export async function handleLifecycleEvent(event: unknown, deps: HandlerDeps): Promise<MessageOutcome[]> {
+export async function handleLifecycleEvent(event: unknown, deps: HandlerDeps, invocation: Invocation = {}): Promise<MessageOutcome[]> {
   const messages = parseLifecycleEvent(event);
   const outcomes: MessageOutcome[] = [];
   for (const msg of messages) {
     deps.logger.appendKeys({ group: msg.groupName, ...(msg.kind === 'lifecycle' ? keysOf(msg) : {}) });
     try {
-      outcomes.push(await handleMessage(msg, deps));
+      outcomes.push(await handleMessage(msg, deps, invocation));
     } finally {
       deps.logger.removeKeys(CORRELATION_KEYS);
     }

@@ -9,8 +9,9 @@ import { parseScheduledEvent } from '../events/scheduled';
 import { adaptersFor } from '../reconcile/adapters';
 import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
 import type { HandlerDeps } from './deps';
+import type { Invocation } from './wrap';
 
-export async function handleScheduledEvent(event: unknown, deps: HandlerDeps): Promise<FleetReport[]> {
+export async function handleScheduledEvent(event: unknown, deps: HandlerDeps, invocation: Invocation = {}): Promise<FleetReport[]> {
   const trigger = parseScheduledEvent(event);
   const { logger } = deps;
   const aws = adaptersFor(deps.clients);
@@ -20,7 +21,13 @@ export async function handleScheduledEvent(event: unknown, deps: HandlerDeps): P
   for (const fleet of deps.config.fleets) {
     logger.appendKeys({ fleet: fleet.name, group: fleet.autoScalingGroupName });
     try {
-      reports.push(await reconcileFleet(fleet, aws, logger, { dryRun: deps.settings.dryRun }));
+      reports.push(
+        await reconcileFleet(fleet, aws, logger, {
+          dryRun: deps.settings.dryRun,
+          ...(deps.now ? { now: deps.now } : {}),
+          ...(invocation.deadline !== undefined ? { deadline: invocation.deadline } : {}),
+        }),
+      );
     } catch (err) {
       const e = err instanceof ReconcileError ? err : new ReconcileError(String(err), fleet.name, { cause: err });
       logger.error('fleet reconcile failed', { error: e });

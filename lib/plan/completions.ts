@@ -2,10 +2,20 @@
  * Which lifecycle actions to complete once a plan has been applied (see the table in nodes.ts).
  * Only this fleet's own hooks are ever completed: the group may carry other teams' hooks, and
  * completing theirs would let an instance skip their work.
+ *
+ * A leaving node is released only after the deregistration delay has passed since its record
+ * was deleted, so resolvers have stopped handing out its address:
+ *
+ *   Terminating:Wait node              complete?
+ *   ---------------------------------  -------------------------------------------------
+ *   delay 0                            yes, once record and check are gone
+ *   record deleted by this run         no: the delay starts now (instance tag)
+ *   no record, tagged at T             yes when now >= T + delay, else wait
+ *   no record, never tagged            yes: it was never registered
  */
 import type { FleetConfig } from '../config/schema';
 import type { LifecycleMessage, Transition } from '../events/types';
-import type { ObservedNode, Plan } from './types';
+import type { ObservedFleet, Plan } from './types';
 
 export interface Completion {
   instanceId: string;
@@ -16,9 +26,19 @@ export interface Completion {
   reason: string;
 }
 
-/** True when the event is a warm-pool move: the instance does not join or leave the fleet. */
+export interface CompletionPlan {
+  complete: Completion[];
+  /** Leaving nodes still in their deregistration delay. */
+  draining: { instanceId: string; until: string }[];
+}
+
+/**
+ * True when the event moves an instance into or out of the warm pool without it ever serving:
+ * launched into the pool (EC2 -> WarmPool) or terminated from it (WarmPool -> EC2). A scale-in
+ * back to the pool (AutoScalingGroup -> WarmPool) takes a serving node out: not this case.
+ */
 export function isWarmPoolMove(msg: LifecycleMessage): boolean {
-  return msg.origin === 'WarmPool' ? msg.destination !== 'AutoScalingGroup' : msg.destination === 'WarmPool';
+  return (msg.origin === 'EC2' && msg.destination === 'WarmPool') || (msg.origin === 'WarmPool' && msg.destination === 'EC2');
 }
 
 /** Our hook for a transition. */
@@ -27,13 +47,16 @@ export function hookFor(fleet: FleetConfig, transition: Transition): string {
 }
 
 /**
- * The actions to complete with CONTINUE, given the nodes the plan was made from and the plan,
- * assumed applied in full (call this only after a successful apply).
+ * The actions to complete with CONTINUE, given what the plan was made from and the plan, assumed
+ * applied (the caller leaves out nodes whose work failed).
  */
-export function planCompletions(fleet: FleetConfig, nodes: ObservedNode[], plan: Plan, hint?: LifecycleMessage): Completion[] {
+export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, plan: Plan, opts: { now: Date; hint?: LifecycleMessage }): CompletionPlan {
   const registered = new Set(plan.registered);
-  const out: Completion[] = [];
-  for (const node of nodes) {
+  const hadRecord = new Set(observed.records.map((r) => r.instanceId));
+  const delayMs = fleet.dns.deregistrationDelaySeconds * 1000;
+  const out: CompletionPlan = { complete: [], draining: [] };
+
+  for (const node of observed.nodes) {
     let transition: Transition;
     let reason: string;
     if (node.lifecycleState === 'Pending:Wait' && registered.has(node.instanceId)) {
@@ -41,13 +64,26 @@ export function planCompletions(fleet: FleetConfig, nodes: ObservedNode[], plan:
       reason = 'record and health check exist';
     } else if (node.lifecycleState === 'Terminating:Wait') {
       transition = 'terminating';
-      reason = 'record and health check removed';
+      const since = node.deregisteredAt ? Date.parse(node.deregisteredAt) : NaN;
+      if (delayMs === 0) reason = 'record and health check removed';
+      else if (hadRecord.has(node.instanceId)) {
+        out.draining.push({ instanceId: node.instanceId, until: new Date(opts.now.getTime() + delayMs).toISOString() });
+        continue;
+      } else if (Number.isNaN(since)) reason = 'never registered';
+      else if (opts.now.getTime() >= since + delayMs) reason = `deregistration delay over (record deleted ${node.deregisteredAt})`;
+      else {
+        out.draining.push({ instanceId: node.instanceId, until: new Date(since + delayMs).toISOString() });
+        continue;
+      }
     } else {
       continue;
     }
     const hookName = hookFor(fleet, transition);
+    const hint = opts.hint;
     const fromEvent = hint && hint.instanceId === node.instanceId && hint.transition === transition && hint.hookName === hookName;
-    out.push({ instanceId: node.instanceId, transition, hookName, ...(fromEvent ? { token: hint.token } : {}), reason });
+    out.complete.push({ instanceId: node.instanceId, transition, hookName, ...(fromEvent ? { token: hint.token } : {}), reason });
   }
-  return out.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  out.complete.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  out.draining.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  return out;
 }

@@ -3,10 +3,10 @@
  * every node that belongs in DNS have exactly one weighted record referencing exactly one
  * matching health check of ours, and every other node have neither. Pure: no AWS calls.
  *
- * Order (a record must never reference a missing check):
- *   1. create (and tag) health checks
- *   2. record changes: CREATE for new nodes, UPSERT for changed ones, DELETE for leaving ones
- *   3. delete health checks no record uses any more
+ * Order (a record must never reference a missing check; leaving nodes never wait for joining ones):
+ *   1. deregister: DELETE leaving nodes' records, mark when (deregistration delay), delete their checks
+ *   2. register: create (and tag) health checks, then CREATE / UPSERT records
+ *   3. delete checks that registered nodes no longer use (replaced, duplicates)
  * Within a phase actions are sorted by instance id, so the same state gives the same plan.
  */
 import type { FleetConfig } from '../config/schema';
@@ -15,8 +15,9 @@ import { callerReference, healthCheckTags, setIdentifier } from './naming';
 import { belongsInDns } from './nodes';
 import type { Action, DesiredRecord, HealthCheckRef, ObservedFleet, ObservedHealthCheck, ObservedRecord, Plan } from './types';
 
-const PHASE: Record<Action['kind'], number> = {
-  createHealthCheck: 0, tagHealthCheck: 0, createRecord: 1, updateRecord: 1, deleteRecord: 1, deleteHealthCheck: 2,
+/** Sort key: phase, then step within the phase. Leaving nodes' check deletions are phase 1. */
+const ORDER: Record<Action['kind'], number> = {
+  deleteRecord: 10, markDeregistered: 11, createHealthCheck: 20, tagHealthCheck: 20, createRecord: 21, updateRecord: 21, deleteHealthCheck: 30,
 };
 
 const byInstance = <T extends { instanceId: string }>(items: T[], id: string) => items.filter((i) => i.instanceId === id);
@@ -39,7 +40,9 @@ function recordDiff(want: DesiredRecord, have: ObservedRecord): string[] {
 }
 
 /** Plans the DNS changes for one fleet. */
-export function planDns(fleet: FleetConfig, observed: ObservedFleet): Plan {
+export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { nonce?: string; now?: Date } = {}): Plan {
+  const nonce = opts.nonce ?? '0';
+  const now = opts.now ?? new Date(0);
   const actions: Action[] = [];
   const registered: string[] = [];
   const waiting: Plan['waiting'] = [];
@@ -69,7 +72,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet): Plan {
       keptChecks.add(keep.id);
       if (!tagsMatch(tags, keep.tags)) actions.push({ kind: 'tagHealthCheck', instanceId: id, healthCheckId: keep.id, tags, reason: 'ownership tags missing' });
     } else {
-      const reference = callerReference(fleet, id, spec);
+      const reference = callerReference(fleet, id, spec, nonce);
       ref = { callerReference: reference };
       const stale = checks[0];
       const reason = stale ? `settings changed: ${specDiff(spec, stale.spec)}` : record ? 'record has no health check of ours' : 'new node';
@@ -98,13 +101,19 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet): Plan {
     if (ownedNodes.has(record.instanceId)) continue;
     const { instanceId, ...state } = record;
     actions.push({ kind: 'deleteRecord', instanceId, record: state, reason: `node ${stateOf(instanceId)}` });
+    // Only a node still waiting to terminate needs the time noted: the delay runs from here.
+    if (fleet.dns.deregistrationDelaySeconds > 0 && stateOf(instanceId) === 'Terminating:Wait') {
+      actions.push({ kind: 'markDeregistered', instanceId, at: now.toISOString(), reason: 'deregistration delay starts' });
+    }
   }
+  const leaving = (c: ObservedHealthCheck) => !ownedNodes.has(c.instanceId);
   for (const check of observed.healthChecks) {
     if (keptChecks.has(check.id)) continue;
-    const reason = ownedNodes.has(check.instanceId) ? 'replaced or duplicate' : `node ${stateOf(check.instanceId)}`;
+    const reason = leaving(check) ? `node ${stateOf(check.instanceId)}` : 'replaced or duplicate';
     actions.push({ kind: 'deleteHealthCheck', instanceId: check.instanceId, healthCheckId: check.id, reason });
   }
 
-  actions.sort((a, b) => PHASE[a.kind] - PHASE[b.kind] || a.instanceId.localeCompare(b.instanceId));
+  const order = (a: Action) => (a.kind === 'deleteHealthCheck' && !ownedNodes.has(a.instanceId) ? 12 : ORDER[a.kind]);
+  actions.sort((a, b) => order(a) - order(b) || a.instanceId.localeCompare(b.instanceId));
   return { fleet: fleet.name, actions, registered, waiting };
 }

@@ -28,14 +28,16 @@ export function belongsInDns(node: ObservedNode): boolean {
 /**
  * Folds an event into the observed nodes. Events are hints, but two of their facts are safe to
  * trust over a lagging DescribeAutoScalingGroups: a terminating action means the node is leaving
- * and never comes back; a launching action means the node is waiting for us (if EC2 still shows
- * it alive, which `alive` tells).
+ * and never comes back; a launching action means the node is waiting for us. An instance the
+ * group no longer lists (moving back to a warm pool, or a describe that lags) is added when EC2
+ * still shows it alive (`alive`); one EC2 shows gone is a late duplicate and adds nothing.
  */
 export function withHint(nodes: ObservedNode[], hint: LifecycleMessage | undefined, alive?: ObservedNode): ObservedNode[] {
   if (!hint) return nodes;
   const current = nodes.find((n) => n.instanceId === hint.instanceId);
   if (hint.transition === 'terminating') {
-    if (!current || !belongsInDns(current)) return nodes;
+    if (!current) return alive ? [...nodes, { ...alive, lifecycleState: 'Terminating:Wait' }] : nodes;
+    if (!belongsInDns(current)) return nodes;
     return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Terminating:Wait' } : n));
   }
   if (current && current.lifecycleState !== 'Pending') return nodes;

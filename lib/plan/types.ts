@@ -11,6 +11,8 @@ export interface ObservedNode {
   availabilityZone?: string;
   /** The address this fleet registers for the node (public IPv4), when it has one. */
   address?: string;
+  /** When its record was deleted (instance tag `hfc:deregistered-at`), for the deregistration delay. */
+  deregisteredAt?: string;
 }
 
 /** Route 53 health check settings we own; anything else on the check is left alone. */
@@ -69,7 +71,8 @@ export type Action =
   | { kind: 'tagHealthCheck'; instanceId: string; healthCheckId: string; tags: Record<string, string>; reason: string }
   | { kind: 'createRecord' | 'updateRecord'; instanceId: string; record: DesiredRecord; reason: string }
   | { kind: 'deleteRecord'; instanceId: string; record: RecordState; reason: string }
-  | { kind: 'deleteHealthCheck'; instanceId: string; healthCheckId: string; reason: string };
+  | { kind: 'deleteHealthCheck'; instanceId: string; healthCheckId: string; reason: string }
+  | { kind: 'markDeregistered'; instanceId: string; at: string; reason: string };
 
 export type ActionKind = Action['kind'];
 
@@ -79,6 +82,9 @@ export interface Plan {
   actions: Action[];
   /** Instance ids that will have a record and health check once the plan is applied. */
   registered: string[];
-  /** Nodes that should be registered but cannot be yet, with the reason. */
+  /** Nodes whose lifecycle action cannot be completed yet, with the reason. */
   waiting: { instanceId: string; reason: string }[];
 }
+
+/** The instance tag that records when a leaving node's record was deleted. */
+export const DEREGISTERED_AT_TAG = 'hfc:deregistered-at';

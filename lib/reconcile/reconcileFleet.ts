@@ -2,21 +2,22 @@
  * One fleet, one pass: observe, plan, apply, then complete the lifecycle actions whose work is
  * done. Every trigger (lifecycle event, schedule) runs exactly this; an event only adds a hint.
  *
- * Concurrent runs (duplicated events, the schedule) are safe without a lock: health check
- * creation is idempotent by CallerReference, and when Route 53 rejects a change because another
- * run got there first (ConflictError), the pass observes and plans again, up to three times. A
- * second pass over a converged fleet plans nothing and makes no mutating call.
+ * Concurrent runs (the schedule and a lifecycle event) are safe without a lock: Route 53 is read
+ * before the group (observe.ts), and when Route 53 rejects a change because another run got
+ * there first (ConflictError), the pass observes and plans again, up to three times. A second
+ * pass over a converged fleet plans nothing and makes no mutating call.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import { ConflictError, ReconcileError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { describeAwsError } from '../aws/errors';
-import { planCompletions, type Completion } from '../plan/completions';
+import { planCompletions, type Completion, type CompletionPlan } from '../plan/completions';
 import { planDns } from '../plan/dns';
+import { passNonce } from '../plan/naming';
 import type { Action, Plan } from '../plan/types';
 import type { Adapters } from './adapters';
-import { applyPlan, describeAction } from './apply';
+import { applyPlan, describeAction, type ApplyResult } from './apply';
 import { observeFleet } from './observe';
 
 const MAX_PASSES = 3;
@@ -34,38 +35,50 @@ export interface FleetReport {
   /** Actions applied (or, in a dry run, planned), in order. */
   actions: Action[];
   registered: string[];
+  /** Nodes that cannot be registered yet. */
   waiting: Plan['waiting'];
+  /** Leaving nodes in their deregistration delay. */
+  draining: CompletionPlan['draining'];
+  /** Nodes left for the next run because the invocation ran out of time. */
+  deferred: string[];
   completions: CompletionOutcome[];
 }
 
 export interface ReconcileOptions {
   dryRun?: boolean;
   hint?: LifecycleMessage;
+  /** The clock (the simulated account passes its own). */
+  now?: () => Date;
+  /** Epoch ms after which no new health check is started. */
+  deadline?: number;
 }
 
 export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
   const dryRun = opts.dryRun ?? false;
-  let plan: Plan | undefined;
-  let completions: Completion[] = [];
+  const now = opts.now ?? (() => new Date());
+  let plan!: Plan;
+  let completions!: CompletionPlan;
+  let applied: ApplyResult = { failed: new Map(), deferred: new Set() };
   let passes = 0;
 
   try {
     for (;;) {
       passes += 1;
       const observed = await observeFleet(fleet, aws, opts.hint);
-      plan = planDns(fleet, observed);
-      completions = planCompletions(fleet, observed.nodes, plan, opts.hint);
+      const at = now();
+      // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
+      plan = planDns(fleet, observed, { nonce: passNonce(), now: at });
+      completions = planCompletions(fleet, observed, plan, { now: at, ...(opts.hint ? { hint: opts.hint } : {}) });
       logger.info(plan.actions.length ? 'planned changes' : 'fleet in sync', {
         pass: passes,
         nodes: observed.nodes.length,
         records: observed.records.length,
         healthChecks: observed.healthChecks.length,
         changes: plan.actions.map(describeAction),
-        ...(plan.waiting.length ? { waiting: plan.waiting } : {}),
       });
       if (dryRun || plan.actions.length === 0) break;
       try {
-        await applyPlan(fleet, plan, aws, logger);
+        applied = await applyPlan(fleet, plan, aws, logger, opts.deadline !== undefined ? { deadline: opts.deadline } : {});
         break;
       } catch (err) {
         if (!(err instanceof ConflictError) || passes >= MAX_PASSES) throw err;
@@ -77,8 +90,15 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; no lifecycle action was completed`, fleet.name, { cause: err });
   }
 
+  for (const w of plan.waiting) {
+    logger.warn('node cannot be registered yet; its launch is completed once it can be, or ABANDONed when the hook times out', { ...w });
+  }
+  for (const d of completions.draining) logger.info('leaving node is draining; its termination continues after the deregistration delay', { ...d });
+  if (applied.deferred.size) logger.warn('out of time: nodes left for the next run', { deferred: [...applied.deferred] });
+
   const outcomes: CompletionOutcome[] = [];
-  for (const c of completions) {
+  for (const c of completions.complete) {
+    if (applied.failed.has(c.instanceId) || applied.deferred.has(c.instanceId)) continue;
     if (dryRun) {
       logger.info('would complete lifecycle action (dry run)', { ...c });
       outcomes.push({ ...c, outcome: 'dry-run' });
@@ -95,6 +115,23 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     outcomes.push({ ...c, outcome });
   }
 
-  const done = plan!;
-  return { fleet: fleet.name, group: fleet.autoScalingGroupName, dryRun, passes, actions: done.actions, registered: done.registered, waiting: done.waiting, completions: outcomes };
+  if (applied.failed.size > 0) {
+    const list = [...applied.failed].map(([id, why]) => `${id} (${why})`).join('; ');
+    throw new ReconcileError(
+      `fleet ${fleet.name}: ${applied.failed.size} node(s) could not be brought in line, their lifecycle actions were not completed: ${list}`,
+      fleet.name,
+    );
+  }
+  return {
+    fleet: fleet.name,
+    group: fleet.autoScalingGroupName,
+    dryRun,
+    passes,
+    actions: plan.actions,
+    registered: plan.registered,
+    waiting: plan.waiting,
+    draining: completions.draining,
+    deferred: [...applied.deferred],
+    completions: outcomes,
+  };
 }

@@ -6,7 +6,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DescribeInstancesCommand, EC2Client, EC2ServiceException, type DescribeInstancesCommandInput, type Instance } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException, type DescribeInstancesCommandInput, type Instance } from '@aws-sdk/client-ec2';
 import { Ec2Adapter } from '../../lib/aws/ec2';
 
 const ec2Mock = mockClient(EC2Client);
@@ -45,7 +45,10 @@ describe('describeInstances', () => {
         {
           ReservationId: 'r-1',
           Instances: [
-            instance(id(1), { PublicIpAddress: '54.170.0.11', PrivateIpAddress: '10.0.0.11', Placement: { AvailabilityZone: 'eu-west-1b' } }),
+            instance(id(1), {
+              PublicIpAddress: '54.170.0.11', PrivateIpAddress: '10.0.0.11', Placement: { AvailabilityZone: 'eu-west-1b' },
+              Tags: [{ Key: 'hfc:deregistered-at', Value: '2026-11-22T10:00:00.000Z' }],
+            }),
             instance(id(2), { State: { Name: 'pending', Code: 0 }, PublicIpAddress: undefined, PrivateIpAddress: '10.0.0.12' }),
           ],
         },
@@ -60,9 +63,9 @@ describe('describeInstances', () => {
     expect(sent()).toEqual([{ Filters: [{ Name: 'instance-id', Values: [id(1), id(2), id(3), id(4)] }], MaxResults: 1000 }]);
     expect(sent()[0]).not.toHaveProperty('InstanceIds');
     expect([...found.values()]).toEqual([
-      { instanceId: id(1), state: 'running', availabilityZone: 'eu-west-1b', privateIp: '10.0.0.11', publicIp: '54.170.0.11' },
-      { instanceId: id(2), state: 'pending', availabilityZone: 'eu-west-1a', privateIp: '10.0.0.12' },
-      { instanceId: id(3), state: 'terminated' },
+      { instanceId: id(1), state: 'running', availabilityZone: 'eu-west-1b', privateIp: '10.0.0.11', publicIp: '54.170.0.11', tags: { 'hfc:deregistered-at': '2026-11-22T10:00:00.000Z' } },
+      { instanceId: id(2), state: 'pending', availabilityZone: 'eu-west-1a', privateIp: '10.0.0.12', tags: {} },
+      { instanceId: id(3), state: 'terminated', tags: {} },
     ]);
     // An id EC2 does not know is simply absent.
     expect(found.has(id(4))).toBe(false);
@@ -125,5 +128,20 @@ describe('describeInstances', () => {
 
     // Assess
     expect(err).toBe(throttled);
+  });
+});
+
+describe('tagInstance', () => {
+  it('sends CreateTags for that one instance with the given tags', async () => {
+    // Prepare
+    ec2Mock.on(CreateTagsCommand).resolves({});
+
+    // Act
+    await adapter.tagInstance(id(7), { 'hfc:deregistered-at': '2026-11-22T10:00:00.000Z' });
+
+    // Assess
+    expect(ec2Mock.commandCalls(CreateTagsCommand).map((c) => c.args[0].input)).toEqual([
+      { Resources: [id(7)], Tags: [{ Key: 'hfc:deregistered-at', Value: '2026-11-22T10:00:00.000Z' }] },
+    ]);
   });
 });

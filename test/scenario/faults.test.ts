@@ -15,7 +15,7 @@ describe('throttling', () => {
     world.account.advance(1);
     for (const id of world.nodes().slice(0, 2).map((n) => n.instanceId)) world.account.autoScaling.terminate(id);
     await world.deliverAll();
-    world.account.advance(1);
+    await world.drain();
     await world.schedule();
 
     // Assess
@@ -58,7 +58,7 @@ describe('failed registration', () => {
 
     // Assess: the handler fails (Lambda retries), no completion was attempted, the node still waits
     await expect(delivery).rejects.toBeInstanceOf(ReconcileError);
-    await expect(delivery).rejects.toThrow(/no lifecycle action was completed/);
+    await expect(delivery).rejects.toThrow(new RegExp(`${id}.*record CREATE: ServiceUnavailable`));
     expect(world.account.callsWhere({ op: 'CompleteLifecycleAction' })).toEqual([]);
     expect(world.nodes()[0]!.state).toBe('Pending:Wait');
 

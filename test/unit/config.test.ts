@@ -42,7 +42,7 @@ describe('fleet configuration', () => {
       name: 'edge',
       ownerId: 'hfc',
       autoScalingGroupName: 'edge-haproxy',
-      dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com.', recordType: 'A', ttl: 60, weight: 100, address: 'public-ipv4' },
+      dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com.', recordType: 'A', ttl: 60, weight: 100, deregistrationDelaySeconds: 120, address: 'public-ipv4' },
       healthCheck: { protocol: 'HTTP', port: 8404, path: '/', requestInterval: 30, failureThreshold: 3 },
       lifecycleHooks: {
         launching: { name: 'edge-hfc-launching', heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
@@ -70,6 +70,11 @@ describe('fleet configuration', () => {
     ['unknown key (a typo)', minimal({ healthcheck: {} }), 'fleets[0]: Unrecognized key: "healthcheck"'],
     ['heartbeat too short', minimal({ lifecycleHooks: { launching: { heartbeatTimeoutSeconds: 10 } } }), 'fleets[0].lifecycleHooks.launching.heartbeatTimeoutSeconds: Too small'],
     ['no fleets', { fleets: [] }, 'fleets: must list at least one fleet'],
+    [
+      'a deregistration delay the terminating hook would cut short',
+      minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 250 } }),
+      "fleets[0].dns.deregistrationDelaySeconds: must be at most the terminating hook's heartbeatTimeoutSeconds (300) minus 90",
+    ],
     ['bad schedule', minimal({}, { deployment: { schedule: 'every minute' } }), 'deployment.schedule: must be an EventBridge rate(...) or cron(...) expression'],
   ])('rejects %s, naming the field', (_name, raw, expected) => {
     expect(problems(raw).join('\n')).toContain(expected);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planDns } from '../../lib/plan/dns';
+import { setIdentifier } from '../../lib/plan/naming';
 import type { Action, ObservedFleet } from '../../lib/plan/types';
 import { A, B, C, FLEET, check, fleetConfig, node, record } from '../fixtures/fleet';
 
@@ -37,14 +38,20 @@ const cases: Case[] = [
     want: [],
   },
   {
-    name: 'Terminating:Wait: record first, then its check',
+    name: 'Terminating:Wait: record first, the deregistration time noted, then its check',
     observed: { nodes: [node(A, 'Terminating:Wait')], records: [record(A)], healthChecks: [check(A)] },
-    want: [`deleteRecord:${A}`, `deleteHealthCheck:${A}`],
+    want: [`deleteRecord:${A}`, `markDeregistered:${A}`, `deleteHealthCheck:${A}`],
   },
   {
     name: 'Standby is taken out of DNS',
     observed: { nodes: [node(A, 'Standby')], records: [record(A)], healthChecks: [check(A)] },
     want: [`deleteRecord:${A}`, `deleteHealthCheck:${A}`],
+  },
+  {
+    name: 'no delay configured: nothing to note',
+    fleet: fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 0 } }),
+    observed: { nodes: [node(A, 'Terminating:Wait')], records: [record(A, {}, fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 0 } }))], healthChecks: [] },
+    want: [`deleteRecord:${A}`],
   },
   {
     name: 'node gone from the group: both removed',
@@ -100,13 +107,17 @@ const cases: Case[] = [
     waiting: [A],
   },
   {
-    name: 'mixed fleet: phases ordered, instances sorted within a phase',
+    name: 'mixed fleet: leaving nodes first, then joining ones; instances sorted within a step',
     observed: {
-      nodes: [node(C), node(A), node(B, 'Terminating:Wait')],
-      records: [record(B)],
-      healthChecks: [check(B)],
+      nodes: [node(C), node(A, 'InService', '54.9.9.9'), node(B, 'Terminating:Wait')],
+      records: [record(B), record(A)],
+      healthChecks: [check(B), check(A)],
     },
-    want: [`createHealthCheck:${A}`, `createHealthCheck:${C}`, `createRecord:${A}`, `deleteRecord:${B}`, `createRecord:${C}`, `deleteHealthCheck:${B}`],
+    want: [
+      `deleteRecord:${B}`, `markDeregistered:${B}`, `deleteHealthCheck:${B}`,
+      `createHealthCheck:${A}`, `createHealthCheck:${C}`, `updateRecord:${A}`, `createRecord:${C}`,
+      `deleteHealthCheck:${A}`,
+    ],
   },
 ];
 
@@ -131,7 +142,7 @@ describe('planDns', () => {
     expect(plan.actions).toEqual([
       expect.objectContaining({
         kind: 'createRecord',
-        record: { name: 'lb.example.com.', type: 'A', setIdentifier: `hfc:edge:${A}`, weight: 100, ttl: 60, values: ['54.0.0.1'], healthCheck: { id: 'hc-1' } },
+        record: { name: 'lb.example.com.', type: 'A', setIdentifier: setIdentifier(FLEET, A), weight: 100, ttl: 60, values: ['54.0.0.1'], healthCheck: { id: 'hc-1' } },
       }),
     ]);
   });

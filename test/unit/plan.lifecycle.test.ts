@@ -3,7 +3,8 @@ import type { LifecycleMessage } from '../../lib/events/types';
 import { isWarmPoolMove, planCompletions } from '../../lib/plan/completions';
 import { planDns } from '../../lib/plan/dns';
 import { belongsInDns, withHint } from '../../lib/plan/nodes';
-import { A, B, FLEET, node } from '../fixtures/fleet';
+import type { ObservedFleet } from '../../lib/plan/types';
+import { A, B, FLEET, check, fleetConfig, node, record } from '../fixtures/fleet';
 
 const hint = (over: Partial<LifecycleMessage>): LifecycleMessage => ({
   kind: 'lifecycle', groupName: 'edge-haproxy', instanceId: A, transition: 'launching', hookName: 'edge-hfc-launching',
@@ -27,6 +28,9 @@ describe('withHint', () => {
   it('a terminating event for a node already gone changes nothing', () => {
     expect(withHint([node(B)], hint({ transition: 'terminating' }))).toEqual([node(B)]);
   });
+  it('a terminating event for a node the group no longer lists but EC2 runs (back to the warm pool) adds it as leaving', () => {
+    expect(withHint([], hint({ transition: 'terminating' }), node(A, 'Pending:Wait'))).toEqual([node(A, 'Terminating:Wait')]);
+  });
   it('a launching event adds a node Auto Scaling does not list yet, when EC2 shows it alive', () => {
     expect(withHint([], hint({}), node(A, 'Pending:Wait'))).toEqual([node(A, 'Pending:Wait')]);
   });
@@ -39,24 +43,53 @@ describe('withHint', () => {
 });
 
 describe('planCompletions', () => {
-  it('completes a registered launching node and a leaving node, with our hooks only', () => {
-    const nodes = [node(A, 'Pending:Wait'), node(B, 'Terminating:Wait')];
-    const plan = planDns(FLEET, { nodes, records: [], healthChecks: [] });
-    expect(planCompletions(FLEET, nodes, plan)).toEqual([
+  const NOW = new Date('2026-11-22T10:00:00Z');
+  const at = (secondsAgo: number) => new Date(NOW.getTime() - secondsAgo * 1000).toISOString();
+  const complete = (observed: ObservedFleet, opts: { hint?: LifecycleMessage; fleet?: typeof FLEET } = {}) => {
+    const fleet = opts.fleet ?? FLEET;
+    return planCompletions(fleet, observed, planDns(fleet, observed, { now: NOW }), { now: NOW, ...(opts.hint ? { hint: opts.hint } : {}) });
+  };
+
+  it('completes a registered launching node and a never-registered leaving node, with our hooks only', () => {
+    const result = complete({ nodes: [node(A, 'Pending:Wait'), node(B, 'Terminating:Wait')], records: [], healthChecks: [] });
+    expect(result.complete).toEqual([
       expect.objectContaining({ instanceId: A, transition: 'launching', hookName: 'edge-hfc-launching' }),
-      expect.objectContaining({ instanceId: B, transition: 'terminating', hookName: 'edge-hfc-terminating' }),
+      expect.objectContaining({ instanceId: B, transition: 'terminating', hookName: 'edge-hfc-terminating', reason: 'never registered' }),
     ]);
   });
+
   it('uses the event token for the action the event named', () => {
-    const nodes = [node(A, 'Pending:Wait')];
-    const plan = planDns(FLEET, { nodes, records: [], healthChecks: [] });
-    expect(planCompletions(FLEET, nodes, plan, hint({}))[0]!.token).toBe('tok-1');
-    expect(planCompletions(FLEET, nodes, plan, hint({ hookName: 'someone-elses-hook' }))[0]!.token).toBeUndefined();
+    const observed = { nodes: [node(A, 'Pending:Wait')], records: [], healthChecks: [] };
+    expect(complete(observed, { hint: hint({}) }).complete[0]!.token).toBe('tok-1');
+    expect(complete(observed, { hint: hint({ hookName: 'someone-elses-hook' }) }).complete[0]!.token).toBeUndefined();
   });
+
   it('does not complete a launching node that could not be registered', () => {
-    const nodes = [node(A, 'Pending:Wait', null)];
-    const plan = planDns(FLEET, { nodes, records: [], healthChecks: [] });
-    expect(planCompletions(FLEET, nodes, plan)).toEqual([]);
+    expect(complete({ nodes: [node(A, 'Pending:Wait', null)], records: [], healthChecks: [] }).complete).toEqual([]);
+  });
+
+  // The deregistration delay (default 120 s), as a table: node, what Route 53 still has, outcome.
+  const cases: [string, ObservedFleet, string[], string[]][] = [
+    ['record deleted by this run: drains from now', { nodes: [node(A, 'Terminating:Wait')], records: [record(A)], healthChecks: [check(A)] }, [], [A]],
+    ['deleted 30 s ago: still draining', { nodes: [{ ...node(A, 'Terminating:Wait'), deregisteredAt: at(30) }], records: [], healthChecks: [] }, [], [A]],
+    ['deleted 120 s ago: released', { nodes: [{ ...node(A, 'Terminating:Wait'), deregisteredAt: at(120) }], records: [], healthChecks: [] }, [A], []],
+    ['never registered: released at once', { nodes: [node(A, 'Terminating:Wait')], records: [], healthChecks: [] }, [A], []],
+  ];
+  it.each(cases)('%s', (_name, observed, completed, draining) => {
+    const result = complete(observed);
+    expect(result.complete.map((c) => c.instanceId)).toEqual(completed);
+    expect(result.draining.map((d) => d.instanceId)).toEqual(draining);
+  });
+
+  it('reports when a draining node will be released', () => {
+    const result = complete({ nodes: [{ ...node(A, 'Terminating:Wait'), deregisteredAt: at(30) }], records: [], healthChecks: [] });
+    expect(result.draining).toEqual([{ instanceId: A, until: '2026-11-22T10:01:30.000Z' }]);
+  });
+
+  it('with a delay of 0, releases a leaving node as soon as its record is deleted', () => {
+    const fleet = fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 0 } });
+    const observed = { nodes: [node(A, 'Terminating:Wait')], records: [record(A, {}, fleet)], healthChecks: [] };
+    expect(complete(observed, { fleet }).complete.map((c) => c.instanceId)).toEqual([A]);
   });
 });
 
@@ -67,7 +100,7 @@ describe('isWarmPoolMove', () => {
     ['WarmPool', 'AutoScalingGroup', false],
     ['WarmPool', 'EC2', true],
     ['AutoScalingGroup', 'EC2', false],
-    ['AutoScalingGroup', 'WarmPool', true],
+    ['AutoScalingGroup', 'WarmPool', false], // scale-in back to the pool: a serving node leaves
   ])('%s -> %s: %s', (origin, destination, want) => {
     expect(isWarmPoolMove(hint({ origin, destination }))).toBe(want);
   });
