@@ -7,6 +7,8 @@
  *   launch:    Pending:Wait --CONTINUE--> Pending:Proceed --tick--> InService
  *                          \--ABANDON---> Terminated
  *   terminate: Terminating:Wait --CONTINUE/ABANDON--> Terminating:Proceed --tick--> Terminated (gone)
+ *   scale-in to a warm pool: InService --returnToWarmPool--> Warmed:Pending:Wait (listed only by
+ *              the warm pool, not the group) --CONTINUE--> Warmed:Stopped
  *   heartbeat timeout (virtual time): the hook's DefaultResult is applied.
  */
 import type {
@@ -23,7 +25,7 @@ import { ServiceSim } from './service';
 export type LifecycleState =
   | 'Pending' | 'Pending:Wait' | 'Pending:Proceed' | 'InService'
   | 'Terminating' | 'Terminating:Wait' | 'Terminating:Proceed' | 'Terminated'
-  | 'Standby' | 'Detached';
+  | 'Standby' | 'Detached' | 'Warmed:Pending:Wait' | 'Warmed:Stopped';
 
 export type Transition = 'autoscaling:EC2_INSTANCE_LAUNCHING' | 'autoscaling:EC2_INSTANCE_TERMINATING';
 
@@ -75,6 +77,8 @@ interface Group {
   arn: string;
   availabilityZones: string[];
   instances: Map<string, GroupInstance>;
+  /** Instances in the warm pool: DescribeAutoScalingGroups does not list them. */
+  warmPool: Map<string, GroupInstance>;
   hooks: Map<string, Required<Pick<LifecycleHook, 'LifecycleHookName' | 'LifecycleTransition' | 'HeartbeatTimeout' | 'GlobalTimeout' | 'DefaultResult'>> & LifecycleHook>;
   /** Instances launched so far, to spread new ones over the zones round-robin. */
   launched: number;
@@ -100,6 +104,7 @@ export class AutoScalingSim extends ServiceSim {
       arn: `arn:aws:autoscaling:${this.account.region}:${this.account.accountId}:autoScalingGroup:${this.account.ec2.ids.uuid()}:autoScalingGroupName/${opts.name}`,
       availabilityZones: azs,
       instances: new Map(),
+      warmPool: new Map(),
       hooks: new Map(),
       launched: 0,
     });
@@ -131,6 +136,33 @@ export class AutoScalingSim extends ServiceSim {
     this.startActions(group, gi, 'autoscaling:EC2_INSTANCE_TERMINATING');
   }
 
+  /**
+   * Scales an InService instance in to the warm pool: it leaves the group's instance list and
+   * its terminating hooks fire with Origin AutoScalingGroup, Destination WarmPool.
+   */
+  returnToWarmPool(instanceId: string): void {
+    const group = this.groupOf(instanceId);
+    const gi = group.instances.get(instanceId)!;
+    group.instances.delete(instanceId);
+    group.warmPool.set(instanceId, gi);
+    gi.state = 'Warmed:Pending:Wait';
+    gi.actions = [];
+    this.startActions(group, gi, 'autoscaling:EC2_INSTANCE_TERMINATING', { origin: 'AutoScalingGroup', destination: 'WarmPool' });
+  }
+
+  /** Puts an InService instance in Standby (EnterStandby), or back InService (ExitStandby). */
+  setStandby(instanceId: string, standby: boolean): void {
+    const gi = this.groupOf(instanceId).instances.get(instanceId)!;
+    const from = standby ? 'InService' : 'Standby';
+    if (gi.state !== from) throw new Error(`simulated account: ${instanceId} is ${gi.state}, not ${from}`);
+    gi.state = standby ? 'Standby' : 'InService';
+  }
+
+  /** Instances in the group's warm pool with their states. */
+  warmPoolInstances(groupName: string): { instanceId: string; state: LifecycleState }[] {
+    return [...this.group(groupName).warmPool.values()].map(({ instanceId, state }) => ({ instanceId, state }));
+  }
+
   /** Instances of the group with their lifecycle states (terminated ones are gone). */
   instances(groupName: string): { instanceId: string; state: LifecycleState; availabilityZone: string }[] {
     return [...this.group(groupName).instances.values()].map(({ instanceId, state, availabilityZone }) => ({ instanceId, state, availabilityZone }));
@@ -145,7 +177,7 @@ export class AutoScalingSim extends ServiceSim {
   onTick(): void {
     const now = this.account.now().getTime();
     for (const group of this.groups.values()) {
-      for (const gi of [...group.instances.values()]) {
+      for (const gi of [...group.instances.values(), ...group.warmPool.values()]) {
         if (gi.state === 'Pending:Proceed') gi.state = 'InService';
         else if (gi.state === 'Terminating:Proceed') this.finishTermination(group, gi);
         for (const action of gi.actions) {
@@ -254,7 +286,7 @@ export class AutoScalingSim extends ServiceSim {
       this.fail('ValidationError', 'Either LifecycleActionToken or InstanceId must be specified');
     }
     const group = this.groups.get(input.AutoScalingGroupName ?? '');
-    const candidates = group ? [...group.instances.values()] : [];
+    const candidates = group ? [...group.instances.values(), ...group.warmPool.values()] : [];
     for (const gi of candidates) {
       if (input.InstanceId && gi.instanceId !== input.InstanceId) continue;
       const action = gi.actions.find(
@@ -273,6 +305,11 @@ export class AutoScalingSim extends ServiceSim {
     if (result === 'ABANDON') for (const a of gi.actions) a.result ??= 'ABANDON';
     if (gi.actions.some((a) => !a.result)) return;
     const abandoned = gi.actions.some((a) => a.result === 'ABANDON');
+    if (group.warmPool.has(gi.instanceId)) {
+      gi.state = 'Warmed:Stopped';
+      this.account.ec2.stopInstance(gi.instanceId);
+      return;
+    }
     if (action.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING') {
       if (abandoned) this.finishTermination(group, gi);
       else gi.state = 'Pending:Proceed';
@@ -287,7 +324,7 @@ export class AutoScalingSim extends ServiceSim {
     this.account.ec2.terminateInstance(gi.instanceId);
   }
 
-  private startActions(group: Group, gi: GroupInstance, transition: Transition): void {
+  private startActions(group: Group, gi: GroupInstance, transition: Transition, route?: { origin: string; destination: string }): void {
     const now = this.account.now();
     for (const hook of this.hooksFor(group, transition)) {
       const token = this.account.ec2.ids.uuid();
@@ -300,8 +337,8 @@ export class AutoScalingSim extends ServiceSim {
       });
       const launching = transition === 'autoscaling:EC2_INSTANCE_LAUNCHING';
       this.outbox.push({
-        Origin: launching ? 'EC2' : 'AutoScalingGroup',
-        Destination: launching ? 'AutoScalingGroup' : 'EC2',
+        Origin: route?.origin ?? (launching ? 'EC2' : 'AutoScalingGroup'),
+        Destination: route?.destination ?? (launching ? 'AutoScalingGroup' : 'EC2'),
         LifecycleHookName: hook.LifecycleHookName,
         AccountId: this.account.accountId,
         RequestId: this.account.ec2.ids.uuid(),

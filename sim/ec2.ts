@@ -60,6 +60,14 @@ export class Ec2Sim extends ServiceSim {
     delete inst.publicIp;
   }
 
+  /** Stops an instance (a warm-pool instance after it is put away): no public IPv4 while stopped. */
+  stopInstance(instanceId: string): void {
+    const inst = this.instances.get(instanceId);
+    if (!inst) return;
+    inst.state = 'stopped';
+    delete inst.publicIp;
+  }
+
   instance(instanceId: string): SimInstance | undefined {
     return this.instances.get(instanceId);
   }

@@ -37,7 +37,7 @@ function seeded(seed: number): () => number {
 
 export class Faults {
   private rules: Rule[] = [];
-  private latencies: { service?: SimService; ms: number }[] = [];
+  private latencies: { service?: SimService; ms: number; jitterMs?: number }[] = [];
   private random: () => number;
 
   constructor(seed = 1) {
@@ -57,8 +57,8 @@ export class Faults {
     return this;
   }
 
-  /** Add real wall-clock latency to every call of a service (or all services). */
-  latency(opts: { service?: SimService; ms: number }): this {
+  /** Add real wall-clock latency (plus seeded random jitter) to every call of a service (or all). */
+  latency(opts: { service?: SimService; ms: number; jitterMs?: number }): this {
     this.latencies.push(opts);
     return this;
   }
@@ -83,6 +83,6 @@ export class Faults {
   }
 
   delayFor(service: SimService): number {
-    return this.latencies.filter((l) => !l.service || l.service === service).reduce((a, l) => a + l.ms, 0);
+    return this.latencies.filter((l) => !l.service || l.service === service).reduce((a, l) => a + l.ms + (l.jitterMs ? this.random() * l.jitterMs : 0), 0);
   }
 }

@@ -13,6 +13,7 @@ import {
   type Change,
   type HealthCheck,
   type ListResourceRecordSetsCommandOutput,
+  type ListTagsForResourcesCommandOutput,
   type HealthCheckConfig,
   type ResourceRecordSet,
   type Route53Client,
@@ -85,6 +86,18 @@ export function toSpec(c: HealthCheckConfig): HealthCheckSpec {
   };
 }
 
+/**
+ * Route 53 rejections that mean "the zone is not what you planned against" (another writer got
+ * there first), as opposed to a batch that can never succeed (a plain record in the way, a name
+ * outside the zone, the 100-member limit): only the first kind is worth observing again.
+ */
+const CONFLICT_MESSAGES = /already exists|it was not found|values provided do not match/i;
+
+export function isConflict(err: unknown): boolean {
+  if (isAwsError(err, 'NoSuchHealthCheck')) return true; // a record referenced a check deleted meanwhile
+  return isAwsError(err, 'InvalidChangeBatch') && CONFLICT_MESSAGES.test((err as Error).message);
+}
+
 export class Route53Adapter {
   constructor(private readonly client: Route53Client) {}
 
@@ -125,7 +138,7 @@ export class Route53Adapter {
         const res = await this.client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: comment, Changes } }));
         ids.push(res.ChangeInfo?.Id ?? '');
       } catch (err) {
-        if (isAwsError(err, 'InvalidChangeBatch')) throw new ConflictError(`Route 53 rejected the change batch: ${describeAwsError(err)}`, { cause: err });
+        if (isConflict(err)) throw new ConflictError(`Route 53 rejected the change batch: ${describeAwsError(err)}`, { cause: err });
         throw err;
       }
     }
@@ -144,11 +157,20 @@ export class Route53Adapter {
     return out;
   }
 
-  /** Tags of the given health checks, ten per call. */
+  /**
+   * Tags of the given health checks, ten per call.
+   * @throws ConflictError when one was deleted since it was listed (another run): observe again.
+   */
   async healthCheckTags(ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
     const out = new Map<string, Record<string, string>>();
     for (let i = 0; i < ids.length; i += TAG_BATCH) {
-      const res = await this.client.send(new ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + TAG_BATCH) }));
+      let res: ListTagsForResourcesCommandOutput;
+      try {
+        res = await this.client.send(new ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + TAG_BATCH) }));
+      } catch (err) {
+        if (isAwsError(err, 'NoSuchHealthCheck')) throw new ConflictError(`a health check disappeared while its tags were read: ${describeAwsError(err)}`, { cause: err });
+        throw err;
+      }
       for (const set of res.ResourceTagSets ?? []) {
         out.set(set.ResourceId ?? '', Object.fromEntries((set.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
       }

@@ -12,6 +12,9 @@
  *   record deleted by this run         no: the delay starts now (instance tag)
  *   no record, tagged at T             yes when now >= T + delay, else wait
  *   no record, never tagged            yes: it was never registered
+ *   not listed by the group            yes, once record and check are gone: a scale-in back to a
+ *                                      warm pool is invisible to later runs, so no run could
+ *                                      release it after the delay
  */
 import type { FleetConfig } from '../config/schema';
 import type { LifecycleMessage, Transition } from '../events/types';
@@ -66,6 +69,7 @@ export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, pla
       transition = 'terminating';
       const since = node.deregisteredAt ? Date.parse(node.deregisteredAt) : NaN;
       if (delayMs === 0) reason = 'record and health check removed';
+      else if (node.unlisted) reason = 'record and health check removed (not listed by the group: released without the deregistration delay)';
       else if (hadRecord.has(node.instanceId)) {
         out.draining.push({ instanceId: node.instanceId, until: new Date(opts.now.getTime() + delayMs).toISOString() });
         continue;

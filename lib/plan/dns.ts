@@ -102,7 +102,8 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
     const { instanceId, ...state } = record;
     actions.push({ kind: 'deleteRecord', instanceId, record: state, reason: `node ${stateOf(instanceId)}` });
     // Only a node still waiting to terminate needs the time noted: the delay runs from here.
-    if (fleet.dns.deregistrationDelaySeconds > 0 && stateOf(instanceId) === 'Terminating:Wait') {
+    const node = observed.nodes.find((n) => n.instanceId === instanceId);
+    if (fleet.dns.deregistrationDelaySeconds > 0 && node?.lifecycleState === 'Terminating:Wait' && !node.unlisted) {
       actions.push({ kind: 'markDeregistered', instanceId, at: now.toISOString(), reason: 'deregistration delay starts' });
     }
   }

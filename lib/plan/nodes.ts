@@ -36,11 +36,11 @@ export function withHint(nodes: ObservedNode[], hint: LifecycleMessage | undefin
   if (!hint) return nodes;
   const current = nodes.find((n) => n.instanceId === hint.instanceId);
   if (hint.transition === 'terminating') {
-    if (!current) return alive ? [...nodes, { ...alive, lifecycleState: 'Terminating:Wait' }] : nodes;
+    if (!current) return alive ? [...nodes, { ...alive, lifecycleState: 'Terminating:Wait', unlisted: true }] : nodes;
     if (!belongsInDns(current)) return nodes;
     return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Terminating:Wait' } : n));
   }
   if (current && current.lifecycleState !== 'Pending') return nodes;
   if (current) return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Pending:Wait' } : n));
-  return alive ? [...nodes, { ...alive, lifecycleState: 'Pending:Wait' }] : nodes;
+  return alive ? [...nodes, { ...alive, lifecycleState: 'Pending:Wait', unlisted: true }] : nodes;
 }

@@ -13,6 +13,8 @@ export interface ObservedNode {
   address?: string;
   /** When its record was deleted (instance tag `hfc:deregistered-at`), for the deregistration delay. */
   deregisteredAt?: string;
+  /** Known only from the event: the group does not list it (a warm pool, or a lagging describe). */
+  unlisted?: true;
 }
 
 /** Route 53 health check settings we own; anything else on the check is left alone. */

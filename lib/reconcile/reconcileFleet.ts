@@ -64,25 +64,26 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   try {
     for (;;) {
       passes += 1;
-      const observed = await observeFleet(fleet, aws, opts.hint);
-      const at = now();
-      // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
-      plan = planDns(fleet, observed, { nonce: passNonce(), now: at });
-      completions = planCompletions(fleet, observed, plan, { now: at, ...(opts.hint ? { hint: opts.hint } : {}) });
-      logger.info(plan.actions.length ? 'planned changes' : 'fleet in sync', {
-        pass: passes,
-        nodes: observed.nodes.length,
-        records: observed.records.length,
-        healthChecks: observed.healthChecks.length,
-        changes: plan.actions.map(describeAction),
-      });
-      if (dryRun || plan.actions.length === 0) break;
       try {
-        applied = await applyPlan(fleet, plan, aws, logger, opts.deadline !== undefined ? { deadline: opts.deadline } : {});
+        const observed = await observeFleet(fleet, aws, opts.hint);
+        const at = now();
+        // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
+        plan = planDns(fleet, observed, { nonce: passNonce(), now: at });
+        completions = planCompletions(fleet, observed, plan, { now: at, ...(opts.hint ? { hint: opts.hint } : {}) });
+        logger.info(plan.actions.length ? 'planned changes' : 'fleet in sync', {
+          pass: passes,
+          nodes: observed.nodes.length,
+          records: observed.records.length,
+          healthChecks: observed.healthChecks.length,
+          changes: plan.actions.map(describeAction),
+        });
+        if (!dryRun && plan.actions.length > 0) {
+          applied = await applyPlan(fleet, plan, aws, logger, opts.deadline !== undefined ? { deadline: opts.deadline } : {});
+        }
         break;
       } catch (err) {
         if (!(err instanceof ConflictError) || passes >= MAX_PASSES) throw err;
-        logger.warn('plan went stale while applying; observing again', { pass: passes, error: err.message });
+        logger.warn('another writer changed Route 53 under this pass; observing again', { pass: passes, error: err.message });
       }
     }
   } catch (err) {

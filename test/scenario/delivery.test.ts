@@ -91,3 +91,25 @@ describe('reordered events', () => {
     expect(world.convergenceProblems()).toEqual([]);
   });
 });
+
+describe('overlapping runs', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('a terminate event and the schedule at once never leave the leaving node in DNS (seed %i)', async (seed) => {
+    // Prepare: random per-call latency so the two runs interleave differently for each seed
+    const world = new FleetWorld({ seed, preexisting: 3 });
+    await world.schedule();
+    world.account.faults.latency({ ms: 0, jitterMs: 8 });
+    const leaving = world.preexisting[1]!;
+    world.account.autoScaling.terminate(leaving);
+    const [terminate] = lifecycleOnly(world);
+
+    // Act
+    const results = await Promise.allSettled([world.deliver(terminate!), world.schedule(), world.schedule()]);
+    await world.drain();
+
+    // Assess
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(world.dnsTable().map((r) => r.setIdentifier)).not.toContainEqual(expect.stringContaining(leaving));
+    expect(world.nodes().map((n) => n.instanceId)).not.toContain(leaving);
+    expect(world.convergenceProblems()).toEqual([]);
+  });
+});

@@ -29,10 +29,10 @@ describe('withHint', () => {
     expect(withHint([node(B)], hint({ transition: 'terminating' }))).toEqual([node(B)]);
   });
   it('a terminating event for a node the group no longer lists but EC2 runs (back to the warm pool) adds it as leaving', () => {
-    expect(withHint([], hint({ transition: 'terminating' }), node(A, 'Pending:Wait'))).toEqual([node(A, 'Terminating:Wait')]);
+    expect(withHint([], hint({ transition: 'terminating' }), node(A, 'Pending:Wait'))).toEqual([{ ...node(A, 'Terminating:Wait'), unlisted: true }]);
   });
   it('a launching event adds a node Auto Scaling does not list yet, when EC2 shows it alive', () => {
-    expect(withHint([], hint({}), node(A, 'Pending:Wait'))).toEqual([node(A, 'Pending:Wait')]);
+    expect(withHint([], hint({}), node(A, 'Pending:Wait'))).toEqual([{ ...node(A, 'Pending:Wait'), unlisted: true }]);
   });
   it('a late launching event never resurrects a terminating node', () => {
     expect(withHint([node(A, 'Terminating:Wait')], hint({}), node(A, 'Pending:Wait'))[0]!.lifecycleState).toBe('Terminating:Wait');
