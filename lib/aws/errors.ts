@@ -16,3 +16,8 @@ export function describeAwsError(err: unknown): string {
   const e = err as Error;
   return `${awsErrorCode(err) ?? e?.name ?? 'Error'}: ${e?.message ?? String(err)}`;
 }
+
+/** Throttling as the SDK's retry strategy classifies it (these codes are retried with back-off). */
+export function isThrottling(err: unknown): boolean {
+  return isAwsError(err, 'Throttling', 'ThrottlingException', 'PriorRequestNotComplete', 'RequestLimitExceeded', 'TooManyRequestsException');
+}

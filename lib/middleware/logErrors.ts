@@ -1,6 +1,6 @@
 /**
  * middy middleware: logs a handler's failure once, with its type and cause, then lets it
- * propagate so Lambda's retry and on-failure destination see it. Malformed events are logged as
+ * propagate so Lambda's retry policy and on-failure destination see it. Malformed events are logged as
  * such (nothing was changed; retrying cannot help, the event lands in the dead-letter queue).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -17,7 +17,8 @@ export function logErrors(opts: LogErrorsOptions): middy.MiddlewareObj {
     if (err instanceof EventParseError) {
       opts.logger.error('malformed event rejected; nothing was changed in AWS', { error: err, path: err.path });
     } else {
-      opts.logger.error('handler failed; the event will be retried', { error: err });
+      // Whether Lambda retries depends on the function (lifecycle: twice; reconcile: the next run).
+      opts.logger.error('handler failed', { error: err });
     }
   };
   return { onError };

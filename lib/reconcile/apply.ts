@@ -11,7 +11,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import { ConflictError } from '../errors';
-import { describeAwsError } from '../aws/errors';
+import { describeAwsError, isThrottling } from '../aws/errors';
 import type { RecordChange } from '../aws/route53';
 import { DEREGISTERED_AT_TAG, type Action, type Plan } from '../plan/types';
 import type { Adapters } from './adapters';
@@ -103,8 +103,12 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, l
 
   // 2. Register joining and changed nodes: checks first, then one batch of records.
   const created = new Map<string, string>();
+  // Once CreateHealthCheck is throttled past the SDK's retries, every further create would burn
+  // the same retries (and the account-wide bucket the other calls need): leave the rest for the
+  // next run, which starts with a refilled bucket.
+  let throttled = false;
   for (const a of of('createHealthCheck')) {
-    if (opts.deadline !== undefined && Date.now() > opts.deadline) {
+    if (throttled || (opts.deadline !== undefined && Date.now() > opts.deadline)) {
       result.deferred.add(a.instanceId);
       continue;
     }
@@ -117,6 +121,7 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, l
     } catch (err) {
       if (created.has(a.callerReference)) continue; // only the tags failed; logged in tag()
       fail(a.instanceId, 'health check creation', err);
+      throttled = isThrottling(err);
     }
   }
   for (const a of of('tagHealthCheck')) {

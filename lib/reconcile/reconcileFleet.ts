@@ -95,7 +95,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     logger.warn('node cannot be registered yet; its launch is completed once it can be, or ABANDONed when the hook times out', { ...w });
   }
   for (const d of completions.draining) logger.info('leaving node is draining; its termination continues after the deregistration delay', { ...d });
-  if (applied.deferred.size) logger.warn('out of time: nodes left for the next run', { deferred: [...applied.deferred] });
+  if (applied.deferred.size) logger.warn('nodes left for the next run (out of time, or Route 53 throttling health check creation)', { deferred: [...applied.deferred] });
 
   const outcomes: CompletionOutcome[] = [];
   for (const c of completions.complete) {

@@ -1,6 +1,8 @@
 /** Throttling and failures: retried until they succeed, and never a CONTINUE for unfinished work. */
 import { describe, expect, it } from 'vitest';
 import { ReconcileError } from '../../lib/errors';
+import { adaptersFor } from '../../lib/reconcile/adapters';
+import { reconcileFleet } from '../../lib/reconcile/reconcileFleet';
 import { FleetWorld, GROUP } from '../../sim/fleetWorld';
 
 describe('throttling', () => {
@@ -103,5 +105,88 @@ describe('failed registration', () => {
     await expect(run).rejects.toThrow(/1 of 2 fleets failed.*edge-haproxy-typo.*does not exist/);
     expect(world.convergenceProblems()).toEqual([]);
     expect(world.dnsTable()).toHaveLength(1);
+  });
+});
+
+describe('permanent rejections and time limits', () => {
+  it('a plain record in the way of the weighted set fails at once, naming it, without re-planning', async () => {
+    // Prepare: someone created a simple (non-weighted) A record at our name
+    const world = new FleetWorld({ preexisting: 1 });
+    world.account.route53.putRecordByHand(world.zoneId, { Name: 'lb.example.com.', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '54.200.0.9' }] });
+
+    // Act
+    const run = world.schedule();
+
+    // Assess
+    await expect(run).rejects.toThrow(/record CREATE: InvalidChangeBatch/);
+    expect(world.account.callsWhere({ op: 'ChangeResourceRecordSets' })).toHaveLength(1);
+    expect(world.account.callsWhere({ op: 'ListResourceRecordSets' })).toHaveLength(1); // one pass only
+  });
+
+  it('out of time: no new health check is started, the nodes are left for the next run, nothing half-done', async () => {
+    // Prepare: a run whose invocation has no time left
+    const world = new FleetWorld();
+    world.account.autoScaling.scaleOut(GROUP, 2);
+    world.account.autoScaling.takeNotifications();
+    const aws = adaptersFor(world.deps.clients);
+
+    // Act
+    const report = await reconcileFleet(world.fleet, aws, world.deps.logger, { now: () => world.account.now(), deadline: Date.now() - 1 });
+
+    // Assess
+    expect(report.deferred).toHaveLength(2);
+    expect(report.completions).toEqual([]);
+    expect(world.account.callsWhere({ mutating: true })).toEqual([]);
+
+    // Act: the next run has time
+    const [next] = await world.schedule();
+
+    // Assess
+    expect(next?.completions.map((c) => c.outcome)).toEqual(['completed', 'completed']);
+    expect(world.convergenceProblems()).toEqual([]);
+  });
+});
+
+describe('Route 53 rate limits (the published buckets, scaled down, on the simulated clock)', () => {
+  it('a scale-out larger than the CreateHealthCheck burst registers what it can, completes those, and converges over later runs', async () => {
+    // Prepare: account bucket 10 burst / 10 per s, CreateHealthCheck 10 burst / one per 2 s; each
+    // call to Route 53 takes 10 ms of simulated time (round trips and the SDK's back-off pass)
+    const world = new FleetWorld({ seed: 5 });
+    let elapsed = 0;
+    world.account.route53.enableRateLimits({ clock: () => world.account.now().getTime() + (elapsed += 10), burstScale: 0.2 });
+    world.account.autoScaling.takeNotifications();
+    const ids = world.account.autoScaling.scaleOut(GROUP, 15);
+    const [first] = world.account.autoScaling.takeNotifications();
+
+    // Act: the first launch event's run
+    const mark = world.account.mark();
+    const firstRun = await world.deliver(first!).then(() => undefined, (err: Error) => err);
+    const firstCalls = world.account.callsSince(mark);
+
+    // Assess: it failed for some nodes only, and completed the ones it registered
+    expect(firstRun).toBeInstanceOf(ReconcileError);
+    const completedFirst = world.nodes().filter((n) => n.state === 'Pending:Proceed').length;
+    expect(completedFirst).toBeGreaterThan(0);
+    expect(completedFirst).toBeLessThan(ids.length);
+    // After one create was throttled past its retries, the others were left for the next run
+    // (deferred, not failed): exactly one node is named in the error.
+    expect(firstRun?.message.match(/health check creation: Throttling/g)).toHaveLength(1);
+    const created = firstCalls.filter((c) => c.op === 'CreateHealthCheck' && !c.error).length;
+    expect(created).toBe(completedFirst);
+
+    // Act: the schedule, every 60 s of simulated time, until converged
+    let runs = 0;
+    while (world.convergenceProblems().length > 0 || world.nodes().some((n) => n.state === 'Pending:Wait')) {
+      world.account.advance(60);
+      await world.schedule().catch(() => undefined);
+      runs += 1;
+      if (runs > 10) break;
+    }
+
+    // Assess
+    expect(world.convergenceProblems()).toEqual([]);
+    expect(world.nodes().filter((n) => n.state !== 'InService' && n.state !== 'Pending:Proceed')).toEqual([]);
+    expect(world.account.callsWhere({ service: 'route53', failed: true }).map((c) => c.error)).toContain('Throttling');
+    expect(runs).toBeLessThanOrEqual(3);
   });
 });
