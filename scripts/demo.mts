@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: a scripted story on the simulated AWS account, run through the real handlers.
  * A fleet with one node that predates the hooks is picked up by the schedule, scales out (one
- * event arrives twice), loses a node, and has a record deleted by hand that the schedule repairs.
+ * event arrives twice), loses a node (deregistered at once, released after the deregistration
+ * delay), and has a record deleted by hand that the schedule repairs.
  * Prints each event, each planned change, each lifecycle action completed, the AWS calls each
  * step made, and the Route 53 table at the end.
  */
@@ -27,6 +28,7 @@ function printReport(r: FleetReport): void {
     console.log(`       plan: ${a.kind.padEnd(17)} ${a.instanceId}${what}  (${a.reason})`);
   }
   for (const w of r.waiting) console.log(`       wait: ${w.instanceId}: ${w.reason}`);
+  for (const d of r.draining) console.log(`      drain: ${d.instanceId} keeps running until ${d.until} (deregistration delay)`);
   for (const c of r.completions) console.log(`       hook: ${c.transition} action of ${c.instanceId} -> CONTINUE (${c.outcome})`);
 }
 
@@ -78,9 +80,15 @@ await chapter('The group scales out by 3; one launch notification is delivered t
   console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
 });
 
-await chapter('The group scales in: one node terminates', async () => {
+await chapter('The group scales in: one node terminates; it leaves DNS at once and drains', async () => {
   account.autoScaling.terminate(world.nodes()[1]!.instanceId);
   for (const n of account.autoScaling.takeNotifications()) await deliver(n);
+  console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
+});
+
+await chapter(`${world.fleet.dns.deregistrationDelaySeconds} s later the schedule releases the drained node`, async () => {
+  account.advance(world.fleet.dns.deregistrationDelaySeconds);
+  await schedule();
   account.advance(1);
   console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
 });
