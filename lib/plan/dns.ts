@@ -52,7 +52,13 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
   for (const node of [...observed.nodes].sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
     if (!belongsInDns(node)) continue;
     if (!node.address) {
-      waiting.push({ instanceId: node.instanceId, reason: 'no public IPv4 address yet' });
+      // No address seen (not assigned yet, or EC2 answered without it): register nothing, and
+      // leave whatever the node already has alone. A gap in one describe must never deregister
+      // a serving node; if the address is really gone, its health check fails and Route 53
+      // stops answering with it.
+      waiting.push({ instanceId: node.instanceId, reason: 'no public IPv4 address seen; nothing registered or removed' });
+      ownedNodes.add(node.instanceId);
+      for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
       continue;
     }
     ownedNodes.add(node.instanceId);

@@ -116,6 +116,16 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     outcomes.push({ ...c, outcome });
   }
 
+  logger.info('reconcile finished', {
+    passes,
+    changes: dryRun ? 0 : plan.actions.length,
+    registered: plan.registered.length,
+    completed: outcomes.filter((o) => o.outcome === 'completed').length,
+    draining: completions.draining.length,
+    waiting: plan.waiting.length,
+    deferred: applied.deferred.size,
+    failed: applied.failed.size,
+  });
   if (applied.failed.size > 0) {
     const list = [...applied.failed].map(([id, why]) => `${id} (${why})`).join('; ');
     throw new ReconcileError(

@@ -107,6 +107,12 @@ const cases: Case[] = [
     waiting: [A],
   },
   {
+    name: 'a serving node EC2 answered without an address keeps its record and check',
+    observed: { nodes: [node(A, 'InService', null)], records: [record(A)], healthChecks: [check(A)] },
+    want: [],
+    waiting: [A],
+  },
+  {
     name: 'mixed fleet: leaving nodes first, then joining ones; instances sorted within a step',
     observed: {
       nodes: [node(C), node(A, 'InService', '54.9.9.9'), node(B, 'Terminating:Wait')],
