@@ -8,12 +8,14 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 
 /** The clients one reconcile needs. */
 export interface AwsClients {
   route53: Route53Client;
   autoScaling: AutoScalingClient;
   ec2: EC2Client;
+  cloudWatch: CloudWatchClient;
 }
 
 /** Config every client accepts; the subset we set or let callers override. */
@@ -45,6 +47,7 @@ export function createClients(overrides: ClientOverrides = {}): AwsClients {
     route53: new Route53Client({ ...ROUTE53_DEFAULTS, ...common }),
     autoScaling: new AutoScalingClient({ ...DEFAULTS, ...common }),
     ec2: new EC2Client({ ...DEFAULTS, ...common }),
+    cloudWatch: new CloudWatchClient({ ...DEFAULTS, ...common }),
   };
 }
 
