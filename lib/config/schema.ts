@@ -54,6 +54,39 @@ const hook = (defaultResult: 'CONTINUE' | 'ABANDON') =>
     })
     .default({ heartbeatTimeoutSeconds: 300, defaultResult });
 
+/**
+ * Per-node alarms. Nodes are found by DescribeAlarms with `namePrefix`; each alarm maps to its
+ * node by an InstanceId dimension (or, for an alarm event, an `hfc:instance-id` alarm tag).
+ * With `manage`, the control plane creates one alarm per node (named `<namePrefix><instance id>`,
+ * dimension InstanceId) as it joins and deletes it as it leaves.
+ */
+const alarmsSchema = z.strictObject({
+  /** Defaults to `hfc-<ownerId>-<fleet>-`, the names of the managed alarms. */
+  namePrefix: z.string().min(1).max(200).optional(),
+  manage: z.boolean().default(false),
+  metric: z
+    .strictObject({
+      namespace: z.string().min(1).default('AWS/EC2'),
+      name: z.string().min(1).default('StatusCheckFailed'),
+      statistic: z.enum(['Average', 'Sum', 'Minimum', 'Maximum', 'SampleCount']).default('Maximum'),
+      /** 10, 20 or 30 s (high-resolution metrics) or a multiple of 60. */
+      periodSeconds: z
+        .int()
+        .refine((p) => p === 10 || p === 20 || p === 30 || (p >= 60 && p % 60 === 0), 'must be 10, 20, 30 or a multiple of 60')
+        .default(60),
+      evaluationPeriods: z.int().min(1).max(100).default(2),
+      threshold: z.number().default(1),
+      comparisonOperator: z
+        .enum(['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'])
+        .default('GreaterThanOrEqualToThreshold'),
+      treatMissingData: z.enum(['breaching', 'notBreaching', 'ignore', 'missing']).default('missing'),
+    })
+    .default({
+      namespace: 'AWS/EC2', name: 'StatusCheckFailed', statistic: 'Maximum', periodSeconds: 60, evaluationPeriods: 2, threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'missing',
+    }),
+});
+
 export const fleetSchema = z
   .strictObject({
     name: slug,
@@ -72,10 +105,26 @@ export const fleetSchema = z
        * and resolvers then cache the answer for the TTL. Like ELB's deregistration delay.
        */
       deregistrationDelaySeconds: z.int().min(0).max(3600).default(120),
-      /** Which address a node registers. The Elastic IP issue adds `elastic-ip`. */
-      address: z.enum(['public-ipv4']).default('public-ipv4'),
+      /**
+       * Which address a node registers: its public IPv4, or its home Elastic IP (needs
+       * `elasticIps`; a node without one yet registers its public IPv4).
+       */
+      address: z.enum(['public-ipv4', 'elastic-ip']).default('public-ipv4'),
     }),
     healthCheck,
+    /** Elastic IP entry points: a pool of addresses, each homed on a node, moved on failure. */
+    elasticIps: z
+      .strictObject({
+        /** Pool membership: addresses tagged `hfc:pool` = this value. Defaults to `<ownerId>:<fleet name>`. */
+        pool: z.string().min(1).max(256).optional(),
+        /** Free secondary private IPs each node keeps to receive peers' addresses. */
+        sparePrivateIps: z.int().min(0).max(8).default(1),
+        /** A recovered node must stay out of ALARM this long before its addresses move back. */
+        failbackHoldDownSeconds: z.int().min(0).max(3600).default(60),
+      })
+      .optional(),
+    /** The per-node alarms that say a node has failed. */
+    alarms: alarmsSchema.optional(),
     lifecycleHooks: z
       .strictObject({
         /** A node that never became ready must not serve: ABANDON at timeout. */
@@ -89,6 +138,12 @@ export const fleetSchema = z
       }),
   })
   .superRefine((f, ctx) => {
+    if (f.dns.address === 'elastic-ip' && !f.elasticIps) {
+      ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: '"elastic-ip" needs an elasticIps section (the pool the addresses come from)' });
+    }
+    if (f.elasticIps && !f.alarms) {
+      ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
+    }
     // The scheduled reconcile (every minute) completes the action once the delay has passed:
     // leave it that much time before the hook's own timeout would do it.
     const heartbeat = f.lifecycleHooks.terminating.heartbeatTimeoutSeconds;
@@ -102,6 +157,8 @@ export const fleetSchema = z
   })
   .transform((f) => ({
     ...f,
+    ...(f.elasticIps ? { elasticIps: { ...f.elasticIps, pool: f.elasticIps.pool ?? `${f.ownerId}:${f.name}` } } : {}),
+    ...(f.alarms ? { alarms: { ...f.alarms, namePrefix: f.alarms.namePrefix ?? `hfc-${f.ownerId}-${f.name}-` } } : {}),
     lifecycleHooks: {
       launching: { ...f.lifecycleHooks.launching, name: f.lifecycleHooks.launching.name ?? `${f.name}-hfc-launching` },
       terminating: { ...f.lifecycleHooks.terminating, name: f.lifecycleHooks.terminating.name ?? `${f.name}-hfc-terminating` },
