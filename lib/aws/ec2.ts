@@ -1,5 +1,5 @@
 /** EC2 adapter: the addresses and states of the fleet's instances. */
-import { CreateTagsCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 
 export interface InstanceInfo {
   instanceId: string;
@@ -8,6 +8,8 @@ export interface InstanceInfo {
   privateIp?: string;
   publicIp?: string;
   tags: Record<string, string>;
+  /** The primary network interface (device index 0). */
+  eni?: { id: string; primaryIp: string; secondaryIps: string[] };
 }
 
 /**
@@ -17,32 +19,57 @@ export interface InstanceInfo {
  */
 const FILTER_VALUES = 200;
 
+function primaryEni(inst: Instance): Pick<InstanceInfo, 'eni'> {
+  const eni = (inst.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0) ?? inst.NetworkInterfaces?.[0];
+  if (!eni?.NetworkInterfaceId) return {};
+  const ips = eni.PrivateIpAddresses ?? [];
+  return {
+    eni: {
+      id: eni.NetworkInterfaceId,
+      primaryIp: ips.find((p) => p.Primary)?.PrivateIpAddress ?? eni.PrivateIpAddress ?? '',
+      secondaryIps: ips.filter((p) => !p.Primary && p.PrivateIpAddress).map((p) => p.PrivateIpAddress!).sort(),
+    },
+  };
+}
+
 export class Ec2Adapter {
   constructor(private readonly client: EC2Client) {}
 
   async describeInstances(instanceIds: readonly string[]): Promise<Map<string, InstanceInfo>> {
     const out = new Map<string, InstanceInfo>();
     for (let i = 0; i < instanceIds.length; i += FILTER_VALUES) {
-      const ids = instanceIds.slice(i, i + FILTER_VALUES);
-      let token: string | undefined;
-      do {
-        const res = await this.client.send(
-          new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000, ...(token ? { NextToken: token } : {}) }),
-        );
-        for (const inst of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-          out.set(inst.InstanceId ?? '', {
-            instanceId: inst.InstanceId ?? '',
-            state: inst.State?.Name ?? 'unknown',
-            ...(inst.Placement?.AvailabilityZone ? { availabilityZone: inst.Placement.AvailabilityZone } : {}),
-            ...(inst.PrivateIpAddress ? { privateIp: inst.PrivateIpAddress } : {}),
-            ...(inst.PublicIpAddress ? { publicIp: inst.PublicIpAddress } : {}),
-            tags: Object.fromEntries((inst.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-          });
-        }
-        token = res.NextToken;
-      } while (token);
+      await this.describe([{ Name: 'instance-id', Values: instanceIds.slice(i, i + FILTER_VALUES) }], out);
     }
     return out;
+  }
+
+  /**
+   * The running (or starting) instances Auto Scaling launched into a group, found by the tag it
+   * puts on them: one call, no need to ask Auto Scaling first (the failover path saves a round trip).
+   */
+  async describeGroupInstances(groupName: string): Promise<Map<string, InstanceInfo>> {
+    const out = new Map<string, InstanceInfo>();
+    await this.describe([{ Name: 'tag:aws:autoscaling:groupName', Values: [groupName] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }], out);
+    return out;
+  }
+
+  private async describe(Filters: Filter[], out: Map<string, InstanceInfo>): Promise<void> {
+    let token: string | undefined;
+    do {
+      const res = await this.client.send(new DescribeInstancesCommand({ Filters, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+      for (const inst of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        out.set(inst.InstanceId ?? '', {
+          instanceId: inst.InstanceId ?? '',
+          state: inst.State?.Name ?? 'unknown',
+          ...(inst.Placement?.AvailabilityZone ? { availabilityZone: inst.Placement.AvailabilityZone } : {}),
+          ...(inst.PrivateIpAddress ? { privateIp: inst.PrivateIpAddress } : {}),
+          ...(inst.PublicIpAddress ? { publicIp: inst.PublicIpAddress } : {}),
+          tags: Object.fromEntries((inst.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+          ...primaryEni(inst),
+        });
+      }
+      token = res.NextToken;
+    } while (token);
   }
 
   /** Writes bookkeeping tags on an instance (what the control plane has done to it). */

@@ -1,0 +1,104 @@
+/**
+ * Parses what the alarm function receives: a CloudWatch alarm state change delivered by SNS
+ * (the alarm's action; Message is JSON) or by EventBridge ("CloudWatch Alarm State Change").
+ * The state in the event is only a hint: the handler re-reads every alarm before acting, so a
+ * stale or reordered notification cannot move an address the wrong way.
+ */
+import { z } from 'zod';
+import { EventParseError } from '../errors';
+import { snsEvent } from './schemas';
+import { check } from './validate';
+
+const state = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+
+const snsAlarmBody = z.object({
+  AlarmName: z.string().min(1),
+  NewStateValue: state,
+  OldStateValue: state.optional(),
+  StateChangeTime: z.string().optional(),
+  AlarmArn: z.string().optional(),
+  Trigger: z
+    .object({
+      Dimensions: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+      MetricName: z.string().optional(),
+      Namespace: z.string().optional(),
+    })
+    .optional(),
+});
+
+const eventBridgeAlarm = z.object({
+  'source': z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  'resources': z.array(z.string()).optional(),
+  'detail': z.object({
+    alarmName: z.string().min(1),
+    state: z.object({ value: state, timestamp: z.string().optional() }),
+    previousState: z.object({ value: state }).optional(),
+    configuration: z
+      .object({
+        metrics: z
+          .array(z.object({ metricStat: z.object({ metric: z.object({ dimensions: z.record(z.string(), z.string()).optional() }) }).optional() }))
+          .optional(),
+      })
+      .optional(),
+  }),
+});
+
+/** One alarm state change. */
+export interface AlarmMessage {
+  alarmName: string;
+  alarmArn?: string;
+  newState: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  oldState?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  time?: string;
+  /** The InstanceId dimension of the alarm's metric, when it has one. */
+  instanceId?: string;
+  via: 'sns' | 'eventbridge';
+}
+
+function parseSnsMessage(text: string, where: string): AlarmMessage {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new EventParseError(`is not JSON (${(err as Error).message})`, where, { cause: err });
+  }
+  const b = check(snsAlarmBody, body, where);
+  const instanceId = b.Trigger?.Dimensions?.find((d) => d.name === 'InstanceId')?.value;
+  return {
+    alarmName: b.AlarmName,
+    newState: b.NewStateValue,
+    via: 'sns',
+    ...(b.AlarmArn ? { alarmArn: b.AlarmArn } : {}),
+    ...(b.OldStateValue ? { oldState: b.OldStateValue } : {}),
+    ...(b.StateChangeTime ? { time: b.StateChangeTime } : {}),
+    ...(instanceId ? { instanceId } : {}),
+  };
+}
+
+/**
+ * Parses an alarm state change from SNS or EventBridge.
+ * @throws EventParseError when the event is neither
+ */
+export function parseAlarmEvent(event: unknown): AlarmMessage[] {
+  if (event && typeof event === 'object' && 'Records' in event) {
+    const sns = check(snsEvent, event, '');
+    return sns.Records.map((r, i) => parseSnsMessage(r.Sns.Message, `Records[${i}].Sns.Message`));
+  }
+  if (event && typeof event === 'object' && 'detail-type' in event) {
+    const e = check(eventBridgeAlarm, event, '');
+    const instanceId = e.detail.configuration?.metrics?.map((m) => m.metricStat?.metric.dimensions?.InstanceId).find((v) => !!v);
+    return [
+      {
+        alarmName: e.detail.alarmName,
+        newState: e.detail.state.value,
+        via: 'eventbridge',
+        ...(e.resources?.[0] ? { alarmArn: e.resources[0] } : {}),
+        ...(e.detail.previousState ? { oldState: e.detail.previousState.value } : {}),
+        ...(e.detail.state.timestamp ? { time: e.detail.state.timestamp } : {}),
+        ...(instanceId ? { instanceId } : {}),
+      },
+    ];
+  }
+  throw new EventParseError('is neither an SNS alarm notification (Records[].Sns) nor an EventBridge "CloudWatch Alarm State Change"', '(event)');
+}
