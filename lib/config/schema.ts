@@ -157,8 +157,8 @@ export const fleetSchema = z
   })
   .transform((f) => ({
     ...f,
-    ...(f.elasticIps ? { elasticIps: { ...f.elasticIps, pool: f.elasticIps.pool ?? `${f.ownerId}:${f.name}` } } : {}),
-    ...(f.alarms ? { alarms: { ...f.alarms, namePrefix: f.alarms.namePrefix ?? `hfc-${f.ownerId}-${f.name}-` } } : {}),
+    elasticIps: f.elasticIps ? { ...f.elasticIps, pool: f.elasticIps.pool ?? `${f.ownerId}:${f.name}` } : undefined,
+    alarms: f.alarms ? { ...f.alarms, namePrefix: f.alarms.namePrefix ?? `hfc-${f.ownerId}-${f.name}-` } : undefined,
     lifecycleHooks: {
       launching: { ...f.lifecycleHooks.launching, name: f.lifecycleHooks.launching.name ?? `${f.name}-hfc-launching` },
       terminating: { ...f.lifecycleHooks.terminating, name: f.lifecycleHooks.terminating.name ?? `${f.name}-hfc-terminating` },
