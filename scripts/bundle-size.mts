@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const FUNCTIONS = ['lifecycle', 'reconcile'];
+const FUNCTIONS = ['lifecycle', 'reconcile', 'alarm'];
 const RUNS = 7;
 const out = mkdtempSync(join(tmpdir(), 'hfc-bundle-'));
 

@@ -9,6 +9,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DEFAULTS, ROUTE53_DEFAULTS, type ClientOverrides } from './clientDefaults';
 
 /** The clients one reconcile needs. */
 export interface AwsClients {
@@ -17,25 +18,6 @@ export interface AwsClients {
   ec2: EC2Client;
   cloudWatch: CloudWatchClient;
 }
-
-/** Config every client accepts; the subset we set or let callers override. */
-export interface ClientOverrides {
-  region?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  maxAttempts?: number;
-  retryMode?: string;
-  /** A smithy RetryStrategyV2; tests pass one without back-off delays. */
-  retryStrategy?: unknown;
-}
-
-/**
- * Route 53's account-wide bucket refills at 10 requests/s and CreateHealthCheck at one per 2 s
- * (aws-facts.md), so a burst of lifecycle events throttles easily. Adaptive mode adds
- * client-side rate limiting after the first `Throttling`, and 8 attempts ride out a busy minute
- * instead of failing the reconcile after the SDK's default 3.
- */
-const ROUTE53_DEFAULTS = { maxAttempts: 8, retryMode: 'adaptive' } as const;
-const DEFAULTS = { maxAttempts: 5 } as const;
 
 /**
  * Creates the clients. Route 53 is global: the SDK's endpoint rules map any region to its

@@ -21,8 +21,14 @@ export function envFlag(env: NodeJS.ProcessEnv, name: string, fallback = false):
 export interface RuntimeSettings {
   /** Observe and plan, log the planned changes, change nothing (DRY_RUN=true). */
   dryRun: boolean;
+  /** The SNS topic managed alarms notify (ALARM_TOPIC_ARN, set by serverless.yml). */
+  alarmTopicArn?: string;
 }
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
-  return { dryRun: envFlag(env, 'DRY_RUN') };
+  const topic = env.ALARM_TOPIC_ARN?.trim();
+  if (topic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(topic)) {
+    throw new ConfigError(`environment variable ALARM_TOPIC_ARN="${topic}" is not an SNS topic ARN`, ['ALARM_TOPIC_ARN: not an SNS topic ARN']);
+  }
+  return { dryRun: envFlag(env, 'DRY_RUN'), ...(topic ? { alarmTopicArn: topic } : {}) };
 }

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logErrors } from '../middleware/logErrors';
-import type { HandlerDeps } from './deps';
+import type { BaseDeps } from './baseDeps';
 
 /** What a handler may spend on new work: stop starting health checks this long before the timeout. */
 const SAFETY_MARGIN_MS = 15_000;
@@ -14,7 +14,7 @@ export interface Invocation {
   deadline?: number;
 }
 
-export function wrapHandler<R>(deps: HandlerDeps, logic: (event: unknown, deps: HandlerDeps, invocation: Invocation) => Promise<R>) {
+export function wrapHandler<D extends BaseDeps, R>(deps: D, logic: (event: unknown, deps: D, invocation: Invocation) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logErrors({ logger: deps.logger }))

@@ -3,11 +3,15 @@ import type { AwsClients } from '../aws/clients';
 import { AutoScalingAdapter } from '../aws/autoscaling';
 import { Ec2Adapter } from '../aws/ec2';
 import { Route53Adapter } from '../aws/route53';
+import { AddressAdapter } from '../aws/addresses';
+import { CloudWatchAdapter } from '../aws/cloudwatch';
 
 export interface Adapters {
   route53: Route53Adapter;
   autoScaling: AutoScalingAdapter;
   ec2: Ec2Adapter;
+  addresses: AddressAdapter;
+  cloudWatch: CloudWatchAdapter;
 }
 
 export function adaptersFor(clients: AwsClients): Adapters {
@@ -15,5 +19,7 @@ export function adaptersFor(clients: AwsClients): Adapters {
     route53: new Route53Adapter(clients.route53),
     autoScaling: new AutoScalingAdapter(clients.autoScaling),
     ec2: new Ec2Adapter(clients.ec2),
+    addresses: new AddressAdapter(clients.ec2),
+    cloudWatch: new CloudWatchAdapter(clients.cloudWatch),
   };
 }

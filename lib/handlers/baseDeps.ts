@@ -1,0 +1,29 @@
+/**
+ * The part of every handler's dependencies that is not an SDK client.
+ *
+ * The deployed configuration is the repository's fleet.config.json, bundled into each function
+ * at package time, so a deployment always runs the configuration it was deployed with.
+ * Validation happens here, at cold start: a bad file fails before any event is handled.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import bundledConfig from '../../fleet.config.json';
+import { parseConfig, type Config } from '../config/load';
+import { readRuntimeSettings, type RuntimeSettings } from '../config/env';
+
+export const SERVICE_NAME = 'haproxy-fleet-control';
+
+export interface BaseDeps {
+  config: Config;
+  settings: RuntimeSettings;
+  logger: Logger;
+  /** The clock; the simulated account passes its own virtual time. */
+  now?: () => Date;
+}
+
+export function baseDeps(): BaseDeps {
+  return {
+    config: parseConfig(bundledConfig),
+    settings: readRuntimeSettings(),
+    logger: new Logger({ serviceName: SERVICE_NAME }),
+  };
+}
