@@ -9,6 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import bundledConfig from '../../fleet.config.json';
 import { parseConfig, type Config } from '../config/load';
 import { readRuntimeSettings, type RuntimeSettings } from '../config/env';
+import { ConfigError } from '../errors';
 
 export const SERVICE_NAME = 'haproxy-fleet-control';
 
@@ -21,9 +22,11 @@ export interface BaseDeps {
 }
 
 export function baseDeps(): BaseDeps {
-  return {
-    config: parseConfig(bundledConfig),
-    settings: readRuntimeSettings(),
-    logger: new Logger({ serviceName: SERVICE_NAME }),
-  };
+  const config = parseConfig(bundledConfig);
+  const settings = readRuntimeSettings();
+  const managing = config.fleets.filter((f) => f.alarms?.manage).map((f) => f.name);
+  if (managing.length && !settings.alarmTopicArn) {
+    throw new ConfigError(`fleets ${managing.join(', ')} manage their alarms, but ALARM_TOPIC_ARN is not set (serverless.yml sets it)`, ['ALARM_TOPIC_ARN: required when alarms.manage is true']);
+  }
+  return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME }) };
 }

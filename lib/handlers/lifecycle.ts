@@ -11,6 +11,7 @@ import { adaptersFor } from '../reconcile/adapters';
 import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
 import type { HandlerDeps } from './deps';
 import type { Invocation } from './wrap';
+import { reconcileOptions } from './reconcileOptions';
 
 export type MessageOutcome =
   | { status: 'ignored'; reason: string }
@@ -53,12 +54,7 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
     logger.info('warm pool move: lifecycle action completed without DNS changes', { outcome, origin: msg.origin, destination: msg.destination });
     return { status: 'warm-pool', instanceId: msg.instanceId, outcome };
   }
-  const report = await reconcileFleet(fleet, aws, logger, {
-    dryRun: deps.settings.dryRun,
-    hint: msg,
-    ...(deps.now ? { now: deps.now } : {}),
-    ...(invocation.deadline !== undefined ? { deadline: invocation.deadline } : {}),
-  });
+  const report = await reconcileFleet(fleet, aws, logger, { ...reconcileOptions(deps, invocation), hint: msg });
   return { status: 'reconciled', report };
 }
 

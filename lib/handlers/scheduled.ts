@@ -10,6 +10,7 @@ import { adaptersFor } from '../reconcile/adapters';
 import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
 import type { HandlerDeps } from './deps';
 import type { Invocation } from './wrap';
+import { reconcileOptions } from './reconcileOptions';
 
 export async function handleScheduledEvent(event: unknown, deps: HandlerDeps, invocation: Invocation = {}): Promise<FleetReport[]> {
   const trigger = parseScheduledEvent(event);
@@ -21,13 +22,7 @@ export async function handleScheduledEvent(event: unknown, deps: HandlerDeps, in
   for (const fleet of deps.config.fleets) {
     logger.appendKeys({ fleet: fleet.name, group: fleet.autoScalingGroupName });
     try {
-      reports.push(
-        await reconcileFleet(fleet, aws, logger, {
-          dryRun: deps.settings.dryRun,
-          ...(deps.now ? { now: deps.now } : {}),
-          ...(invocation.deadline !== undefined ? { deadline: invocation.deadline } : {}),
-        }),
-      );
+      reports.push(await reconcileFleet(fleet, aws, logger, reconcileOptions(deps, invocation)));
     } catch (err) {
       const e = err instanceof ReconcileError ? err : new ReconcileError(String(err), fleet.name, { cause: err });
       logger.error('fleet reconcile failed', { error: e });

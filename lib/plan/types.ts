@@ -1,3 +1,6 @@
+import type { AddressNode, PoolAddress } from './addressTypes';
+import type { NodeAlarm } from './health';
+
 /**
  * The observed state of a fleet, the desired state derived from it, and the actions between the
  * two. Plain data, no AWS SDK types: the planner is pure and the adapters translate.
@@ -58,6 +61,15 @@ export interface ObservedFleet {
   nodes: ObservedNode[];
   records: ObservedRecord[];
   healthChecks: ObservedHealthCheck[];
+  /** Elastic IP pool, interfaces and alarms: only for fleets with `elasticIps` or `alarms`. */
+  addressState?: AddressState;
+}
+
+/** What the address and alarm planners see. */
+export interface AddressState {
+  nodes: AddressNode[];
+  pool: PoolAddress[];
+  alarms: (NodeAlarm & { raw?: Record<string, unknown> })[];
 }
 
 /** A health check the record will reference: one that exists, or one this plan creates. */

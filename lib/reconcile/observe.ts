@@ -17,6 +17,7 @@ import { instanceOfCallerReference, instanceOfSetIdentifier } from '../plan/nami
 import { withHint } from '../plan/nodes';
 import { DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
 import type { Adapters } from './adapters';
+import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
 const ALIVE = new Set(['pending', 'running']);
 
@@ -49,7 +50,11 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, hint?: Lif
 
   const ids = new Set(groupInstances.map((i) => i.instanceId));
   if (hint) ids.add(hint.instanceId);
-  const instances = await aws.ec2.describeInstances([...ids].sort());
+  const withAddresses = !!(fleet.elasticIps || fleet.alarms);
+  const [instances, extra] = await Promise.all([
+    aws.ec2.describeInstances([...ids].sort()),
+    withAddresses ? observePoolAndAlarms(fleet, aws) : Promise.resolve(undefined),
+  ]);
   const facts = (id: string): Partial<ObservedNode> => {
     const info = instances.get(id);
     if (!info) return {};
@@ -66,5 +71,9 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, hint?: Lif
   const hinted = hint ? instances.get(hint.instanceId) : undefined;
   const alive: ObservedNode | undefined = hinted && ALIVE.has(hinted.state) ? { instanceId: hinted.instanceId, lifecycleState: 'Pending:Wait', ...facts(hinted.instanceId) } : undefined;
 
-  return { nodes: withHint(nodes, hint, alive), records: ourRecords, healthChecks: ours };
+  const finalNodes = withHint(nodes, hint, alive);
+  const addressState = extra
+    ? { nodes: addressNodes(fleet, finalNodes, instances, extra.alarms), pool: extra.pool, alarms: extra.alarms.map((a) => ({ ...a, raw: a.raw as Record<string, unknown> })) }
+    : undefined;
+  return { nodes: finalNodes, records: ourRecords, healthChecks: ours, ...(addressState ? { addressState } : {}) };
 }

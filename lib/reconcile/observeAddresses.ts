@@ -18,8 +18,10 @@ export interface AddressState {
   alarms: AlarmInfo[];
 }
 
+type Lifecycle = Pick<GroupInstance, 'instanceId' | 'lifecycleState' | 'availabilityZone'>;
+
 /** Joins lifecycle states, interfaces and alarm states into the planner's nodes. */
-export function addressNodes(fleet: FleetConfig, group: readonly GroupInstance[], instances: ReadonlyMap<string, InstanceInfo>, alarms: readonly AlarmInfo[]): AddressNode[] {
+export function addressNodes(fleet: FleetConfig, group: readonly Lifecycle[], instances: ReadonlyMap<string, InstanceInfo>, alarms: readonly AlarmInfo[]): AddressNode[] {
   const prefix = fleet.alarms?.namePrefix ?? '';
   return group.map((g) => {
     const info = instances.get(g.instanceId);

@@ -19,6 +19,17 @@ import type { Action, Plan } from '../plan/types';
 import type { Adapters } from './adapters';
 import { applyPlan, describeAction, type ApplyResult } from './apply';
 import { observeFleet } from './observe';
+import { applyAddressPlan } from './applyAddresses';
+import { applyAlarms } from './applyAlarms';
+import { planAddresses } from '../plan/addresses';
+import { planAlarms, type AlarmAction } from '../plan/alarms';
+import type { AddressAction, AddressPlan } from '../plan/addressTypes';
+import type { ObservedFleet } from '../plan/types';
+
+/** In elastic-ip mode a node registers its home address (wherever that address floats now). */
+function withHomeAddresses(observed: ObservedFleet, homeOf: ReadonlyMap<string, string>): ObservedFleet {
+  return { ...observed, nodes: observed.nodes.map((n) => (homeOf.has(n.instanceId) ? { ...n, address: homeOf.get(n.instanceId)! } : n)) };
+}
 
 const MAX_PASSES = 3;
 
@@ -42,6 +53,10 @@ export interface FleetReport {
   /** Nodes left for the next run because the invocation ran out of time. */
   deferred: string[];
   completions: CompletionOutcome[];
+  /** Elastic IP changes applied (or planned, in a dry run). */
+  addressActions: AddressAction[];
+  /** Managed alarm changes applied (or planned). */
+  alarmActions: AlarmAction[];
 }
 
 export interface ReconcileOptions {
@@ -51,6 +66,8 @@ export interface ReconcileOptions {
   now?: () => Date;
   /** Epoch ms after which no new health check is started. */
   deadline?: number;
+  /** The topic managed alarms notify; without it no alarm is managed. */
+  alarmTopicArn?: string;
 }
 
 export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
@@ -59,6 +76,9 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   let plan!: Plan;
   let completions!: CompletionPlan;
   let applied: ApplyResult = { failed: new Map(), deferred: new Set() };
+  let addressPlan: AddressPlan | undefined;
+  let addressFailures = new Set<string>();
+  let alarmActions: AlarmAction[] = [];
   let passes = 0;
 
   try {
@@ -67,19 +87,30 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       try {
         const observed = await observeFleet(fleet, aws, opts.hint);
         const at = now();
+        // Addresses first: a node's home Elastic IP is what DNS registers for it.
+        addressPlan = fleet.elasticIps && observed.addressState ? planAddresses(observed.addressState.nodes, observed.addressState.pool, fleet.elasticIps, at) : undefined;
+        alarmActions = observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn) : [];
+        const forDns = fleet.dns.address === 'elastic-ip' && addressPlan ? withHomeAddresses(observed, addressPlan.homeOf) : observed;
         // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
-        plan = planDns(fleet, observed, { nonce: passNonce(), now: at });
-        completions = planCompletions(fleet, observed, plan, { now: at, ...(opts.hint ? { hint: opts.hint } : {}) });
-        logger.info(plan.actions.length ? 'planned changes' : 'fleet in sync', {
+        plan = planDns(fleet, forDns, { nonce: passNonce(), now: at });
+        completions = planCompletions(fleet, forDns, plan, { now: at, ...(opts.hint ? { hint: opts.hint } : {}) });
+        const changes = plan.actions.length + (addressPlan?.actions.length ?? 0) + alarmActions.length;
+        logger.info(changes ? 'planned changes' : 'fleet in sync', {
           pass: passes,
           nodes: observed.nodes.length,
           records: observed.records.length,
           healthChecks: observed.healthChecks.length,
           changes: plan.actions.map(describeAction),
+          ...(addressPlan ? { addressChanges: addressPlan.actions, stuckAddresses: addressPlan.stuck } : {}),
+          ...(alarmActions.length ? { alarmChanges: alarmActions.map((a) => ({ kind: a.kind, reason: a.reason, name: a.kind === 'putAlarm' ? a.spec.name : a.name })) } : {}),
         });
+        if (!dryRun && addressPlan && addressPlan.actions.length > 0) {
+          addressFailures = (await applyAddressPlan(addressPlan, aws.addresses, logger, now)).failedNodes;
+        }
         if (!dryRun && plan.actions.length > 0) {
           applied = await applyPlan(fleet, plan, aws, logger, opts.deadline !== undefined ? { deadline: opts.deadline } : {});
         }
+        if (!dryRun && alarmActions.length > 0) await applyAlarms(alarmActions, aws.cloudWatch, logger);
         break;
       } catch (err) {
         if (!(err instanceof ConflictError) || passes >= MAX_PASSES) throw err;
@@ -100,6 +131,10 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   const outcomes: CompletionOutcome[] = [];
   for (const c of completions.complete) {
     if (applied.failed.has(c.instanceId) || applied.deferred.has(c.instanceId)) continue;
+    if (addressFailures.has(c.instanceId)) {
+      logger.warn('address work for this node failed; its lifecycle action is not completed', { ...c });
+      continue;
+    }
     if (dryRun) {
       logger.info('would complete lifecycle action (dry run)', { ...c });
       outcomes.push({ ...c, outcome: 'dry-run' });
@@ -126,6 +161,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     deferred: applied.deferred.size,
     failed: applied.failed.size,
   });
+  for (const id of addressFailures) if (!applied.failed.has(id)) applied.failed.set(id, 'Elastic IP work failed (see the errors above)');
   if (applied.failed.size > 0) {
     const list = [...applied.failed].map(([id, why]) => `${id} (${why})`).join('; ');
     throw new ReconcileError(
@@ -144,5 +180,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     draining: completions.draining,
     deferred: [...applied.deferred],
     completions: outcomes,
+    addressActions: addressPlan?.actions ?? [],
+    alarmActions,
   };
 }

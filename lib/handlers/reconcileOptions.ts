@@ -1,0 +1,13 @@
+/** The reconcile options every handler derives the same way from its dependencies and invocation. */
+import type { ReconcileOptions } from '../reconcile/reconcileFleet';
+import type { BaseDeps } from './baseDeps';
+import type { Invocation } from './wrap';
+
+export function reconcileOptions(deps: BaseDeps, invocation: Invocation): ReconcileOptions {
+  return {
+    dryRun: deps.settings.dryRun,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(invocation.deadline !== undefined ? { deadline: invocation.deadline } : {}),
+    ...(deps.settings.alarmTopicArn ? { alarmTopicArn: deps.settings.alarmTopicArn } : {}),
+  };
+}
