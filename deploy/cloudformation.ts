@@ -204,10 +204,10 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
     {
       Sid: 'MarkFleetInstances',
       Effect: 'Allow',
-      Action: ['ec2:CreateTags'],
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
       Resource: [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*')],
       Condition: {
-        StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': unique(config.fleets.map((f) => f.autoScalingGroupName)).sort() },
+        StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': unique(config.fleets.map((f) => f.autoScalingGroupName)).sort() },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [DEREGISTERED_AT_TAG] },
       },
     },

@@ -1,5 +1,5 @@
 /** EC2 adapter: the addresses and states of the fleet's instances. */
-import { CreateTagsCommand, DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 
 export interface InstanceInfo {
   instanceId: string;
@@ -75,5 +75,9 @@ export class Ec2Adapter {
   /** Writes bookkeeping tags on an instance (what the control plane has done to it). */
   async tagInstance(instanceId: string, tags: Record<string, string>): Promise<void> {
     await this.client.send(new CreateTagsCommand({ Resources: [instanceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+  }
+
+  async untagInstance(instanceId: string, keys: readonly string[]): Promise<void> {
+    await this.client.send(new DeleteTagsCommand({ Resources: [instanceId], Tags: keys.map((Key) => ({ Key })) }));
   }
 }

@@ -24,8 +24,16 @@ import { describeAwsError, isAwsError } from './errors';
 import { batchChanges } from './route53Batches';
 
 /** A record change as the planner states it. */
+/**
+ * A record change. REPLACE is a DELETE of `previous` and a CREATE of `record` in the same atomic
+ * batch: it costs what an UPSERT costs, but, unlike an UPSERT, it fails ("not found", "values do
+ * not match") when another writer changed or removed the record since we read it, so a stale plan
+ * can never write back the record of a node that has just been deregistered.
+ */
 export interface RecordChange {
-  action: 'CREATE' | 'UPSERT' | 'DELETE';
+  action: 'CREATE' | 'UPSERT' | 'DELETE' | 'REPLACE';
+  /** The record as Route 53 holds it now (REPLACE only). */
+  previous?: RecordState;
   record: RecordState;
 }
 
@@ -88,10 +96,11 @@ export function toSpec(c: HealthCheckConfig): HealthCheckSpec {
 
 /**
  * Route 53 rejections that mean "the zone is not what you planned against" (another writer got
- * there first), as opposed to a batch that can never succeed (a plain record in the way, a name
- * outside the zone, the 100-member limit): only the first kind is worth observing again.
+ * there first), as opposed to a batch that can never succeed (a plain record or a CNAME in the
+ * way: "... conflicting RRSet ... already exists", a name outside the zone, the 100-member
+ * limit): only the first kind is worth observing again. Matched on Route 53's exact wording.
  */
-const CONFLICT_MESSAGES = /already exists|it was not found|values provided do not match/i;
+const CONFLICT_MESSAGES = /Tried to create resource record set .* but it already exists|Tried to delete resource record set .* but it was not found|but the values provided do not match the current values/i;
 
 export function isConflict(err: unknown): boolean {
   if (isAwsError(err, 'NoSuchHealthCheck')) return true; // a record referenced a check deleted meanwhile
@@ -133,7 +142,14 @@ export class Route53Adapter {
   async changeRecords(zoneId: string, changes: readonly RecordChange[], comment: string): Promise<string[]> {
     const ids: string[] = [];
     for (const batch of batchChanges(changes)) {
-      const Changes: Change[] = batch.map((c) => ({ Action: c.action, ResourceRecordSet: toResourceRecordSet(c.record) }));
+      const Changes: Change[] = batch.flatMap((c): Change[] =>
+        c.action === 'REPLACE'
+          ? [
+              { Action: 'DELETE', ResourceRecordSet: toResourceRecordSet(c.previous!) },
+              { Action: 'CREATE', ResourceRecordSet: toResourceRecordSet(c.record) },
+            ]
+          : [{ Action: c.action, ResourceRecordSet: toResourceRecordSet(c.record) }],
+      );
       try {
         const res = await this.client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: comment, Changes } }));
         ids.push(res.ChangeInfo?.Id ?? '');
@@ -182,8 +198,12 @@ export class Route53Adapter {
    * Creates a health check. The SDK's retries resend the same CallerReference, so a create whose
    * response was lost returns the existing check instead of making a second one.
    */
-  async createHealthCheck(callerReference: string, spec: HealthCheckSpec): Promise<{ id: string; callerReference: string }> {
-    const res = await this.client.send(new CreateHealthCheckCommand({ CallerReference: callerReference, HealthCheckConfig: toHealthCheckConfig(spec) }));
+  async createHealthCheck(callerReference: string, spec: HealthCheckSpec, opts: { timeoutMs?: number } = {}): Promise<{ id: string; callerReference: string }> {
+    // The timeout bounds the SDK's retries too (throttled creates can otherwise retry for a minute).
+    const res = await this.client.send(
+      new CreateHealthCheckCommand({ CallerReference: callerReference, HealthCheckConfig: toHealthCheckConfig(spec) }),
+      opts.timeoutMs !== undefined ? { abortSignal: AbortSignal.timeout(opts.timeoutMs) } : {},
+    );
     return { id: res.HealthCheck?.Id ?? '', callerReference };
   }
 

@@ -2,17 +2,19 @@
  * Splits record changes into ChangeResourceRecordSets batches within Route 53's limits: at most
  * 1,000 ResourceRecord elements and 32,000 characters of values per request, an UPSERT counting
  * twice for both (aws-facts.md). Order is kept, so the batches are as deterministic as the plan.
+ * A REPLACE (DELETE of the old record + CREATE of the new, see route53.ts) counts twice too and is
+ * never split across two batches.
  */
 export const MAX_RECORDS_PER_BATCH = 1000;
 export const MAX_VALUE_CHARS_PER_BATCH = 32000;
 
 export interface SizedChange {
-  action: 'CREATE' | 'UPSERT' | 'DELETE';
+  action: 'CREATE' | 'UPSERT' | 'DELETE' | 'REPLACE';
   record: { values: readonly string[] };
 }
 
 function cost(change: SizedChange): { records: number; chars: number } {
-  const factor = change.action === 'UPSERT' ? 2 : 1;
+  const factor = change.action === 'UPSERT' || change.action === 'REPLACE' ? 2 : 1;
   return {
     records: change.record.values.length * factor,
     chars: change.record.values.reduce((n, v) => n + v.length, 0) * factor,

@@ -9,12 +9,11 @@
  *   Terminating:Wait node              complete?
  *   ---------------------------------  -------------------------------------------------
  *   delay 0                            yes, once record and check are gone
- *   record deleted by this run         no: the delay starts now (instance tag)
+ *   leaving for the warm pool          yes, once record and check are gone: later runs do
+ *                                      not see warm-pool instances, so none could release it
+ *   record deleted by this run         no: the delay starts now (instance tag, written first)
+ *   no record, no tag                  no: the delay starts now (a missing tag never skips it)
  *   no record, tagged at T             yes when now >= T + delay, else wait
- *   no record, never tagged            yes: it was never registered
- *   not listed by the group            yes, once record and check are gone: a scale-in back to a
- *                                      warm pool is invisible to later runs, so no run could
- *                                      release it after the delay
  */
 import type { FleetConfig } from '../config/schema';
 import type { LifecycleMessage, Transition } from '../events/types';
@@ -69,12 +68,11 @@ export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, pla
       transition = 'terminating';
       const since = node.deregisteredAt ? Date.parse(node.deregisteredAt) : NaN;
       if (delayMs === 0) reason = 'record and health check removed';
-      else if (node.unlisted) reason = 'record and health check removed (not listed by the group: released without the deregistration delay)';
-      else if (hadRecord.has(node.instanceId)) {
+      else if (node.toWarmPool) reason = 'record and health check removed (leaving for the warm pool: released without the deregistration delay)';
+      else if (hadRecord.has(node.instanceId) || Number.isNaN(since)) {
         out.draining.push({ instanceId: node.instanceId, until: new Date(opts.now.getTime() + delayMs).toISOString() });
         continue;
-      } else if (Number.isNaN(since)) reason = 'never registered';
-      else if (opts.now.getTime() >= since + delayMs) reason = `deregistration delay over (record deleted ${node.deregisteredAt})`;
+      } else if (opts.now.getTime() >= since + delayMs) reason = `deregistration delay over (record deleted ${node.deregisteredAt})`;
       else {
         out.draining.push({ instanceId: node.instanceId, until: new Date(since + delayMs).toISOString() });
         continue;

@@ -3,10 +3,13 @@
  * every node that belongs in DNS have exactly one weighted record referencing exactly one
  * matching health check of ours, and every other node have neither. Pure: no AWS calls.
  *
- * Order (a record must never reference a missing check; leaving nodes never wait for joining ones):
- *   1. deregister: DELETE leaving nodes' records, mark when (deregistration delay), delete their checks
- *   2. register: create (and tag) health checks, then CREATE / UPSERT records
- *   3. delete checks that registered nodes no longer use (replaced, duplicates)
+ * Order (a record must never reference a missing check; the deregistration time is noted before
+ * the record goes, so a missing note can never skip the delay):
+ *   1. note on leaving instances when their records go (hfc:deregistered-at); clear stale notes
+ *   2. create (and tag) health checks
+ *   3. one atomic batch: DELETE leaving nodes' records, CREATE new ones, REPLACE changed ones
+ *      (DELETE old + CREATE new, so a stale plan fails instead of writing a record back)
+ *   4. delete checks no record uses any more (leaving nodes', replaced, duplicates)
  * Within a phase actions are sorted by instance id, so the same state gives the same plan.
  */
 import type { FleetConfig } from '../config/schema';
@@ -15,9 +18,9 @@ import { callerReference, healthCheckTags, setIdentifier } from './naming';
 import { belongsInDns } from './nodes';
 import type { Action, DesiredRecord, HealthCheckRef, ObservedFleet, ObservedHealthCheck, ObservedRecord, Plan } from './types';
 
-/** Sort key: phase, then step within the phase. Leaving nodes' check deletions are phase 1. */
+/** Sort key: phase, then step within the phase (see the order above). */
 const ORDER: Record<Action['kind'], number> = {
-  deleteRecord: 10, markDeregistered: 11, createHealthCheck: 20, tagHealthCheck: 20, createRecord: 21, updateRecord: 21, deleteHealthCheck: 30,
+  markDeregistered: 10, unmarkDeregistered: 10, createHealthCheck: 20, tagHealthCheck: 20, deleteRecord: 30, createRecord: 30, updateRecord: 30, deleteHealthCheck: 40,
 };
 
 const byInstance = <T extends { instanceId: string }>(items: T[], id: string) => items.filter((i) => i.instanceId === id);
@@ -64,6 +67,8 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
     ownedNodes.add(node.instanceId);
     registered.push(node.instanceId);
     const id = node.instanceId;
+    // A note from an earlier life (a warm-pool instance back in service) must not shorten a later delay.
+    if (node.deregisteredAt) actions.push({ kind: 'unmarkDeregistered', instanceId: id, reason: 'back in service' });
     const spec = desiredHealthCheck(fleet, node.address);
     const record = observed.records.find((r) => r.instanceId === id);
     const checks = byInstance(observed.healthChecks, id);
@@ -98,7 +103,10 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
       actions.push({ kind: 'createRecord', instanceId: id, record: want, reason: `node ${node.lifecycleState}` });
     } else {
       const diffs = recordDiff(want, record);
-      if (diffs.length) actions.push({ kind: 'updateRecord', instanceId: id, record: want, reason: diffs.join(', ') });
+      if (diffs.length) {
+        const { instanceId: _, ...previous } = record;
+        actions.push({ kind: 'updateRecord', instanceId: id, record: want, previous, reason: diffs.join(', ') });
+      }
     }
   }
 
@@ -107,10 +115,15 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
     if (ownedNodes.has(record.instanceId)) continue;
     const { instanceId, ...state } = record;
     actions.push({ kind: 'deleteRecord', instanceId, record: state, reason: `node ${stateOf(instanceId)}` });
-    // Only a node still waiting to terminate needs the time noted: the delay runs from here.
-    const node = observed.nodes.find((n) => n.instanceId === instanceId);
-    if (fleet.dns.deregistrationDelaySeconds > 0 && node?.lifecycleState === 'Terminating:Wait' && !node.unlisted) {
-      actions.push({ kind: 'markDeregistered', instanceId, at: now.toISOString(), reason: 'deregistration delay starts' });
+  }
+  // The deregistration delay runs from the note on the instance, written before its record goes.
+  if (fleet.dns.deregistrationDelaySeconds > 0) {
+    const hasRecord = new Set(observed.records.map((r) => r.instanceId));
+    for (const n of observed.nodes) {
+      if (n.lifecycleState !== 'Terminating:Wait' || n.toWarmPool) continue;
+      if (hasRecord.has(n.instanceId) || !n.deregisteredAt) {
+        actions.push({ kind: 'markDeregistered', instanceId: n.instanceId, at: now.toISOString(), reason: 'deregistration delay starts' });
+      }
     }
   }
   const leaving = (c: ObservedHealthCheck) => !ownedNodes.has(c.instanceId);
@@ -120,7 +133,6 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
     actions.push({ kind: 'deleteHealthCheck', instanceId: check.instanceId, healthCheckId: check.id, reason });
   }
 
-  const order = (a: Action) => (a.kind === 'deleteHealthCheck' && !ownedNodes.has(a.instanceId) ? 12 : ORDER[a.kind]);
-  actions.sort((a, b) => order(a) - order(b) || a.instanceId.localeCompare(b.instanceId));
+  actions.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.instanceId.localeCompare(b.instanceId));
   return { fleet: fleet.name, actions, registered, waiting };
 }

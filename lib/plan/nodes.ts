@@ -30,17 +30,19 @@ export function belongsInDns(node: ObservedNode): boolean {
  * trust over a lagging DescribeAutoScalingGroups: a terminating action means the node is leaving
  * and never comes back; a launching action means the node is waiting for us. An instance the
  * group no longer lists (moving back to a warm pool, or a describe that lags) is added when EC2
- * still shows it alive (`alive`); one EC2 shows gone is a late duplicate and adds nothing.
+ * still shows it alive (`alive`); one EC2 shows gone is a late duplicate and adds nothing. A
+ * termination whose Destination is the warm pool is flagged: no later run will see the node.
  */
 export function withHint(nodes: ObservedNode[], hint: LifecycleMessage | undefined, alive?: ObservedNode): ObservedNode[] {
   if (!hint) return nodes;
   const current = nodes.find((n) => n.instanceId === hint.instanceId);
   if (hint.transition === 'terminating') {
-    if (!current) return alive ? [...nodes, { ...alive, lifecycleState: 'Terminating:Wait', unlisted: true }] : nodes;
-    if (!belongsInDns(current)) return nodes;
-    return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Terminating:Wait' } : n));
+    const toWarmPool = hint.destination === 'WarmPool' ? { toWarmPool: true as const } : {};
+    if (!current) return alive ? [...nodes, { ...alive, lifecycleState: 'Terminating:Wait', ...toWarmPool }] : nodes;
+    if (!belongsInDns(current) && current.lifecycleState !== 'Terminating:Wait') return nodes;
+    return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Terminating:Wait', ...toWarmPool } : n));
   }
   if (current && current.lifecycleState !== 'Pending') return nodes;
   if (current) return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Pending:Wait' } : n));
-  return alive ? [...nodes, { ...alive, lifecycleState: 'Pending:Wait', unlisted: true }] : nodes;
+  return alive ? [...nodes, { ...alive, lifecycleState: 'Pending:Wait' }] : nodes;
 }

@@ -16,8 +16,8 @@ export interface ObservedNode {
   address?: string;
   /** When its record was deleted (instance tag `hfc:deregistered-at`), for the deregistration delay. */
   deregisteredAt?: string;
-  /** Known only from the event: the group does not list it (a warm pool, or a lagging describe). */
-  unlisted?: true;
+  /** Leaving for the warm pool (the event's Destination): no later run sees it, so no delay. */
+  toWarmPool?: true;
 }
 
 /** Route 53 health check settings we own; anything else on the check is left alone. */
@@ -83,10 +83,12 @@ export interface DesiredRecord extends Omit<RecordState, 'healthCheckId'> {
 export type Action =
   | { kind: 'createHealthCheck'; instanceId: string; callerReference: string; spec: HealthCheckSpec; tags: Record<string, string>; reason: string }
   | { kind: 'tagHealthCheck'; instanceId: string; healthCheckId: string; tags: Record<string, string>; reason: string }
-  | { kind: 'createRecord' | 'updateRecord'; instanceId: string; record: DesiredRecord; reason: string }
+  | { kind: 'createRecord'; instanceId: string; record: DesiredRecord; reason: string }
+  | { kind: 'updateRecord'; instanceId: string; record: DesiredRecord; previous: RecordState; reason: string }
   | { kind: 'deleteRecord'; instanceId: string; record: RecordState; reason: string }
   | { kind: 'deleteHealthCheck'; instanceId: string; healthCheckId: string; reason: string }
-  | { kind: 'markDeregistered'; instanceId: string; at: string; reason: string };
+  | { kind: 'markDeregistered'; instanceId: string; at: string; reason: string }
+  | { kind: 'unmarkDeregistered'; instanceId: string; reason: string };
 
 export type ActionKind = Action['kind'];
 

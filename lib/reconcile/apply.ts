@@ -3,10 +3,11 @@
  * mid-way leaves a trail of exactly what was done). Decides nothing.
  *
  * Failures are isolated per node: a node whose check cannot be created (quota, throttling past
- * the retries) does not stop a leaving node from being deregistered, nor the other joining
- * nodes from being registered. The result says which nodes failed, so their lifecycle actions
- * are not completed; everyone else's are. Only a conflict (the zone changed under the plan)
- * aborts the whole apply, so that the caller observes and plans again.
+ * the retries) is left out of the record batch, and a batch Route 53 rejects for good is retried
+ * as its deregistrations alone, then its registrations alone, so one bad record never holds up a
+ * leaving node. The result says which nodes failed, so their lifecycle actions are not
+ * completed; everyone else's are. Only a conflict (the zone changed under the plan) aborts the
+ * whole apply, so that the caller observes and plans again.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
@@ -16,20 +17,18 @@ import type { RecordChange } from '../aws/route53';
 import { DEREGISTERED_AT_TAG, type Action, type Plan } from '../plan/types';
 import type { Adapters } from './adapters';
 
-const RECORD_ACTION = { createRecord: 'CREATE', updateRecord: 'UPSERT', deleteRecord: 'DELETE' } as const;
-
 type Of<K extends Action['kind']> = Extract<Action, { kind: K }>;
-type Upsert = Extract<Action, { kind: 'createRecord' | 'updateRecord' }>;
+type RecordAction = Of<'createRecord'> | Of<'updateRecord'> | Of<'deleteRecord'>;
 
 export interface ApplyOptions {
-  /** Epoch ms after which no new health check is started (the Lambda's time is running out). */
+  /** Epoch ms after which no new health check is started, and a running one is abandoned. */
   deadline?: number;
 }
 
 export interface ApplyResult {
   /** Nodes whose work failed, with the reason: their lifecycle actions must not be completed. */
   failed: Map<string, string>;
-  /** Nodes left for the next run because time ran out. */
+  /** Nodes left for the next run (out of time, or CreateHealthCheck throttled). */
   deferred: Set<string>;
 }
 
@@ -49,6 +48,8 @@ export function describeAction(a: Action): Record<string, unknown> {
       return { ...base, setIdentifier: a.record.setIdentifier, value: a.record.values.join(',') };
     case 'markDeregistered':
       return { ...base, at: a.at };
+    case 'unmarkDeregistered':
+      return base;
   }
 }
 
@@ -62,64 +63,46 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, l
   };
   const registered = new Set(plan.registered);
 
-  /** One atomic batch (or a few) of record changes; a conflict aborts, other errors fail its nodes. */
-  const changeRecords = async (actions: (Upsert | Of<'deleteRecord'>)[], changes: RecordChange[]) => {
-    if (changes.length === 0) return;
-    for (const a of actions) logger.info('changing record', describeAction(a));
-    try {
-      const ids = await aws.route53.changeRecords(fleet.dns.hostedZoneId, changes, `haproxy-fleet-control ${fleet.name}`);
-      logger.info('record changes submitted', { changeIds: ids, changes: changes.length });
-    } catch (err) {
-      if (err instanceof ConflictError) throw err;
-      for (const a of actions) fail(a.instanceId, `record ${RECORD_ACTION[a.kind]}`, err);
-    }
-  };
-
-  const deleteCheck = async (a: Of<'deleteHealthCheck'>) => {
-    logger.info('deleting health check', describeAction(a));
-    const outcome = await aws.route53.deleteHealthCheck(a.healthCheckId);
-    if (outcome === 'absent') logger.info('health check was already gone', { healthCheckId: a.healthCheckId });
-  };
-
-  // 1. Deregister leaving nodes, whatever happens to joining ones.
-  const deletes = of('deleteRecord');
-  await changeRecords(deletes, deletes.map((a) => ({ action: 'DELETE', record: a.record })));
-  for (const a of of('markDeregistered').filter((x) => ok(x.instanceId))) {
+  // 1. Notes on instances: when a leaving node's record goes (before it goes), stale notes cleared.
+  for (const a of of('markDeregistered')) {
     logger.info('deregistration delay starts', describeAction(a));
     try {
       await aws.ec2.tagInstance(a.instanceId, { [DEREGISTERED_AT_TAG]: a.at });
     } catch (err) {
-      fail(a.instanceId, 'marking the deregistration time', err);
+      fail(a.instanceId, 'noting the deregistration time', err); // its record stays until the note is written
     }
   }
-  for (const a of of('deleteHealthCheck').filter((x) => !registered.has(x.instanceId) && ok(x.instanceId))) {
+  for (const a of of('unmarkDeregistered')) {
     try {
-      await deleteCheck(a);
+      await aws.ec2.untagInstance(a.instanceId, [DEREGISTERED_AT_TAG]);
     } catch (err) {
-      if (err instanceof ConflictError) throw err;
-      fail(a.instanceId, 'health check deletion', err);
+      logger.warn('could not clear an old deregistration note; the next run retries', { instanceId: a.instanceId, error: err as Error });
     }
   }
 
-  // 2. Register joining and changed nodes: checks first, then one batch of records.
+  // 2. Health checks for joining and changed nodes. Once CreateHealthCheck is throttled past the
+  // SDK's retries, every further create would burn the same retries (and the account-wide bucket
+  // the other calls need): the rest wait for the next run, which starts with a refilled bucket.
   const created = new Map<string, string>();
-  // Once CreateHealthCheck is throttled past the SDK's retries, every further create would burn
-  // the same retries (and the account-wide bucket the other calls need): leave the rest for the
-  // next run, which starts with a refilled bucket.
   let throttled = false;
   for (const a of of('createHealthCheck')) {
-    if (throttled || (opts.deadline !== undefined && Date.now() > opts.deadline)) {
+    const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
+    if (throttled || left <= 0) {
       result.deferred.add(a.instanceId);
       continue;
     }
     logger.info('creating health check', describeAction(a));
     try {
-      const hc = await aws.route53.createHealthCheck(a.callerReference, a.spec);
+      const hc = await aws.route53.createHealthCheck(a.callerReference, a.spec, Number.isFinite(left) ? { timeoutMs: left } : {});
       created.set(a.callerReference, hc.id);
       await tag(hc.id, a.tags, a.instanceId);
       logger.info('health check ready', { instanceId: a.instanceId, healthCheckId: hc.id, callerReference: hc.callerReference });
     } catch (err) {
       if (created.has(a.callerReference)) continue; // only the tags failed; logged in tag()
+      if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
+        result.deferred.add(a.instanceId); // out of time: the next run creates it (same settings, new nonce)
+        continue;
+      }
       fail(a.instanceId, 'health check creation', err);
       throttled = isThrottling(err);
     }
@@ -128,25 +111,52 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, l
     logger.info('tagging health check', describeAction(a));
     await tag(a.healthCheckId, a.tags, a.instanceId);
   }
-  const upserts = plan.actions.filter((a): a is Upsert => (a.kind === 'createRecord' || a.kind === 'updateRecord') && ok(a.instanceId));
-  await changeRecords(
-    upserts,
-    upserts.map((a) => {
-      const { healthCheck, ...rest } = a.record;
-      const healthCheckId = 'id' in healthCheck ? healthCheck.id : created.get(healthCheck.callerReference);
-      if (!healthCheckId) throw new Error(`internal: record for ${a.instanceId} references a health check this plan did not create`);
-      return { action: RECORD_ACTION[a.kind], record: { ...rest, healthCheckId } };
-    }),
-  );
 
-  // 3. Checks registered nodes no longer use. Left in place when the node's record step failed
-  // (the record may still reference them); a failure here only leaves garbage for the next run.
-  for (const a of of('deleteHealthCheck').filter((x) => registered.has(x.instanceId) && ok(x.instanceId))) {
+  // 3. One atomic batch: leaving records out, joining records in, changed ones replaced. Keeping
+  // them together means a set that is replaced whole is never empty in between.
+  const recordActions = plan.actions.filter((a): a is RecordAction => (a.kind === 'deleteRecord' || a.kind === 'createRecord' || a.kind === 'updateRecord') && ok(a.instanceId));
+  const changeOf = (a: RecordAction): RecordChange => {
+    if (a.kind === 'deleteRecord') return { action: 'DELETE', record: a.record };
+    const { healthCheck, ...rest } = a.record;
+    const healthCheckId = 'id' in healthCheck ? healthCheck.id : created.get(healthCheck.callerReference);
+    if (!healthCheckId) throw new Error(`internal: record for ${a.instanceId} references a health check this plan did not create`);
+    return a.kind === 'createRecord' ? { action: 'CREATE', record: { ...rest, healthCheckId } } : { action: 'REPLACE', previous: a.previous, record: { ...rest, healthCheckId } };
+  };
+  const submit = async (actions: RecordAction[]): Promise<unknown> => {
+    if (actions.length === 0) return undefined;
+    for (const a of actions) logger.info('changing record', describeAction(a));
     try {
-      await deleteCheck(a);
+      const ids = await aws.route53.changeRecords(fleet.dns.hostedZoneId, actions.map(changeOf), `haproxy-fleet-control ${fleet.name}`);
+      logger.info('record changes submitted', { changeIds: ids, changes: actions.length });
+      return undefined;
     } catch (err) {
       if (err instanceof ConflictError) throw err;
-      logger.warn('could not delete a replaced health check; the next run retries', { instanceId: a.instanceId, healthCheckId: a.healthCheckId, error: err as Error });
+      return err;
+    }
+  };
+  const rejected = await submit(recordActions);
+  if (rejected) {
+    // Rejected for good (not a conflict): split, so a bad registration never blocks a deregistration.
+    logger.warn('Route 53 rejected the record batch; retrying deregistrations and registrations separately', { error: describeAwsError(rejected) });
+    const deletes = recordActions.filter((a) => a.kind === 'deleteRecord');
+    const upserts = recordActions.filter((a) => a.kind !== 'deleteRecord');
+    for (const part of [deletes, upserts]) {
+      const err = await submit(part);
+      if (err) for (const a of part) fail(a.instanceId, `record ${a.kind === 'deleteRecord' ? 'DELETE' : a.kind === 'createRecord' ? 'CREATE' : 'REPLACE'}`, err);
+    }
+  }
+
+  // 4. Checks no record uses any more. Left in place when the node's record step failed (a
+  // record may still reference them); a failure here only leaves garbage for the next run.
+  for (const a of of('deleteHealthCheck').filter((x) => ok(x.instanceId))) {
+    logger.info('deleting health check', describeAction(a));
+    try {
+      const outcome = await aws.route53.deleteHealthCheck(a.healthCheckId);
+      if (outcome === 'absent') logger.info('health check was already gone', { healthCheckId: a.healthCheckId });
+    } catch (err) {
+      if (err instanceof ConflictError) throw err;
+      if (registered.has(a.instanceId)) logger.warn('could not delete a replaced health check; the next run retries', { instanceId: a.instanceId, healthCheckId: a.healthCheckId, error: err as Error });
+      else fail(a.instanceId, 'health check deletion', err);
     }
   }
   return result;

@@ -38,9 +38,9 @@ const cases: Case[] = [
     want: [],
   },
   {
-    name: 'Terminating:Wait: record first, the deregistration time noted, then its check',
+    name: 'Terminating:Wait: the deregistration time noted first, then the record, then its check',
     observed: { nodes: [node(A, 'Terminating:Wait')], records: [record(A)], healthChecks: [check(A)] },
-    want: [`deleteRecord:${A}`, `markDeregistered:${A}`, `deleteHealthCheck:${A}`],
+    want: [`markDeregistered:${A}`, `deleteRecord:${A}`, `deleteHealthCheck:${A}`],
   },
   {
     name: 'Standby is taken out of DNS',
@@ -107,22 +107,38 @@ const cases: Case[] = [
     waiting: [A],
   },
   {
+    name: 'a leaving node with neither record nor note still gets its note (a missing note never skips the delay)',
+    observed: { nodes: [node(A, 'Terminating:Wait')], records: [], healthChecks: [] },
+    want: [`markDeregistered:${A}`],
+  },
+  {
+    name: 'a leaving node already noted and deregistered: nothing more',
+    observed: { nodes: [{ ...node(A, 'Terminating:Wait'), deregisteredAt: '2026-11-22T09:59:00.000Z' }], records: [], healthChecks: [] },
+    want: [],
+  },
+  {
+    name: 'a node back in service carrying an old note has it cleared',
+    observed: { nodes: [{ ...node(A), deregisteredAt: '2026-11-01T00:00:00.000Z' }], records: [record(A)], healthChecks: [check(A)] },
+    want: [`unmarkDeregistered:${A}`],
+  },
+  {
     name: 'a serving node EC2 answered without an address keeps its record and check',
     observed: { nodes: [node(A, 'InService', null)], records: [record(A)], healthChecks: [check(A)] },
     want: [],
     waiting: [A],
   },
   {
-    name: 'mixed fleet: leaving nodes first, then joining ones; instances sorted within a step',
+    name: 'mixed fleet: notes, then checks, then one record batch, then check deletions; sorted by instance within a step',
     observed: {
       nodes: [node(C), node(A, 'InService', '54.9.9.9'), node(B, 'Terminating:Wait')],
       records: [record(B), record(A)],
       healthChecks: [check(B), check(A)],
     },
     want: [
-      `deleteRecord:${B}`, `markDeregistered:${B}`, `deleteHealthCheck:${B}`,
-      `createHealthCheck:${A}`, `createHealthCheck:${C}`, `updateRecord:${A}`, `createRecord:${C}`,
-      `deleteHealthCheck:${A}`,
+      `markDeregistered:${B}`,
+      `createHealthCheck:${A}`, `createHealthCheck:${C}`,
+      `updateRecord:${A}`, `deleteRecord:${B}`, `createRecord:${C}`,
+      `deleteHealthCheck:${A}`, `deleteHealthCheck:${B}`,
     ],
   },
 ];

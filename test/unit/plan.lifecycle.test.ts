@@ -28,11 +28,16 @@ describe('withHint', () => {
   it('a terminating event for a node already gone changes nothing', () => {
     expect(withHint([node(B)], hint({ transition: 'terminating' }))).toEqual([node(B)]);
   });
-  it('a terminating event for a node the group no longer lists but EC2 runs (back to the warm pool) adds it as leaving', () => {
-    expect(withHint([], hint({ transition: 'terminating' }), node(A, 'Pending:Wait'))).toEqual([{ ...node(A, 'Terminating:Wait'), unlisted: true }]);
+  it('a terminating event for a node the group no longer lists but EC2 runs adds it as leaving', () => {
+    expect(withHint([], hint({ transition: 'terminating' }), node(A, 'Pending:Wait'))).toEqual([node(A, 'Terminating:Wait')]);
+  });
+  it('a scale-in back to the warm pool is flagged, listed or not', () => {
+    const toPool = hint({ transition: 'terminating', origin: 'AutoScalingGroup', destination: 'WarmPool' });
+    expect(withHint([], toPool, node(A, 'Pending:Wait'))).toEqual([{ ...node(A, 'Terminating:Wait'), toWarmPool: true }]);
+    expect(withHint([node(A)], toPool)).toEqual([{ ...node(A, 'Terminating:Wait'), toWarmPool: true }]);
   });
   it('a launching event adds a node Auto Scaling does not list yet, when EC2 shows it alive', () => {
-    expect(withHint([], hint({}), node(A, 'Pending:Wait'))).toEqual([{ ...node(A, 'Pending:Wait'), unlisted: true }]);
+    expect(withHint([], hint({}), node(A, 'Pending:Wait'))).toEqual([node(A, 'Pending:Wait')]);
   });
   it('a late launching event never resurrects a terminating node', () => {
     expect(withHint([node(A, 'Terminating:Wait')], hint({}), node(A, 'Pending:Wait'))[0]!.lifecycleState).toBe('Terminating:Wait');
@@ -50,11 +55,11 @@ describe('planCompletions', () => {
     return planCompletions(fleet, observed, planDns(fleet, observed, { now: NOW }), { now: NOW, ...(opts.hint ? { hint: opts.hint } : {}) });
   };
 
-  it('completes a registered launching node and a never-registered leaving node, with our hooks only', () => {
-    const result = complete({ nodes: [node(A, 'Pending:Wait'), node(B, 'Terminating:Wait')], records: [], healthChecks: [] });
+  it('completes a registered launching node and a drained leaving node, with our hooks only', () => {
+    const result = complete({ nodes: [node(A, 'Pending:Wait'), { ...node(B, 'Terminating:Wait'), deregisteredAt: at(300) }], records: [], healthChecks: [] });
     expect(result.complete).toEqual([
       expect.objectContaining({ instanceId: A, transition: 'launching', hookName: 'edge-hfc-launching' }),
-      expect.objectContaining({ instanceId: B, transition: 'terminating', hookName: 'edge-hfc-terminating', reason: 'never registered' }),
+      expect.objectContaining({ instanceId: B, transition: 'terminating', hookName: 'edge-hfc-terminating' }),
     ]);
   });
 
@@ -73,7 +78,8 @@ describe('planCompletions', () => {
     ['record deleted by this run: drains from now', { nodes: [node(A, 'Terminating:Wait')], records: [record(A)], healthChecks: [check(A)] }, [], [A]],
     ['deleted 30 s ago: still draining', { nodes: [{ ...node(A, 'Terminating:Wait'), deregisteredAt: at(30) }], records: [], healthChecks: [] }, [], [A]],
     ['deleted 120 s ago: released', { nodes: [{ ...node(A, 'Terminating:Wait'), deregisteredAt: at(120) }], records: [], healthChecks: [] }, [A], []],
-    ['never registered: released at once', { nodes: [node(A, 'Terminating:Wait')], records: [], healthChecks: [] }, [A], []],
+    ['no record and no note: drains from now (a missing note never skips the delay)', { nodes: [node(A, 'Terminating:Wait')], records: [], healthChecks: [] }, [], [A]],
+    ['leaving for the warm pool: released at once', { nodes: [{ ...node(A, 'Terminating:Wait'), toWarmPool: true }], records: [record(A)], healthChecks: [] }, [A], []],
   ];
   it.each(cases)('%s', (_name, observed, completed, draining) => {
     const result = complete(observed);
