@@ -61,9 +61,10 @@ describe('reordered events', () => {
     world.account.autoScaling.terminate(id!); // scale-in before we saw the launch
     const [terminate] = lifecycleOnly(world);
 
-    // Act
+    // Act: the terminate event (the node drains: a missing record never skips the delay), the
+    // schedule after the delay, then the late launch event
     await world.deliver(terminate!);
-    world.account.advance(1);
+    await world.drain();
     const late = await world.deliver(launch!);
 
     // Assess
@@ -111,5 +112,39 @@ describe('overlapping runs', () => {
     expect(world.dnsTable().map((r) => r.setIdentifier)).not.toContainEqual(expect.stringContaining(leaving));
     expect(world.nodes().map((n) => n.instanceId)).not.toContain(leaving);
     expect(world.convergenceProblems()).toEqual([]);
+  });
+});
+
+describe('stale plans', () => {
+  it('a record change planned before the node left is refused by Route 53, and the re-plan leaves the node out', async () => {
+    // Prepare: two registered nodes; the weight in the configuration changes, so the next run
+    // REPLACEs both records. Between its observation and its batch, another run deregisters one.
+    const world = new FleetWorld({ preexisting: 2 });
+    await world.schedule();
+    world.deps.config.fleets[0]!.dns.weight = 50;
+    const [leaving] = world.preexisting;
+    let raced = false;
+    world.account.faults.fail({
+      service: 'route53',
+      ops: ['ChangeResourceRecordSets'],
+      when: () => {
+        if (!raced) {
+          raced = true;
+          world.account.autoScaling.terminate(leaving!);
+          const r = world.dnsTable().find((x) => x.setIdentifier.endsWith(leaving!))!;
+          world.account.route53.deleteRecordByHand(world.zoneId, r.name, 'A', r.setIdentifier);
+        }
+        return false; // the call itself goes through
+      },
+      error: { code: 'unused', message: 'unused' },
+    });
+
+    // Act
+    const [report] = await world.schedule();
+
+    // Assess: the first batch failed on the vanished record, the second pass did not write it back
+    expect(report?.passes).toBe(2);
+    expect(world.account.callsWhere({ op: 'ChangeResourceRecordSets', failed: true }).map((c) => c.error)).toEqual(['InvalidChangeBatch']);
+    expect(world.dnsTable().map((r) => [r.setIdentifier.split(':').pop(), r.weight])).toEqual([[world.preexisting[1], 50]]);
   });
 });
