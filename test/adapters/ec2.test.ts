@@ -6,7 +6,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException, type DescribeInstancesCommandInput, type Instance } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException, type DescribeInstancesCommandInput, type Instance } from '@aws-sdk/client-ec2';
 import { Ec2Adapter } from '../../lib/aws/ec2';
 
 const ec2Mock = mockClient(EC2Client);
@@ -143,5 +143,18 @@ describe('tagInstance', () => {
     expect(ec2Mock.commandCalls(CreateTagsCommand).map((c) => c.args[0].input)).toEqual([
       { Resources: [id(7)], Tags: [{ Key: 'hfc:deregistered-at', Value: '2026-11-22T10:00:00.000Z' }] },
     ]);
+  });
+});
+
+describe('untagInstance', () => {
+  it('sends DeleteTags for that one instance and those keys', async () => {
+    // Prepare
+    ec2Mock.on(DeleteTagsCommand).resolves({});
+
+    // Act
+    await adapter.untagInstance(id(7), ['hfc:deregistered-at']);
+
+    // Assess
+    expect(ec2Mock.commandCalls(DeleteTagsCommand).map((c) => c.args[0].input)).toEqual([{ Resources: [id(7)], Tags: [{ Key: 'hfc:deregistered-at' }] }]);
   });
 });

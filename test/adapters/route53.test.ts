@@ -636,3 +636,36 @@ describe('deleteHealthCheck', () => {
     expect(err).toBe(throttled);
   });
 });
+
+describe('REPLACE and conflict classification', () => {
+  it('sends a REPLACE as DELETE of the old record and CREATE of the new, in the same batch', async () => {
+    // Prepare
+    route53Mock.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date() } });
+    const old = record(1);
+    const changed = { ...record(1), weight: 50 };
+
+    // Act
+    await adapter.changeRecords(ZONE, [{ action: 'REPLACE', previous: old, record: changed }], 'c');
+
+    // Assess
+    const changes = inputs(ChangeResourceRecordSetsCommand)[0]!.ChangeBatch!.Changes!;
+    expect(changes.map((c) => [c.Action, c.ResourceRecordSet!.Weight])).toEqual([['DELETE', old.weight], ['CREATE', 50]]);
+  });
+
+  it.each([
+    ['Tried to create resource record set [name=\'lb.example.com.\', type=\'A\', set-identifier=\'x\'] but it already exists', true],
+    ['Tried to delete resource record set [name=\'lb.example.com.\', type=\'A\', set-identifier=\'x\'] but it was not found', true],
+    ['Tried to delete resource record set [name=\'lb.example.com.\', type=\'A\', set-identifier=\'x\'] but the values provided do not match the current values', true],
+    ['RRSet of type A with DNS name lb.example.com. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com.', false],
+    ['RRSet with DNS name lb.other.org. is not permitted in zone example.com.', false],
+  ])('InvalidChangeBatch "%s" -> conflict: %s', async (message, conflict) => {
+    // Prepare
+    route53Mock.on(ChangeResourceRecordSetsCommand).rejects(new InvalidChangeBatch({ message, $metadata: {} }));
+
+    // Act
+    const err = await failure(adapter.changeRecords(ZONE, [{ action: 'CREATE', record: record(1) }], 'c'));
+
+    // Assess
+    expect(err instanceof ConflictError).toBe(conflict);
+  });
+});
