@@ -1,9 +1,10 @@
 /**
- * The simulated AWS account: a stateful, in-memory slice of Route 53, EC2 and Auto Scaling that
- * real SDK clients talk to. It is plugged in *below* the adapters, as the last middleware before
- * the HTTP handler, so everything above it runs for real: the product's adapters, the SDK's
- * serialisation of inputs and its retry strategy (a `Throttling` thrown here is retried by the
- * SDK exactly as one from AWS).
+ * The simulated AWS account: a stateful, in-memory slice of Route 53, EC2 (instances, network
+ * interfaces, Elastic IPs), Auto Scaling and CloudWatch alarms that real SDK clients talk to. It
+ * is plugged in *below* the adapters, as the last middleware before the HTTP handler, so
+ * everything above it runs for real: the product's adapters, the SDK's serialisation of inputs
+ * and its retry strategy (a `Throttling` thrown here is retried by the SDK exactly as one from
+ * AWS).
  *
  * Test infrastructure only: nothing in functions/ or lib/ imports it.
  */
@@ -14,6 +15,7 @@ import { Faults } from './faults';
 import { Route53Sim } from './route53';
 import { Ec2Sim } from './ec2';
 import { AutoScalingSim } from './autoscaling';
+import { CloudWatchSim } from './cloudwatch';
 import type { ServiceSim } from './service';
 import type { CallRecord, SimService } from './types';
 
@@ -34,6 +36,7 @@ export class SimAccount {
   readonly ec2: Ec2Sim;
   readonly route53: Route53Sim;
   readonly autoScaling: AutoScalingSim;
+  readonly cloudWatch: CloudWatchSim;
   /** Virtual time in ms; advanced explicitly by scenarios (lifecycle timeouts, change sync). */
   private nowMs = Date.parse('2026-11-22T10:00:00Z');
 
@@ -44,6 +47,7 @@ export class SimAccount {
     this.ec2 = new Ec2Sim(this, opts.seed ?? 1);
     this.route53 = new Route53Sim(this);
     this.autoScaling = new AutoScalingSim(this);
+    this.cloudWatch = new CloudWatchSim(this);
   }
 
   now(): Date {
@@ -71,6 +75,7 @@ export class SimAccount {
     this.plug(clients.route53, 'route53', this.route53);
     this.plug(clients.autoScaling, 'autoScaling', this.autoScaling);
     this.plug(clients.ec2, 'ec2', this.ec2);
+    this.plug(clients.cloudWatch, 'cloudWatch', this.cloudWatch);
     return clients;
   }
 

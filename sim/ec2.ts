@@ -1,13 +1,35 @@
 /**
- * Simulated EC2: instances with private and public IPv4 addresses and their states. Models the
- * DescribeInstances semantics the control plane depends on: an unknown id in `InstanceIds` fails
- * the whole call (`InvalidInstanceID.NotFound`), filters never do, terminated instances stay
- * visible with state `terminated` and no public address.
+ * Simulated EC2: instances with private and public IPv4 addresses and their states, each with a
+ * primary network interface (secondary private IPs), and Elastic IPs (sim/ec2-addresses.ts).
+ * Models the DescribeInstances semantics the control plane depends on: an unknown id in
+ * `InstanceIds` fails the whole call (`InvalidInstanceID.NotFound`), filters never do,
+ * terminated instances stay visible with state `terminated`, no public address and no network
+ * interface.
  */
-import type { CreateTagsCommandInput, DescribeInstancesCommandInput, DescribeInstancesCommandOutput, Instance, Filter } from '@aws-sdk/client-ec2';
+import type {
+  AssignPrivateIpAddressesCommandInput,
+  AssignPrivateIpAddressesCommandOutput,
+  AssociateAddressCommandInput,
+  AssociateAddressCommandOutput,
+  CreateTagsCommandInput,
+  DeleteTagsCommandInput,
+  DescribeAddressesCommandInput,
+  DescribeAddressesCommandOutput,
+  DescribeInstancesCommandInput,
+  DescribeInstancesCommandOutput,
+  DescribeNetworkInterfacesCommandInput,
+  DescribeNetworkInterfacesCommandOutput,
+  DisassociateAddressCommandInput,
+  Instance,
+  Filter,
+  UnassignPrivateIpAddressesCommandInput,
+} from '@aws-sdk/client-ec2';
 import type { SimAccount } from './account';
+import { DEFAULT_INSTANCE_TYPE, Network, type SimAddress, type SimEni } from './ec2-addresses';
 import { IdGen } from './ids';
 import { ServiceSim } from './service';
+
+type Out<T> = Omit<T, '$metadata'>;
 
 type StateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 const STATE_CODE: Record<StateName, number> = {
@@ -18,7 +40,10 @@ export interface SimInstance {
   instanceId: string;
   state: StateName;
   availabilityZone: string;
+  instanceType: string;
+  /** The primary private IP (of the primary network interface). */
   privateIp: string;
+  /** The public IPv4 it has now: an EIP on its primary private IP, or the auto-assigned one. */
   publicIp?: string;
   tags: Record<string, string>;
   launchTime: Date;
@@ -29,50 +54,98 @@ export class Ec2Sim extends ServiceSim {
   readonly ids: IdGen;
   private readonly instances = new Map<string, SimInstance>();
   private ipSeq = 0;
+  /** Network interfaces and Elastic IPs. */
+  readonly network: Network;
+  /**
+   * Eventual consistency of associations, off by default: when > 0, after an AssociateAddress,
+   * DisassociateAddress or UnassignPrivateIpAddresses that moves an address, the next N describe
+   * calls (DescribeAddresses, DescribeInstances, DescribeNetworkInterfaces) still show the
+   * address, and the public IPv4 of the instances concerned, as they were before.
+   */
+  associationLagDescribes = 0;
 
   constructor(private readonly account: SimAccount, seed: number) {
     super();
     this.ids = new IdGen(seed);
+    // Interface and address ids come from their own generator, so instance ids stay as they were.
+    this.network = new Network(
+      new IdGen(seed * 7919 + 17),
+      account.accountId,
+      account.region,
+      (id) => this.instances.get(id),
+      (code, message, status) => this.fail(code, message, status),
+    );
   }
 
   // ---- scenario helpers (lower-case: never dispatched as AWS operations) ----
 
-  /** Launches an instance, running at once, with a public IPv4 unless `publicIp` is false. */
-  runInstance(opts: { availabilityZone: string; tags?: Record<string, string>; publicIp?: boolean }): SimInstance {
-    this.ipSeq += 1;
+  /**
+   * Launches an instance, running at once, with a primary network interface and a public IPv4
+   * unless `publicIp` is false. `instanceType` (default c7g.large) sets the interface's IPv4 limit.
+   */
+  runInstance(opts: { availabilityZone: string; tags?: Record<string, string>; publicIp?: boolean; instanceType?: string }): SimInstance {
+    // Host part 0 is skipped (10.0.1.0 is not a host): the first 255 instances keep the
+    // addresses they always had, later ones no longer collide.
+    do this.ipSeq += 1;
+    while ((this.ipSeq & 255) === 0 || this.network.isPrivateIpInUse(`10.0.${(this.ipSeq >> 8) & 255}.${this.ipSeq & 255}`));
     const inst: SimInstance = {
       instanceId: this.ids.instanceId(),
       state: 'running',
       availabilityZone: opts.availabilityZone,
-      privateIp: `10.0.${(this.ipSeq >> 8) & 255}.${(this.ipSeq & 255) || 1}`,
+      instanceType: opts.instanceType ?? DEFAULT_INSTANCE_TYPE,
+      privateIp: `10.0.${(this.ipSeq >> 8) & 255}.${this.ipSeq & 255}`,
       tags: { ...(opts.tags ?? {}) },
       launchTime: this.account.now(),
     };
-    if (opts.publicIp !== false) inst.publicIp = `54.170.${(this.ipSeq >> 8) & 255}.${(this.ipSeq & 255) || 1}`;
+    if (opts.publicIp !== false) inst.publicIp = `54.170.${(this.ipSeq >> 8) & 255}.${this.ipSeq & 255}`;
     this.instances.set(inst.instanceId, inst);
+    this.network.attachPrimary(inst.instanceId, inst.availabilityZone, inst.privateIp);
     return inst;
   }
 
+  /** Terminates an instance: its Elastic IPs are disassociated, its interface (and its IPs) freed. */
   terminateInstance(instanceId: string): void {
     const inst = this.instances.get(instanceId);
     if (!inst) return;
     inst.state = 'terminated';
     delete inst.publicIp;
+    this.network.detachAll(instanceId);
   }
 
-  /** Stops an instance (a warm-pool instance after it is put away): no public IPv4 while stopped. */
+  /**
+   * Stops an instance (a warm-pool instance after it is put away): its auto-assigned public IPv4
+   * is released, an Elastic IP stays associated.
+   */
   stopInstance(instanceId: string): void {
     const inst = this.instances.get(instanceId);
     if (!inst) return;
     inst.state = 'stopped';
-    delete inst.publicIp;
+    const eip = this.network.eipOnPrimary(instanceId);
+    if (eip) inst.publicIp = eip.publicIp;
+    else delete inst.publicIp;
   }
 
   instance(instanceId: string): SimInstance | undefined {
     return this.instances.get(instanceId);
   }
 
-  /** Changes an instance's public address, as a stop/start or an EIP association would. */
+  /** Allocates an Elastic IP (eipalloc-..., from 52.16.0.0/16) to the account. */
+  allocateAddress(opts: { tags?: Record<string, string> } = {}): { allocationId: string; publicIp: string } {
+    const a = this.network.allocate(opts.tags);
+    return { allocationId: a.allocationId, publicIp: a.publicIp };
+  }
+
+  /** An Elastic IP as it is now (not as a lagging describe shows it). */
+  address(allocationId: string): SimAddress | undefined {
+    return this.network.address(allocationId);
+  }
+
+  /** The primary network interface of an instance (gone once it is terminated). */
+  primaryEni(instanceId: string): SimEni | undefined {
+    return this.network.primaryEniOf(instanceId);
+  }
+
+  /** Changes an instance's public address, as a stop/start would (no EIP bookkeeping). */
   setPublicIp(instanceId: string, ip: string | undefined): void {
     const inst = this.instances.get(instanceId);
     if (!inst) throw new Error(`no simulated instance ${instanceId}`);
@@ -107,7 +180,7 @@ export class Ec2Sim extends ServiceSim {
     const page = selected.slice(start, start + max);
     const next = start + max < selected.length ? String(start + max) : undefined;
     selected = page;
-    return {
+    const out = {
       Reservations: selected.map((i) => ({
         ReservationId: `r-${i.instanceId.slice(2)}`,
         OwnerId: this.account.accountId,
@@ -115,18 +188,87 @@ export class Ec2Sim extends ServiceSim {
       })),
       ...(next ? { NextToken: next } : {}),
     };
+    this.network.tickDescribe();
+    return out;
   }
 
+  /** Tags instances (i-), Elastic IPs (eipalloc-) and network interfaces (eni-). */
   CreateTags(input: CreateTagsCommandInput): Record<string, never> {
-    const ids = input.Resources ?? [];
-    if (ids.length === 0) this.fail('MissingParameter', 'The request must contain the parameter resourceIdSet');
-    const missing = ids.filter((id) => !this.instances.has(id));
-    if (missing.length) this.fail('InvalidInstanceID.NotFound', `The instance ID '${missing.join(', ')}' does not exist`);
+    const targets = this.taggable(input.Resources);
     for (const tag of input.Tags ?? []) {
       if (!tag.Key || tag.Key.startsWith('aws:')) this.fail('InvalidParameterValue', `Tag key "${tag.Key}" is invalid: keys may not start with aws:`);
     }
-    for (const id of ids) for (const tag of input.Tags ?? []) this.instances.get(id)!.tags[tag.Key!] = tag.Value ?? '';
+    for (const tags of targets) for (const tag of input.Tags ?? []) tags[tag.Key!] = tag.Value ?? '';
     return {};
+  }
+
+  /**
+   * Removes tags: a tag given without a value goes whatever its value, with a value (even "")
+   * only when it matches; no tags at all removes every tag (but `aws:` ones).
+   */
+  DeleteTags(input: DeleteTagsCommandInput): Record<string, never> {
+    const targets = this.taggable(input.Resources);
+    for (const tag of input.Tags ?? []) {
+      if (tag.Key?.startsWith('aws:')) this.fail('InvalidParameterValue', `Tag key "${tag.Key}" is invalid: keys may not start with aws:`);
+    }
+    for (const tags of targets) {
+      if (input.Tags === undefined) {
+        for (const k of Object.keys(tags)) if (!k.startsWith('aws:')) delete tags[k];
+        continue;
+      }
+      for (const tag of input.Tags) {
+        if (tag.Key === undefined || !(tag.Key in tags)) continue;
+        if (tag.Value === undefined || tags[tag.Key] === tag.Value) delete tags[tag.Key];
+      }
+    }
+    return {};
+  }
+
+  AssignPrivateIpAddresses(input: AssignPrivateIpAddressesCommandInput): Out<AssignPrivateIpAddressesCommandOutput> {
+    const assigned = this.network.assign(input);
+    return { NetworkInterfaceId: input.NetworkInterfaceId!, AssignedPrivateIpAddresses: assigned.map((PrivateIpAddress) => ({ PrivateIpAddress })), AssignedIpv4Prefixes: [] };
+  }
+
+  /** An Elastic IP associated with an unassigned secondary IP is disassociated with it. */
+  UnassignPrivateIpAddresses(input: UnassignPrivateIpAddressesCommandInput): Record<string, never> {
+    this.network.unassign(input, this.associationLagDescribes);
+    return {};
+  }
+
+  DescribeNetworkInterfaces(input: DescribeNetworkInterfacesCommandInput): Out<DescribeNetworkInterfacesCommandOutput> {
+    const out = { NetworkInterfaces: this.network.describeInterfaces(input) };
+    this.network.tickDescribe();
+    return out;
+  }
+
+  DescribeAddresses(input: DescribeAddressesCommandInput): Out<DescribeAddressesCommandOutput> {
+    const out = { Addresses: this.network.describeAddresses(input) };
+    this.network.tickDescribe();
+    return out;
+  }
+
+  AssociateAddress(input: AssociateAddressCommandInput): Out<AssociateAddressCommandOutput> {
+    return { AssociationId: this.network.associate(input, this.associationLagDescribes) };
+  }
+
+  DisassociateAddress(input: DisassociateAddressCommandInput): Record<string, never> {
+    this.network.disassociate(input.AssociationId, this.associationLagDescribes);
+    return {};
+  }
+
+  /** The tag maps of the named resources; an unknown id fails the whole call. */
+  private taggable(ids: string[] | undefined): Record<string, string>[] {
+    if (!ids || ids.length === 0) this.fail('MissingParameter', 'The request must contain the parameter resourceIdSet');
+    return ids.map((id) => {
+      if (id.startsWith('i-')) {
+        const inst = this.instances.get(id);
+        if (!inst) this.fail('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+        return inst.tags;
+      }
+      if (id.startsWith('eipalloc-')) return this.network.requireAddress(id).tags;
+      if (id.startsWith('eni-')) return this.network.requireEni(id).tags;
+      return this.fail('InvalidID', `The ID '${id}' is not valid`);
+    });
   }
 
   private matches(i: SimInstance, f: Filter): boolean {
@@ -150,12 +292,15 @@ export class Ec2Sim extends ServiceSim {
   }
 
   private toInstance(i: SimInstance): Instance {
+    const publicIp = this.network.visiblePublicIp(i);
     return {
       InstanceId: i.instanceId,
+      InstanceType: i.instanceType as Instance['InstanceType'],
       State: { Name: i.state, Code: STATE_CODE[i.state] },
       Placement: { AvailabilityZone: i.availabilityZone },
       PrivateIpAddress: i.privateIp,
-      ...(i.publicIp ? { PublicIpAddress: i.publicIp } : {}),
+      ...(publicIp ? { PublicIpAddress: publicIp } : {}),
+      NetworkInterfaces: this.network.instanceInterfaces(i),
       LaunchTime: i.launchTime,
       Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),
     };

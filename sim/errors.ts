@@ -8,6 +8,18 @@
 import { Route53ServiceException } from '@aws-sdk/client-route-53';
 import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import {
+  CloudWatchServiceException,
+  InvalidFormatFault,
+  InvalidNextToken,
+  InvalidParameterCombinationException,
+  InvalidParameterValueException,
+  LimitExceededException,
+  LimitExceededFault,
+  MissingRequiredParameterException,
+  ResourceNotFound,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-cloudwatch';
 import type { SimService } from './types';
 
 type ExceptionCtor = new (opts: {
@@ -21,12 +33,43 @@ const BASE: Record<SimService, ExceptionCtor> = {
   route53: Route53ServiceException as unknown as ExceptionCtor,
   autoScaling: AutoScalingServiceException as unknown as ExceptionCtor,
   ec2: EC2ServiceException as unknown as ExceptionCtor,
+  cloudWatch: CloudWatchServiceException as unknown as ExceptionCtor,
+};
+
+/**
+ * CloudWatch speaks JSON with query compatibility: the wire code (`x-amzn-query-error`, e.g.
+ * `InvalidParameterCombination`) selects the modelled exception, whose `name` is the model's
+ * (`InvalidParameterCombinationException`), and the wire code stays readable as `Code`. Codes
+ * the model does not know (`ValidationError`, `Throttling`) surface as the base exception named
+ * after the code.
+ */
+const CLOUDWATCH_MODELLED: Record<string, ExceptionCtor> = {
+  InvalidParameterCombination: InvalidParameterCombinationException as unknown as ExceptionCtor,
+  InvalidParameterValue: InvalidParameterValueException as unknown as ExceptionCtor,
+  MissingParameter: MissingRequiredParameterException as unknown as ExceptionCtor,
+  ResourceNotFound: ResourceNotFound as unknown as ExceptionCtor,
+  ResourceNotFoundException: ResourceNotFoundException as unknown as ExceptionCtor,
+  InvalidNextToken: InvalidNextToken as unknown as ExceptionCtor,
+  InvalidFormat: InvalidFormatFault as unknown as ExceptionCtor,
+  LimitExceeded: LimitExceededFault as unknown as ExceptionCtor,
+  LimitExceededException: LimitExceededException as unknown as ExceptionCtor,
 };
 
 let requestSeq = 0;
 
 /** Builds the error the SDK would raise for `code` from `service`, with HTTP status `status`. */
 export function awsError(service: SimService, code: string, message: string, status = 400): Error {
+  const modelled = service === 'cloudWatch' ? CLOUDWATCH_MODELLED[code] : undefined;
+  if (modelled) {
+    const type = status >= 500 ? 'Receiver' : 'Sender';
+    const err = new modelled({
+      name: code,
+      $fault: status >= 500 ? 'server' : 'client',
+      $metadata: { httpStatusCode: status, requestId: `sim-${++requestSeq}` },
+      message,
+    });
+    return Object.assign(err, { Code: code, Type: type, Error: { Code: code, Type: type, Message: message } });
+  }
   const err = new BASE[service]({
     name: code,
     $fault: status >= 500 ? 'server' : 'client',
@@ -35,6 +78,10 @@ export function awsError(service: SimService, code: string, message: string, sta
   });
   // Modelled Route 53 exceptions carry their own `name`; the base class keeps what we pass.
   Object.defineProperty(err, 'name', { value: code, enumerable: false, configurable: true, writable: true });
+  if (service === 'cloudWatch') {
+    const type = status >= 500 ? 'Receiver' : 'Sender';
+    Object.assign(err, { Code: code, Type: type, Error: { Code: code, Type: type, Message: message } });
+  }
   return err;
 }
 

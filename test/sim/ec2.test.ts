@@ -45,7 +45,7 @@ const UNKNOWN = 'i-0123456789abcdef0';
 // ---- DescribeInstances ----
 
 describe('DescribeInstances with InstanceIds', () => {
-  it('returns the instances with their addresses, state, zone and tags', async () => {
+  it('returns the instances with their addresses, type, state, zone, primary network interface and tags', async () => {
     // Prepare
     const [id] = launch(1, { availabilityZone: 'eu-west-1b', tags: { Name: 'edge' } });
 
@@ -53,17 +53,35 @@ describe('DescribeInstances with InstanceIds', () => {
     const { instances } = await describe_({ InstanceIds: [id!] });
 
     // Assess
+    const inst = account.ec2.instance(id!)!;
+    const eniId = account.ec2.primaryEni(id!)!.eniId;
+    const publicSide = { IpOwnerId: 'amazon', PublicDnsName: `ec2-${inst.publicIp!.replace(/\./g, '-')}.eu-west-1.compute.amazonaws.com`, PublicIp: inst.publicIp };
     expect(instances).toEqual([
       {
         InstanceId: id,
+        InstanceType: 'c7g.large',
         State: { Name: 'running', Code: 16 },
         Placement: { AvailabilityZone: 'eu-west-1b' },
         PrivateIpAddress: expect.stringMatching(/^10\.0\.\d+\.\d+$/),
         PublicIpAddress: expect.stringMatching(/^54\.170\.\d+\.\d+$/),
+        NetworkInterfaces: [
+          {
+            NetworkInterfaceId: expect.stringMatching(/^eni-0[0-9a-f]{16}$/),
+            Attachment: { AttachmentId: expect.stringMatching(/^eni-attach-0[0-9a-f]{16}$/), DeviceIndex: 0, NetworkCardIndex: 0, Status: 'attached', DeleteOnTermination: true },
+            OwnerId: account.accountId,
+            Status: 'in-use',
+            InterfaceType: 'interface',
+            SourceDestCheck: true,
+            PrivateIpAddress: inst.privateIp,
+            PrivateIpAddresses: [{ PrivateIpAddress: inst.privateIp, Primary: true, Association: publicSide }],
+            Association: publicSide,
+          },
+        ],
         LaunchTime: account.now(),
         Tags: [{ Key: 'Name', Value: 'edge' }],
       },
     ]);
+    expect(instances[0]?.NetworkInterfaces?.[0]?.NetworkInterfaceId).toBe(eniId);
   });
 
   it('fails the whole call with InvalidInstanceID.NotFound when one id is unknown', async () => {
