@@ -151,6 +151,11 @@ export class Network {
   address(allocationId: string): SimAddress | undefined {
     return this.addresses.get(allocationId);
   }
+  /** Every Elastic IP of the account, as it is now (deep copies). */
+  allAddresses(): SimAddress[] {
+    return [...this.addresses.values()].map((a) => structuredClone(a));
+  }
+
 
   eni(eniId: string): SimEni | undefined {
     return this.enis.get(eniId);

@@ -140,6 +140,11 @@ export class Ec2Sim extends ServiceSim {
     return this.network.address(allocationId);
   }
 
+  /** Every Elastic IP of the account, as it is now. */
+  addresses(): SimAddress[] {
+    return this.network.allAddresses();
+  }
+
   /** The primary network interface of an instance (gone once it is terminated). */
   primaryEni(instanceId: string): SimEni | undefined {
     return this.network.primaryEniOf(instanceId);

@@ -1,0 +1,214 @@
+/** Elastic IP failover on the simulated account: the real alarm, lifecycle and schedule functions. */
+import { describe, expect, it } from 'vitest';
+import { FailoverWorld } from '../../sim/failoverWorld';
+import { alarmSnsEvent } from '../../sim/envelopes';
+
+/** A fleet of `n` nodes, each with its home address, registered and in service. */
+async function fleetOf(n: number, opts: ConstructorParameters<typeof FailoverWorld>[0] = {}) {
+  const world = new FailoverWorld({ eips: n, ...opts });
+  world.account.autoScaling.takeNotifications();
+  const ids = await world.launch(n);
+  await world.schedule(); // alarms now exist for every node
+  const homeOf = (id: string) => world.eipTable().find((r) => r.home === id)!.publicIp;
+  return { world, ids, homeOf };
+}
+
+describe('failover', () => {
+  it('launch: every node claims a pool address, holds it on its primary IP, and DNS registers it', async () => {
+    const { world, ids, homeOf } = await fleetOf(3);
+    for (const id of ids) expect(world.holderOf(homeOf(id))).toBe(id);
+    expect(world.dnsTable().map((r) => r.value).sort()).toEqual(world.eipTable().map((r) => r.publicIp).sort());
+    expect(world.convergenceProblems().filter((p) => !p.includes('record value'))).toEqual([]);
+    expect(world.account.cloudWatch.alarmNames()).toEqual(ids.map((id) => world.alarmName(id)).sort());
+  });
+
+  it('a node fails: its address moves to the least-loaded healthy peer in its AZ, in one round trip of reads and one move', async () => {
+    // Prepare: nodes alternate AZs a, b, a, b
+    const { world, ids, homeOf } = await fleetOf(4);
+    const [failed] = ids;
+    const sameAz = world.nodes().find((n) => n.instanceId !== failed && n.availabilityZone === world.nodes().find((m) => m.instanceId === failed)!.availabilityZone)!;
+
+    // Act
+    world.fail(failed!);
+    const mark = world.account.mark();
+    const [outcome] = await world.deliverAlarms();
+
+    // Assess
+    expect(outcome?.status).toBe('handled');
+    expect(world.holderOf(homeOf(failed!))).toBe(sameAz.instanceId);
+    // The failover path's AWS calls (README): 4 reads in parallel, 1 AssociateAddress, 1 CreateTags.
+    const ops = world.account.callsSince(mark).map((c) => c.op);
+    expect(ops.slice(0, 4).sort()).toEqual(['DescribeAddresses', 'DescribeAlarms', 'DescribeAutoScalingGroups', 'DescribeInstances']);
+    expect(ops.slice(4)).toEqual(['AssociateAddress', 'CreateTags']);
+    // DNS is untouched: the record names the home address, which now answers on the peer.
+    expect(world.account.callsSince(mark).filter((c) => c.service === 'route53')).toEqual([]);
+  });
+
+  it('two nodes fail at once in a fleet of four: both addresses land on the two healthy nodes, spread', async () => {
+    const { world, ids, homeOf } = await fleetOf(4);
+    const [a, b, c, d] = ids;
+    world.fail(a!);
+    world.fail(b!);
+    await Promise.all([world.deliverAlarms()]);
+    const holders = [world.holderOf(homeOf(a!)), world.holderOf(homeOf(b!))];
+    expect(new Set(holders)).toEqual(new Set([c, d]));
+    expect(world.holderOf(homeOf(c!))).toBe(c);
+    expect(world.holderOf(homeOf(d!))).toBe(d);
+  });
+
+  it('the last healthy node never loses its addresses', async () => {
+    const { world, ids, homeOf } = await fleetOf(2);
+    const [a, b] = ids;
+    world.fail(a!);
+    await world.deliverAlarms();
+    expect(world.holderOf(homeOf(a!))).toBe(b);
+    world.fail(b!);
+    const [, outcome] = [undefined, ...(await world.deliverAlarms())];
+    expect(world.holderOf(homeOf(a!))).toBe(b);
+    expect(world.holderOf(homeOf(b!))).toBe(b);
+    expect(outcome?.status === 'handled' && outcome.report.stuck.length).toBe(2);
+  });
+
+  it('recovery: home again only after the hold-down; a flapping alarm does not bounce the address', async () => {
+    const { world, ids, homeOf } = await fleetOf(2);
+    const [a, b] = ids;
+    world.fail(a!);
+    await world.deliverAlarms();
+
+    // OK, then ALARM again 30 s later, then OK again: never long enough
+    world.account.advance(10);
+    world.recover(a!);
+    await world.deliverAlarms();
+    expect(world.holderOf(homeOf(a!))).toBe(b);
+    world.account.advance(30);
+    world.fail(a!);
+    await world.deliverAlarms();
+    world.account.advance(10);
+    world.recover(a!);
+    await world.deliverAlarms();
+    world.account.advance(30);
+    await world.schedule();
+    expect(world.holderOf(homeOf(a!))).toBe(b);
+    const moves = world.account.callsWhere({ op: 'AssociateAddress', failed: false }).length;
+
+    // Stable for the hold-down (60 s): the schedule moves it home
+    world.account.advance(31);
+    await world.schedule();
+    expect(world.holderOf(homeOf(a!))).toBe(a);
+    expect(world.account.callsWhere({ op: 'AssociateAddress', failed: false }).length).toBe(moves + 1);
+  });
+
+  it('duplicated and reordered alarm notifications change nothing more; a stale ALARM after OK moves nothing', async () => {
+    const { world, ids, homeOf } = await fleetOf(2);
+    const [a, b] = ids;
+    world.fail(a!);
+    const alarmEvents = world.account.cloudWatch.takeNotifications();
+    world.account.cloudWatch.takeStateChanges();
+        const failEvent = alarmSnsEvent(world.account, alarmEvents[0]!);
+    const mark = world.account.mark();
+    await world.invokeAlarm(failEvent);
+    await world.invokeAlarm(failEvent);
+    expect(world.holderOf(homeOf(a!))).toBe(b);
+    expect(world.account.callsSince(mark).filter((c) => c.op === 'AssociateAddress')).toHaveLength(1);
+
+    // Recovered and home again; then the old ALARM notification arrives once more
+    world.account.advance(5);
+    world.recover(a!);
+    world.account.cloudWatch.takeNotifications();
+    world.account.advance(61);
+    await world.schedule();
+    expect(world.holderOf(homeOf(a!))).toBe(a);
+    const moves = world.account.callsWhere({ op: 'AssociateAddress' }).length;
+    await world.invokeAlarm(failEvent);
+    expect(world.holderOf(homeOf(a!))).toBe(a);
+    expect(world.account.callsWhere({ op: 'AssociateAddress' })).toHaveLength(moves);
+  });
+
+  it('scale-in: a leaving node\'s addresses move before its termination continues, and a replacement claims the released one', async () => {
+    const { world, ids, homeOf } = await fleetOf(2);
+    const [a, b] = ids;
+    const ip = homeOf(a!);
+
+    // Act: a terminates
+    world.account.autoScaling.terminate(a!);
+    await world.deliverAll();
+
+    // Assess: moved to b, claim released, before any CONTINUE
+    expect(world.holderOf(ip)).toBe(b);
+    expect(world.eipTable().find((r) => r.publicIp === ip)!.home).toBe('-');
+    const moved = world.account.calls.findIndex((c) => c.op === 'AssociateAddress' && (c.input as { AllocationId: string }).AllocationId && JSON.stringify(c.input).includes(world.account.ec2.primaryEni(b!)!.eniId));
+    await world.drain();
+    const released = world.account.calls.findIndex((c) => c.op === 'CompleteLifecycleAction' && JSON.stringify(c.input).includes(a!) && JSON.stringify(c.input).includes('terminating'));
+    expect(moved).toBeGreaterThan(-1);
+    expect(released).toBeGreaterThan(moved);
+
+    // A replacement launches and claims the released address
+    const [c] = await world.launch(1);
+    expect(world.eipTable().find((r) => r.publicIp === ip)!.home).toBe(c);
+    world.account.advance(61);
+    await world.schedule();
+    expect(world.holderOf(ip)).toBe(c);
+  });
+
+  it('an alarm and the schedule at once, and an alarm during a scale-in: no address on an unhealthy node, no bouncing', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { world, ids, homeOf } = await fleetOf(4, { seed });
+      world.account.faults.latency({ ms: 0, jitterMs: 6 });
+      const [a, b, , d] = ids;
+      world.fail(a!);
+      world.account.autoScaling.terminate(d!);
+      await Promise.all([world.deliverAlarms(), world.deliverAll(), world.schedule(), world.schedule()]);
+      await world.schedule();
+      const unhealthy = new Set([a, d]);
+      for (const row of world.eipTable()) if (row.holder !== '-') expect(unhealthy.has(row.holder), `seed ${seed}: ${row.publicIp} on ${row.holder}`).toBe(false);
+      const moves = world.account.callsWhere({ op: 'AssociateAddress', failed: false }).length;
+      await world.schedule();
+      await world.schedule();
+      expect(world.account.callsWhere({ op: 'AssociateAddress', failed: false }).length, `seed ${seed}: moves after convergence`).toBe(moves);
+      expect(world.holderOf(homeOf(b!))).toBe(b);
+    }
+  });
+
+  it('association lag: a describe that still shows the old holder does not make the plan fight its own move', async () => {
+    const { world, ids, homeOf } = await fleetOf(3);
+    const [a] = ids;
+    world.account.ec2.associationLagDescribes = 3;
+    world.fail(a!);
+    await world.deliverAlarms();
+    const moves = world.account.callsWhere({ op: 'AssociateAddress' }).length;
+    await world.schedule(); // sees the old association, trusts its own recent move
+    expect(world.account.callsWhere({ op: 'AssociateAddress' })).toHaveLength(moves);
+    expect(world.holderOf(homeOf(a!))).not.toBe(a);
+  });
+});
+
+describe('alarm input', () => {
+  it('an alarm that maps to no managed node is ignored, changing nothing', async () => {
+    const { world } = await fleetOf(1);
+    world.account.cloudWatch.PutMetricAlarm({
+      AlarmName: `${world.fleet.alarms!.namePrefix}i-0123456789abcdef0`, Namespace: 'AWS/EC2', MetricName: 'StatusCheckFailed', Statistic: 'Maximum',
+      Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:x'],
+      Dimensions: [{ Name: 'InstanceId', Value: 'i-0123456789abcdef0' }],
+    });
+    world.account.cloudWatch.setState(`${world.fleet.alarms!.namePrefix}i-0123456789abcdef0`, 'ALARM');
+    const mark = world.account.mark();
+    const outcomes = await world.deliverAlarms();
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'ignored', reason: expect.stringContaining('not a node of fleet edge') })]);
+    expect(world.account.callsSince(mark).filter((c) => !/^(Describe|List|Get)/.test(c.op))).toEqual([]);
+  });
+
+  it('via EventBridge too', async () => {
+    const { world, ids, homeOf } = await fleetOf(2, { via: 'eventbridge' });
+    world.fail(ids[0]!);
+    await world.deliverAlarms('eventbridge');
+    expect(world.holderOf(homeOf(ids[0]!))).toBe(ids[1]);
+  });
+
+  it('a malformed alarm event is rejected before any AWS call', async () => {
+    const { world } = await fleetOf(1);
+    const mark = world.account.mark();
+    await expect(world.invokeAlarm({ Records: [{ EventSource: 'aws:sns', Sns: { Message: '{"AlarmName": 5}' } }] })).rejects.toThrow(/^Records\[0\]\.Sns\.Message\.AlarmName/);
+    expect(world.account.callsSince(mark)).toEqual([]);
+  });
+});
+
