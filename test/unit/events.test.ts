@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EventParseError } from '../../lib/errors';
 import { parseLifecycleEvent } from '../../lib/events/lifecycle';
 import { parseScheduledEvent } from '../../lib/events/scheduled';
+import { parseAlarmEvent } from '../../lib/events/alarm';
 
 const sample = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8'));
 
@@ -74,5 +75,26 @@ describe('parseScheduledEvent', () => {
   });
   it('rejects a lifecycle event', () => {
     expect(() => parseScheduledEvent(sample('eventbridge-lifecycle-launching.json'))).toThrow(/^source: /);
+  });
+});
+
+describe('parseAlarmEvent', () => {
+  it('SNS alarm sample: the alarm, its new state and the InstanceId dimension', () => {
+    expect(parseAlarmEvent(sample('alarm-sns-alarm.json'))).toEqual([
+      expect.objectContaining({ alarmName: 'hfc-hfc-edge-i-0a1b2c3d4e5f60718', newState: 'ALARM', oldState: 'OK', instanceId: 'i-0a1b2c3d4e5f60718', via: 'sns' }),
+    ]);
+  });
+  it('EventBridge sample: the same fields from the "CloudWatch Alarm State Change" shape', () => {
+    expect(parseAlarmEvent(sample('alarm-eventbridge-ok.json'))).toEqual([
+      expect.objectContaining({ alarmName: 'hfc-hfc-edge-i-0a1b2c3d4e5f60718', newState: 'OK', oldState: 'ALARM', instanceId: 'i-0a1b2c3d4e5f60718', via: 'eventbridge' }),
+    ]);
+  });
+  it('a lifecycle event is not an alarm', () => {
+    expect(() => parseAlarmEvent(sample('eventbridge-lifecycle-launching.json'))).toThrow(EventParseError);
+  });
+  it('an unknown state names the field', () => {
+    const event = sample('alarm-eventbridge-ok.json');
+    event.detail.state.value = 'BROKEN';
+    expect(() => parseAlarmEvent(event)).toThrow(/^detail\.state\.value: /);
   });
 });
