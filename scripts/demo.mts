@@ -1,17 +1,22 @@
 /**
  * `npm run demo`: a scripted story on the simulated AWS account, run through the real handlers.
- * A fleet with one node that predates the hooks is picked up by the schedule, scales out (one
- * event arrives twice), loses a node (deregistered at once, released after the deregistration
- * delay), and has a record deleted by hand that the schedule repairs.
- * Prints each event, each planned change, each lifecycle action completed, the AWS calls each
- * step made, and the Route 53 table at the end.
+ * A fleet with one node that predates the hooks, and a pool of Elastic IPs, is picked up by the
+ * schedule, scales out (one event arrives twice), has a node fail and recover (its Elastic IP
+ * moves to a healthy peer and, after the hold-down, back), loses a node (deregistered at once,
+ * its address moved, released after the deregistration delay), and has a record deleted by hand
+ * that the schedule repairs. Prints each event, each planned change, each address move, each
+ * lifecycle action completed, the AWS calls of each step, where every Elastic IP is after each
+ * step, and the Route 53 table at the end.
  */
+import type { AlarmOutcome } from '../lib/handlers/alarm';
 import type { MessageOutcome } from '../lib/handlers/lifecycle';
+import type { AddressAction } from '../lib/plan/addressTypes';
 import type { FleetReport } from '../lib/reconcile/reconcileFleet';
 import type { LifecycleNotification, TestNotification } from '../sim/autoscaling';
-import { FleetWorld, GROUP } from '../sim/fleetWorld';
+import { FailoverWorld } from '../sim/failoverWorld';
+import { GROUP } from '../sim/fleetWorld';
 
-const world = new FleetWorld({ seed: 2026, preexisting: 1, via: 'sns' });
+const world = new FailoverWorld({ seed: 2026, preexisting: 1, via: 'sns', eips: 4 });
 const { account } = world;
 let step = 0;
 
@@ -21,8 +26,19 @@ function describeEvent(n: LifecycleNotification | TestNotification): string {
   return `SNS  ${t} ${n.EC2InstanceId} (hook ${n.LifecycleHookName})`;
 }
 
+function printMoves(actions: AddressAction[]): void {
+  for (const a of actions) {
+    if (a.kind === 'associateAddress') console.log(`       move: ${a.publicIp} ${a.from ? `${a.from.instanceId}/${a.from.privateIp}` : 'unassociated'} -> ${a.to.instanceId}/${a.to.privateIp}  (${a.reason})`);
+    else if (a.kind === 'claimAddress') console.log(`      claim: ${a.allocationId} for ${a.instanceId}`);
+    else if (a.kind === 'releaseAddress') console.log(`    release: ${a.allocationId} from ${a.instanceId}  (${a.reason})`);
+    else console.log(`       ips: ${a.count} secondary private IP(s) for ${a.instanceId}`);
+  }
+}
+
 function printReport(r: FleetReport): void {
-  if (r.actions.length === 0) console.log('       plan: nothing to change (fleet in sync)');
+  printMoves(r.addressActions);
+  for (const a of r.alarmActions) console.log(`      alarm: ${a.kind === 'putAlarm' ? `create ${a.spec.name}` : `delete ${a.name}`}  (${a.reason})`);
+  if (r.actions.length === 0) console.log('       plan: no DNS change');
   for (const a of r.actions) {
     const what = a.kind === 'createRecord' || a.kind === 'updateRecord' ? ` ${a.record.values.join(',')} weight ${a.record.weight}` : '';
     console.log(`       plan: ${a.kind.padEnd(17)} ${a.instanceId}${what}  (${a.reason})`);
@@ -50,6 +66,17 @@ async function chapter(title: string, body: () => Promise<void>): Promise<void> 
   const mutating = calls.filter((c) => !/^(Describe|List|Get)/.test(c.op)).length;
   const failed = calls.filter((c) => c.error).length;
   console.log(`     AWS calls: ${calls.length} (${mutating} mutating${failed ? `, ${failed} failed and retried` : ''})  ${[...byOp].map(([op, n]) => `${op} x${n}`).join(', ')}`);
+  console.log(`     Elastic IPs: ${world.eipTable().map((e) => `${e.publicIp} home ${e.home} on ${e.holder === '-' ? 'nothing' : `${e.holder}/${e.privateIp}`}`).join('; ')}`);
+}
+
+async function alarms(): Promise<void> {
+  for (const o of (await world.deliverAlarms()) as AlarmOutcome[]) {
+    console.log(`  -> event: SNS  alarm ${o.status === 'handled' ? `${o.report.instanceId} is ${o.report.alarmState}` : o.alarm}`);
+    if (o.status === 'ignored') console.log(`       ignored: ${o.reason}`);
+    else if (o.report.actions.length === 0) console.log('       plan: addresses already where they belong');
+    else printMoves(o.report.actions);
+    if (o.status === 'handled') for (const st of o.report.stuck) console.log(`      stuck: ${st.allocationId}: ${st.reason}`);
+  }
 }
 
 async function deliver(n: LifecycleNotification | TestNotification): Promise<void> {
@@ -80,7 +107,24 @@ await chapter('The group scales out by 3; one launch notification is delivered t
   console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
 });
 
-await chapter('The group scales in: one node terminates; it leaves DNS at once and drains', async () => {
+const failing = world.nodes()[2]!.instanceId;
+await chapter(`Node ${failing} fails: its alarm goes to ALARM, its Elastic IP moves to a healthy peer`, async () => {
+  world.fail(failing);
+  await alarms();
+});
+
+await chapter(`It recovers 20 s later: inside the ${world.fleet.elasticIps!.failbackHoldDownSeconds} s hold-down its address stays on the peer`, async () => {
+  account.advance(20);
+  world.recover(failing);
+  await alarms();
+});
+
+await chapter('The hold-down is over: the scheduled run moves the address home', async () => {
+  account.advance(world.fleet.elasticIps!.failbackHoldDownSeconds);
+  await schedule();
+});
+
+await chapter('The group scales in: one node terminates; it leaves DNS at once, its address moves, it drains', async () => {
   account.autoScaling.terminate(world.nodes()[1]!.instanceId);
   for (const n of account.autoScaling.takeNotifications()) await deliver(n);
   console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
