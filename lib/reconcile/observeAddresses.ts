@@ -9,7 +9,7 @@ import type { AlarmInfo } from '../aws/cloudwatch';
 import type { InstanceInfo } from '../aws/ec2';
 import { ReconcileError } from '../errors';
 import type { AddressNode, PoolAddress } from '../plan/addressTypes';
-import { healthOf } from '../plan/health';
+import { alarmInstance, healthOf } from '../plan/health';
 import type { Adapters } from './adapters';
 
 export interface AddressState {
@@ -37,10 +37,20 @@ export function addressNodes(fleet: FleetConfig, group: readonly Lifecycle[], in
 
 /** The pool and the alarms, for a run that has already read the group and its instances. */
 export async function observePoolAndAlarms(fleet: FleetConfig, aws: Pick<Adapters, 'addresses' | 'cloudWatch'>): Promise<{ pool: PoolAddress[]; alarms: AlarmInfo[] }> {
-  const [pool, alarms] = await Promise.all([
+  const [pool, found] = await Promise.all([
     fleet.elasticIps ? aws.addresses.describePool(fleet.elasticIps.pool) : Promise.resolve([]),
     fleet.alarms ? aws.cloudWatch.describeAlarms(fleet.alarms.namePrefix) : Promise.resolve([]),
   ]);
+  // An alarm without an InstanceId dimension or a managed name says which node it is about in a
+  // tag: read those (usually none) so every run sees the same health the alarm function acts on.
+  const prefix = fleet.alarms?.namePrefix ?? '';
+  const alarms = await Promise.all(
+    found.map(async (a) => {
+      if (alarmInstance(a, prefix) || !a.arn) return a;
+      const instanceId = await aws.cloudWatch.instanceTag(a.arn);
+      return instanceId ? { ...a, instanceId } : a;
+    }),
+  );
   return { pool, alarms };
 }
 

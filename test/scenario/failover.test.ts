@@ -212,3 +212,27 @@ describe('alarm input', () => {
   });
 });
 
+
+describe('alarms the control plane did not create', () => {
+  it('an alarm that names its node only in an hfc:instance-id tag fails it over, and the schedule agrees', async () => {
+    // Prepare: a user alarm under the prefix, on a metric without an InstanceId dimension
+    const { world, ids, homeOf } = await fleetOf(2, { fleet: { alarms: { manage: false } } });
+    const [a, b] = ids;
+    const name = `${world.fleet.alarms!.namePrefix}haproxy-backend-errors-${a}`;
+    world.account.cloudWatch.PutMetricAlarm({
+      AlarmName: name, Namespace: 'HAProxy', MetricName: 'BackendErrors', Statistic: 'Sum', Period: 10, EvaluationPeriods: 2, Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:x'], OKActions: ['arn:aws:sns:eu-west-1:123456789012:x'],
+      Tags: [{ Key: 'hfc:instance-id', Value: a! }],
+    });
+
+    // Act
+    world.account.cloudWatch.setState(name, 'ALARM');
+    await world.deliverAlarms();
+    await world.schedule();
+    world.account.advance(120);
+    await world.schedule();
+
+    // Assess: moved, and the schedule (which reads the same tag) does not move it back
+    expect(world.holderOf(homeOf(a!))).toBe(b);
+  });
+});
