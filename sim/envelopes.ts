@@ -11,12 +11,8 @@ import { cwTime, type AlarmNotification, type AlarmStateDetail } from './cloudwa
 let seq = 0;
 const id = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
 
-export function snsEvent(account: SimAccount, message: LifecycleNotification | TestNotification) {
-  const topic = `arn:aws:sns:${account.region}:${account.accountId}:haproxy-fleet-control-dev-lifecycle`;
-  const subject =
-    'Event' in message
-      ? `Auto Scaling: test notification for group "${message.AutoScalingGroupName}"`
-      : `Auto Scaling:  Lifecycle action '${message.LifecycleTransition.endsWith('LAUNCHING') ? 'LAUNCHING' : 'TERMINATING'}' for instance ${message.EC2InstanceId} in progress.`;
+/** An SNS-to-Lambda event carrying one message, shaped like the samples in events/. */
+function snsRecord(account: SimAccount, topic: string, subject: string, message: unknown, timestamp: string) {
   return {
     Records: [
       {
@@ -29,7 +25,7 @@ export function snsEvent(account: SimAccount, message: LifecycleNotification | T
           TopicArn: topic,
           Subject: subject,
           Message: JSON.stringify(message),
-          Timestamp: message.Time,
+          Timestamp: timestamp,
           SignatureVersion: '1',
           Signature: 'SIMULATED',
           SigningCertUrl: `https://sns.${account.region}.amazonaws.com/SimpleNotificationService-simulated.pem`,
@@ -39,6 +35,15 @@ export function snsEvent(account: SimAccount, message: LifecycleNotification | T
       },
     ],
   };
+}
+
+export function snsEvent(account: SimAccount, message: LifecycleNotification | TestNotification) {
+  const topic = `arn:aws:sns:${account.region}:${account.accountId}:haproxy-fleet-control-dev-lifecycle`;
+  const subject =
+    'Event' in message
+      ? `Auto Scaling: test notification for group "${message.AutoScalingGroupName}"`
+      : `Auto Scaling:  Lifecycle action '${message.LifecycleTransition.endsWith('LAUNCHING') ? 'LAUNCHING' : 'TERMINATING'}' for instance ${message.EC2InstanceId} in progress.`;
+  return snsRecord(account, topic, subject, message, message.Time);
 }
 
 /** EventBridge carries lifecycle actions only (no test notification); metadata may arrive as an object. */
@@ -87,28 +92,7 @@ export function alarmSnsEvent(account: SimAccount, message: AlarmNotification, o
     opts.topicArn ?? actions.find((a) => a.startsWith('arn:aws:sns:')) ?? `arn:aws:sns:${account.region}:${account.accountId}:haproxy-fleet-control-dev-alarms`;
   // "ALARM: \"name\" in EU (Ireland)", cut to SNS's 100-character subject limit.
   const subject = `${message.NewStateValue}: "${message.AlarmName}" in ${message.Region}`.slice(0, 100);
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${topic}:${id()}`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: id(),
-          TopicArn: topic,
-          Subject: subject,
-          Message: JSON.stringify(message),
-          Timestamp: message.StateChangeTime.replace('+0000', 'Z'),
-          SignatureVersion: '1',
-          Signature: 'SIMULATED',
-          SigningCertUrl: `https://sns.${account.region}.amazonaws.com/SimpleNotificationService-simulated.pem`,
-          UnsubscribeUrl: `https://sns.${account.region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topic}`,
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
+  return snsRecord(account, topic, subject, message, message.StateChangeTime.replace('+0000', 'Z'));
 }
 
 /** A stable UUID-shaped id for an alarm's metric (AWS generates one per single-metric alarm). */

@@ -5,8 +5,7 @@
  * stale or reordered notification cannot move an address the wrong way.
  */
 import { z } from 'zod';
-import { EventParseError } from '../errors';
-import { snsEvent } from './schemas';
+import { parseEnvelope } from './envelope';
 import { check } from './validate';
 
 const state = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
@@ -56,13 +55,7 @@ export interface AlarmMessage {
   via: 'sns' | 'eventbridge';
 }
 
-function parseSnsMessage(text: string, where: string): AlarmMessage {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    throw new EventParseError(`is not JSON (${(err as Error).message})`, where, { cause: err });
-  }
+function parseSnsMessage(body: unknown, where: string): AlarmMessage {
   const b = check(snsAlarmBody, body, where);
   const instanceId = b.Trigger?.Dimensions?.find((d) => d.name === 'InstanceId')?.value;
   return {
@@ -81,24 +74,23 @@ function parseSnsMessage(text: string, where: string): AlarmMessage {
  * @throws EventParseError when the event is neither
  */
 export function parseAlarmEvent(event: unknown): AlarmMessage[] {
-  if (event && typeof event === 'object' && 'Records' in event) {
-    const sns = check(snsEvent, event, '');
-    return sns.Records.map((r, i) => parseSnsMessage(r.Sns.Message, `Records[${i}].Sns.Message`));
-  }
-  if (event && typeof event === 'object' && 'detail-type' in event) {
-    const e = check(eventBridgeAlarm, event, '');
-    const instanceId = e.detail.configuration?.metrics?.map((m) => m.metricStat?.metric.dimensions?.InstanceId).find((v) => !!v);
-    return [
-      {
-        alarmName: e.detail.alarmName,
-        newState: e.detail.state.value,
-        via: 'eventbridge',
-        ...(e.resources?.[0] ? { alarmArn: e.resources[0] } : {}),
-        ...(e.detail.previousState ? { oldState: e.detail.previousState.value } : {}),
-        ...(e.detail.state.timestamp ? { time: e.detail.state.timestamp } : {}),
-        ...(instanceId ? { instanceId } : {}),
+  return parseEnvelope(event, {
+    sns: parseSnsMessage,
+    eventBridge: {
+      schema: eventBridgeAlarm,
+      read: (e) => {
+        const instanceId = e.detail.configuration?.metrics?.map((m) => m.metricStat?.metric.dimensions?.InstanceId).find((v) => !!v);
+        return {
+          alarmName: e.detail.alarmName,
+          newState: e.detail.state.value,
+          via: 'eventbridge' as const,
+          ...(e.resources?.[0] ? { alarmArn: e.resources[0] } : {}),
+          ...(e.detail.previousState ? { oldState: e.detail.previousState.value } : {}),
+          ...(e.detail.state.timestamp ? { time: e.detail.state.timestamp } : {}),
+          ...(instanceId ? { instanceId } : {}),
+        };
       },
-    ];
-  }
-  throw new EventParseError('is neither an SNS alarm notification (Records[].Sns) nor an EventBridge "CloudWatch Alarm State Change"', '(event)');
+    },
+    expected: 'an EventBridge "CloudWatch Alarm State Change"',
+  });
 }

@@ -4,9 +4,9 @@
  * an EventParseError naming the field, raised before any AWS call.
  */
 import type { z } from 'zod';
-import { EventParseError } from '../errors';
 import { check } from './validate';
-import { eventBridgeLifecycle, lifecycleBody, snsEvent, testNotification } from './schemas';
+import { parseEnvelope } from './envelope';
+import { eventBridgeLifecycle, lifecycleBody, testNotification } from './schemas';
 import { TRANSITIONS, type LifecycleEventMessage, type LifecycleMessage } from './types';
 
 function parseMetadata(meta: unknown): unknown {
@@ -36,13 +36,7 @@ function toMessage(body: z.output<typeof lifecycleBody>, via: LifecycleMessage['
   };
 }
 
-function parseSnsMessage(text: string, where: string): LifecycleEventMessage {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    throw new EventParseError(`is not JSON (${(err as Error).message})`, where, { cause: err });
-  }
+function parseSnsMessage(body: unknown, where: string): LifecycleEventMessage {
   if (body && typeof body === 'object' && (body as { Event?: unknown }).Event === 'autoscaling:TEST_NOTIFICATION') {
     const t = check(testNotification, body, where);
     return { kind: 'test', groupName: t.AutoScalingGroupName, ...(t.RequestId ? { requestId: t.RequestId } : {}), via: 'sns' };
@@ -56,16 +50,9 @@ function parseSnsMessage(text: string, where: string): LifecycleEventMessage {
  * @throws EventParseError when the event is not one of the accepted shapes
  */
 export function parseLifecycleEvent(event: unknown): LifecycleEventMessage[] {
-  if (event && typeof event === 'object' && 'Records' in event) {
-    const sns = check(snsEvent, event, '');
-    return sns.Records.map((r, i) => parseSnsMessage(r.Sns.Message, `Records[${i}].Sns.Message`));
-  }
-  if (event && typeof event === 'object' && 'detail-type' in event) {
-    const eb = check(eventBridgeLifecycle, event, '');
-    return [toMessage(eb.detail, 'eventbridge')];
-  }
-  throw new EventParseError(
-    'is neither an SNS event (Records[].Sns) nor an EventBridge Auto Scaling lifecycle event (source aws.autoscaling)',
-    '(event)',
-  );
+  return parseEnvelope(event, {
+    sns: parseSnsMessage,
+    eventBridge: { schema: eventBridgeLifecycle, read: (eb) => toMessage(eb.detail, 'eventbridge') },
+    expected: 'an EventBridge Auto Scaling lifecycle event (source aws.autoscaling)',
+  });
 }
