@@ -1,8 +1,8 @@
 /**
  * The config-driven half of the deployment: from a validated fleet configuration, the function
- * events and the CloudFormation resources (lifecycle hooks, SNS topic, dead-letter queue, one
- * least-privilege IAM role per function) that serverless.yml pulls in through
- * deploy/serverless-vars.cjs. Pure: no I/O, no AWS calls, deterministic output.
+ * events and environment and the CloudFormation resources (lifecycle hooks, SNS topics,
+ * dead-letter queue, one least-privilege IAM role per function) that serverless.yml pulls in
+ * through deploy/serverless-vars.cjs. Pure: no I/O, no AWS calls, deterministic output.
  *
  * Why generated rather than written in serverless.yml: the hooks, the EventBridge pattern and the
  * IAM scoping all follow the fleets listed in fleet.config.json, and that file is validated by the
@@ -10,6 +10,7 @@
  * docs/iam.md explains every statement.
  */
 import type { Config, FleetConfig } from '../lib/config/load';
+import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
 import { DEREGISTERED_AT_TAG } from '../lib/plan/types';
 
 /** Any CloudFormation value, intrinsic functions included. */
@@ -26,7 +27,7 @@ export interface PolicyStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: CfnValue[] | '*';
-  Condition?: { [operator: string]: { [key: string]: string[] } };
+  Condition?: { [operator: string]: { [key: string]: CfnValue[] } };
 }
 
 /** One entry of a serverless function's `events` list. */
@@ -37,6 +38,10 @@ export interface DeploymentPieces {
   lifecycleEvents: ServerlessEvent[];
   /** `functions.reconcile.events` */
   reconcileEvents: ServerlessEvent[];
+  /** `functions.alarm.events`: empty unless a fleet has `elasticIps` */
+  alarmEvents: ServerlessEvent[];
+  /** `functions.<each>.environment`: ALARM_TOPIC_ARN when a fleet has `alarms`, else empty */
+  functionEnvironment: { [name: string]: CfnValue };
   /** `resources` (merged by serverless into the compiled template) */
   resources: { Resources: { [logicalId: string]: CfnResource }; Outputs: { [name: string]: CfnValue } };
 }
@@ -48,12 +53,22 @@ export interface DeploymentPieces {
 export const LOGICAL_IDS = {
   lifecycleRole: 'LifecycleFunctionRole',
   reconcileRole: 'ReconcileFunctionRole',
+  alarmRole: 'AlarmFunctionRole',
   failedEventsQueue: 'FailedEventsQueue',
   lifecycleTopic: 'LifecycleTopic',
   lifecycleTopicRole: 'LifecycleTopicPublishRole',
+  alarmTopic: 'AlarmTopic',
+  alarmTopicPolicy: 'AlarmTopicPolicy',
   lifecycleLogGroup: 'LifecycleLogGroup',
   reconcileLogGroup: 'ReconcileLogGroup',
+  alarmLogGroup: 'AlarmLogGroup',
 } as const;
+
+/** The tag keys the control plane writes on a pool's Elastic IPs (lib/reconcile/applyAddresses.ts). */
+export const ADDRESS_TAG_KEYS = [HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG].sort();
+
+/** The tag keys of a managed alarm (lib/plan/alarms.ts `alarmSpec`). */
+export const ALARM_TAG_KEYS = ['hfc:fleet', 'hfc:instance-id', 'hfc:owner'];
 
 const TRANSITIONS = {
   launching: 'autoscaling:EC2_INSTANCE_LAUNCHING',
@@ -115,8 +130,24 @@ function assertNoIamWildcards(config: Config): void {
     if (/[*?]/.test(f.autoScalingGroupName)) {
       throw new Error(`fleet "${f.name}": autoScalingGroupName "${f.autoScalingGroupName}" contains "*" or "?", which IAM would read as a wildcard`);
     }
+    // The prefix ends up in alarm ARNs (ArnLike, Resource): `*` there would reach other alarms.
+    if (f.alarms && /[*?]/.test(f.alarms.namePrefix)) {
+      throw new Error(`fleet "${f.name}": alarms.namePrefix "${f.alarms.namePrefix}" contains "*" or "?", which IAM would read as a wildcard`);
+    }
   }
 }
+
+const alarmFleets = (config: Config) => config.fleets.filter((f) => f.alarms);
+const addressFleets = (config: Config) => config.fleets.filter((f) => f.elasticIps && f.alarms);
+
+/** The alarm name prefixes of the fleets that have alarms, sorted, without duplicates. */
+const alarmPrefixes = (fleets: readonly FleetConfig[]) => unique(fleets.map((f) => f.alarms!.namePrefix)).sort();
+
+/** `arn:...:alarm:<prefix>*` for each prefix: every alarm the fleets' alarms may be. */
+const alarmArns = (prefixes: readonly string[]) =>
+  prefixes.map((Prefix) => sub('arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${Prefix}*', { Prefix }));
+
+const ec2Arn = (type: string) => sub(`arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${type}/*`);
 
 /** The EventBridge pattern for our groups' lifecycle actions (other hooks are filtered out here, and again in the handler). */
 export function lifecycleEventPattern(config: Config): { [key: string]: CfnValue } {
@@ -146,12 +177,141 @@ export function reconcileEvents(config: Config): ServerlessEvent[] {
   return [{ schedule: { rate: [config.deployment.schedule] } }];
 }
 
+/** The EventBridge pattern for the state changes of the alarms of fleets with Elastic IPs. */
+export function alarmEventPattern(config: Config): { [key: string]: CfnValue } {
+  return {
+    'source': ['aws.cloudwatch'],
+    'detail-type': ['CloudWatch Alarm State Change'],
+    'detail': { alarmName: alarmPrefixes(addressFleets(config)).map((prefix) => ({ prefix })) },
+  };
+}
+
 /**
- * What both functions may do. They share one reconcile path (observe, plan, apply, complete), so
- * they need the same AWS actions; only the log group differs. Scoping, per statement:
+ * The alarm function's triggers, only when a fleet has Elastic IPs (nothing else to fail over):
+ * the alarm topic (managed alarms notify it on ALARM and OK; an operator's own alarms can too)
+ * and an EventBridge rule for the same state changes, which CloudWatch emits for every alarm,
+ * with or without actions. Both may deliver the same change: the handler re-reads the alarms and the
+ * address planner is idempotent, so the second delivery finds nothing to do.
+ */
+export function alarmEvents(config: Config): ServerlessEvent[] {
+  if (addressFleets(config).length === 0) return [];
+  return [{ sns: { arn: ref(LOGICAL_IDS.alarmTopic), topicName: 'alarms' } }, { eventBridge: { pattern: alarmEventPattern(config) } }];
+}
+
+/**
+ * ALARM_TOPIC_ARN for every function when a fleet has alarms: the lifecycle and reconcile
+ * functions create managed alarms that notify the topic (lib/handlers/baseDeps.ts refuses to
+ * start without it when a fleet manages its alarms). Empty otherwise, so nothing is set.
+ */
+export function functionEnvironment(config: Config): { [name: string]: CfnValue } {
+  return alarmFleets(config).length > 0 ? { ALARM_TOPIC_ARN: ref(LOGICAL_IDS.alarmTopic) } : {};
+}
+
+/**
+ * The read-only describes of the fleet. None of these actions supports resource-level
+ * permissions except cloudwatch:DescribeAlarms, whose scoping for a prefix query is not
+ * documented (docs/iam.md): all are alone in this "*" statement.
+ */
+function describeStatement(fleets: readonly FleetConfig[]): PolicyStatement {
+  const alarms = fleets.some((f) => f.alarms);
+  const addresses = fleets.some((f) => f.elasticIps);
+  return {
+    Sid: 'DescribeFleet',
+    Effect: 'Allow',
+    Action: [
+      'autoscaling:DescribeAutoScalingGroups',
+      ...(alarms ? ['cloudwatch:DescribeAlarms'] : []),
+      ...(addresses ? ['ec2:DescribeAddresses'] : []),
+      'ec2:DescribeInstances',
+    ],
+    Resource: '*',
+  };
+}
+
+/** An alarm without an InstanceId dimension names its node in a tag: read only the fleets' alarms. */
+function alarmTagStatements(fleets: readonly FleetConfig[]): PolicyStatement[] {
+  const prefixes = alarmPrefixes(fleets.filter((f) => f.alarms));
+  if (prefixes.length === 0) return [];
+  return [{ Sid: 'ReadFleetAlarmTags', Effect: 'Allow', Action: ['cloudwatch:ListTagsForResource'], Resource: alarmArns(prefixes) }];
+}
+
+/**
+ * Moving a pool's Elastic IPs. AssociateAddress authorizes the elastic-ip and, optionally, the
+ * network-interface and instance it goes to (Service Authorization Reference): each resource is
+ * checked against its own statement. Addresses: only the configured pools (tag hfc:pool).
+ * Instances: only those Auto Scaling launched into the fleets' groups. Interfaces: any in the
+ * account and region, because Auto Scaling tags the instances but not their interfaces.
+ */
+function addressStatements(config: Config): PolicyStatement[] {
+  const fleets = addressFleets(config);
+  if (fleets.length === 0) return [];
+  const pools = unique(fleets.map((f) => f.elasticIps!.pool)).sort();
+  const groups = unique(fleets.map((f) => f.autoScalingGroupName)).sort();
+  const inPool = { StringEquals: { [`ec2:ResourceTag/${POOL_TAG}`]: pools } };
+  return [
+    { Sid: 'AssociatePoolAddresses', Effect: 'Allow', Action: ['ec2:AssociateAddress'], Resource: [ec2Arn('elastic-ip')], Condition: inPool },
+    {
+      Sid: 'AssociateToFleetInstances',
+      Effect: 'Allow',
+      Action: ['ec2:AssociateAddress'],
+      Resource: [ec2Arn('instance')],
+      Condition: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': groups } },
+    },
+    { Sid: 'UseNetworkInterfaces', Effect: 'Allow', Action: ['ec2:AssignPrivateIpAddresses', 'ec2:AssociateAddress'], Resource: [ec2Arn('network-interface')] },
+    // Claims and move marks live on the addresses: only our three keys, only on pool addresses
+    // (so the hfc:pool tag itself can never be changed by the functions).
+    {
+      Sid: 'TagPoolAddresses',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      Resource: [ec2Arn('elastic-ip')],
+      Condition: { ...inPool, 'ForAllValues:StringEquals': { 'aws:TagKeys': ADDRESS_TAG_KEYS } },
+    },
+  ];
+}
+
+/**
+ * Managed alarms (alarms.manage): create, replace, tag and delete only alarms named with the
+ * fleets' prefixes; created alarms may only notify the alarm topic, and carry only our tag keys.
+ */
+function managedAlarmStatements(config: Config): PolicyStatement[] {
+  const prefixes = alarmPrefixes(config.fleets.filter((f) => f.alarms?.manage));
+  if (prefixes.length === 0) return [];
+  return [
+    {
+      Sid: 'PutFleetAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:PutMetricAlarm'],
+      Resource: alarmArns(prefixes),
+      Condition: { 'ForAllValues:StringEquals': { 'cloudwatch:AlarmActions': [ref(LOGICAL_IDS.alarmTopic)] } },
+    },
+    // PutMetricAlarm with Tags also needs TagResource (CloudWatch user guide, "Alarms and tagging").
+    {
+      Sid: 'TagFleetAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:TagResource'],
+      Resource: alarmArns(prefixes),
+      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ALARM_TAG_KEYS } },
+    },
+    { Sid: 'DeleteFleetAlarms', Effect: 'Allow', Action: ['cloudwatch:DeleteAlarms'], Resource: alarmArns(prefixes) },
+  ];
+}
+
+const writeOwnLogs = (logGroupId: string): PolicyStatement =>
+  // Serverless creates the log group (with its retention): the function only writes to it.
+  ({ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arnOf(logGroupId)] });
+
+// Lambda delivers failed async events with the function's own role.
+const sendFailedEvents: PolicyStatement = { Sid: 'SendFailedEvents', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [arnOf(LOGICAL_IDS.failedEventsQueue)] };
+
+/**
+ * What the lifecycle and reconcile functions may do. They share one reconcile path (observe,
+ * plan, apply, complete; plus the fleets' addresses and managed alarms when configured), so they
+ * need the same AWS actions; only the log group differs. Scoping, per statement:
  * record changes to the configured zones, names and type A; health check changes to health checks
  * (Route 53 has no finer ARN or tag condition for them); lifecycle completion to the configured
- * groups. The two actions that take no resource ARN at all are alone in the "*" statement.
+ * groups; addresses to the configured pools; alarms to the configured name prefixes. The actions
+ * that take no resource ARN at all are alone in the "*" statements.
  */
 export function functionPolicy(config: Config, logGroupId: string): PolicyStatement[] {
   const byZone = new Map<string, string[]>();
@@ -160,8 +320,7 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
   const zones = [...byZone.keys()].sort();
 
   return [
-    // Serverless creates the log group (with its retention): the function only writes to it.
-    { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arnOf(logGroupId)] },
+    writeOwnLogs(logGroupId),
     // One statement per zone so each zone only accepts its own record names.
     ...zones.map(
       (zone): PolicyStatement => ({
@@ -189,8 +348,7 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
     // Reference): "*" is the only valid Resource. Ownership rests on the CallerReference, and every
     // later change goes through the scoped statement above.
     { Sid: 'CreateAndListHealthChecks', Effect: 'Allow', Action: ['route53:CreateHealthCheck', 'route53:ListHealthChecks'], Resource: '*' },
-    // Read-only describes; neither action supports resource-level permissions.
-    { Sid: 'DescribeFleet', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
+    describeStatement(config.fleets),
     {
       Sid: 'CompleteFleetLifecycleActions',
       Effect: 'Allow',
@@ -211,9 +369,23 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
         'ForAllValues:StringEquals': { 'aws:TagKeys': [DEREGISTERED_AT_TAG] },
       },
     },
-    // Lambda delivers failed async events with the function's own role.
-    { Sid: 'SendFailedEvents', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [arnOf(LOGICAL_IDS.failedEventsQueue)] },
+    ...alarmTagStatements(config.fleets),
+    ...addressStatements(config),
+    ...managedAlarmStatements(config),
+    sendFailedEvents,
   ];
+}
+
+/**
+ * What the alarm function may do: the failover path only (lib/reconcile/failover.ts). Read the
+ * fleet, its alarms and pool; move, claim and mark pool addresses; keep spare private IPs. No
+ * Route 53, no lifecycle completion, no alarm management. Without a fleet with Elastic IPs the
+ * handler ignores every alarm before any AWS call, so the role only writes logs.
+ */
+export function alarmFunctionPolicy(config: Config): PolicyStatement[] {
+  const fleets = addressFleets(config);
+  if (fleets.length === 0) return [writeOwnLogs(LOGICAL_IDS.alarmLogGroup), sendFailedEvents];
+  return [writeOwnLogs(LOGICAL_IDS.alarmLogGroup), describeStatement(fleets), ...alarmTagStatements(fleets), ...addressStatements(config), sendFailedEvents];
 }
 
 function lambdaRole(policyName: string, statements: PolicyStatement[]): CfnResource {
@@ -282,6 +454,43 @@ function snsResources(): { [logicalId: string]: CfnResource } {
   };
 }
 
+/**
+ * The topic the alarms notify (managed alarms: AlarmActions and OKActions), when a fleet has
+ * alarms. Its policy replaces SNS's default one (which lets any principal or service acting for
+ * the account publish) with the one publisher it needs: CloudWatch, for this account's alarms in
+ * this region whose names start with a fleet's prefix. A CloudWatch alarm publishes as the
+ * service principal cloudwatch.amazonaws.com, so a topic policy without it refuses the alarm
+ * ("... alarm:NAME is not authorized to perform: SNS:Publish", AWS re:Post knowledge center).
+ * Unencrypted on purpose: the AWS managed SNS key's policy cannot admit CloudWatch.
+ */
+function alarmTopicResources(config: Config): { [logicalId: string]: CfnResource } {
+  const prefixes = alarmPrefixes(alarmFleets(config));
+  if (prefixes.length === 0) return {};
+  return {
+    [LOGICAL_IDS.alarmTopic]: { Type: 'AWS::SNS::Topic', Properties: { TopicName: sub('${AWS::StackName}-alarms') } },
+    [LOGICAL_IDS.alarmTopicPolicy]: {
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: {
+        Topics: [ref(LOGICAL_IDS.alarmTopic)],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'FleetAlarmsPublish',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: ref(LOGICAL_IDS.alarmTopic),
+              // Confused deputy: only alarms of this account, and only the fleets' alarms.
+              Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') }, ArnLike: { 'aws:SourceArn': alarmArns(prefixes) } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
 /** Every config-driven piece of the stack. @throws Error when the config cannot be expressed safely. */
 export function generateDeployment(config: Config): DeploymentPieces {
   assertNoIamWildcards(config);
@@ -297,12 +506,23 @@ export function generateDeployment(config: Config): DeploymentPieces {
     },
     [LOGICAL_IDS.lifecycleRole]: lambdaRole('lifecycle', functionPolicy(config, LOGICAL_IDS.lifecycleLogGroup)),
     [LOGICAL_IDS.reconcileRole]: lambdaRole('reconcile', functionPolicy(config, LOGICAL_IDS.reconcileLogGroup)),
+    [LOGICAL_IDS.alarmRole]: lambdaRole('alarm', alarmFunctionPolicy(config)),
     ...snsResources(),
+    ...alarmTopicResources(config),
     ...lifecycleHooks(config),
   };
   const Outputs: { [name: string]: CfnValue } = {
     FailedEventsQueueUrl: { Description: 'Async invocations that failed after retries', Value: ref(LOGICAL_IDS.failedEventsQueue) },
     LifecycleTopicArn: { Description: 'Lifecycle hook notification target (used by the hooks in sns mode)', Value: ref(LOGICAL_IDS.lifecycleTopic) },
+    ...(Resources[LOGICAL_IDS.alarmTopic]
+      ? { AlarmTopicArn: { Description: "Alarm notification target (managed alarms use it; point your own fleet alarms' actions at it)", Value: ref(LOGICAL_IDS.alarmTopic) } }
+      : {}),
   };
-  return { lifecycleEvents: lifecycleEvents(config), reconcileEvents: reconcileEvents(config), resources: { Resources, Outputs } };
+  return {
+    lifecycleEvents: lifecycleEvents(config),
+    reconcileEvents: reconcileEvents(config),
+    alarmEvents: alarmEvents(config),
+    functionEnvironment: functionEnvironment(config),
+    resources: { Resources, Outputs },
+  };
 }

@@ -35,5 +35,7 @@ function load() {
 module.exports = {
   lifecycleEvents: () => load().lifecycleEvents,
   reconcileEvents: () => load().reconcileEvents,
+  alarmEvents: () => load().alarmEvents,
+  functionEnvironment: () => load().functionEnvironment,
   resources: () => load().resources,
 };

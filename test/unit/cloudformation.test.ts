@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import {
-  functionPolicy, generateDeployment, LOGICAL_IDS, normalizedRecordName, type CfnResource, type PolicyStatement,
+  ADDRESS_TAG_KEYS, ALARM_TAG_KEYS, alarmFunctionPolicy, functionPolicy, generateDeployment, LOGICAL_IDS, normalizedRecordName,
+  type CfnResource, type PolicyStatement,
 } from '../../deploy/cloudformation';
 import { parseConfig, parseConfigText, type Config } from '../../lib/config/load';
+import { alarmSpec } from '../../lib/plan/alarms';
 
 /** A raw fleet entry as an operator would write it; defaults come from the real parser. */
 const rawFleet = (name: string, overrides: Record<string, unknown> = {}) => ({
@@ -24,6 +26,23 @@ const statement = (statements: PolicyStatement[], sid: string) => {
   const s = statements.find((x) => x.Sid === sid);
   if (!s) throw new Error(`no statement ${sid}`);
   return s;
+};
+
+/** A fleet with an Elastic IP pool and alarms (managed or not), defaults from the real parser. */
+const eipFleet = (name: string, manage: boolean, overrides: Record<string, unknown> = {}) =>
+  rawFleet(name, { elasticIps: {}, alarms: { manage }, dns: { hostedZoneId: 'Z0EXAMPLE1234567890AB', recordName: `${name}.example.com`, address: 'elastic-ip' }, ...overrides });
+
+const alarmArn = (Prefix: string) => ({ 'Fn::Sub': ['arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${Prefix}*', { Prefix }] });
+const ec2Arn = (type: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${type}/*` });
+
+/** The SDK commands a lib/aws adapter sends, read from the source so a new call fails the tests. */
+const commandsOf = (...files: string[]) =>
+  files.flatMap((f) => [...readFileSync(new URL(`../../lib/aws/${f}.ts`, import.meta.url), 'utf8').matchAll(/new (\w+)Command\(/g)].map((m) => m[1]!));
+
+/** Commands no statement grants under any of the services' prefixes. */
+const ungranted = (commands: string[], statements: PolicyStatement[], prefixes: string[]) => {
+  const granted = new Set(statements.flatMap((s) => s.Action));
+  return commands.filter((c) => !prefixes.some((p) => granted.has(`${p}:${c}`)));
 };
 
 describe('lifecycle trigger', () => {
@@ -168,18 +187,18 @@ describe('function roles', () => {
   });
 
   it('covers every AWS call the adapters make, and logs to the function\'s own group only', () => {
-    // Prepare: the SDK commands lib/aws sends, read from the source so a new call fails here.
-    const source = ['route53', 'autoscaling', 'ec2'].map((f) => readFileSync(new URL(`../../lib/aws/${f}.ts`, import.meta.url), 'utf8')).join('\n');
-    const service = { route53: 'route53', autoscaling: 'autoscaling', ec2: 'ec2' } as const;
-    const commands = [...source.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]);
-    const granted = new Set(statements.flatMap((s) => s.Action));
+    // Prepare: a configuration that uses everything (Elastic IPs, managed alarms).
+    const full = functionPolicy(config([rawFleet('edge'), eipFleet('edge-eu', true)]), LOGICAL_IDS.lifecycleLogGroup);
+    const commands = commandsOf('route53', 'autoscaling', 'ec2', 'addresses', 'cloudwatch');
 
     // Act
-    const missing = commands.filter((c) => !Object.values(service).some((p) => granted.has(`${p}:${c}`)));
+    const missing = ungranted(commands, full, ['route53', 'autoscaling', 'ec2', 'cloudwatch']);
 
     // Assess
-    expect(commands.length).toBeGreaterThan(5);
+    expect(commands).toEqual(expect.arrayContaining(['AssociateAddress', 'AssignPrivateIpAddresses', 'DescribeAddresses', 'DescribeAlarms', 'PutMetricAlarm', 'DeleteAlarms', 'ListTagsForResource']));
     expect(missing).toEqual([]);
+    // PutMetricAlarm with Tags also needs TagResource, which no adapter calls by name.
+    expect(full.flatMap((s) => s.Action)).toContain('cloudwatch:TagResource');
     expect(statement(statements, 'WriteOwnLogs').Resource).toEqual([{ 'Fn::GetAtt': [LOGICAL_IDS.lifecycleLogGroup, 'Arn'] }]);
   });
 
@@ -191,10 +210,198 @@ describe('function roles', () => {
     // Assess
     expect(logs(LOGICAL_IDS.lifecycleRole)?.Resource).toEqual([{ 'Fn::GetAtt': ['LifecycleLogGroup', 'Arn'] }]);
     expect(logs(LOGICAL_IDS.reconcileRole)?.Resource).toEqual([{ 'Fn::GetAtt': ['ReconcileLogGroup', 'Arn'] }]);
+    expect(logs(LOGICAL_IDS.alarmRole)?.Resource).toEqual([{ 'Fn::GetAtt': ['AlarmLogGroup', 'Arn'] }]);
   });
 
   it('refuses a group name IAM would read as a wildcard', () => {
     expect(() => generateDeployment(config([rawFleet('edge', { autoScalingGroupName: 'edge-*' })]))).toThrow(/IAM would read as a wildcard/);
+  });
+});
+
+describe('Elastic IP failover: IAM', () => {
+  const cfg = config([rawFleet('plain'), eipFleet('edge', true), eipFleet('edge-us', false, { elasticIps: { pool: 'shared:us' }, alarms: { namePrefix: 'us-node-' } })]);
+  const statements = functionPolicy(cfg, LOGICAL_IDS.reconcileLogGroup);
+  const alarm = alarmFunctionPolicy(cfg);
+
+  it('addresses: associate and tag only pool addresses, only onto the fleets\' instances', () => {
+    // Act
+    const associate = statement(alarm, 'AssociatePoolAddresses');
+    const instances = statement(alarm, 'AssociateToFleetInstances');
+    const interfaces = statement(alarm, 'UseNetworkInterfaces');
+    const tags = statement(alarm, 'TagPoolAddresses');
+
+    // Assess
+    const inPool = { StringEquals: { 'ec2:ResourceTag/hfc:pool': ['hfc:edge', 'shared:us'] } };
+    expect(associate).toMatchObject({ Action: ['ec2:AssociateAddress'], Resource: [ec2Arn('elastic-ip')], Condition: inPool });
+    expect(instances).toMatchObject({
+      Action: ['ec2:AssociateAddress'],
+      Resource: [ec2Arn('instance')],
+      // Only the groups of fleets with Elastic IPs, not "plain".
+      Condition: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': ['edge-haproxy', 'edge-us-haproxy'] } },
+    });
+    // Interfaces carry no group tag: any interface, but nothing else is allowed on them.
+    expect(interfaces).toEqual({ Sid: 'UseNetworkInterfaces', Effect: 'Allow', Action: ['ec2:AssignPrivateIpAddresses', 'ec2:AssociateAddress'], Resource: [ec2Arn('network-interface')] });
+    expect(tags).toMatchObject({
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      Resource: [ec2Arn('elastic-ip')],
+      Condition: { ...inPool, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['hfc:home', 'hfc:moved-at', 'hfc:moved-to'] } },
+    });
+    // The lifecycle and reconcile roles move addresses too (claims, failback, spare IPs).
+    for (const sid of ['AssociatePoolAddresses', 'AssociateToFleetInstances', 'UseNetworkInterfaces', 'TagPoolAddresses']) {
+      expect(statement(statements, sid)).toEqual(statement(alarm, sid));
+    }
+  });
+
+  it('alarms: tags read and managed alarms changed only under the fleets\' name prefixes', () => {
+    // Act
+    const put = statement(statements, 'PutFleetAlarms');
+    const tag = statement(statements, 'TagFleetAlarms');
+    const del = statement(statements, 'DeleteFleetAlarms');
+
+    // Assess
+    expect(statement(statements, 'ReadFleetAlarmTags')).toMatchObject({ Action: ['cloudwatch:ListTagsForResource'], Resource: [alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')] });
+    expect(statement(alarm, 'ReadFleetAlarmTags').Resource).toEqual([alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')]);
+    // Only "edge" manages its alarms.
+    expect(put).toMatchObject({
+      Action: ['cloudwatch:PutMetricAlarm'],
+      Resource: [alarmArn('hfc-hfc-edge-')],
+      Condition: { 'ForAllValues:StringEquals': { 'cloudwatch:AlarmActions': [{ Ref: LOGICAL_IDS.alarmTopic }] } },
+    });
+    expect(tag).toMatchObject({ Action: ['cloudwatch:TagResource'], Resource: [alarmArn('hfc-hfc-edge-')], Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ALARM_TAG_KEYS } } });
+    expect(del).toMatchObject({ Action: ['cloudwatch:DeleteAlarms'], Resource: [alarmArn('hfc-hfc-edge-')] });
+  });
+
+  it('grants exactly the tag keys the code writes', () => {
+    // Prepare: the tags a managed alarm is created with.
+    const fleet = cfg.fleets.find((f) => f.name === 'edge')!;
+    const spec = alarmSpec(fleet, 'i-0123456789abcdef0', 'arn:aws:sns:eu-west-1:123456789012:t');
+
+    // Assess
+    expect(Object.keys(spec.tags).sort()).toEqual(ALARM_TAG_KEYS);
+    expect(ADDRESS_TAG_KEYS).toEqual(['hfc:home', 'hfc:moved-at', 'hfc:moved-to']);
+  });
+
+  it('"*" only for read-only describes that accept no resource (and CreateHealthCheck)', () => {
+    // Act
+    const star = (xs: PolicyStatement[]) => xs.filter((s) => s.Resource === '*').flatMap((s) => s.Action).sort();
+
+    // Assess
+    expect(star(statements)).toEqual([
+      'autoscaling:DescribeAutoScalingGroups', 'cloudwatch:DescribeAlarms', 'ec2:DescribeAddresses', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
+    ]);
+    expect(star(alarm)).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudwatch:DescribeAlarms', 'ec2:DescribeAddresses', 'ec2:DescribeInstances']);
+  });
+
+  it('the alarm function gets the failover path only: every call it makes, no DNS, no lifecycle, no alarm changes', () => {
+    // Prepare: the failover path (lib/reconcile/failover.ts) uses the address adapter, the CloudWatch
+    // reads, the group describe and the instance describe.
+    const commands = [...commandsOf('addresses'), 'DescribeAlarms', 'ListTagsForResource', 'DescribeAutoScalingGroups', 'DescribeInstances'];
+
+    // Act
+    const actions = alarm.flatMap((s) => s.Action);
+
+    // Assess
+    expect(ungranted(commands, alarm, ['ec2', 'autoscaling', 'cloudwatch'])).toEqual([]);
+    expect(actions.filter((a) => /^(route53|autoscaling:Complete|cloudwatch:(Put|Delete|Tag))/.test(a))).toEqual([]);
+    // Its tags are the addresses' only: no instance tagging (MarkFleetInstances) either.
+    expect(alarm.map((s) => s.Sid)).not.toContain('MarkFleetInstances');
+    expect(statement(alarm, 'SendFailedEvents').Resource).toEqual([{ 'Fn::GetAtt': [LOGICAL_IDS.failedEventsQueue, 'Arn'] }]);
+  });
+
+  it('refuses an alarm name prefix IAM would read as a wildcard', () => {
+    expect(() => generateDeployment(config([eipFleet('edge', true, { alarms: { namePrefix: 'edge-*' } })]))).toThrow(/alarms.namePrefix "edge-\*".*wildcard/);
+  });
+});
+
+describe('Elastic IP failover: triggers, topic and environment', () => {
+  const cfg = config([rawFleet('plain'), eipFleet('edge', true), eipFleet('edge-us', false, { alarms: { namePrefix: 'us-node-' } })]);
+  const pieces = generateDeployment(cfg);
+
+  it('the alarm function: the alarm topic and an EventBridge rule for the fleets\' alarm name prefixes', () => {
+    expect(pieces.alarmEvents).toEqual([
+      { sns: { arn: { Ref: LOGICAL_IDS.alarmTopic }, topicName: 'alarms' } },
+      {
+        eventBridge: {
+          pattern: {
+            'source': ['aws.cloudwatch'],
+            'detail-type': ['CloudWatch Alarm State Change'],
+            'detail': { alarmName: [{ prefix: 'hfc-hfc-edge-' }, { prefix: 'us-node-' }] },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('the topic: only CloudWatch may publish, for this account\'s alarms with a fleet\'s prefix', () => {
+    // Act
+    const { Resources, Outputs } = pieces.resources;
+    const policy = Resources[LOGICAL_IDS.alarmTopicPolicy];
+
+    // Assess
+    expect(Resources[LOGICAL_IDS.alarmTopic]).toEqual({ Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${AWS::StackName}-alarms' } } });
+    expect(policy?.Type).toBe('AWS::SNS::TopicPolicy');
+    expect(policy?.Properties).toEqual({
+      Topics: [{ Ref: LOGICAL_IDS.alarmTopic }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'FleetAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: LOGICAL_IDS.alarmTopic },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': [alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')] } },
+          },
+        ],
+      },
+    });
+    expect(Outputs.AlarmTopicArn).toMatchObject({ Value: { Ref: LOGICAL_IDS.alarmTopic } });
+    expect(Resources[LOGICAL_IDS.alarmRole]?.Type).toBe('AWS::IAM::Role');
+  });
+
+  it('ALARM_TOPIC_ARN for every function whenever a fleet has alarms, even without Elastic IPs', () => {
+    expect(pieces.functionEnvironment).toEqual({ ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
+
+    // Alarms alone (the schema allows them without a pool): topic and variable, but no failover trigger.
+    const alarmsOnly = generateDeployment(config([rawFleet('edge', { alarms: { manage: true } })]));
+    expect(alarmsOnly.functionEnvironment).toEqual({ ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
+    expect(alarmsOnly.resources.Resources[LOGICAL_IDS.alarmTopic]).toBeDefined();
+    expect(alarmsOnly.alarmEvents).toEqual([]);
+    expect(alarmFunctionPolicy(config([rawFleet('edge', { alarms: { manage: true } })])).map((s) => s.Sid)).toEqual(['WriteOwnLogs', 'SendFailedEvents']);
+  });
+
+  it('a configuration without elasticIps and alarms generates none of it', () => {
+    // Prepare
+    const cfg0 = config([rawFleet('edge'), rawFleet('edge-us')]);
+
+    // Act
+    const plain = generateDeployment(cfg0);
+    const actions = [...functionPolicy(cfg0, LOGICAL_IDS.lifecycleLogGroup), ...alarmFunctionPolicy(cfg0)].flatMap((s) => s.Action);
+
+    // Assess
+    expect(plain.alarmEvents).toEqual([]);
+    expect(plain.functionEnvironment).toEqual({});
+    expect(plain.resources.Resources[LOGICAL_IDS.alarmTopic]).toBeUndefined();
+    expect(plain.resources.Resources[LOGICAL_IDS.alarmTopicPolicy]).toBeUndefined();
+    expect(plain.resources.Outputs.AlarmTopicArn).toBeUndefined();
+    expect(actions.filter((a) => a.startsWith('cloudwatch:') || /Address/.test(a))).toEqual([]);
+    // The alarm function still exists (serverless.yml), with a role that can only log.
+    expect(alarmFunctionPolicy(cfg0).map((s) => s.Sid)).toEqual(['WriteOwnLogs', 'SendFailedEvents']);
+  });
+});
+
+describe('docs/fleet.config.elastic-ip.json', () => {
+  it('is a valid configuration with a pool and managed alarms, and generates the failover pieces', () => {
+    // Act
+    const cfg = parseConfigText(readFileSync(new URL('../../docs/fleet.config.elastic-ip.json', import.meta.url), 'utf8'), 'docs/fleet.config.elastic-ip.json');
+    const pieces = generateDeployment(cfg);
+
+    // Assess
+    expect(cfg.fleets[0]).toMatchObject({ dns: { address: 'elastic-ip' }, elasticIps: { pool: 'hfc:edge' }, alarms: { manage: true, namePrefix: 'hfc-hfc-edge-' } });
+    expect(pieces.alarmEvents).toHaveLength(2);
+    expect(pieces.functionEnvironment).toEqual({ ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
+    expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(expect.arrayContaining(['PutFleetAlarms', 'TagFleetAlarms', 'DeleteFleetAlarms']));
   });
 });
 
@@ -225,6 +432,8 @@ describe('serverless-vars.cjs', () => {
     // Act & Assess
     expect(vars.lifecycleEvents?.()).toEqual(expected.lifecycleEvents);
     expect(vars.reconcileEvents?.()).toEqual(expected.reconcileEvents);
+    expect(vars.alarmEvents?.()).toEqual(expected.alarmEvents);
+    expect(vars.functionEnvironment?.()).toEqual(expected.functionEnvironment);
     expect(vars.resources?.()).toEqual(expected.resources);
   });
 });
