@@ -265,7 +265,8 @@ function addressStatements(config: Config): PolicyStatement[] {
       Effect: 'Allow',
       Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
       Resource: [ec2Arn('elastic-ip')],
-      Condition: { ...inPool, 'ForAllValues:StringEquals': { 'aws:TagKeys': ADDRESS_TAG_KEYS } },
+      // Null: a DeleteTags naming no tag would delete every tag (hfc:pool too) and pass ForAllValues.
+      Condition: { ...inPool, 'ForAllValues:StringEquals': { 'aws:TagKeys': ADDRESS_TAG_KEYS }, Null: { 'aws:TagKeys': ['false'] } },
     },
   ];
 }
@@ -367,6 +368,8 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
       Condition: {
         StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': unique(config.fleets.map((f) => f.autoScalingGroupName)).sort() },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [DEREGISTERED_AT_TAG] },
+        // A DeleteTags naming no tag would delete every tag and still pass ForAllValues.
+        Null: { 'aws:TagKeys': ['false'] },
       },
     },
     ...alarmTagStatements(config.fleets),

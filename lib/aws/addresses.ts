@@ -60,8 +60,9 @@ export class AddressAdapter {
     await this.client.send(new CreateTagsCommand({ Resources: [allocationId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
   }
 
-  async untagAddress(allocationId: string, keys: string[]): Promise<void> {
-    await this.client.send(new DeleteTagsCommand({ Resources: [allocationId], Tags: keys.map((Key) => ({ Key })) }));
+  /** Deletes tags; with a Value, EC2 deletes the tag only if it still has that value. */
+  async untagAddress(allocationId: string, tags: { Key: string; Value?: string }[]): Promise<void> {
+    await this.client.send(new DeleteTagsCommand({ Resources: [allocationId], Tags: tags }));
   }
 
   async assignSecondaryIps(eniId: string, count: number): Promise<string[]> {

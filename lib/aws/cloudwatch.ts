@@ -13,7 +13,7 @@ export interface AlarmInfo {
   name: string;
   arn?: string;
   state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-  /** When the state last changed: the start of a failback hold-down. */
+  /** When the state value last changed (StateTransitionedTimestamp): the start of a hold-down. */
   stateUpdated?: string;
   /** The InstanceId dimension, when the metric has one. */
   instanceId?: string;
@@ -57,7 +57,8 @@ export class CloudWatchAdapter {
           state: (a.StateValue ?? 'INSUFFICIENT_DATA') as AlarmInfo['state'],
           raw: a,
           ...(a.AlarmArn ? { arn: a.AlarmArn } : {}),
-          ...(a.StateUpdatedTimestamp ? { stateUpdated: new Date(a.StateUpdatedTimestamp).toISOString() } : {}),
+          // StateUpdatedTimestamp also moves when only the reason or evaluation state changes.
+          ...((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp) ? { stateUpdated: new Date((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp)!).toISOString() } : {}),
           ...(instanceId ? { instanceId } : {}),
         });
       }

@@ -8,8 +8,8 @@ export interface InstanceInfo {
   privateIp?: string;
   publicIp?: string;
   tags: Record<string, string>;
-  /** The primary network interface (device index 0). */
-  eni?: { id: string; primaryIp: string; secondaryIps: string[] };
+  /** The primary network interface (device index 0); `associatedIps` hold an Elastic IP. */
+  eni?: { id: string; primaryIp: string; secondaryIps: string[]; associatedIps: string[] };
 }
 
 /**
@@ -28,6 +28,8 @@ function primaryEni(inst: Instance): Pick<InstanceInfo, 'eni'> {
       id: eni.NetworkInterfaceId,
       primaryIp: ips.find((p) => p.Primary)?.PrivateIpAddress ?? eni.PrivateIpAddress ?? '',
       secondaryIps: ips.filter((p) => !p.Primary && p.PrivateIpAddress).map((p) => p.PrivateIpAddress!).sort(),
+      // An auto-assigned public IPv4 (IpOwnerId "amazon") is not an Elastic IP.
+      associatedIps: ips.filter((p) => p.Association?.PublicIp && p.Association.IpOwnerId !== 'amazon').map((p) => p.PrivateIpAddress!).sort(),
     },
   };
 }

@@ -141,6 +141,11 @@ export const fleetSchema = z
     if (f.dns.address === 'elastic-ip' && !f.elasticIps) {
       ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: '"elastic-ip" needs an elasticIps section (the pool the addresses come from)' });
     }
+    if (f.elasticIps && f.dns.address !== 'elastic-ip') {
+      // EC2 gives a node a new public IPv4 whenever its home address moves away and back:
+      // registering that would change DNS on every failover.
+      ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: 'must be "elastic-ip" when elasticIps is set (a node\'s own public IPv4 changes whenever its address moves)' });
+    }
     if (f.elasticIps && !f.alarms) {
       ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
     }

@@ -5,17 +5,14 @@
  * every alarm of the fleet before deciding.
  */
 import type { FailoverClients } from '../aws/failoverClients';
-import { parseAlarmEvent, type AlarmMessage } from '../events/alarm';
+import { ReconcileError } from '../errors';
+import { parseAlarmEvent } from '../events/alarm';
 import { alarmInstance } from '../plan/health';
 import { failover, type FailoverReport } from '../reconcile/failover';
-import { failoverAdaptersFor, type FailoverAdapters } from '../reconcile/failoverAdapters';
+import { failoverAdaptersFor } from '../reconcile/failoverAdapters';
 import type { HandlerDeps } from './deps';
 
 export type AlarmOutcome = { status: 'ignored'; alarm: string; reason: string } | { status: 'handled'; report: FailoverReport };
-
-async function resolveInstance(msg: AlarmMessage, prefix: string, aws: FailoverAdapters): Promise<string | undefined> {
-  return msg.instanceId ?? alarmInstance({ name: msg.alarmName }, prefix) ?? (msg.alarmArn ? await aws.cloudWatch.instanceTag(msg.alarmArn) : undefined);
-}
 
 export async function handleAlarmEvent(event: unknown, deps: HandlerDeps<FailoverClients>): Promise<AlarmOutcome[]> {
   const messages = parseAlarmEvent(event);
@@ -26,27 +23,30 @@ export async function handleAlarmEvent(event: unknown, deps: HandlerDeps<Failove
     logger.appendKeys({ alarm: msg.alarmName, alarmState: msg.newState });
     try {
       logger.info('alarm state change received', { via: msg.via, oldState: msg.oldState, time: msg.time });
-      const fleet = deps.config.fleets.find((f) => f.elasticIps && f.alarms && msg.alarmName.startsWith(f.alarms.namePrefix));
+      // The longest matching prefix: `hfc-x-edge-` must not capture `hfc-x-edge-2-...`.
+      const fleet = deps.config.fleets
+        .filter((f) => f.elasticIps && f.alarms && msg.alarmName.startsWith(f.alarms.namePrefix))
+        .sort((a, b) => b.alarms!.namePrefix.length - a.alarms!.namePrefix.length)[0];
       if (!fleet) {
         const reason = 'no fleet with Elastic IPs has an alarm name prefix that matches';
         logger.info(`${reason}; alarm ignored`);
         outcomes.push({ status: 'ignored', alarm: msg.alarmName, reason });
         continue;
       }
-      const instanceId = await resolveInstance(msg, fleet.alarms!.namePrefix, aws);
-      if (!instanceId) {
-        const reason = 'the alarm names no instance (no InstanceId dimension, managed name or hfc:instance-id tag)';
-        logger.info(`${reason}; alarm ignored`);
-        outcomes.push({ status: 'ignored', alarm: msg.alarmName, reason });
-        continue;
-      }
-      logger.appendKeys({ fleet: fleet.name, instance: instanceId });
+      // Dimension or managed name, from the event itself; an alarm that names its node only in a
+      // tag is mapped while observing (failover reads those tags with the alarms).
+      const instanceId = msg.instanceId ?? alarmInstance({ name: msg.alarmName }, fleet.alarms!.namePrefix);
+      logger.appendKeys({ fleet: fleet.name, ...(instanceId ? { instance: instanceId } : {}) });
       const report = await failover(fleet, aws, logger, {
-        instanceId,
+        ...(instanceId ? { instanceId } : {}),
         alarmName: msg.alarmName,
         dryRun: deps.settings.dryRun,
         ...(deps.now ? { now: deps.now } : {}),
       });
+      if (report.failed.length) {
+        // Lambda retries the event (and then the dead-letter queue has it); the schedule retries too.
+        throw new ReconcileError(`fleet ${fleet.name}: failover for alarm ${msg.alarmName} did not complete: ${report.failed.join('; ')}`, fleet.name);
+      }
       outcomes.push(report.ignored ? { status: 'ignored', alarm: msg.alarmName, reason: report.ignored } : { status: 'handled', report });
     } finally {
       logger.removeKeys(['alarm', 'alarmState', 'fleet', 'instance']);

@@ -13,8 +13,8 @@ export interface AddressNode {
   health: 'ok' | 'alarm' | 'unknown';
   /** When the node's alarms last changed state: the start of the hold-down after a recovery. */
   healthSince?: string;
-  /** The primary network interface. */
-  eni?: { id: string; primaryIp: string; secondaryIps: string[] };
+  /** The primary network interface; `associatedIps`: its private IPs that hold any Elastic IP. */
+  eni?: { id: string; primaryIp: string; secondaryIps: string[]; associatedIps?: string[] };
 }
 
 /** Where an address is associated: a private IP of a node's interface. */
@@ -40,7 +40,8 @@ export type AddressAction =
   | { kind: 'claimAddress'; allocationId: string; instanceId: string; reason: string }
   | { kind: 'releaseAddress'; allocationId: string; instanceId: string; reason: string }
   | { kind: 'assignSecondaryIps'; instanceId: string; eniId: string; count: number; reason: string }
-  | { kind: 'associateAddress'; allocationId: string; publicIp: string; to: Placement; from?: Placement; reason: string };
+  /** `assignIp`: the peer has no free secondary IP: assign one, then associate with it (to.privateIp is '' until then). */
+  | { kind: 'associateAddress'; allocationId: string; publicIp: string; to: Placement; from?: Placement; assignIp?: true; reason: string };
 
 export interface AddressPlan {
   actions: AddressAction[];
@@ -48,6 +49,10 @@ export interface AddressPlan {
   homeOf: Map<string, string>;
   /** Addresses left where they are although their node cannot hold them, with the reason. */
   stuck: { allocationId: string; reason: string }[];
+  /** Where each address is once the plan is applied (instance id), for lifecycle decisions. */
+  holders: Map<string, string | undefined>;
+  /** True when some node can receive addresses (InService, not in ALARM). */
+  anyReceiver: boolean;
 }
 
 /** How long our own recorded move is trusted over DescribeAddresses (association is eventually consistent). */

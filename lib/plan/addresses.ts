@@ -7,19 +7,25 @@
  *   address's home node                   address goes to
  *   ------------------------------------  -----------------------------------------------------
  *   can serve, and the address is on it    stays
- *   can serve, address elsewhere            home, if the home has been out of ALARM for the
- *                                           hold-down or the address's holder cannot serve;
- *                                           otherwise stays (no bouncing while the home flaps)
+ *   can serve, address on a healthy peer   home once the home is InService, its alarms are OK,
+ *                                           and have been for the hold-down; until then stays
+ *                                           (no bouncing while the home flaps, no pulling a
+ *                                           serving address onto a node not yet proven)
+ *   can serve, address nowhere or on a     home
+ *     node that cannot serve
  *   cannot serve (ALARM, leaving, gone)     stays on its holder if that is a healthy peer;
- *                                           else the best healthy peer with a free secondary
- *                                           private IP: same AZ as the home first, then the
- *                                           fewest addresses, then instance id
- *   no healthy peer with a free IP          stays where it is (reported as stuck)
+ *                                           else the best healthy peer: a free secondary private
+ *                                           IP first, same AZ as the home, fewest addresses,
+ *                                           instance id; when no peer has a free IP, the best
+ *                                           peer gets a new one in the same run
+ *   no healthy peer at all                 stays where it is (reported as stuck)
+ *   unclaimed, and placed before            kept alive on a healthy peer the same way
  *
  * "Can serve" = InService (or launching: Pending, Pending:Wait, Pending:Proceed, for its own
  * address only) and not in ALARM. Only InService, non-ALARM nodes receive peers' addresses.
- * Claims: a node that can hold a home address and has none claims the free pool address with
- * the lowest allocation id (free = no home, or a home that can no longer hold one).
+ * Homes: one per node (a second claim is released); a node without one claims a free pool
+ * address (free = no home, or a home that cannot hold one), unassociated ones first, then by
+ * allocation id.
  */
 import {
   MOVE_GRACE_MS,
@@ -68,58 +74,63 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
   const sortedNodes = [...nodes].sort(byId);
   const node = new Map(sortedNodes.map((n) => [n.instanceId, n]));
   const addresses = [...pool].sort((a, b) => a.allocationId.localeCompare(b.allocationId));
+  const where = new Map<string, Placement | undefined>(addresses.map((a) => [a.allocationId, effectiveHolder(a, now)]));
+  const onPrimaryOf = (a: PoolAddress, n: AddressNode) => samePlacement(where.get(a.allocationId), { instanceId: n.instanceId, eniId: n.eni?.id ?? '', privateIp: n.eni?.primaryIp ?? '' });
 
-  // 1. Homes: keep valid claims, release dead ones, give every node without one a free address.
+  // 1. Homes: one per node (the one on its primary IP, else the lowest allocation id).
   const home = new Map<string, string | undefined>(); // allocationId -> home instance
-  for (const a of addresses) home.set(a.allocationId, a.home && node.get(a.home) && canHoldHome(node.get(a.home)!) ? a.home : undefined);
-  const homed = new Set([...home.values()].filter((h): h is string => !!h));
-  const claimers = sortedNodes.filter((n) => canHoldHome(n) && !homed.has(n.instanceId));
-  for (const a of addresses) {
-    if (home.get(a.allocationId)) continue;
+  const homeOf = new Map<string, string>(); // instance -> allocationId
+  const valid = (a: PoolAddress) => !!a.home && !!node.get(a.home) && canHoldHome(node.get(a.home)!);
+  const byPreference = [...addresses].sort((x, y) => Number(y.home ? onPrimaryOf(y, node.get(y.home) ?? ({} as AddressNode)) : 0) - Number(x.home ? onPrimaryOf(x, node.get(x.home) ?? ({} as AddressNode)) : 0));
+  for (const a of byPreference) {
+    if (valid(a) && !homeOf.has(a.home!)) {
+      home.set(a.allocationId, a.home);
+      homeOf.set(a.home!, a.allocationId);
+    }
+  }
+  const claimers = sortedNodes.filter((n) => canHoldHome(n) && !homeOf.has(n.instanceId));
+  // Unassociated addresses first: claiming one that serves elsewhere would pull it off its peer.
+  const free = addresses.filter((a) => !home.get(a.allocationId)).sort((x, y) => Number(!!where.get(x.allocationId)) - Number(!!where.get(y.allocationId)));
+  for (const a of free) {
     const claimer = claimers.shift();
     if (claimer) {
       home.set(a.allocationId, claimer.instanceId);
-      const why = a.home ? `its home ${a.home} is gone or leaving` : 'unclaimed';
+      homeOf.set(claimer.instanceId, a.allocationId);
+      const why = !a.home ? 'unclaimed' : valid(a) ? `a second home of ${a.home}` : `its home ${a.home} is gone or leaving`;
       actions.push({ kind: 'claimAddress', allocationId: a.allocationId, instanceId: claimer.instanceId, reason: `node has no home address; ${a.allocationId} is ${why}` });
     } else if (a.home) {
-      actions.push({ kind: 'releaseAddress', allocationId: a.allocationId, instanceId: a.home, reason: `home ${a.home} is gone or leaving` });
+      const why = valid(a) ? `${a.home} already has a home address` : `home ${a.home} is gone or leaving`;
+      actions.push({ kind: 'releaseAddress', allocationId: a.allocationId, instanceId: a.home, reason: why });
     }
   }
 
-  // 2. Where each address sits now, and which private IPs are taken.
-  const where = new Map<string, Placement | undefined>(addresses.map((a) => [a.allocationId, effectiveHolder(a, now)]));
-  const taken = new Set([...where.values()].filter((p): p is Placement => !!p).map((p) => `${p.eniId}/${p.privateIp}`));
+  // 2. Which private IPs are taken: by our addresses, and by any other Elastic IP on them.
+  const key = (p: Placement) => `${p.eniId}/${p.privateIp}`;
+  const taken = new Set([...where.values()].filter((p): p is Placement => !!p).map(key));
+  for (const n of sortedNodes) for (const ip of n.eni?.associatedIps ?? []) taken.add(`${n.eni!.id}/${ip}`);
   const freeSecondaries = (n: AddressNode) => (n.eni?.secondaryIps ?? []).filter((ip) => !taken.has(`${n.eni!.id}/${ip}`)).sort();
   const load = (instanceId: string) => [...where.values()].filter((p) => p?.instanceId === instanceId).length;
+  const receivers = sortedNodes.filter(canReceive);
 
-  // 3. Spare secondary IPs on every node that may receive addresses.
-  for (const n of sortedNodes) {
-    if (!canReceive(n) && !(LAUNCHING.has(n.lifecycleState) && n.eni)) continue;
-    const missing = settings.sparePrivateIps - freeSecondaries(n).length;
-    if (missing > 0) actions.push({ kind: 'assignSecondaryIps', instanceId: n.instanceId, eniId: n.eni!.id, count: missing, reason: `keeps ${settings.sparePrivateIps} free secondary private IP(s) to receive peers' addresses` });
-  }
-
-  // 4. Placement.
+  // 3. Placement.
   const holdDownMs = settings.failbackHoldDownSeconds * 1000;
-  const move = (a: PoolAddress, to: Placement, reason: string) => {
+  const move = (a: PoolAddress, to: Placement, reason: string, assignIp = false) => {
     const from = where.get(a.allocationId);
-    if (from) taken.delete(`${from.eniId}/${from.privateIp}`);
-    taken.add(`${to.eniId}/${to.privateIp}`);
+    if (from) taken.delete(key(from));
+    taken.add(key(to));
     where.set(a.allocationId, to);
-    actions.push({ kind: 'associateAddress', allocationId: a.allocationId, publicIp: a.publicIp, to, ...(from ? { from } : {}), reason });
+    actions.push({ kind: 'associateAddress', allocationId: a.allocationId, publicIp: a.publicIp, to: assignIp ? { ...to, privateIp: '' } : to, ...(from ? { from } : {}), ...(assignIp ? { assignIp: true as const } : {}), reason });
   };
-  /** The best healthy peer with a free secondary IP: same AZ first, fewest addresses, id. */
-  const pickPeer = (exclude: string, preferAz: string | undefined): Placement | undefined => {
-    const peer = sortedNodes
-      .filter((p) => p.instanceId !== exclude && canReceive(p) && freeSecondaries(p).length > 0)
-      .sort((p, q) => Number(q.availabilityZone === preferAz) - Number(p.availabilityZone === preferAz) || load(p.instanceId) - load(q.instanceId) || byId(p, q))[0];
-    return peer ? { instanceId: peer.instanceId, eniId: peer.eni!.id, privateIp: freeSecondaries(peer)[0]! } : undefined;
-  };
-  /** Off a holder that cannot serve, onto a peer; or report it stuck. */
+  /** Onto the best healthy peer: a free secondary IP if any peer has one, else a new one. */
   const rescue = (a: PoolAddress, exclude: string, preferAz: string | undefined, why: string) => {
-    const to = pickPeer(exclude, preferAz);
-    if (to) move(a, to, why);
-    else stuck.push({ allocationId: a.allocationId, reason: `${why}, and no healthy peer has a free secondary private IP; left where it is` });
+    const rank = (p: AddressNode, q: AddressNode) =>
+      Number(q.availabilityZone === preferAz) - Number(p.availabilityZone === preferAz) || load(p.instanceId) - load(q.instanceId) || byId(p, q);
+    const peers = receivers.filter((p) => p.instanceId !== exclude);
+    const withRoom = peers.filter((p) => freeSecondaries(p).length > 0).sort(rank)[0];
+    if (withRoom) return move(a, { instanceId: withRoom.instanceId, eniId: withRoom.eni!.id, privateIp: freeSecondaries(withRoom)[0]! }, why);
+    const best = [...peers].sort(rank)[0];
+    if (best) return move(a, { instanceId: best.instanceId, eniId: best.eni!.id, privateIp: `new:${a.allocationId}` }, `${why} (no free secondary IP: assigning one)`, true);
+    stuck.push({ allocationId: a.allocationId, reason: `${why}, and no healthy peer can receive it; left where it is` });
   };
 
   for (const a of addresses) {
@@ -129,8 +140,9 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
     const holderServes = !!holder && canReceive(holder);
 
     if (!homeId) {
-      // Unclaimed (its home left, and no node needs one): keep the entry point alive anyway.
-      if (current && !holderServes) rescue(a, current.instanceId, holder?.availabilityZone, `unclaimed and its holder ${current.instanceId} cannot serve`);
+      // Unclaimed: keep an entry point that has served alive; leave a never-used one alone.
+      if (holderServes || (!current && !a.lastMove)) continue;
+      rescue(a, current?.instanceId ?? '', holder?.availabilityZone, current ? `unclaimed and its holder ${current.instanceId} cannot serve` : 'unclaimed and not associated');
       continue;
     }
     const h = node.get(homeId)!;
@@ -138,9 +150,13 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
     if (samePlacement(current, atHome) && canServe(h)) continue;
 
     if (canServe(h)) {
-      const onPeer = holderServes && holder!.instanceId !== h.instanceId;
-      const recovered = !h.healthSince || now.getTime() - Date.parse(h.healthSince) >= holdDownMs;
-      if (!onPeer || recovered) move(a, atHome, onPeer ? `home ${h.instanceId} out of ALARM for the hold-down` : `home ${h.instanceId} can serve`);
+      if (holderServes && holder!.instanceId !== h.instanceId) {
+        const since = h.healthSince ? now.getTime() - Date.parse(h.healthSince) : -1;
+        const proven = h.lifecycleState === 'InService' && h.health === 'ok' && since >= holdDownMs;
+        if (proven) move(a, atHome, `home ${h.instanceId} OK for the hold-down`);
+        continue;
+      }
+      move(a, atHome, `home ${h.instanceId} can serve`);
       continue;
     }
 
@@ -149,10 +165,15 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
     rescue(a, h.instanceId, h.availabilityZone, h.health === 'alarm' ? `home ${h.instanceId} in ALARM` : `home ${h.instanceId} is ${h.lifecycleState}`);
   }
 
-  const homeOf = new Map<string, string>();
-  for (const a of addresses) {
-    const h = home.get(a.allocationId);
-    if (h && !homeOf.has(h)) homeOf.set(h, a.publicIp);
+  // 4. Spare secondary IPs, counted after the moves, on every node that may receive addresses.
+  for (const n of sortedNodes) {
+    if (!canReceive(n) && !(LAUNCHING.has(n.lifecycleState) && n.eni)) continue;
+    const missing = settings.sparePrivateIps - freeSecondaries(n).length;
+    if (missing > 0) actions.push({ kind: 'assignSecondaryIps', instanceId: n.instanceId, eniId: n.eni!.id, count: missing, reason: `keeps ${settings.sparePrivateIps} free secondary private IP(s) to receive peers' addresses` });
   }
-  return { actions, homeOf, stuck };
+
+  const homes = new Map<string, string>();
+  for (const [instanceId, allocationId] of homeOf) homes.set(instanceId, addresses.find((a) => a.allocationId === allocationId)!.publicIp);
+  const holders = new Map([...where].map(([id, p]) => [id, p?.instanceId]));
+  return { actions, homeOf: homes, stuck, holders, anyReceiver: receivers.length > 0 };
 }

@@ -7,7 +7,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeAwsError } from '../aws/errors';
 import { encodePlacement, type AddressAdapter } from '../aws/addresses';
-import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, type AddressAction, type AddressPlan } from '../plan/addressTypes';
+import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, type AddressAction, type AddressPlan, type Placement } from '../plan/addressTypes';
 
 type Of<K extends AddressAction['kind']> = Extract<AddressAction, { kind: K }>;
 
@@ -33,20 +33,31 @@ export async function applyAddressPlan(plan: AddressPlan, addresses: AddressAdap
 
   const moves = of('associateAddress');
   for (const m of moves) logger.info('moving address', { allocationId: m.allocationId, publicIp: m.publicIp, from: m.from ? encodePlacement(m.from) : 'unassociated', to: encodePlacement(m.to), reason: m.reason });
-  await Promise.all(moves.map((m) => attempt(m.allocationId, [m.from?.instanceId, m.to.instanceId], `moving ${m.publicIp}`, () => addresses.associate(m.allocationId, m.to))));
+  // A peer without a free secondary IP gets one first (one extra round trip, only then).
+  const placed = new Map<string, Placement>();
+  await Promise.all(
+    moves.map((m) =>
+      attempt(m.allocationId, [m.from?.instanceId, m.to.instanceId], `moving ${m.publicIp}`, async () => {
+        const to = m.assignIp ? { ...m.to, privateIp: (await addresses.assignSecondaryIps(m.to.eniId, 1))[0] ?? '' } : m.to;
+        await addresses.associate(m.allocationId, to);
+        placed.set(m.allocationId, to);
+      }),
+    ),
+  );
 
   const at = now().toISOString();
   await Promise.all([
     ...moves
       .filter((m) => !result.failed.has(m.allocationId))
-      .map((m) => attempt(`${m.allocationId}:mark`, [], `marking the move of ${m.publicIp}`, () => addresses.tagAddress(m.allocationId, { [MOVED_TO_TAG]: encodePlacement(m.to), [MOVED_AT_TAG]: at }))),
+      .map((m) => attempt(`${m.allocationId}:mark`, [], `marking the move of ${m.publicIp}`, () => addresses.tagAddress(m.allocationId, { [MOVED_TO_TAG]: encodePlacement(placed.get(m.allocationId)!), [MOVED_AT_TAG]: at }))),
     ...of('claimAddress').map((c) => {
       logger.info('claiming address', { ...c });
       return attempt(`${c.allocationId}:claim`, [c.instanceId], `claiming ${c.allocationId} for ${c.instanceId}`, () => addresses.tagAddress(c.allocationId, { [HOME_TAG]: c.instanceId }));
     }),
     ...of('releaseAddress').map((r) => {
       logger.info('releasing address', { ...r });
-      return attempt(`${r.allocationId}:release`, [r.instanceId], `releasing ${r.allocationId}`, () => addresses.untagAddress(r.allocationId, [HOME_TAG]));
+      // Conditional on the old value: a stale release never erases another run's fresh claim.
+      return attempt(`${r.allocationId}:release`, [r.instanceId], `releasing ${r.allocationId}`, () => addresses.untagAddress(r.allocationId, [{ Key: HOME_TAG, Value: r.instanceId }]));
     }),
     ...of('assignSecondaryIps').map((s) => {
       logger.info('assigning secondary private IPs', { ...s });

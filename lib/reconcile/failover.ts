@@ -28,15 +28,17 @@ export async function failover(
   fleet: FleetConfig,
   aws: Pick<Adapters, 'addresses' | 'cloudWatch' | 'autoScaling' | 'ec2'>,
   logger: Logger,
-  opts: { instanceId: string; alarmName: string; dryRun?: boolean; now?: () => Date },
+  opts: { instanceId?: string; alarmName: string; dryRun?: boolean; now?: () => Date },
 ): Promise<FailoverReport> {
   const now = opts.now ?? (() => new Date());
   const state = await observeAddressState(fleet, aws);
-  const node = state.nodes.find((n) => n.instanceId === opts.instanceId);
   const alarm = state.alarms.find((a) => a.name === opts.alarmName);
-  const base = { fleet: fleet.name, instanceId: opts.instanceId, ...(alarm ? { alarmState: alarm.state } : {}) };
+  // The event's mapping, or the one observed (an hfc:instance-id tag read with the alarms).
+  const instanceId = opts.instanceId ?? alarm?.instanceId;
+  const node = state.nodes.find((n) => n.instanceId === instanceId);
+  const base = { fleet: fleet.name, ...(instanceId ? { instanceId } : {}), ...(alarm ? { alarmState: alarm.state } : {}) };
   if (!node) {
-    const ignored = `instance ${opts.instanceId} is not a node of fleet ${fleet.name}`;
+    const ignored = instanceId ? `instance ${instanceId} is not a node of fleet ${fleet.name}` : 'the alarm names no instance (no InstanceId dimension, managed name or hfc:instance-id tag)';
     logger.info(`${ignored}; alarm ignored`);
     return { ...base, actions: [], stuck: [], failed: [], ignored };
   }

@@ -135,6 +135,13 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       logger.warn('address work for this node failed; its lifecycle action is not completed', { ...c });
       continue;
     }
+    // A leaving node still holding a pool address keeps it serving until a peer has taken it
+    // (the next run places it); only with no healthy peer at all is it let go.
+    const holding = c.transition === 'terminating' && addressPlan ? [...addressPlan.holders].filter(([, h]) => h === c.instanceId).map(([id]) => id) : [];
+    if (holding.length && addressPlan?.anyReceiver) {
+      logger.warn('leaving node still holds Elastic IPs; its termination continues once a peer has them', { ...c, addresses: holding });
+      continue;
+    }
     if (dryRun) {
       logger.info('would complete lifecycle action (dry run)', { ...c });
       outcomes.push({ ...c, outcome: 'dry-run' });

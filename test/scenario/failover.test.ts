@@ -36,10 +36,12 @@ describe('failover', () => {
     // Assess
     expect(outcome?.status).toBe('handled');
     expect(world.holderOf(homeOf(failed!))).toBe(sameAz.instanceId);
-    // The failover path's AWS calls (README): 4 reads in parallel, 1 AssociateAddress, 1 CreateTags.
+    // The failover path's AWS calls (README): 4 reads in parallel, then the move, then in parallel
+    // the move's mark and a new spare IP for the peer that used its spare.
     const ops = world.account.callsSince(mark).map((c) => c.op);
     expect(ops.slice(0, 4).sort()).toEqual(['DescribeAddresses', 'DescribeAlarms', 'DescribeAutoScalingGroups', 'DescribeInstances']);
-    expect(ops.slice(4)).toEqual(['AssociateAddress', 'CreateTags']);
+    expect(ops[4]).toBe('AssociateAddress');
+    expect(ops.slice(5).sort()).toEqual(['AssignPrivateIpAddresses', 'CreateTags']);
     // DNS is untouched: the record names the home address, which now answers on the peer.
     expect(world.account.callsSince(mark).filter((c) => c.service === 'route53')).toEqual([]);
   });
@@ -142,9 +144,14 @@ describe('failover', () => {
     expect(moved).toBeGreaterThan(-1);
     expect(released).toBeGreaterThan(moved);
 
-    // A replacement launches and claims the released address
+    // A replacement launches and claims the released address; it stays on b, serving, until the
+    // replacement's alarm has been OK for the hold-down (a new node must prove itself first)
     const [c] = await world.launch(1);
     expect(world.eipTable().find((r) => r.publicIp === ip)!.home).toBe(c);
+    world.account.advance(61);
+    await world.schedule();
+    expect(world.holderOf(ip)).toBe(b);
+    world.recover(c!);
     world.account.advance(61);
     await world.schedule();
     expect(world.holderOf(ip)).toBe(c);
@@ -234,5 +241,91 @@ describe('alarms the control plane did not create', () => {
 
     // Assess: moved, and the schedule (which reads the same tag) does not move it back
     expect(world.holderOf(homeOf(a!))).toBe(b);
+  });
+});
+
+describe('failover edge cases (review findings)', () => {
+  it('two homes on one node (left by a race between runs) are repaired without the addresses swapping', async () => {
+    // Prepare: a fleet of two; then a third address is tagged as a second home of the first node
+    const { world, ids } = await fleetOf(2, { eips: 3 });
+    const spare = world.account.ec2.addresses().find((a) => !a.tags['hfc:home'])!;
+    world.account.ec2.CreateTags({ Resources: [spare.allocationId], Tags: [{ Key: 'hfc:home', Value: ids[0]! }] });
+
+    // Act
+    await world.schedule();
+    const moves = world.account.callsWhere({ op: 'AssociateAddress' }).length;
+    await world.schedule();
+    await world.schedule();
+
+    // Assess: one home per node, and no more moves once repaired
+    const homes = world.eipTable().map((r) => r.home).filter((h) => h !== '-');
+    expect(new Set(homes).size).toBe(homes.length);
+    expect(world.account.callsWhere({ op: 'AssociateAddress' })).toHaveLength(moves);
+  });
+
+  it('a released address whose holder leaves is placed again, never lost', async () => {
+    // Prepare: b fails, its address moves to a; then a is scaled in and drains
+    const { world, ids, homeOf } = await fleetOf(2);
+    const [a, b] = ids;
+    const ipA = homeOf(a!);
+    world.fail(b!);
+    await world.deliverAlarms();
+    world.account.autoScaling.terminate(a!);
+    await world.deliverAll();
+    await world.drain();
+
+    // Act: b recovers
+    world.recover(b!);
+    world.account.advance(61);
+    await world.schedule();
+    await world.schedule();
+
+    // Assess: a's address (allow-listed by clients) is served by b
+    expect(world.holderOf(ipA)).toBe(b);
+  });
+
+  it('with no deregistration delay, a leaving node is released only after its address has moved', async () => {
+    const { world, ids, homeOf } = await fleetOf(2, { dns: { deregistrationDelaySeconds: 0 } });
+    const [a, b] = ids;
+    world.account.autoScaling.terminate(a!);
+    await world.deliverAll();
+    world.account.advance(1);
+    expect(world.holderOf(homeOf(b!))).toBe(b);
+    const moved = world.eipTable().find((r) => r.home === '-' || r.home === a)!;
+    expect(moved.holder).toBe(b);
+    expect(world.nodes().map((n) => n.instanceId)).toEqual([b]);
+  });
+
+  it('a second failure within one schedule period finds a peer even when no spare IP is left', async () => {
+    const { world, ids, homeOf } = await fleetOf(3);
+    const [a, b, c] = ids;
+    world.fail(a!);
+    await world.deliverAlarms();
+    world.account.advance(5);
+    world.fail(b!);
+    await world.deliverAlarms();
+    expect(world.holderOf(homeOf(a!))).toBe(c);
+    expect(world.holderOf(homeOf(b!))).toBe(c);
+  });
+
+  it('INSUFFICIENT_DATA after ALARM is not a recovery: the address stays on the peer', async () => {
+    const { world, ids, homeOf } = await fleetOf(2);
+    const [a, b] = ids;
+    world.fail(a!);
+    await world.deliverAlarms();
+    world.account.cloudWatch.setState(world.alarmName(a!), 'INSUFFICIENT_DATA');
+    await world.deliverAlarms();
+    world.account.advance(120);
+    await world.schedule();
+    expect(world.holderOf(homeOf(a!))).toBe(b);
+  });
+
+  it('the alarm function fails (so Lambda retries) when a move fails', async () => {
+    const { world, ids, homeOf } = await fleetOf(2);
+    const [a] = ids;
+    world.account.faults.fail({ service: 'ec2', ops: ['AssociateAddress'], error: { code: 'UnauthorizedOperation', message: 'not allowed', status: 403 } });
+    world.fail(a!);
+    await expect(world.deliverAlarms()).rejects.toThrow(/failover for alarm .* did not complete: moving .*UnauthorizedOperation/);
+    expect(world.holderOf(homeOf(a!))).toBe(a);
   });
 });

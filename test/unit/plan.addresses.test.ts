@@ -32,7 +32,7 @@ function summary(actions: AddressAction[]): string[] {
   return actions.map((a) => {
     switch (a.kind) {
       case 'associateAddress':
-        return `move ${a.allocationId} -> ${a.to.instanceId}/${a.to.privateIp}`;
+        return `move ${a.allocationId} -> ${a.to.instanceId}/${a.assignIp ? '(new IP)' : a.to.privateIp}`;
       case 'claimAddress':
         return `claim ${a.allocationId} for ${a.instanceId}`;
       case 'releaseAddress':
@@ -56,26 +56,27 @@ const cases: { name: string; nodes: AddressNode[]; pool: PoolAddress[]; want: st
     nodes: [node(1, { health: 'alarm' }), node(2), node(3)],
     pool: [eip(1, 1), eip(2, 2), eip(3, 3)],
     // node 3 shares node 1's AZ (a): preferred over node 2
-    want: ['move eipalloc-1 -> i-3/10.0.1.3'],
+    want: ['move eipalloc-1 -> i-3/10.0.1.3', 'assign 1 to i-3'],
   },
   {
     name: 'same AZ first, then the fewest addresses',
     nodes: [node(1, { health: 'alarm' }), node(2), node(3), node(5, { eni: { id: 'eni-5', primaryIp: '10.0.0.5', secondaryIps: ['10.0.1.5'] } })],
     pool: [eip(1, 1), eip(2, 2), eip(3, 3), eip(5, 5), eip(9, 9, onSecondary(3))],
     // nodes 3 and 5 are both in AZ a; 3 already holds two addresses, 5 holds one
-    want: ['release eipalloc-9 from i-9', 'assign 1 to i-3', 'move eipalloc-1 -> i-5/10.0.1.5'],
+    want: ['release eipalloc-9 from i-9', 'move eipalloc-1 -> i-5/10.0.1.5', 'assign 1 to i-3', 'assign 1 to i-5'],
   },
   {
     name: 'two addresses of a failed node spread over two peers',
     nodes: [node(1, { health: 'alarm', eni: { id: 'eni-1', primaryIp: '10.0.0.1', secondaryIps: ['10.0.1.1', '10.0.2.1'] } }), node(3), node(5)],
     pool: [eip(1, 1), eip(3, 3), eip(5, 5), eip(7, 1, onSecondary(1), { home: 'i-1' })],
-    want: ['move eipalloc-1 -> i-3/10.0.1.3', 'move eipalloc-7 -> i-5/10.0.1.5'],
+    // eipalloc-7 was a second home of i-1 (one per node): released, then rescued like the first
+    want: ['release eipalloc-7 from i-1', 'move eipalloc-1 -> i-3/10.0.1.3', 'move eipalloc-7 -> i-5/10.0.1.5', 'assign 1 to i-3', 'assign 1 to i-5'],
   },
   {
     name: 'a terminating node\'s address moves and its claim is released for a replacement',
     nodes: [node(1, { lifecycleState: 'Terminating:Wait' }), node(2)],
     pool: [eip(1, 1), eip(2, 2)],
-    want: ['release eipalloc-1 from i-1', 'move eipalloc-1 -> i-2/10.0.1.2'],
+    want: ['release eipalloc-1 from i-1', 'move eipalloc-1 -> i-2/10.0.1.2', 'assign 1 to i-2'],
     stuck: [],
   },
   {
@@ -102,13 +103,67 @@ const cases: { name: string; nodes: AddressNode[]; pool: PoolAddress[]; want: st
     name: 'inside the hold-down but the peer holding it failed too: home at once',
     nodes: [node(1, { healthSince: ago(5) }), node(3, { health: 'alarm' })],
     pool: [eip(1, 1, onSecondary(3)), eip(3, 3)],
-    want: ['move eipalloc-1 -> i-1/10.0.0.1', 'move eipalloc-3 -> i-1/10.0.1.1'],
+    want: ['move eipalloc-1 -> i-1/10.0.0.1', 'move eipalloc-3 -> i-1/10.0.1.1', 'assign 1 to i-1'],
   },
   {
     name: 'on a healthy peer while the home is still failed: stays (no bouncing between peers)',
     nodes: [node(1, { health: 'alarm' }), node(2), node(3)],
     pool: [eip(1, 1, onSecondary(2)), eip(2, 2), eip(3, 3)],
     want: ['assign 1 to i-2'],
+  },
+  {
+    name: 'two homes on one node (a race between runs): the one on its primary stays, the other goes to a node without one',
+    nodes: [node(1), node(2)],
+    pool: [eip(1, 1), eip(3, 1, undefined)],
+    want: ['claim eipalloc-3 for i-2', 'move eipalloc-3 -> i-2/10.0.0.2'],
+  },
+  {
+    name: 'two homes on one node and nobody needs one: the extra claim is released',
+    nodes: [node(1)],
+    pool: [eip(1, 1), eip(3, 1, undefined)],
+    want: ['release eipalloc-3 from i-1'],
+  },
+  {
+    name: 'a claimer takes an unassociated free address before one that serves on a peer',
+    nodes: [node(1), node(2), node(4, { lifecycleState: 'Pending:Wait', health: 'unknown', healthSince: ago(5) })],
+    pool: [eip(1, 1), eip(2, 2), eip(3, undefined, onSecondary(2), { lastMove: { to: onSecondary(2), at: ago(300) } }), eip(5, undefined)],
+    want: ['claim eipalloc-5 for i-4', 'move eipalloc-5 -> i-4/10.0.0.4', 'assign 1 to i-2'],
+  },
+  {
+    name: 'a launching node does not pull its claimed address off a healthy peer before it is proven',
+    nodes: [node(1), node(2, { lifecycleState: 'Pending:Wait', health: 'unknown', healthSince: ago(300) })],
+    pool: [eip(1, 1), eip(3, undefined, onSecondary(1), { lastMove: { to: onSecondary(1), at: ago(300) } })],
+    want: ['claim eipalloc-3 for i-2', 'assign 1 to i-1'],
+  },
+  {
+    name: 'a released address that lost its association is placed again on a healthy peer',
+    nodes: [node(1), node(2)],
+    pool: [eip(1, 1), eip(2, 2), eip(3, undefined, undefined, { lastMove: { to: onSecondary(9), at: ago(600) } })],
+    want: ['move eipalloc-3 -> i-1/10.0.1.1', 'assign 1 to i-1'],
+  },
+  {
+    name: 'a never-used unclaimed address is left alone',
+    nodes: [node(1)],
+    pool: [eip(1, 1), eip(3, undefined)],
+    want: [],
+  },
+  {
+    name: 'no peer has a free secondary IP: the best peer gets a new one and the address in the same run',
+    nodes: [node(1, { health: 'alarm' }), node(3, { eni: { id: 'eni-3', primaryIp: '10.0.0.3', secondaryIps: [] } })],
+    pool: [eip(1, 1), eip(3, 3)],
+    want: ['move eipalloc-1 -> i-3/(new IP)', 'assign 1 to i-3'],
+  },
+  {
+    name: 'after ALARM, INSUFFICIENT_DATA is not a recovery: the address stays on the peer',
+    nodes: [node(1, { health: 'unknown', healthSince: ago(600) }), node(3, { eni: { id: 'eni-3', primaryIp: '10.0.0.3', secondaryIps: ['10.0.1.3', '10.0.2.3'] } })],
+    pool: [eip(1, 1, onSecondary(3)), eip(3, 3)],
+    want: [],
+  },
+  {
+    name: 'a secondary IP holding an Elastic IP from outside the pool is not free',
+    nodes: [node(1, { health: 'alarm' }), node(3, { eni: { id: 'eni-3', primaryIp: '10.0.0.3', secondaryIps: ['10.0.1.3', '10.0.2.3'], associatedIps: ['10.0.0.3', '10.0.1.3'] } })],
+    pool: [eip(1, 1), eip(3, 3)],
+    want: ['move eipalloc-1 -> i-3/10.0.2.3', 'assign 1 to i-3'],
   },
   {
     name: 'a node short of free secondary IPs gets one assigned',
@@ -123,7 +178,7 @@ describe('planAddresses', () => {
     // Act
     const plan = planAddresses(nodes, pool, SETTINGS, NOW);
     // Assess
-    expect(summary(plan.actions)).toEqual(want);
+    expect(summary(plan.actions), JSON.stringify(summary(plan.actions))).toEqual(want);
     if (stuck) expect(plan.stuck.map((s) => s.allocationId)).toEqual(stuck);
   });
 
