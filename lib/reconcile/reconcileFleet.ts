@@ -147,15 +147,21 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       outcomes.push({ ...c, outcome: 'dry-run' });
       continue;
     }
-    const outcome = await aws.autoScaling.completeLifecycleAction({
-      groupName: fleet.autoScalingGroupName,
-      hookName: c.hookName,
-      instanceId: c.instanceId,
-      ...(c.token ? { token: c.token } : {}),
-      result: 'CONTINUE',
-    });
-    logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', { ...c });
-    outcomes.push({ ...c, outcome });
+    try {
+      const outcome = await aws.autoScaling.completeLifecycleAction({
+        groupName: fleet.autoScalingGroupName,
+        hookName: c.hookName,
+        instanceId: c.instanceId,
+        ...(c.token ? { token: c.token } : {}),
+        result: 'CONTINUE',
+      });
+      logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', { ...c });
+      outcomes.push({ ...c, outcome });
+    } catch (err) {
+      // One node's failure must not keep the others waiting; reported with the rest below.
+      applied.failed.set(c.instanceId, `completing the ${c.transition} action: ${describeAwsError(err)}`);
+      logger.error('completing the lifecycle action failed; the next run retries', { ...c, error: err as Error });
+    }
   }
 
   logger.info('reconcile finished', {

@@ -192,3 +192,22 @@ describe('Route 53 rate limits (the published buckets, scaled down, on the simul
     expect(runs).toBeLessThanOrEqual(3);
   });
 });
+
+describe('completions', () => {
+  it('one CompleteLifecycleAction failure does not keep the other nodes waiting', async () => {
+    // Prepare: two launching nodes; completing the first fails with a server error past the retries
+    const world = new FleetWorld();
+    const [first, second] = world.account.autoScaling.scaleOut(GROUP, 2).sort();
+    world.account.autoScaling.takeNotifications();
+    world.account.faults.fail({ service: 'autoScaling', ops: ['CompleteLifecycleAction'], when: (i: { InstanceId?: string }) => i.InstanceId === first, error: { code: 'InternalFailure', message: 'boom', status: 500 } });
+
+    // Act
+    const run = world.schedule();
+
+    // Assess: the run fails naming the first node; the second was completed
+    await expect(run).rejects.toThrow(new RegExp(`${first}.*completing the launching action: InternalFailure`));
+    world.account.advance(1);
+    expect(world.nodes().find((n) => n.instanceId === second)?.state).toBe('InService');
+    expect(world.nodes().find((n) => n.instanceId === first)?.state).toBe('Pending:Wait');
+  });
+});
