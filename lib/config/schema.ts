@@ -3,6 +3,7 @@
  * field is omitted. The README's configuration reference documents exactly these fields.
  */
 import { z } from 'zod';
+import { haproxySchema } from './haproxySchema';
 
 /** Fleet and owner names end up in SetIdentifiers, CallerReferences, tags and hook names. */
 const slug = z
@@ -125,6 +126,8 @@ export const fleetSchema = z
       .optional(),
     /** The per-node alarms that say a node has failed. */
     alarms: alarmsSchema.optional(),
+    /** The HAProxy configuration the control plane renders and pushes to every node. */
+    haproxy: haproxySchema.optional(),
     lifecycleHooks: z
       .strictObject({
         /** A node that never became ready must not serve: ABANDON at timeout. */
