@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# apply-config.sh: applies a new HAProxy configuration on a load-balancer node, safely.
+#
+# Run on the node by the control plane's SSM Run Command document. The control plane renders the
+# configuration, gzips and base64-encodes it (to fit SSM's 64 KB document limit) and sends it with
+# its sha256 digest and a version that increases monotonically per fleet.
+#
+# Usage:
+#   apply-config.sh --payload <base64(gzip(config))> --digest <sha256 hex of config>
+#                   --version <positive integer> --peer-name <local peer name>
+#                   [--config /etc/haproxy/haproxy.cfg] [--state-dir /var/lib/haproxy-fleet-control]
+#                   [--reload-cmd "systemctl reload haproxy"] [--haproxy haproxy]
+#
+# Exit codes (the control plane logs stderr and retries on the next reconcile):
+#   0  applied, or this exact version and digest were already applied (idempotent: SSM and the
+#      control plane may deliver the same push twice)
+#   1  usage or environment error (bad argument, unreadable state, cannot write next to the config)
+#   2  payload corrupt: it does not decode, or its sha256 is not --digest
+#   3  refused: an equal or newer version is already applied (pushes can arrive out of order)
+#   4  the new configuration fails `haproxy -c` (warnings count as errors)
+#   5  the reload failed; the previous configuration file was restored and reloaded
+# On every failure the configuration file on disk is the old one and the old configuration keeps
+# running. Only the final success line goes to stdout; everything else goes to stderr, so the
+# control plane can tell the result from the diagnostics in GetCommandInvocation.
+set -euo pipefail
+umask 022
+
+readonly PROG="apply-config"
+
+# Messages for the humans reading SSM command output: always on stderr, always prefixed.
+say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+fail() {
+  local code="$1"
+  shift
+  say "$*"
+  exit "$code"
+}
+usage() { fail 1 "usage error: $*; nothing was changed, the old configuration keeps running"; }
+
+payload=""
+digest=""
+version=""
+peer_name=""
+config="/etc/haproxy/haproxy.cfg"
+state_dir="/var/lib/haproxy-fleet-control"
+reload_cmd="systemctl reload haproxy"
+haproxy_bin="haproxy"
+
+while (($# > 0)); do
+  # Every option takes a value; a missing one is a usage error rather than an unbound-variable crash.
+  (($# >= 2)) || usage "option $1 needs a value"
+  case "$1" in
+    --payload) payload="$2" ;;
+    --digest) digest="$2" ;;
+    --version) version="$2" ;;
+    --peer-name) peer_name="$2" ;;
+    --config) config="$2" ;;
+    --state-dir) state_dir="$2" ;;
+    --reload-cmd) reload_cmd="$2" ;;
+    --haproxy) haproxy_bin="$2" ;;
+    *) usage "unknown option $1" ;;
+  esac
+  shift 2
+done
+
+[[ -n "$payload" ]] || usage "--payload is required"
+# Lower-case so a digest written in upper case by some other tool still compares equal.
+digest="${digest,,}"
+[[ "$digest" =~ ^[0-9a-f]{64}$ ]] || usage "--digest must be 64 hex characters (sha256)"
+# At most 18 digits so bash's 64-bit arithmetic can never overflow when comparing versions.
+[[ "$version" =~ ^[1-9][0-9]{0,17}$ ]] || usage "--version must be a positive integer"
+# The peer name reaches haproxy's command line: a leading '-' or odd characters must not become an
+# option or break the peers section lookup.
+[[ "$peer_name" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || usage "--peer-name must match [A-Za-z0-9_][A-Za-z0-9._-]*"
+[[ -n "$config" && "$config" != */ ]] || usage "--config must be a file path"
+[[ -n "$reload_cmd" ]] || usage "--reload-cmd must not be empty"
+command -v "$haproxy_bin" >/dev/null 2>&1 || usage "haproxy binary '$haproxy_bin' not found"
+
+config_dir="$(dirname -- "$config")"
+config_base="$(basename -- "$config")"
+state_file="$state_dir/applied"
+prev="$config.prev"
+
+# Temp files are listed here and removed on every exit path, success or failure, so a refused or
+# failed push never leaves half-written files next to the live configuration.
+tmp_new=""
+tmp_prev=""
+tmp_restore=""
+tmp_state=""
+cleanup() {
+  local f
+  for f in "$tmp_new" "$tmp_prev" "$tmp_restore" "$tmp_state"; do
+    if [[ -n "$f" ]]; then rm -f -- "$f"; fi
+  done
+}
+trap cleanup EXIT
+# Turn signals into a normal exit so the EXIT trap runs (SSM cancels commands with SIGTERM).
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+[[ -d "$config_dir" ]] || fail 1 "config directory $config_dir does not exist; nothing was changed"
+mkdir -p -- "$state_dir" || fail 1 "cannot create state directory $state_dir; nothing was changed, the old configuration keeps running"
+
+# Two pushes can reach the node at once (a retry racing a newer reconcile): the version check,
+# validation, swap and reload must happen as one critical section, or an older push could win.
+exec 9>"$state_dir/lock" || fail 1 "cannot open lock file $state_dir/lock; nothing was changed, the old configuration keeps running"
+flock -w 120 9 || fail 1 "another apply is still running after 120 s; nothing was changed, the old configuration keeps running"
+
+# --- 1. Decode the payload next to the target, so the final rename stays on one filesystem. ---
+tmp_new="$(mktemp -- "$config_dir/.$config_base.new.XXXXXX")" ||
+  fail 1 "cannot create a temporary file in $config_dir; nothing was changed, the old configuration keeps running"
+if ! printf '%s' "$payload" | base64 -d 2>/dev/null | gunzip -c >"$tmp_new" 2>/dev/null; then
+  fail 2 "payload corrupt: it is not base64 of gzip data; nothing was changed, the old configuration keeps running"
+fi
+actual_digest="$(sha256sum -- "$tmp_new" | cut -d' ' -f1)"
+if [[ "$actual_digest" != "$digest" ]]; then
+  fail 2 "payload corrupt: sha256 is $actual_digest, expected $digest; nothing was changed, the old configuration keeps running"
+fi
+
+# --- 2. Compare with what this node has applied. ---
+applied_version=0
+applied_digest=""
+if [[ -e "$state_file" ]]; then
+  # Parsed, never sourced: the state file must not be able to run code.
+  while IFS='=' read -r key value; do
+    case "$key" in
+      version) applied_version="$value" ;;
+      digest) applied_digest="$value" ;;
+    esac
+  done <"$state_file"
+  if ! [[ "$applied_version" =~ ^(0|[1-9][0-9]{0,17})$ && "$applied_digest" =~ ^[0-9a-f]{64}$ ]]; then
+    fail 1 "state file $state_file is unreadable or malformed; nothing was changed, the old configuration keeps running (remove it to accept the next push)"
+  fi
+fi
+
+if ((version < applied_version)); then
+  fail 3 "refusing version $version: version $applied_version is applied (pushes can arrive out of order); nothing was changed, the old configuration keeps running"
+fi
+if ((version == applied_version)); then
+  if [[ "$digest" != "$applied_digest" ]]; then
+    # Two different configurations under one version means the sender is confused; applying either
+    # one would make the version number meaningless for the out-of-order check.
+    fail 3 "refusing version $version with digest $digest: version $applied_version is applied with digest $applied_digest; nothing was changed, the old configuration keeps running"
+  fi
+  on_disk=""
+  if [[ -f "$config" ]]; then on_disk="$(sha256sum -- "$config" | cut -d' ' -f1)"; fi
+  if [[ "$on_disk" == "$digest" ]]; then
+    printf 'already applied version %s digest %s\n' "$version" "$digest"
+    exit 0
+  fi
+  # Recorded as applied but the file was changed by hand since: put the pushed one back.
+  say "version $version is recorded as applied but $config differs from it; applying it again"
+fi
+
+# --- 3. Validate. Warnings are errors: haproxy "fixes" some mistakes by dropping whole sections
+# (a peers section without our local peer), which would silently break stick-table sync. ---
+# -dW (zero-warning, HAProxy >= 2.3) aborts on warnings; the [WARNING] check is a second guard.
+# fd 9 (the lock) is closed for every child so nothing it starts can hold the lock after we exit.
+if ! check_output="$("$haproxy_bin" -c -dW -f "$tmp_new" -L "$peer_name" 2>&1 9>&-)" ||
+  [[ "$check_output" == *"[WARNING]"* ]]; then
+  rm -f -- "$tmp_new"
+  tmp_new=""
+  say "the new configuration (version $version) failed 'haproxy -c' (warnings count as errors); it was not installed, the old configuration keeps running. haproxy said:"
+  printf '%s\n' "$check_output" >&2
+  exit 4
+fi
+
+# --- 4. Keep the previous configuration, then swap atomically. ---
+# Same owner and mode as the file it replaces (mktemp creates 0600).
+keep_failed="could not keep a copy of the previous configuration in $prev; nothing was changed, the old configuration keeps running"
+if [[ -f "$config" ]]; then
+  chmod --reference="$config" -- "$tmp_new"
+  # Only root can give the file to another owner; as another user the file is ours anyway.
+  chown --reference="$config" -- "$tmp_new" 2>/dev/null || true
+  tmp_prev="$(mktemp -- "$config_dir/.$config_base.prev.XXXXXX")" || fail 1 "$keep_failed"
+  cp -p -- "$config" "$tmp_prev" || fail 1 "$keep_failed"
+  mv -f -- "$tmp_prev" "$prev" || fail 1 "$keep_failed"
+  tmp_prev=""
+  had_previous=1
+else
+  chmod 0644 -- "$tmp_new"
+  had_previous=0
+fi
+# rename(2) within one directory: readers (and a concurrent reload) see the old or the new file,
+# never a partial one.
+mv -f -- "$tmp_new" "$config" ||
+  fail 1 "could not move the new configuration into place at $config; the old configuration keeps running"
+tmp_new=""
+
+# --- 5. Reload. ---
+if ! reload_output="$(bash -c -- "$reload_cmd" 2>&1 9>&-)"; then
+  if ((had_previous == 0)); then
+    # Nothing to go back to: remove the new file so the node is as it was before the push.
+    rm -f -- "$config"
+    say "reload failed ('$reload_cmd'); there was no previous configuration, the new one was removed again. reload said:"
+    printf '%s\n' "$reload_output" >&2
+    exit 5
+  fi
+  # Restore by copy + rename rather than renaming .prev away, so .prev keeps the last good file.
+  if ! { tmp_restore="$(mktemp -- "$config_dir/.$config_base.restore.XXXXXX")" &&
+    cp -p -- "$prev" "$tmp_restore" && mv -f -- "$tmp_restore" "$config"; }; then
+    say "reload of version $version failed and the previous configuration could not be restored from $prev: $config holds version $version, HAProxy keeps running the configuration it had loaded. reload said:"
+    printf '%s\n' "$reload_output" >&2
+    exit 5
+  fi
+  tmp_restore=""
+  if second_output="$(bash -c -- "$reload_cmd" 2>&1 9>&-)"; then
+    say "reload of version $version failed; restored the previous configuration from $prev and reloaded it: the old configuration keeps running. first reload said:"
+    printf '%s\n' "$reload_output" >&2
+    say "reload of the restored configuration said:"
+    printf '%s\n' "$second_output" >&2
+  else
+    # A failed reload leaves the running HAProxy processes on what they had loaded before, so the
+    # old configuration is still what serves traffic; the file on disk is the old one again.
+    say "reload of version $version failed; restored the previous configuration from $prev, but reloading it failed too: HAProxy keeps running the configuration it had loaded. first reload said:"
+    printf '%s\n' "$reload_output" >&2
+    say "reload of the restored configuration said:"
+    printf '%s\n' "$second_output" >&2
+  fi
+  exit 5
+fi
+
+# --- 6. Record what is applied, atomically (version and digest in one file, one rename). ---
+# If this fails the new configuration is running but unrecorded: exit non-zero so the control plane
+# pushes again; the same version is then re-applied (not refused), which is harmless.
+if ! { tmp_state="$(mktemp -- "$state_dir/.applied.XXXXXX")" &&
+  printf 'version=%s\ndigest=%s\n' "$version" "$digest" >"$tmp_state" &&
+  chmod 0644 -- "$tmp_state" && mv -f -- "$tmp_state" "$state_file"; }; then
+  fail 1 "version $version is installed and reloaded, but recording it in $state_file failed; the next push will apply it again"
+fi
+tmp_state=""
+
+if [[ -n "$reload_output" ]]; then printf '%s\n' "$reload_output" >&2; fi
+printf 'applied version %s digest %s\n' "$version" "$digest"
