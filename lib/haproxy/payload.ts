@@ -12,7 +12,7 @@ export const SSM_DOCUMENT_LIMIT_BYTES = 64 * 1024;
  * Room left for the document itself (its script and schema, about 5 KB) and the other
  * parameters: what the payload may use is the rest.
  */
-export const DOCUMENT_RESERVE_BYTES = 8 * 1024;
+export const DOCUMENT_RESERVE_BYTES = 16 * 1024;
 export const MAX_PAYLOAD_BYTES = SSM_DOCUMENT_LIMIT_BYTES - DOCUMENT_RESERVE_BYTES;
 
 export interface Payload {
