@@ -1,10 +1,10 @@
 /**
  * The simulated AWS account: a stateful, in-memory slice of Route 53, EC2 (instances, network
- * interfaces, Elastic IPs), Auto Scaling and CloudWatch alarms that real SDK clients talk to. It
- * is plugged in *below* the adapters, as the last middleware before the HTTP handler, so
- * everything above it runs for real: the product's adapters, the SDK's serialisation of inputs
- * and its retry strategy (a `Throttling` thrown here is retried by the SDK exactly as one from
- * AWS).
+ * interfaces, Elastic IPs), Auto Scaling, CloudWatch alarms and SSM Run Command that real SDK
+ * clients talk to. It is plugged in *below* the adapters, as the last middleware before the HTTP
+ * handler, so everything above it runs for real: the product's adapters, the SDK's serialisation
+ * of inputs and its retry strategy (a `Throttling` thrown here is retried by the SDK exactly as
+ * one from AWS).
  *
  * Test infrastructure only: nothing in functions/ or lib/ imports it.
  */
@@ -16,6 +16,7 @@ import { Route53Sim } from './route53';
 import { Ec2Sim } from './ec2';
 import { AutoScalingSim } from './autoscaling';
 import { CloudWatchSim } from './cloudwatch';
+import { SsmSim } from './ssm';
 import type { ServiceSim } from './service';
 import type { CallRecord, SimService } from './types';
 
@@ -37,6 +38,7 @@ export class SimAccount {
   readonly route53: Route53Sim;
   readonly autoScaling: AutoScalingSim;
   readonly cloudWatch: CloudWatchSim;
+  readonly ssm: SsmSim;
   /** Virtual time in ms; advanced explicitly by scenarios (lifecycle timeouts, change sync). */
   private nowMs = Date.parse('2026-11-22T10:00:00Z');
 
@@ -48,16 +50,22 @@ export class SimAccount {
     this.route53 = new Route53Sim(this);
     this.autoScaling = new AutoScalingSim(this);
     this.cloudWatch = new CloudWatchSim(this);
+    this.ssm = new SsmSim(this, opts.seed ?? 1);
   }
 
   now(): Date {
     return new Date(this.nowMs);
   }
 
-  /** Moves virtual time forward; lifecycle heartbeats expire and Route 53 changes sync. */
+  /**
+   * Moves virtual time forward; lifecycle heartbeats expire, Route 53 changes sync, SSM agents
+   * come online and pending Run Command invocations run.
+   */
   advance(seconds: number): void {
+    this.ssm.beforeTick();
     this.nowMs += seconds * 1000;
     this.autoScaling.onTick();
+    this.ssm.onTick();
   }
 
   /**
@@ -76,6 +84,7 @@ export class SimAccount {
     this.plug(clients.autoScaling, 'autoScaling', this.autoScaling);
     this.plug(clients.ec2, 'ec2', this.ec2);
     this.plug(clients.cloudWatch, 'cloudWatch', this.cloudWatch);
+    this.plug(clients.ssm, 'ssm', this.ssm);
     return clients;
   }
 

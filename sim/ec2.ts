@@ -129,6 +129,11 @@ export class Ec2Sim extends ServiceSim {
     return this.instances.get(instanceId);
   }
 
+  /** Every instance ever launched, terminated ones included, in launch order. */
+  allInstances(): SimInstance[] {
+    return [...this.instances.values()];
+  }
+
   /** Allocates an Elastic IP (eipalloc-..., from 52.16.0.0/16) to the account. */
   allocateAddress(opts: { tags?: Record<string, string> } = {}): { allocationId: string; publicIp: string } {
     const a = this.network.allocate(opts.tags);

@@ -20,6 +20,26 @@ import {
   ResourceNotFound,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch';
+import {
+  DocumentAlreadyExists,
+  DuplicateInstanceId,
+  InternalServerError,
+  InvalidCommandId,
+  InvalidDocument,
+  InvalidDocumentContent,
+  InvalidDocumentVersion,
+  InvalidFilterKey,
+  InvalidInstanceId,
+  InvalidInstanceInformationFilterValue,
+  InvalidNextToken as SsmInvalidNextToken,
+  InvalidParameters,
+  InvalidPluginName,
+  InvocationDoesNotExist,
+  MaxDocumentSizeExceeded,
+  SSMServiceException,
+  ThrottlingException as SsmThrottlingException,
+  ValidationException as SsmValidationException,
+} from '@aws-sdk/client-ssm';
 import type { SimService } from './types';
 
 type ExceptionCtor = new (opts: {
@@ -34,6 +54,7 @@ const BASE: Record<SimService, ExceptionCtor> = {
   autoScaling: AutoScalingServiceException as unknown as ExceptionCtor,
   ec2: EC2ServiceException as unknown as ExceptionCtor,
   cloudWatch: CloudWatchServiceException as unknown as ExceptionCtor,
+  ssm: SSMServiceException as unknown as ExceptionCtor,
 };
 
 /**
@@ -55,10 +76,48 @@ const CLOUDWATCH_MODELLED: Record<string, ExceptionCtor> = {
   LimitExceededException: LimitExceededException as unknown as ExceptionCtor,
 };
 
+/**
+ * SSM speaks JSON 1.1: the wire code (`__type`) is the modelled exception's name, and the SDK
+ * puts the body's message in `message` (there is no separate `Code`). These are the ones the
+ * simulated SSM raises.
+ */
+const SSM_MODELLED: Record<string, ExceptionCtor> = Object.fromEntries(
+  [
+    DocumentAlreadyExists,
+    DuplicateInstanceId,
+    InternalServerError,
+    InvalidCommandId,
+    InvalidDocument,
+    InvalidDocumentContent,
+    InvalidDocumentVersion,
+    InvalidFilterKey,
+    InvalidInstanceId,
+    InvalidInstanceInformationFilterValue,
+    SsmInvalidNextToken,
+    InvalidParameters,
+    InvalidPluginName,
+    InvocationDoesNotExist,
+    MaxDocumentSizeExceeded,
+    SsmThrottlingException,
+    SsmValidationException,
+  ].map((ctor) => [ctor.name, ctor as unknown as ExceptionCtor]),
+);
+
 let requestSeq = 0;
 
 /** Builds the error the SDK would raise for `code` from `service`, with HTTP status `status`. */
 export function awsError(service: SimService, code: string, message: string, status = 400): Error {
+  if (service === 'ssm' && SSM_MODELLED[code]) {
+    const err = new SSM_MODELLED[code]({
+      name: code,
+      $fault: status >= 500 ? 'server' : 'client',
+      $metadata: { httpStatusCode: status, requestId: `sim-${++requestSeq}` },
+      message,
+    });
+    // The deserialiser leaves the modelled `Message` member unset (the text is in `message`).
+    if ((err as { Message?: string }).Message === undefined) delete (err as { Message?: string }).Message;
+    return err;
+  }
   const modelled = service === 'cloudWatch' ? CLOUDWATCH_MODELLED[code] : undefined;
   if (modelled) {
     const type = status >= 500 ? 'Receiver' : 'Sender';

@@ -44,9 +44,12 @@ export class Faults {
     this.random = seeded(seed);
   }
 
-  /** Throttle a fraction of calls the way the service does (`Throttling`, "Rate exceeded"). */
+  /**
+   * Throttle a fraction of calls the way the service does ("Rate exceeded" as `Throttling`;
+   * EC2 says `RequestLimitExceeded`, SSM `ThrottlingException`).
+   */
   throttle(opts: { service?: SimService; ops?: readonly string[]; rate: number; times?: number }): this {
-    const code = opts.service === 'ec2' ? 'RequestLimitExceeded' : 'Throttling';
+    const code = opts.service === 'ec2' ? 'RequestLimitExceeded' : opts.service === 'ssm' ? 'ThrottlingException' : 'Throttling';
     this.rules.push({ ...opts, error: { code, message: 'Rate exceeded', status: 400 } });
     return this;
   }

@@ -1,5 +1,5 @@
 /** Shared types of the simulated AWS account. */
-export type SimService = 'route53' | 'autoScaling' | 'ec2' | 'cloudWatch';
+export type SimService = 'route53' | 'autoScaling' | 'ec2' | 'cloudWatch' | 'ssm';
 
 /** One attempt that reached the simulated account (SDK retries show as separate attempts). */
 export interface CallRecord {

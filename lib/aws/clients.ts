@@ -9,6 +9,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DEFAULTS, ROUTE53_DEFAULTS, type ClientOverrides } from './clientDefaults';
 
 /** The clients one reconcile needs. */
@@ -17,6 +18,7 @@ export interface AwsClients {
   autoScaling: AutoScalingClient;
   ec2: EC2Client;
   cloudWatch: CloudWatchClient;
+  ssm: SSMClient;
 }
 
 /**
@@ -30,6 +32,7 @@ export function createClients(overrides: ClientOverrides = {}): AwsClients {
     autoScaling: new AutoScalingClient({ ...DEFAULTS, ...common }),
     ec2: new EC2Client({ ...DEFAULTS, ...common }),
     cloudWatch: new CloudWatchClient({ ...DEFAULTS, ...common }),
+    ssm: new SSMClient({ ...DEFAULTS, ...common }),
   };
 }
 
