@@ -55,6 +55,16 @@ export class Ec2Adapter {
     return out;
   }
 
+  /** Running (or starting) instances carrying every one of these tags. */
+  async describeTagged(tags: Record<string, string>): Promise<Map<string, InstanceInfo>> {
+    const out = new Map<string, InstanceInfo>();
+    const filters: Filter[] = Object.entries(tags)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
+    await this.describe([...filters, { Name: 'instance-state-name', Values: ['pending', 'running'] }], out);
+    return out;
+  }
+
   private async describe(Filters: Filter[], out: Map<string, InstanceInfo>): Promise<void> {
     let token: string | undefined;
     do {

@@ -23,6 +23,8 @@ export interface RuntimeSettings {
   dryRun: boolean;
   /** The SNS topic managed alarms notify (ALARM_TOPIC_ARN, set by serverless.yml). */
   alarmTopicArn?: string;
+  /** The SSM document that applies an HAProxy configuration (CONFIG_DOCUMENT_NAME, set by serverless.yml). */
+  configDocumentName?: string;
 }
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
@@ -30,5 +32,9 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
   if (topic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(topic)) {
     throw new ConfigError(`environment variable ALARM_TOPIC_ARN="${topic}" is not an SNS topic ARN`, ['ALARM_TOPIC_ARN: not an SNS topic ARN']);
   }
-  return { dryRun: envFlag(env, 'DRY_RUN'), ...(topic ? { alarmTopicArn: topic } : {}) };
+  const doc = env.CONFIG_DOCUMENT_NAME?.trim();
+  if (doc && !/^[a-zA-Z0-9_.-]{3,128}$/.test(doc)) {
+    throw new ConfigError(`environment variable CONFIG_DOCUMENT_NAME="${doc}" is not an SSM document name`, ['CONFIG_DOCUMENT_NAME: not a document name']);
+  }
+  return { dryRun: envFlag(env, 'DRY_RUN'), ...(topic ? { alarmTopicArn: topic } : {}), ...(doc ? { configDocumentName: doc } : {}) };
 }

@@ -28,5 +28,9 @@ export function baseDeps(): BaseDeps {
   if (managing.length && !settings.alarmTopicArn) {
     throw new ConfigError(`fleets ${managing.join(', ')} manage their alarms, but ALARM_TOPIC_ARN is not set (serverless.yml sets it)`, ['ALARM_TOPIC_ARN: required when alarms.manage is true']);
   }
+  const pushing = config.fleets.filter((f) => f.haproxy).map((f) => f.name);
+  if (pushing.length && !settings.configDocumentName) {
+    throw new ConfigError(`fleets ${pushing.join(', ')} have an haproxy section, but CONFIG_DOCUMENT_NAME is not set (serverless.yml sets it)`, ['CONFIG_DOCUMENT_NAME: required when a fleet has haproxy']);
+  }
   return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME }) };
 }

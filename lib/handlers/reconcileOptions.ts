@@ -9,5 +9,6 @@ export function reconcileOptions(deps: BaseDeps, invocation: Invocation): Reconc
     ...(deps.now ? { now: deps.now } : {}),
     ...(invocation.deadline !== undefined ? { deadline: invocation.deadline } : {}),
     ...(deps.settings.alarmTopicArn ? { alarmTopicArn: deps.settings.alarmTopicArn } : {}),
+    ...(deps.settings.configDocumentName ? { configDocumentName: deps.settings.configDocumentName } : {}),
   };
 }

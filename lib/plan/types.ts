@@ -18,6 +18,10 @@ export interface ObservedNode {
   deregisteredAt?: string;
   /** Leaving for the warm pool (the event's Destination): no later run sees it, so no delay. */
   toWarmPool?: true;
+  /** The primary private IPv4 (the node's address in the HAProxy `peers` section). */
+  privateIp?: string;
+  /** The digest of the HAProxy configuration the node has verifiably applied (tag `hfc:config-digest`). */
+  configDigest?: string;
 }
 
 /** Route 53 health check settings we own; anything else on the check is left alone. */
@@ -101,6 +105,9 @@ export interface Plan {
   /** Nodes whose lifecycle action cannot be completed yet, with the reason. */
   waiting: { instanceId: string; reason: string }[];
 }
+
+/** The instance tag that records which HAProxy configuration a node has applied. */
+export const CONFIG_DIGEST_TAG = 'hfc:config-digest';
 
 /** The instance tag that records when a leaving node's record was deleted. */
 export const DEREGISTERED_AT_TAG = 'hfc:deregistered-at';

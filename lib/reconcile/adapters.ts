@@ -5,6 +5,7 @@ import { Ec2Adapter } from '../aws/ec2';
 import { Route53Adapter } from '../aws/route53';
 import { AddressAdapter } from '../aws/addresses';
 import { CloudWatchAdapter } from '../aws/cloudwatch';
+import { SsmAdapter } from '../aws/ssm';
 
 export interface Adapters {
   route53: Route53Adapter;
@@ -12,6 +13,7 @@ export interface Adapters {
   ec2: Ec2Adapter;
   addresses: AddressAdapter;
   cloudWatch: CloudWatchAdapter;
+  ssm: SsmAdapter;
 }
 
 export function adaptersFor(clients: AwsClients): Adapters {
@@ -21,5 +23,6 @@ export function adaptersFor(clients: AwsClients): Adapters {
     ec2: new Ec2Adapter(clients.ec2),
     addresses: new AddressAdapter(clients.ec2),
     cloudWatch: new CloudWatchAdapter(clients.cloudWatch),
+    ssm: new SsmAdapter(clients.ssm),
   };
 }

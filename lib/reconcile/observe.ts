@@ -15,7 +15,7 @@ import type { LifecycleMessage } from '../events/types';
 import { toSpec } from '../aws/route53';
 import { instanceOfCallerReference, instanceOfSetIdentifier } from '../plan/naming';
 import { withHint } from '../plan/nodes';
-import { DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
+import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
 import type { Adapters } from './adapters';
 import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
@@ -60,8 +60,11 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, hint?: Lif
     if (!info) return {};
     const alive = ALIVE.has(info.state);
     const deregisteredAt = info.tags[DEREGISTERED_AT_TAG];
+    const applied = info.tags[CONFIG_DIGEST_TAG];
     return {
       ...(alive && info.publicIp ? { address: info.publicIp } : {}),
+      ...(alive && info.privateIp ? { privateIp: info.privateIp } : {}),
+      ...(applied ? { configDigest: applied } : {}),
       ...(deregisteredAt ? { deregisteredAt } : {}),
       ...(info.availabilityZone ? { availabilityZone: info.availabilityZone } : {}),
     };

@@ -21,6 +21,7 @@ import { applyPlan, describeAction, type ApplyResult } from './apply';
 import { observeFleet } from './observe';
 import { applyAddressPlan } from './applyAddresses';
 import { applyAlarms } from './applyAlarms';
+import { pushConfig, type PushReport } from './pushConfig';
 import { planAddresses } from '../plan/addresses';
 import { planAlarms, type AlarmAction } from '../plan/alarms';
 import type { AddressAction, AddressPlan } from '../plan/addressTypes';
@@ -57,6 +58,8 @@ export interface FleetReport {
   addressActions: AddressAction[];
   /** Managed alarm changes applied (or planned). */
   alarmActions: AlarmAction[];
+  /** The HAProxy configuration push, for fleets with `haproxy`. */
+  config?: PushReport;
 }
 
 export interface ReconcileOptions {
@@ -68,6 +71,8 @@ export interface ReconcileOptions {
   deadline?: number;
   /** The topic managed alarms notify; without it no alarm is managed. */
   alarmTopicArn?: string;
+  /** The SSM document that applies an HAProxy configuration on a node; without it nothing is pushed. */
+  configDocumentName?: string;
 }
 
 export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
@@ -79,6 +84,8 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   let addressPlan: AddressPlan | undefined;
   let addressFailures = new Set<string>();
   let alarmActions: AlarmAction[] = [];
+  let lastObserved: ObservedFleet | undefined;
+  let push: PushReport | undefined;
   let passes = 0;
 
   try {
@@ -86,6 +93,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       passes += 1;
       try {
         const observed = await observeFleet(fleet, aws, opts.hint);
+        lastObserved = observed;
         const at = now();
         // Addresses first: a node's home Elastic IP is what DNS registers for it.
         addressPlan = fleet.elasticIps && observed.addressState ? planAddresses(observed.addressState.nodes, observed.addressState.pool, fleet.elasticIps, at) : undefined;
@@ -122,6 +130,23 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; no lifecycle action was completed`, fleet.name, { cause: err });
   }
 
+  // The HAProxy configuration follows the fleet: pushed once DNS is in line (pushes are slow;
+  // nothing above waits for them). A failed or offline node keeps its old configuration and only
+  // holds back its own launch.
+  if (fleet.haproxy && opts.configDocumentName && lastObserved) {
+    try {
+      push = await pushConfig(fleet, lastObserved.nodes, aws, logger, {
+        documentName: opts.configDocumentName,
+        dryRun,
+        now,
+        ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+      });
+    } catch (err) {
+      logger.error('pushing the HAProxy configuration failed; the next run retries', { error: err as Error });
+    }
+  }
+  const configured = (id: string) => !fleet.haproxy || !opts.configDocumentName || (push?.current.includes(id) ?? false);
+
   for (const w of plan.waiting) {
     logger.warn('node cannot be registered yet; its launch is completed once it can be, or ABANDONed when the hook times out', { ...w });
   }
@@ -131,6 +156,10 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   const outcomes: CompletionOutcome[] = [];
   for (const c of completions.complete) {
     if (applied.failed.has(c.instanceId) || applied.deferred.has(c.instanceId)) continue;
+    if (c.transition === 'launching' && !configured(c.instanceId)) {
+      logger.info('launching node has not applied the HAProxy configuration yet (agent offline, push failed or still running); its launch waits', { ...c });
+      continue;
+    }
     if (addressFailures.has(c.instanceId)) {
       logger.warn('address work for this node failed; its lifecycle action is not completed', { ...c });
       continue;
@@ -195,5 +224,6 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     completions: outcomes,
     addressActions: addressPlan?.actions ?? [],
     alarmActions,
+    ...(push ? { config: push } : {}),
   };
 }

@@ -1,0 +1,118 @@
+/** The HAProxy configuration follows the fleet: rendered, pushed through SSM, recorded per node. */
+import { describe, expect, it } from 'vitest';
+import { APP_GROUP, ConfigWorld } from '../../sim/configWorld';
+import { GROUP } from '../../sim/fleetWorld';
+
+const sends = (world: ConfigWorld) => world.account.callsWhere({ op: 'SendCommand', failed: false }).length;
+
+async function fleetOf(n: number, opts: ConstructorParameters<typeof ConfigWorld>[0] = {}) {
+  const world = new ConfigWorld(opts);
+  world.account.autoScaling.takeNotifications();
+  const ids = world.account.autoScaling.scaleOut(GROUP, n);
+  await world.deliverAll();
+  world.account.advance(1);
+  return { world, ids };
+}
+
+describe('configuration push', () => {
+  it('every node runs a configuration naming every peer and every app server, and launches complete only after that', async () => {
+    const { world, ids } = await fleetOf(3);
+    for (const id of ids) {
+      expect(world.peersOn(id)).toEqual([...ids].sort());
+      expect(world.serversOn(id)).toEqual(world.appServers());
+      expect(world.account.ec2.instance(id)?.tags['hfc:config-digest']).toBe(world.running.get(id)!.digest);
+    }
+    expect(world.nodes().every((n) => n.state === 'InService')).toBe(true);
+    // CONTINUE only after the node applied its configuration
+    const applied = world.account.calls.findIndex((c) => c.op === 'CreateTags' && JSON.stringify(c.input).includes('hfc:config-digest'));
+    const completed = world.account.calls.findIndex((c) => c.op === 'CompleteLifecycleAction');
+    expect(applied).toBeGreaterThan(-1);
+    expect(completed).toBeGreaterThan(applied);
+  });
+
+  it('an unchanged fleet is never pushed to again', async () => {
+    const { world } = await fleetOf(3);
+    const before = sends(world);
+    await world.schedule();
+    await world.schedule();
+    expect(sends(world)).toBe(before);
+  });
+
+  it('an application tier scale-out is pushed to every load balancer in one command', async () => {
+    const { world, ids } = await fleetOf(3);
+    const before = sends(world);
+    world.account.autoScaling.scaleOut(APP_GROUP, 2);
+    world.account.autoScaling.takeNotifications();
+    await world.schedule();
+    expect(sends(world) - before).toBe(1);
+    for (const id of ids) expect(world.serversOn(id)).toEqual(world.appServers());
+    expect(world.appServers()).toHaveLength(4);
+  });
+
+  it('20 launches at once: the first event pushes to all 20 in one command, the other 19 push nothing', async () => {
+    // Prepare
+    const world = new ConfigWorld();
+    world.account.autoScaling.takeNotifications();
+    world.account.autoScaling.scaleOut(GROUP, 20);
+    const events = world.account.autoScaling.takeNotifications();
+
+    // Act: delivered one after another, as the lifecycle function's reserved concurrency of 1 does
+    for (const e of events) await world.deliver(e);
+    world.account.advance(1);
+
+    // Assess
+    expect(sends(world)).toBe(1);
+    expect(world.nodes().every((n) => n.state === 'InService')).toBe(true);
+    const digests = new Set([...world.running.values()].map((c) => c.digest));
+    expect(digests.size).toBe(1);
+  });
+
+  it('SendCommand takes 50 instances at most: 60 nodes, two commands', async () => {
+    const { world } = await fleetOf(60);
+    expect(world.account.callsWhere({ op: 'SendCommand', failed: false }).map((c) => (c.input as { InstanceIds: string[] }).InstanceIds.length).sort()).toEqual([10, 50]);
+    expect(world.running.size).toBe(60);
+  });
+
+  it('a node whose agent is not online yet is not a failure: its launch waits, and completes once it has its configuration', async () => {
+    const world = new ConfigWorld();
+    world.account.ssm.agentOnlineAfterSeconds = 90;
+    world.account.autoScaling.takeNotifications();
+    const [id] = world.account.autoScaling.scaleOut(GROUP, 1);
+    await world.deliverAll();
+    expect(world.nodes()[0]!.state).toBe('Pending:Wait');
+    expect(sends(world)).toBe(0);
+
+    world.account.advance(91);
+    const [report] = await world.schedule();
+    expect(report?.completions).toEqual([expect.objectContaining({ instanceId: id, transition: 'launching', outcome: 'completed' })]);
+    expect(world.running.has(id!)).toBe(true);
+  });
+
+  it('a node that refuses the configuration keeps its old one, is not completed, and the others are not held back', async () => {
+    const world = new ConfigWorld();
+    world.account.autoScaling.takeNotifications();
+    const ids = world.account.autoScaling.scaleOut(GROUP, 3).sort();
+    world.refusing.set(ids[0]!, 'haproxy -c failed: [ALERT] parsing');
+    await world.deliverAll();
+    world.account.advance(1);
+
+    const states = Object.fromEntries(world.nodes().map((n) => [n.instanceId, n.state]));
+    expect(states[ids[0]!]).toBe('Pending:Wait');
+    expect(states[ids[1]!]).toBe('InService');
+    expect(world.account.ec2.instance(ids[0]!)?.tags['hfc:config-digest']).toBeUndefined();
+
+    // Fixed on the node: the next run pushes again and completes it
+    world.refusing.clear();
+    await world.schedule();
+    world.account.advance(1);
+    expect(world.nodes().every((n) => n.state === 'InService')).toBe(true);
+  });
+
+  it('a load balancer scale-in takes the leaving node out of every peers section', async () => {
+    const { world, ids } = await fleetOf(3);
+    const [leaving, ...staying] = [...ids].sort();
+    world.account.autoScaling.terminate(leaving!);
+    await world.deliverAll();
+    for (const id of staying) expect(world.peersOn(id)).toEqual(staying);
+  });
+});
