@@ -1,8 +1,9 @@
 /**
  * The config-driven half of the deployment: from a validated fleet configuration, the function
  * events and environment and the CloudFormation resources (lifecycle hooks, SNS topics,
- * dead-letter queue, one least-privilege IAM role per function) that serverless.yml pulls in
- * through deploy/serverless-vars.cjs. Pure: no I/O, no AWS calls, deterministic output.
+ * dead-letter queue, the HAProxy configuration document, one least-privilege IAM role per
+ * function) that serverless.yml pulls in through deploy/serverless-vars.cjs. Pure: no I/O (the
+ * apply script the document embeds is passed in), no AWS calls, deterministic output.
  *
  * Why generated rather than written in serverless.yml: the hooks, the EventBridge pattern and the
  * IAM scoping all follow the fleets listed in fleet.config.json, and that file is validated by the
@@ -11,7 +12,7 @@
  */
 import type { Config, FleetConfig } from '../lib/config/load';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
-import { DEREGISTERED_AT_TAG } from '../lib/plan/types';
+import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
 
 /** Any CloudFormation value, intrinsic functions included. */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -40,10 +41,22 @@ export interface DeploymentPieces {
   reconcileEvents: ServerlessEvent[];
   /** `functions.alarm.events`: empty unless a fleet has `elasticIps` */
   alarmEvents: ServerlessEvent[];
-  /** `functions.<each>.environment`: ALARM_TOPIC_ARN when a fleet has `alarms`, else empty */
+  /**
+   * `functions.<each>.environment`: ALARM_TOPIC_ARN when a fleet has `alarms`, CONFIG_DOCUMENT_NAME
+   * when a fleet has `haproxy`; empty otherwise
+   */
   functionEnvironment: { [name: string]: CfnValue };
   /** `resources` (merged by serverless into the compiled template) */
   resources: { Resources: { [logicalId: string]: CfnResource }; Outputs: { [name: string]: CfnValue } };
+}
+
+/** What the generator needs besides the configuration; read from the repository by deploy/serverless-vars.cjs. */
+export interface DeploymentInputs {
+  /**
+   * The text of lib/haproxy/apply-config.sh, embedded in the configuration document. Required
+   * when a fleet has `haproxy`.
+   */
+  applyScript?: string;
 }
 
 /**
@@ -59,6 +72,7 @@ export const LOGICAL_IDS = {
   lifecycleTopicRole: 'LifecycleTopicPublishRole',
   alarmTopic: 'AlarmTopic',
   alarmTopicPolicy: 'AlarmTopicPolicy',
+  configDocument: 'ConfigDocument',
   lifecycleLogGroup: 'LifecycleLogGroup',
   reconcileLogGroup: 'ReconcileLogGroup',
   alarmLogGroup: 'AlarmLogGroup',
@@ -138,6 +152,7 @@ function assertNoIamWildcards(config: Config): void {
 }
 
 const alarmFleets = (config: Config) => config.fleets.filter((f) => f.alarms);
+const haproxyFleets = (config: Config) => config.fleets.filter((f) => f.haproxy);
 const addressFleets = (config: Config) => config.fleets.filter((f) => f.elasticIps && f.alarms);
 
 /** The alarm name prefixes of the fleets that have alarms, sorted, without duplicates. */
@@ -199,12 +214,18 @@ export function alarmEvents(config: Config): ServerlessEvent[] {
 }
 
 /**
- * ALARM_TOPIC_ARN for every function when a fleet has alarms: the lifecycle and reconcile
- * functions create managed alarms that notify the topic (lib/handlers/baseDeps.ts refuses to
- * start without it when a fleet manages its alarms). Empty otherwise, so nothing is set.
+ * One environment for every function. ALARM_TOPIC_ARN when a fleet has alarms: the lifecycle and
+ * reconcile functions create managed alarms that notify the topic. CONFIG_DOCUMENT_NAME when a
+ * fleet has haproxy: the lifecycle and reconcile functions push the configuration with it. The
+ * alarm function uses neither, but it gets both: lib/handlers/baseDeps.ts, which every handler
+ * runs at cold start, refuses to start without them when the config needs them. Empty
+ * otherwise, so nothing is set.
  */
 export function functionEnvironment(config: Config): { [name: string]: CfnValue } {
-  return alarmFleets(config).length > 0 ? { ALARM_TOPIC_ARN: ref(LOGICAL_IDS.alarmTopic) } : {};
+  return {
+    ...(alarmFleets(config).length > 0 ? { ALARM_TOPIC_ARN: ref(LOGICAL_IDS.alarmTopic) } : {}),
+    ...(haproxyFleets(config).length > 0 ? { CONFIG_DOCUMENT_NAME: ref(LOGICAL_IDS.configDocument) } : {}),
+  };
 }
 
 /**
@@ -298,6 +319,141 @@ function managedAlarmStatements(config: Config): PolicyStatement[] {
   ];
 }
 
+/** The tag keys the functions write on the fleets' instances (MarkFleetInstances). */
+export function instanceTagKeys(config: Config): string[] {
+  return [...(haproxyFleets(config).length > 0 ? [CONFIG_DIGEST_TAG] : []), DEREGISTERED_AT_TAG].sort();
+}
+
+/**
+ * The configuration push (lib/reconcile/pushConfig.ts, lib/aws/ssm.ts), when a fleet has haproxy.
+ * SendCommand authorizes the document and every instance of the request (Service Authorization
+ * Reference: `document` required, `instance` with `ssm:resourceTag/${TagKey}`): only our
+ * document, only onto instances Auto Scaling launched into the groups of fleets with haproxy.
+ * The read-only GetCommandInvocation and DescribeInstanceInformation support no resource type:
+ * "*" is their only valid Resource. The digest a node has applied is an instance tag
+ * (MarkFleetInstances, extended with hfc:config-digest).
+ */
+function configPushStatements(config: Config): PolicyStatement[] {
+  const fleets = haproxyFleets(config);
+  if (fleets.length === 0) return [];
+  const groups = unique(fleets.map((f) => f.autoScalingGroupName)).sort();
+  return [
+    {
+      Sid: 'SendConfigDocument',
+      Effect: 'Allow',
+      Action: ['ssm:SendCommand'],
+      Resource: [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/\${${LOGICAL_IDS.configDocument}}`)],
+    },
+    {
+      Sid: 'SendCommandToFleetInstances',
+      Effect: 'Allow',
+      Action: ['ssm:SendCommand'],
+      Resource: [ec2Arn('instance')],
+      Condition: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': groups } },
+    },
+    { Sid: 'ReadRunCommandState', Effect: 'Allow', Action: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation'], Resource: '*' },
+  ];
+}
+
+/** The configuration document's runtime parameters and what SSM lets through for each. */
+export const CONFIG_DOCUMENT_PARAMETERS = {
+  payload: { description: 'base64(gzip(haproxy.cfg))', allowedPattern: '^[A-Za-z0-9+/]+={0,2}$' },
+  digest: { description: 'sha256 of haproxy.cfg, lower-case hex', allowedPattern: '^[0-9a-f]{64}$' },
+  version: { description: 'Increases with every push; the node refuses an older one', allowedPattern: '^[0-9]{1,18}$' },
+} as const;
+
+/**
+ * How long the node may take: the script waits up to 120 s for a concurrent apply's lock
+ * (lib/haproxy/apply-config.sh), then decodes, validates and reloads in seconds. Written into the
+ * step as a string, which is what AWS's own AWS-RunShellScript document passes there.
+ */
+export const CONFIG_APPLY_TIMEOUT_SECONDS = 180;
+
+/** Ends the embedded script in the document's here-document; refused as a line of the script. */
+export const SCRIPT_DELIMITER = 'HFC_APPLY_CONFIG_EOF';
+
+/**
+ * The script as embedded: without comment-only and blank lines (the document, its parameters
+ * included, must fit 64 KB, and every byte here is a byte the payload cannot use), shebang kept.
+ * Safe for apply-config.sh because it has no here-documents or multi-line strings, in which a
+ * line starting with "#" would be content; a unit test runs the embedded copy.
+ */
+export function compactScript(text: string): string[] {
+  return text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .filter((line, i) => (i === 0 && line.startsWith('#!')) || !/^\s*(#.*)?$/.test(line));
+}
+
+/**
+ * The Command document that applies a configuration on a node (schema 2.2, one
+ * aws:runShellScript step). It writes the repository's apply-config.sh to a temporary file, asks
+ * IMDSv2 for the instance id (the node's peer name in the rendered `peers` section) and runs the
+ * script with the three parameters.
+ *
+ * The parameters are interpolated into the shell text by SSM ({{ name }} is replaced before the
+ * agent runs anything), so their allowedPatterns are what keeps that safe: SSM refuses a
+ * SendCommand whose value does not match, and no matching value can hold a quote, a space, a `$`
+ * or a backquote, so none can leave its single quotes (even a final newline, which some regex
+ * dialects let `$` accept, would stay inside them). Everything else in the document is fixed at
+ * deploy time.
+ */
+export function configDocumentContent(applyScript: string): { [key: string]: CfnValue } {
+  const script = compactScript(applyScript);
+  if (!script[0]?.startsWith('#!')) throw new Error('the apply script must start with a shebang line');
+  if (script.includes(SCRIPT_DELIMITER)) throw new Error(`the apply script contains a line "${SCRIPT_DELIMITER}", which ends its here-document in the configuration document`);
+  // SSM would read {{ ... }} in the script as a parameter reference.
+  if (script.some((line) => line.includes('{{'))) throw new Error('the apply script contains "{{", which SSM would interpolate as a document parameter');
+  const imds = 'http://169.254.169.254/latest';
+  const imdsFailed = (what: string) => `{ echo 'apply-config: could not read ${what} from IMDSv2; nothing was changed, the old configuration keeps running' >&2; exit 1; }`;
+  const parameters: { [name: string]: CfnValue } = {};
+  for (const [name, p] of Object.entries(CONFIG_DOCUMENT_PARAMETERS)) parameters[name] = { type: 'String', description: p.description, allowedPattern: p.allowedPattern };
+  return {
+    schemaVersion: '2.2',
+    description: 'haproxy-fleet-control: validate, install and reload an HAProxy configuration without dropping connections (lib/haproxy/apply-config.sh)',
+    parameters,
+    mainSteps: [
+      {
+        action: 'aws:runShellScript',
+        name: 'applyConfig',
+        inputs: {
+          timeoutSeconds: String(CONFIG_APPLY_TIMEOUT_SECONDS),
+          // POSIX sh: the agent's shell. The script itself runs with bash, from a private
+          // temporary file (so a noexec /tmp does not matter), removed on every exit.
+          runCommand: [
+            'f="$(mktemp)" || exit 1',
+            `trap 'rm -f "$f"' EXIT`,
+            `cat >"$f" <<'${SCRIPT_DELIMITER}'`,
+            ...script,
+            SCRIPT_DELIMITER,
+            `t="$(curl -fsS --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' ${imds}/api/token)" || ${imdsFailed('a token')}`,
+            `i="$(curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: $t" ${imds}/meta-data/instance-id)" || ${imdsFailed('the instance id')}`,
+            // Safe only because of the parameters' allowedPatterns (see above).
+            `bash "$f" --payload '{{ payload }}' --digest '{{ digest }}' --version '{{ version }}' --peer-name "$i"`,
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** The document as a resource: CloudFormation generates its name, which CONFIG_DOCUMENT_NAME and the IAM ARN take from Ref. */
+function configDocumentResources(config: Config, inputs: DeploymentInputs): { [logicalId: string]: CfnResource } {
+  if (haproxyFleets(config).length === 0) return {};
+  if (inputs.applyScript === undefined) {
+    throw new Error('a fleet has an haproxy section, but no apply script was given (deploy/serverless-vars.cjs reads lib/haproxy/apply-config.sh)');
+  }
+  return {
+    [LOGICAL_IDS.configDocument]: {
+      Type: 'AWS::SSM::Document',
+      // No Name: a changed script replaces the document (UpdateMethod's default) under a new
+      // generated name, and the functions' CONFIG_DOCUMENT_NAME and IAM follow it in the same
+      // deployment. A fixed name would make that replacement fail on the name.
+      Properties: { DocumentType: 'Command', DocumentFormat: 'JSON', Content: configDocumentContent(inputs.applyScript) },
+    },
+  };
+}
+
 const writeOwnLogs = (logGroupId: string): PolicyStatement =>
   // Serverless creates the log group (with its retention): the function only writes to it.
   ({ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arnOf(logGroupId)] });
@@ -358,8 +514,9 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
         .sort()
         .map((group) => sub('arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${Group}', { Group: group })),
     },
-    // The deregistration delay is noted on the leaving instance itself (state lives in AWS): only
-    // that one tag key, only on instances Auto Scaling launched into the configured groups.
+    // The deregistration delay is noted on the leaving instance itself (state lives in AWS), and
+    // with haproxy, the configuration digest a node has verifiably applied: only those tag keys,
+    // only on instances Auto Scaling launched into the configured groups.
     {
       Sid: 'MarkFleetInstances',
       Effect: 'Allow',
@@ -367,7 +524,7 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
       Resource: [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*')],
       Condition: {
         StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': unique(config.fleets.map((f) => f.autoScalingGroupName)).sort() },
-        'ForAllValues:StringEquals': { 'aws:TagKeys': [DEREGISTERED_AT_TAG] },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': instanceTagKeys(config) },
         // A DeleteTags naming no tag would delete every tag and still pass ForAllValues.
         Null: { 'aws:TagKeys': ['false'] },
       },
@@ -375,6 +532,7 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
     ...alarmTagStatements(config.fleets),
     ...addressStatements(config),
     ...managedAlarmStatements(config),
+    ...configPushStatements(config),
     sendFailedEvents,
   ];
 }
@@ -494,8 +652,11 @@ function alarmTopicResources(config: Config): { [logicalId: string]: CfnResource
   };
 }
 
-/** Every config-driven piece of the stack. @throws Error when the config cannot be expressed safely. */
-export function generateDeployment(config: Config): DeploymentPieces {
+/**
+ * Every config-driven piece of the stack. `inputs.applyScript` is required when a fleet has
+ * haproxy. @throws Error when the config cannot be expressed safely.
+ */
+export function generateDeployment(config: Config, inputs: DeploymentInputs = {}): DeploymentPieces {
   assertNoIamWildcards(config);
   const Resources: { [logicalId: string]: CfnResource } = {
     [LOGICAL_IDS.failedEventsQueue]: {
@@ -512,6 +673,7 @@ export function generateDeployment(config: Config): DeploymentPieces {
     [LOGICAL_IDS.alarmRole]: lambdaRole('alarm', alarmFunctionPolicy(config)),
     ...snsResources(),
     ...alarmTopicResources(config),
+    ...configDocumentResources(config, inputs),
     ...lifecycleHooks(config),
   };
   const Outputs: { [name: string]: CfnValue } = {
@@ -519,6 +681,9 @@ export function generateDeployment(config: Config): DeploymentPieces {
     LifecycleTopicArn: { Description: 'Lifecycle hook notification target (used by the hooks in sns mode)', Value: ref(LOGICAL_IDS.lifecycleTopic) },
     ...(Resources[LOGICAL_IDS.alarmTopic]
       ? { AlarmTopicArn: { Description: "Alarm notification target (managed alarms use it; point your own fleet alarms' actions at it)", Value: ref(LOGICAL_IDS.alarmTopic) } }
+      : {}),
+    ...(Resources[LOGICAL_IDS.configDocument]
+      ? { ConfigDocumentName: { Description: 'The SSM Command document that applies an HAProxy configuration on a node', Value: ref(LOGICAL_IDS.configDocument) } }
       : {}),
   };
   return {

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../errors';
 import { issueLines } from '../zodIssues';
-import { configSchema, type Config, type FleetConfig } from './schema';
+import { appGroupsOf, configSchema, type Config, type FleetConfig } from './schema';
 
 /**
  * Parses and validates a configuration object.
@@ -33,6 +33,11 @@ export function parseConfigText(text: string, source = 'fleet.config.json'): Con
 /** The fleet that manages `groupName`, if any. */
 export function fleetForGroup(config: Config, groupName: string): FleetConfig | undefined {
   return config.fleets.find((f) => f.autoScalingGroupName === groupName);
+}
+
+/** The fleet whose HAProxy backends take servers from `groupName`, if any. */
+export function fleetForAppGroup(config: Config, groupName: string): FleetConfig | undefined {
+  return config.fleets.find((f) => appGroupsOf(f).includes(groupName));
 }
 
 export type { Config, FleetConfig };

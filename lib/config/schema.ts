@@ -139,6 +139,18 @@ export const fleetSchema = z
         launching: { heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
         terminating: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
       }),
+    /**
+     * Hooks on the application groups of `haproxy` backends: a launching server is completed
+     * once every online load balancer has a configuration that includes it, a terminating one
+     * once none has it any more. CONTINUE at timeout by default: the application tier keeps
+     * scaling even when the control plane cannot reach the load balancers.
+     */
+    appLifecycleHooks: z
+      .strictObject({ launching: hook('CONTINUE'), terminating: hook('CONTINUE') })
+      .default({
+        launching: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+        terminating: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+      }),
   })
   .superRefine((f, ctx) => {
     if (f.dns.address === 'elastic-ip' && !f.elasticIps) {
@@ -171,7 +183,17 @@ export const fleetSchema = z
       launching: { ...f.lifecycleHooks.launching, name: f.lifecycleHooks.launching.name ?? `${f.name}-hfc-launching` },
       terminating: { ...f.lifecycleHooks.terminating, name: f.lifecycleHooks.terminating.name ?? `${f.name}-hfc-terminating` },
     },
+    appLifecycleHooks: {
+      launching: { ...f.appLifecycleHooks.launching, name: f.appLifecycleHooks.launching.name ?? `${f.name}-hfc-app-launching` },
+      terminating: { ...f.appLifecycleHooks.terminating, name: f.appLifecycleHooks.terminating.name ?? `${f.name}-hfc-app-terminating` },
+    },
   }));
+
+/** The application groups a fleet's HAProxy backends take their servers from. */
+export function appGroupsOf(f: { haproxy?: { backends: { servers: object }[] } | undefined }): string[] {
+  const groups = (f.haproxy?.backends ?? []).flatMap((b) => ('autoScalingGroup' in b.servers ? [(b.servers as { autoScalingGroup: string }).autoScalingGroup] : []));
+  return [...new Set(groups)].sort();
+}
 
 export const configSchema = z
   .strictObject({
@@ -199,6 +221,17 @@ export const configSchema = z
     seen((f) => f.name, 'fleet name');
     // One group, one fleet: two fleets completing each other's lifecycle actions would race.
     seen((f) => f.autoScalingGroupName, 'autoScalingGroupName');
+    // An application group serves one fleet, and is never a load-balancer group: whose hooks
+    // an event belongs to must be unambiguous.
+    const owner = new Map(cfg.fleets.map((f, i) => [f.autoScalingGroupName, i]));
+    cfg.fleets.forEach((f, i) => {
+      for (const g of appGroupsOf(f)) {
+        const j = owner.get(g);
+        if (j !== undefined && j !== i) ctx.addIssue({ code: 'custom', path: ['fleets', i, 'haproxy'], message: `application group "${g}" is also used by fleets[${j}]` });
+        if (j === i) ctx.addIssue({ code: 'custom', path: ['fleets', i, 'haproxy'], message: `application group "${g}" is this fleet's own load-balancer group` });
+        owner.set(g, i);
+      }
+    });
   });
 
 /** One managed fleet, with every default applied. */

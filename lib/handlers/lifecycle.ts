@@ -3,7 +3,7 @@
  * group and reconcile it with the message as a hint. Test notifications, groups no fleet
  * manages and other teams' hooks are acknowledged and ignored, with a log line.
  */
-import { fleetForGroup } from '../config/load';
+import { fleetForAppGroup, fleetForGroup } from '../config/load';
 import { parseLifecycleEvent } from '../events/lifecycle';
 import type { LifecycleEventMessage, LifecycleMessage } from '../events/types';
 import { hookFor, isWarmPoolMove } from '../plan/completions';
@@ -18,7 +18,7 @@ export type MessageOutcome =
   | { status: 'warm-pool'; instanceId: string; outcome: string }
   | { status: 'reconciled'; report: FleetReport };
 
-const CORRELATION_KEYS = ['fleet', 'group', 'instance', 'transition'];
+const CORRELATION_KEYS = ['fleet', 'group', 'instance', 'transition', 'tier'];
 
 async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invocation: Invocation): Promise<MessageOutcome> {
   const { logger } = deps;
@@ -27,14 +27,16 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
     return { status: 'ignored', reason: 'test notification' };
   }
   logger.info('lifecycle action received', { via: msg.via, hookName: msg.hookName, origin: msg.origin, destination: msg.destination });
-  const fleet = fleetForGroup(deps.config, msg.groupName);
+  const lbFleet = fleetForGroup(deps.config, msg.groupName);
+  const fleet = lbFleet ?? fleetForAppGroup(deps.config, msg.groupName);
   if (!fleet) {
     const reason = `no fleet manages Auto Scaling group ${msg.groupName}`;
     logger.info(`${reason}; event ignored`);
     return { status: 'ignored', reason };
   }
-  logger.appendKeys({ fleet: fleet.name });
-  const ours = hookFor(fleet, msg.transition);
+  const app = !lbFleet;
+  logger.appendKeys({ fleet: fleet.name, ...(app ? { tier: 'application' } : {}) });
+  const ours = app ? fleet.appLifecycleHooks[msg.transition].name : hookFor(fleet, msg.transition);
   if (msg.hookName !== ours) {
     // The group may carry other teams' hooks (EventBridge delivers them all): never complete theirs.
     const reason = `hook ${msg.hookName} is not this fleet's ${msg.transition} hook (${ours})`;
@@ -49,12 +51,12 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
       return { status: 'warm-pool', instanceId: msg.instanceId, outcome: 'dry-run' };
     }
     const outcome = await aws.autoScaling.completeLifecycleAction({
-      groupName: fleet.autoScalingGroupName, hookName: msg.hookName, instanceId: msg.instanceId, token: msg.token, result: 'CONTINUE',
+      groupName: msg.groupName, hookName: msg.hookName, instanceId: msg.instanceId, token: msg.token, result: 'CONTINUE',
     });
     logger.info('warm pool move: lifecycle action completed without DNS changes', { outcome, origin: msg.origin, destination: msg.destination });
     return { status: 'warm-pool', instanceId: msg.instanceId, outcome };
   }
-  const report = await reconcileFleet(fleet, aws, logger, { ...reconcileOptions(deps, invocation), hint: msg });
+  const report = await reconcileFleet(fleet, aws, logger, { ...reconcileOptions(deps, invocation), ...(app ? { appHint: msg } : { hint: msg }) });
   return { status: 'reconciled', report };
 }
 

@@ -13,7 +13,8 @@ import { renderConfig, type Member } from '../haproxy/render';
 import { belongsInDns } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, type ObservedNode } from '../plan/types';
 import type { Adapters } from './adapters';
-import { observeServers } from './observeServers';
+import { observeServers, type AppNode } from './observeServers';
+import type { LifecycleMessage } from '../events/types';
 
 export interface PushReport {
   digest: string;
@@ -24,6 +25,10 @@ export interface PushReport {
   failed: { instanceId: string; status: string; output: string }[];
   /** Behind, but their agent is not online yet: they get it as soon as it is. */
   offline: string[];
+  /** Every load balancer whose agent is online has the current configuration. */
+  allOnlineCurrent: boolean;
+  /** The application groups' instances, with their lifecycle states. */
+  appNodes: AppNode[];
 }
 
 export interface PushOptions {
@@ -34,6 +39,8 @@ export interface PushOptions {
   deadline?: number;
   /** Between polls of the invocations' results. */
   pollIntervalMs?: number;
+  /** A lifecycle event of an application group. */
+  appHint?: LifecycleMessage;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,18 +48,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], aws: Adapters, logger: Logger, opts: PushOptions): Promise<PushReport> {
   const lbs = nodes.filter((n) => belongsInDns(n) && n.privateIp).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   const peers: Member[] = lbs.map((n) => ({ instanceId: n.instanceId, ip: n.privateIp! }));
-  const servers = await observeServers(fleet, aws);
+  const { servers, appNodes } = await observeServers(fleet, aws, opts.appHint);
   const text = renderConfig(fleet.haproxy!, { peers, servers });
   const { payload, digest, bytes } = checkedPayload(text);
   const current = new Set(lbs.filter((n) => n.configDigest === digest).map((n) => n.instanceId));
   const behind = lbs.filter((n) => !current.has(n.instanceId)).map((n) => n.instanceId);
-  const report: PushReport = { digest, bytes, current: [...current], pushed: [], failed: [], offline: [] };
+  const report: PushReport = { digest, bytes, current: [...current], pushed: [], failed: [], offline: [], allOnlineCurrent: behind.length === 0, appNodes };
   if (behind.length === 0) return report;
 
   const online = await aws.ssm.onlineInstances(behind);
   report.offline = behind.filter((id) => !online.has(id));
   const targets = behind.filter((id) => online.has(id));
   logger.info('HAProxy configuration to push', { digest, bytes, servers: Object.fromEntries(Object.entries(servers).map(([k, v]) => [k, v.length])), targets, offline: report.offline });
+  report.allOnlineCurrent = targets.length === 0;
   if (opts.dryRun || targets.length === 0) return report;
 
   const version = String((opts.now ?? (() => new Date()))().getTime());
@@ -87,5 +95,6 @@ export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNod
     }
   }
   if (pending.size) logger.warn('still waiting for nodes to apply the configuration; the next run checks again', { nodes: [...pending.keys()] });
+  report.allOnlineCurrent = targets.every((id) => report.current.includes(id) || report.offline.includes(id));
   return report;
 }

@@ -73,6 +73,8 @@ export interface ReconcileOptions {
   alarmTopicArn?: string;
   /** The SSM document that applies an HAProxy configuration on a node; without it nothing is pushed. */
   configDocumentName?: string;
+  /** A lifecycle event of one of the fleet's application groups. */
+  appHint?: LifecycleMessage;
 }
 
 export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
@@ -139,6 +141,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
         documentName: opts.configDocumentName,
         dryRun,
         now,
+        ...(opts.appHint ? { appHint: opts.appHint } : {}),
         ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
       });
     } catch (err) {
@@ -203,6 +206,34 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     deferred: applied.deferred.size,
     failed: applied.failed.size,
   });
+  // Application servers: launching ones once every online load balancer runs a configuration
+  // with them, terminating ones once none runs one with them any more.
+  if (push) {
+    for (const n of push.appNodes) {
+      const transition = n.lifecycleState === 'Pending:Wait' ? 'launching' : n.lifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
+      if (!transition) continue;
+      if (!push.allOnlineCurrent) {
+        logger.info('application server waits until every online load balancer has the new configuration', { instanceId: n.instanceId, transition });
+        continue;
+      }
+      const hookName = fleet.appLifecycleHooks[transition].name;
+      const hint = opts.appHint;
+      const token = hint && hint.instanceId === n.instanceId && hint.transition === transition && hint.hookName === hookName ? hint.token : undefined;
+      const c = { instanceId: n.instanceId, transition, hookName, ...(token ? { token } : {}), reason: 'every online load balancer has the configuration' } as const;
+      if (dryRun) {
+        outcomes.push({ ...c, outcome: 'dry-run' });
+        continue;
+      }
+      try {
+        const outcome = await aws.autoScaling.completeLifecycleAction({ groupName: n.groupName, hookName, instanceId: n.instanceId, ...(token ? { token } : {}), result: 'CONTINUE' });
+        logger.info(outcome === 'completed' ? 'application server lifecycle action completed with CONTINUE' : 'application server lifecycle action no longer exists', { ...c, group: n.groupName });
+        outcomes.push({ ...c, outcome });
+      } catch (err) {
+        applied.failed.set(n.instanceId, `completing the application server's ${transition} action: ${describeAwsError(err)}`);
+      }
+    }
+  }
+
   for (const id of addressFailures) if (!applied.failed.has(id)) applied.failed.set(id, 'Elastic IP work failed (see the errors above)');
   if (applied.failed.size > 0) {
     const list = [...applied.failed].map(([id, why]) => `${id} (${why})`).join('; ');

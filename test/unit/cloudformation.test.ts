@@ -1,12 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  ADDRESS_TAG_KEYS, ALARM_TAG_KEYS, alarmFunctionPolicy, functionPolicy, generateDeployment, LOGICAL_IDS, normalizedRecordName,
-  type CfnResource, type PolicyStatement,
+  ADDRESS_TAG_KEYS, ALARM_TAG_KEYS, alarmFunctionPolicy, CONFIG_APPLY_TIMEOUT_SECONDS, CONFIG_DOCUMENT_PARAMETERS, configDocumentContent, functionPolicy,
+  generateDeployment, LOGICAL_IDS, normalizedRecordName, SCRIPT_DELIMITER,
+  type CfnResource, type CfnValue, type PolicyStatement,
 } from '../../deploy/cloudformation';
 import { parseConfig, parseConfigText, type Config } from '../../lib/config/load';
+import { DOCUMENT_RESERVE_BYTES, encodePayload, MAX_PAYLOAD_BYTES, SSM_DOCUMENT_LIMIT_BYTES } from '../../lib/haproxy/payload';
 import { alarmSpec } from '../../lib/plan/alarms';
+import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../../lib/plan/types';
 
 /** A raw fleet entry as an operator would write it; defaults come from the real parser. */
 const rawFleet = (name: string, overrides: Record<string, unknown> = {}) => ({
@@ -31,6 +37,13 @@ const statement = (statements: PolicyStatement[], sid: string) => {
 /** A fleet with an Elastic IP pool and alarms (managed or not), defaults from the real parser. */
 const eipFleet = (name: string, manage: boolean, overrides: Record<string, unknown> = {}) =>
   rawFleet(name, { elasticIps: {}, alarms: { manage }, dns: { hostedZoneId: 'Z0EXAMPLE1234567890AB', recordName: `${name}.example.com`, address: 'elastic-ip' }, ...overrides });
+
+/** A fleet with an haproxy section (one backend from an Auto Scaling group), defaults from the real parser. */
+const haproxyFleet = (name: string, overrides: Record<string, unknown> = {}) =>
+  rawFleet(name, { haproxy: { backends: [{ name: 'web', servers: { autoScalingGroup: `${name}-web` }, port: 8080 }] }, ...overrides });
+
+/** The node-side script the configuration document embeds, as deploy/serverless-vars.cjs reads it. */
+const APPLY_SCRIPT = readFileSync(new URL('../../lib/haproxy/apply-config.sh', import.meta.url), 'utf8');
 
 const alarmArn = (Prefix: string) => ({ 'Fn::Sub': ['arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${Prefix}*', { Prefix }] });
 const ec2Arn = (type: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${type}/*` });
@@ -187,15 +200,18 @@ describe('function roles', () => {
   });
 
   it('covers every AWS call the adapters make, and logs to the function\'s own group only', () => {
-    // Prepare: a configuration that uses everything (Elastic IPs, managed alarms).
-    const full = functionPolicy(config([rawFleet('edge'), eipFleet('edge-eu', true)]), LOGICAL_IDS.lifecycleLogGroup);
-    const commands = commandsOf('route53', 'autoscaling', 'ec2', 'addresses', 'cloudwatch');
+    // Prepare: a configuration that uses everything (Elastic IPs, managed alarms, the HAProxy push).
+    const full = functionPolicy(config([rawFleet('edge'), eipFleet('edge-eu', true), haproxyFleet('edge-us')]), LOGICAL_IDS.lifecycleLogGroup);
+    const commands = commandsOf('route53', 'autoscaling', 'ec2', 'addresses', 'cloudwatch', 'ssm');
 
     // Act
-    const missing = ungranted(commands, full, ['route53', 'autoscaling', 'ec2', 'cloudwatch']);
+    const missing = ungranted(commands, full, ['route53', 'autoscaling', 'ec2', 'cloudwatch', 'ssm']);
 
     // Assess
-    expect(commands).toEqual(expect.arrayContaining(['AssociateAddress', 'AssignPrivateIpAddresses', 'DescribeAddresses', 'DescribeAlarms', 'PutMetricAlarm', 'DeleteAlarms', 'ListTagsForResource']));
+    expect(commands).toEqual(
+      expect.arrayContaining(['AssociateAddress', 'AssignPrivateIpAddresses', 'DescribeAddresses', 'DescribeAlarms', 'PutMetricAlarm', 'DeleteAlarms', 'ListTagsForResource']),
+    );
+    expect(commands).toEqual(expect.arrayContaining(['DescribeInstanceInformation', 'SendCommand', 'GetCommandInvocation']));
     expect(missing).toEqual([]);
     // PutMetricAlarm with Tags also needs TagResource, which no adapter calls by name.
     expect(full.flatMap((s) => s.Action)).toContain('cloudwatch:TagResource');
@@ -405,6 +421,255 @@ describe('docs/fleet.config.elastic-ip.json', () => {
   });
 });
 
+describe('HAProxy configuration push: the SSM document', () => {
+  const cfg = config([haproxyFleet('edge')]);
+  const resources = generateDeployment(cfg, { applyScript: APPLY_SCRIPT }).resources;
+  const doc = resources.Resources[LOGICAL_IDS.configDocument];
+  const content = doc?.Properties.Content as { [key: string]: CfnValue };
+  const step = (content.mainSteps as [{ action: string; name: string; inputs: { timeoutSeconds: string; runCommand: string[] } }])[0];
+  const runCommand = step.inputs.runCommand;
+
+  /** The script between the here-document's first and last line. */
+  const embedded = () => {
+    const start = runCommand.indexOf(`cat >"$f" <<'${SCRIPT_DELIMITER}'`);
+    const end = runCommand.indexOf(SCRIPT_DELIMITER);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(end).toBeGreaterThan(start);
+    return runCommand.slice(start + 1, end);
+  };
+
+  it('is a Command document (schema 2.2) with three validated String parameters and one runShellScript step', () => {
+    // Assess
+    expect(doc).toMatchObject({ Type: 'AWS::SSM::Document', Properties: { DocumentType: 'Command', DocumentFormat: 'JSON' } });
+    // No Name: a changed script replaces the document under a new name instead of failing on the old one.
+    expect(doc?.Properties.Name).toBeUndefined();
+    expect(content.schemaVersion).toBe('2.2');
+    expect(content.parameters).toEqual({
+      payload: { type: 'String', description: expect.any(String), allowedPattern: '^[A-Za-z0-9+/]+={0,2}$' },
+      digest: { type: 'String', description: expect.any(String), allowedPattern: '^[0-9a-f]{64}$' },
+      version: { type: 'String', description: expect.any(String), allowedPattern: '^[0-9]{1,18}$' },
+    });
+    expect(content.mainSteps).toHaveLength(1);
+    expect(step).toMatchObject({ action: 'aws:runShellScript', name: 'applyConfig', inputs: { timeoutSeconds: String(CONFIG_APPLY_TIMEOUT_SECONDS) } });
+    // Longer than the script's own wait for a concurrent apply (flock -w 120).
+    expect(CONFIG_APPLY_TIMEOUT_SECONDS).toBeGreaterThan(120);
+    expect(resources.Outputs.ConfigDocumentName).toMatchObject({ Value: { Ref: LOGICAL_IDS.configDocument } });
+  });
+
+  it('runs the script from a temporary file with the parameters and the instance id from IMDSv2', () => {
+    // Assess
+    expect(runCommand.slice(0, 2)).toEqual(['f="$(mktemp)" || exit 1', `trap 'rm -f "$f"' EXIT`]);
+    const tail = runCommand.slice(runCommand.indexOf(SCRIPT_DELIMITER) + 1);
+    expect(tail[0]).toMatch(/^t="\$\(curl -fsS --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http:\/\/169\.254\.169\.254\/latest\/api\/token\)" \|\| /);
+    expect(tail[1]).toMatch(/^i="\$\(curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: \$t" http:\/\/169\.254\.169\.254\/latest\/meta-data\/instance-id\)" \|\| /);
+    expect(tail[2]).toBe(`bash "$f" --payload '{{ payload }}' --digest '{{ digest }}' --version '{{ version }}' --peer-name "$i"`);
+    expect(tail).toHaveLength(3);
+    // The parameters appear there and nowhere else.
+    expect(runCommand.filter((l) => l.includes('{{'))).toEqual([tail[2]]);
+  });
+
+  it('embeds the repository\'s script: the same lines without comment-only and blank ones, shebang kept', () => {
+    // Prepare
+    const lines = APPLY_SCRIPT.split('\n');
+    const code = lines.filter((l) => !/^\s*(#.*)?$/.test(l));
+
+    // Act
+    const script = embedded();
+
+    // Assess
+    expect(script[0]).toBe(lines[0]);
+    expect(script[0]).toMatch(/^#!/);
+    expect(script.slice(1)).toEqual(code);
+    expect(script.slice(1).some((l) => /^\s*#/.test(l))).toBe(false);
+  });
+
+  it('fits: smaller than DOCUMENT_RESERVE_BYTES minus 2 KB, so a full payload and the other parameters stay within 64 KB', () => {
+    // Act: the content as SSM stores it (DocumentFormat JSON).
+    const bytes = Buffer.byteLength(JSON.stringify(content));
+    const parameters = Buffer.byteLength(JSON.stringify({ payload: ['x'.repeat(MAX_PAYLOAD_BYTES)], digest: ['0'.repeat(64)], version: ['9'.repeat(18)] }));
+
+    // Assess
+    expect(bytes).toBeLessThan(DOCUMENT_RESERVE_BYTES - 2048);
+    expect(bytes + parameters).toBeLessThan(SSM_DOCUMENT_LIMIT_BYTES);
+  });
+
+  it('allowedPatterns: accept what pushConfig sends, refuse anything that could leave its single quotes', () => {
+    // Prepare: what lib/reconcile/pushConfig.ts sends.
+    const sent = encodePayload('global\n    maxconn 100\n');
+    const pattern = (name: keyof typeof CONFIG_DOCUMENT_PARAMETERS) => new RegExp(CONFIG_DOCUMENT_PARAMETERS[name].allowedPattern);
+
+    // Assess
+    expect(sent.payload).toMatch(pattern('payload'));
+    expect(sent.digest).toMatch(pattern('digest'));
+    expect(String(Date.now())).toMatch(pattern('version'));
+    for (const name of ['payload', 'digest', 'version'] as const) {
+      for (const c of ["'", '"', ' ', '$', '`', ';', '\\', '\n', '{', '}', '(', '|', '&']) {
+        expect(`0${c}0`).not.toMatch(pattern(name));
+        expect(`${'0'.repeat(64)}${c}`).not.toMatch(pattern(name));
+      }
+      expect('').not.toMatch(pattern(name));
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')('runs as SSM would run it: applies a configuration, passes the exit code on, leaves no temporary file', () => {
+    // Prepare: stubs for IMDS (curl), HAProxy, and a bash that points the script at a scratch
+    // directory instead of /etc/haproxy; the document's text with the parameters interpolated.
+    const dir = mkdtempSync(join(tmpdir(), 'hfc-document-'));
+    try {
+      const bin = join(dir, 'bin');
+      const tmp = join(dir, 'tmp');
+      for (const d of [bin, tmp, join(dir, 'etc')]) mkdirSync(d);
+      const realBash = spawnSync('sh', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim();
+      const stub = (name: string, body: string) => writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+      stub(
+        'curl',
+        [
+          'case "$*" in',
+          `  *"-X PUT -H X-aws-ec2-metadata-token-ttl-seconds: 60 http://169.254.169.254/latest/api/token") printf TOKEN ;;`,
+          `  *"-H X-aws-ec2-metadata-token: TOKEN http://169.254.169.254/latest/meta-data/instance-id") printf i-0123456789abcdef0 ;;`,
+          '  *) exit 22 ;;',
+          'esac',
+        ].join('\n'),
+      );
+      stub('haproxy', `echo "$*" >>"${dir}/haproxy.log"`);
+      stub('bash', `exec "${realBash}" "$@" --config "${dir}/etc/haproxy.cfg" --state-dir "${dir}/state" --reload-cmd true --haproxy "${bin}/haproxy"`);
+      const run = (parameters: { payload: string; digest: string; version: string }) => {
+        const text = runCommand.join('\n').replace(/\{\{ (payload|digest|version) \}\}/g, (_, name: keyof typeof parameters) => parameters[name]);
+        writeFileSync(join(dir, '_script.sh'), text);
+        return spawnSync('sh', [join(dir, '_script.sh')], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TMPDIR: tmp } });
+      };
+      const cfgText = 'global\n    maxconn 100\n';
+      const sent = encodePayload(cfgText);
+
+      // Act
+      const applied = run({ payload: sent.payload, digest: sent.digest, version: '1700000000000' });
+      const corrupt = run({ payload: sent.payload, digest: 'f'.repeat(64), version: '1700000000001' });
+
+      // Assess
+      expect(applied.stderr).toBe('');
+      expect(applied.status).toBe(0);
+      expect(applied.stdout).toBe(`applied version 1700000000000 digest ${sent.digest}\n`);
+      expect(readFileSync(join(dir, 'etc', 'haproxy.cfg'), 'utf8')).toBe(cfgText);
+      expect(readFileSync(join(dir, 'haproxy.log'), 'utf8')).toMatch(/-L i-0123456789abcdef0$/m);
+      // The script's exit code is the command's (2: payload corrupt), and the old file stays.
+      expect(corrupt.status).toBe(2);
+      expect(corrupt.stderr).toMatch(/payload corrupt/);
+      expect(readFileSync(join(dir, 'etc', 'haproxy.cfg'), 'utf8')).toBe(cfgText);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a script it cannot embed safely, and a haproxy fleet without a script', () => {
+    expect(() => configDocumentContent('echo hi\n')).toThrow(/shebang/);
+    expect(() => configDocumentContent(`#!/bin/bash\necho '{{ payload }}'\n`)).toThrow(/"\{\{"/);
+    expect(() => configDocumentContent(`#!/bin/bash\n${SCRIPT_DELIMITER}\n`)).toThrow(/here-document/);
+    expect(() => generateDeployment(cfg)).toThrow(/no apply script was given/);
+  });
+});
+
+describe('HAProxy configuration push: IAM and environment', () => {
+  const cfg = config([rawFleet('plain'), haproxyFleet('edge'), haproxyFleet('edge-us')]);
+  const pieces = generateDeployment(cfg, { applyScript: APPLY_SCRIPT });
+  const policyOf = (id: string) =>
+    (pieces.resources.Resources[id]?.Properties.Policies as unknown as [{ PolicyDocument: { Statement: PolicyStatement[] } }])[0].PolicyDocument.Statement;
+
+  it('the lifecycle and reconcile roles send only our document, only to the haproxy fleets\' instances', () => {
+    for (const role of [LOGICAL_IDS.lifecycleRole, LOGICAL_IDS.reconcileRole]) {
+      // Act
+      const statements = policyOf(role);
+
+      // Assess
+      expect(statement(statements, 'SendConfigDocument')).toEqual({
+        Sid: 'SendConfigDocument',
+        Effect: 'Allow',
+        Action: ['ssm:SendCommand'],
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/${ConfigDocument}' }],
+      });
+      expect(statement(statements, 'SendCommandToFleetInstances')).toEqual({
+        Sid: 'SendCommandToFleetInstances',
+        Effect: 'Allow',
+        Action: ['ssm:SendCommand'],
+        Resource: [ec2Arn('instance')],
+        // Not "plain": it has no haproxy section.
+        Condition: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': ['edge-haproxy', 'edge-us-haproxy'] } },
+      });
+      // Neither read supports a resource type: "*" is the only valid Resource.
+      expect(statement(statements, 'ReadRunCommandState')).toEqual({
+        Sid: 'ReadRunCommandState',
+        Effect: 'Allow',
+        Action: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation'],
+        Resource: '*',
+      });
+    }
+  });
+
+  it('the applied digest is one more instance tag key, on the fleets\' instances only', () => {
+    // Act
+    const mark = statement(policyOf(LOGICAL_IDS.reconcileRole), 'MarkFleetInstances');
+    const plain = statement(functionPolicy(config([rawFleet('plain')]), LOGICAL_IDS.reconcileLogGroup), 'MarkFleetInstances');
+
+    // Assess
+    expect(CONFIG_DIGEST_TAG).toBe('hfc:config-digest');
+    expect(mark.Condition).toEqual({
+      'StringEquals': { 'ec2:ResourceTag/aws:autoscaling:groupName': ['edge-haproxy', 'edge-us-haproxy', 'plain-haproxy'] },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG] },
+      'Null': { 'aws:TagKeys': ['false'] },
+    });
+    expect(plain.Condition?.['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': [DEREGISTERED_AT_TAG] });
+  });
+
+  it('"*" only for read-only actions that accept no resource (and CreateHealthCheck)', () => {
+    const star = policyOf(LOGICAL_IDS.lifecycleRole).filter((s) => s.Resource === '*').flatMap((s) => s.Action).sort();
+    expect(star).toEqual([
+      'autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
+      'ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation',
+    ]);
+  });
+
+  it('the alarm function gets no SSM permission', () => {
+    expect(policyOf(LOGICAL_IDS.alarmRole).flatMap((s) => s.Action).filter((a) => a.startsWith('ssm:'))).toEqual([]);
+  });
+
+  it('CONFIG_DOCUMENT_NAME for every function (baseDeps requires it at every cold start), next to ALARM_TOPIC_ARN', () => {
+    expect(pieces.functionEnvironment).toEqual({ CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+    const both = generateDeployment(config([eipFleet('edge', true, { haproxy: { backends: [{ name: 'web', servers: { tags: { role: 'web' } }, port: 80 }] } })]), { applyScript: APPLY_SCRIPT });
+    expect(both.functionEnvironment).toEqual({ ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic }, CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+  });
+
+  it('a configuration without haproxy generates none of it, and needs no script', () => {
+    // Prepare
+    const cfg0 = config([rawFleet('edge'), eipFleet('edge-eu', true)]);
+
+    // Act
+    const plain = generateDeployment(cfg0);
+    const actions = [...functionPolicy(cfg0, LOGICAL_IDS.lifecycleLogGroup), ...alarmFunctionPolicy(cfg0)].flatMap((s) => s.Action);
+
+    // Assess
+    expect(plain.resources.Resources[LOGICAL_IDS.configDocument]).toBeUndefined();
+    expect(Object.values(plain.resources.Resources).filter((r) => r.Type === 'AWS::SSM::Document')).toEqual([]);
+    expect(plain.resources.Outputs.ConfigDocumentName).toBeUndefined();
+    expect(plain.functionEnvironment).not.toHaveProperty('CONFIG_DOCUMENT_NAME');
+    expect(actions.filter((a) => a.startsWith('ssm:'))).toEqual([]);
+    expect(generateDeployment(cfg0, { applyScript: APPLY_SCRIPT })).toEqual(plain);
+  });
+});
+
+describe('docs/fleet.config.haproxy.json', () => {
+  it('is a valid configuration with an haproxy section, and generates the push pieces', () => {
+    // Act
+    const cfg = parseConfigText(readFileSync(new URL('../../docs/fleet.config.haproxy.json', import.meta.url), 'utf8'), 'docs/fleet.config.haproxy.json');
+    const pieces = generateDeployment(cfg, { applyScript: APPLY_SCRIPT });
+
+    // Assess
+    expect(cfg.fleets[0]?.haproxy?.backends.map((b) => b.servers)).toEqual([{ autoScalingGroup: 'web-app' }, { autoScalingGroup: 'api-app' }, { tags: { 'hfc:backend': 'client-a' } }]);
+    expect(pieces.resources.Resources[LOGICAL_IDS.configDocument]?.Type).toBe('AWS::SSM::Document');
+    expect(pieces.functionEnvironment).toEqual({ CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+    expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(expect.arrayContaining(['SendConfigDocument', 'SendCommandToFleetInstances', 'ReadRunCommandState']));
+  });
+});
+
 describe('dead-letter queue', () => {
   it('keeps failed events 14 days, encrypted', () => {
     const q = generateDeployment(config([rawFleet('edge')])).resources.Resources[LOGICAL_IDS.failedEventsQueue];
@@ -427,7 +692,7 @@ describe('serverless-vars.cjs', () => {
   it('returns the generator\'s pieces for the repository\'s fleet.config.json', () => {
     // Prepare
     const vars = createRequire(import.meta.url)('../../deploy/serverless-vars.cjs') as Record<string, () => unknown>;
-    const expected = generateDeployment(parseConfigText(readFileSync(new URL('../../fleet.config.json', import.meta.url), 'utf8')));
+    const expected = generateDeployment(parseConfigText(readFileSync(new URL('../../fleet.config.json', import.meta.url), 'utf8')), { applyScript: APPLY_SCRIPT });
 
     // Act & Assess
     expect(vars.lifecycleEvents?.()).toEqual(expected.lifecycleEvents);

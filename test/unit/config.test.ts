@@ -48,6 +48,10 @@ describe('fleet configuration', () => {
         launching: { name: 'edge-hfc-launching', heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
         terminating: { name: 'edge-hfc-terminating', heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
       },
+      appLifecycleHooks: {
+        launching: { name: 'edge-hfc-app-launching', heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+        terminating: { name: 'edge-hfc-app-terminating', heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+      },
     });
   });
 
