@@ -11,6 +11,7 @@
  * docs/iam.md explains every statement.
  */
 import type { Config, FleetConfig } from '../lib/config/load';
+import { appGroupsOf } from '../lib/config/schema';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
 
@@ -144,6 +145,9 @@ function assertNoIamWildcards(config: Config): void {
     if (/[*?]/.test(f.autoScalingGroupName)) {
       throw new Error(`fleet "${f.name}": autoScalingGroupName "${f.autoScalingGroupName}" contains "*" or "?", which IAM would read as a wildcard`);
     }
+    for (const g of appGroupsOf(f)) {
+      if (/[*?]/.test(g)) throw new Error(`fleet "${f.name}": application group "${g}" contains "*" or "?", which IAM would read as a wildcard`);
+    }
     // The prefix ends up in alarm ARNs (ArnLike, Resource): `*` there would reach other alarms.
     if (f.alarms && /[*?]/.test(f.alarms.namePrefix)) {
       throw new Error(`fleet "${f.name}": alarms.namePrefix "${f.alarms.namePrefix}" contains "*" or "?", which IAM would read as a wildcard`);
@@ -170,8 +174,14 @@ export function lifecycleEventPattern(config: Config): { [key: string]: CfnValue
     'source': ['aws.autoscaling'],
     'detail-type': ['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'],
     'detail': {
-      AutoScalingGroupName: unique(config.fleets.map((f) => f.autoScalingGroupName)),
-      LifecycleHookName: unique(config.fleets.flatMap((f) => [f.lifecycleHooks.launching.name, f.lifecycleHooks.terminating.name])),
+      AutoScalingGroupName: unique(config.fleets.flatMap((f) => [f.autoScalingGroupName, ...appGroupsOf(f)])),
+      LifecycleHookName: unique(
+        config.fleets.flatMap((f) => [
+          f.lifecycleHooks.launching.name,
+          f.lifecycleHooks.terminating.name,
+          ...(appGroupsOf(f).length ? [f.appLifecycleHooks.launching.name, f.appLifecycleHooks.terminating.name] : []),
+        ]),
+      ),
     },
   };
 }
@@ -510,7 +520,8 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
       Sid: 'CompleteFleetLifecycleActions',
       Effect: 'Allow',
       Action: ['autoscaling:CompleteLifecycleAction'],
-      Resource: unique(config.fleets.map((f) => f.autoScalingGroupName))
+      // The load-balancer groups, and the application groups whose servers the configuration lists.
+      Resource: unique(config.fleets.flatMap((f) => [f.autoScalingGroupName, ...appGroupsOf(f)]))
         .sort()
         .map((group) => sub('arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${Group}', { Group: group })),
     },
@@ -566,22 +577,28 @@ function lifecycleHooks(config: Config): { [logicalId: string]: CfnResource } {
   const sns = config.deployment.lifecycleEvents === 'sns';
   const ids = fleetIds(config.fleets);
   const out: { [logicalId: string]: CfnResource } = {};
+  const hookResource = (group: string, hook: { name: string; heartbeatTimeoutSeconds: number; defaultResult: string }, transition: keyof typeof TRANSITIONS): CfnResource => ({
+    Type: 'AWS::AutoScaling::LifecycleHook',
+    Properties: {
+      // The group is not ours: it is created and scaled outside this stack.
+      AutoScalingGroupName: group,
+      LifecycleHookName: hook.name,
+      LifecycleTransition: TRANSITIONS[transition],
+      HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
+      DefaultResult: hook.defaultResult,
+      // Without a target Auto Scaling still emits the EventBridge event.
+      ...(sns ? { NotificationTargetARN: ref(LOGICAL_IDS.lifecycleTopic), RoleARN: arnOf(LOGICAL_IDS.lifecycleTopicRole) } : {}),
+    },
+  });
   for (const fleet of config.fleets) {
     for (const transition of ['launching', 'terminating'] as const) {
-      const hook = fleet.lifecycleHooks[transition];
-      out[`${ids.get(fleet)}${pascal(transition)}Hook`] = {
-        Type: 'AWS::AutoScaling::LifecycleHook',
-        Properties: {
-          // The group is not ours: it is created and scaled outside this stack.
-          AutoScalingGroupName: fleet.autoScalingGroupName,
-          LifecycleHookName: hook.name,
-          LifecycleTransition: TRANSITIONS[transition],
-          HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
-          DefaultResult: hook.defaultResult,
-          // Without a target Auto Scaling still emits the EventBridge event.
-          ...(sns ? { NotificationTargetARN: ref(LOGICAL_IDS.lifecycleTopic), RoleARN: arnOf(LOGICAL_IDS.lifecycleTopicRole) } : {}),
-        },
-      };
+      out[`${ids.get(fleet)}${pascal(transition)}Hook`] = hookResource(fleet.autoScalingGroupName, fleet.lifecycleHooks[transition], transition);
+      // Application groups get hooks too: a server is put in service (or let go) only once every
+      // load balancer's configuration agrees.
+      for (const group of appGroupsOf(fleet)) {
+        const gid = pascal(group.replace(/[^A-Za-z0-9-]/g, '-').toLowerCase());
+        out[`${ids.get(fleet)}App${gid}${pascal(transition)}Hook`] = hookResource(group, fleet.appLifecycleHooks[transition], transition);
+      }
     }
   }
   return out;

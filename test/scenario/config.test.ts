@@ -116,3 +116,44 @@ describe('configuration push', () => {
     for (const id of staying) expect(world.peersOn(id)).toEqual(staying);
   });
 });
+
+describe('application tier lifecycle hooks', () => {
+  it('a launching app server is put in service only once every online load balancer has it; a terminating one only once none has it', async () => {
+    // Prepare: three load balancers in service
+    const { world, ids } = await fleetOf(3);
+    world.account.autoScaling.takeNotifications();
+
+    // Act: the app group scales out by one; its lifecycle event reaches the lifecycle function
+    const [server] = world.account.autoScaling.scaleOut(APP_GROUP, 1);
+    expect(world.account.autoScaling.instances(APP_GROUP).find((i) => i.instanceId === server)?.state).toBe('Pending:Wait');
+    const outcomes = await world.deliverAll();
+    world.account.advance(1);
+
+    // Assess: every load balancer lists it, then it was completed
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'reconciled' })]);
+    for (const id of ids) expect(world.serversOn(id)).toContain(server);
+    expect(world.account.autoScaling.instances(APP_GROUP).find((i) => i.instanceId === server)?.state).toBe('InService');
+    const pushed = world.account.calls.findLastIndex((c) => c.op === 'SendCommand');
+    const completed = world.account.calls.findLastIndex((c) => c.op === 'CompleteLifecycleAction' && JSON.stringify(c.input).includes('app-launching'));
+    expect(completed).toBeGreaterThan(pushed);
+
+    // Act: it is scaled in
+    world.account.autoScaling.terminate(server!);
+    await world.deliverAll();
+    world.account.advance(1);
+
+    // Assess: gone from every configuration, then let go
+    for (const id of ids) expect(world.serversOn(id)).not.toContain(server);
+    expect(world.appServers()).not.toContain(server);
+  });
+
+  it('while a load balancer refuses the configuration, a launching app server waits (the hook\'s default applies at its timeout)', async () => {
+    const { world, ids } = await fleetOf(2);
+    world.account.autoScaling.takeNotifications();
+    world.refusing.set(ids[0]!, 'haproxy -c failed');
+    const [server] = world.account.autoScaling.scaleOut(APP_GROUP, 1);
+    await world.deliverAll();
+    world.account.advance(1);
+    expect(world.account.autoScaling.instances(APP_GROUP).find((i) => i.instanceId === server)?.state).toBe('Pending:Wait');
+  });
+});

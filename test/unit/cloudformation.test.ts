@@ -702,3 +702,31 @@ describe('serverless-vars.cjs', () => {
     expect(vars.resources?.()).toEqual(expected.resources);
   });
 });
+
+describe('application group hooks (haproxy backends from Auto Scaling groups)', () => {
+  it('hooks on every application group, in the EventBridge pattern and the lifecycle completion scope', () => {
+    // Prepare: the documented example, whose backends take servers from Auto Scaling groups
+    const cfg = parseConfigText(readFileSync(new URL('../../docs/fleet.config.haproxy.json', import.meta.url), 'utf8'));
+    const fleet = cfg.fleets[0]!;
+    const groups = fleet.haproxy!.backends.flatMap((b) => ('autoScalingGroup' in b.servers ? [b.servers.autoScalingGroup] : []));
+    expect(groups.length).toBeGreaterThan(0);
+
+    // Act
+    const script = readFileSync(new URL('../../lib/haproxy/apply-config.sh', import.meta.url), 'utf8');
+    const { resources, lifecycleEvents } = generateDeployment(cfg, { applyScript: script });
+
+    // Assess
+    const hooks = Object.values(resources.Resources).filter((r) => r.Type === 'AWS::AutoScaling::LifecycleHook').map((r) => r.Properties);
+    for (const g of groups) {
+      expect(hooks.filter((h) => h.AutoScalingGroupName === g).map((h) => [h.LifecycleHookName, h.LifecycleTransition, h.DefaultResult]).sort()).toEqual([
+        [fleet.appLifecycleHooks.launching.name, 'autoscaling:EC2_INSTANCE_LAUNCHING', 'CONTINUE'],
+        [fleet.appLifecycleHooks.terminating.name, 'autoscaling:EC2_INSTANCE_TERMINATING', 'CONTINUE'],
+      ]);
+    }
+    const pattern = JSON.stringify(lifecycleEvents);
+    for (const g of groups) expect(pattern).toContain(`"${g}"`);
+    expect(pattern).toContain(fleet.appLifecycleHooks.launching.name);
+    const complete = JSON.stringify(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).find((st) => st.Sid === 'CompleteFleetLifecycleActions'));
+    for (const g of groups) expect(complete).toContain(g);
+  });
+});
