@@ -15,6 +15,7 @@ import type { FleetReport } from '../lib/reconcile/reconcileFleet';
 import type { LifecycleNotification, TestNotification } from '../sim/autoscaling';
 import { FailoverWorld } from '../sim/failoverWorld';
 import { GROUP } from '../sim/fleetWorld';
+import { configDemo } from './demoConfig.mts';
 
 const world = new FailoverWorld({ seed: 2026, preexisting: 1, via: 'sns', eips: 4 });
 const { account } = world;
@@ -150,4 +151,5 @@ console.log('\nRoute 53 at the end:');
 console.table(world.dnsTable().map((r) => ({ name: r.name, 'set identifier': r.setIdentifier, weight: r.weight, value: r.value, 'health check': r.healthCheckId })));
 const problems = world.convergenceProblems();
 console.log(problems.length === 0 ? 'Converged: every InService node has exactly one record and one health check; nothing else of ours exists.' : `NOT converged:\n  ${problems.join('\n  ')}`);
-process.exitCode = problems.length === 0 ? 0 : 1;
+const configOk = await configDemo();
+process.exitCode = problems.length === 0 && configOk ? 0 : 1;
