@@ -15,7 +15,7 @@ import type { FleetReport } from '../lib/reconcile/reconcileFleet';
 import type { LifecycleNotification, TestNotification } from '../sim/autoscaling';
 import { FailoverWorld } from '../sim/failoverWorld';
 import { GROUP } from '../sim/fleetWorld';
-import { configDemo } from './demoConfig.mts';
+import { configDemo } from './demoConfig.mjs';
 
 const world = new FailoverWorld({ seed: 2026, preexisting: 1, via: 'sns', eips: 4 });
 const { account } = world;
