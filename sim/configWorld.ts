@@ -36,17 +36,8 @@ export class ConfigWorld extends FleetWorld {
     });
     this.deps.settings.configDocumentName = CONFIG_DOCUMENT;
     this.account.autoScaling.createGroup({ name: APP_GROUP, instances: opts.appServers ?? 2 });
-    // The application group's hooks, as the stack creates them (deploy/cloudformation.ts).
-    for (const t of ['launching', 'terminating'] as const) {
-      const hook = this.fleet.appLifecycleHooks[t];
-      this.account.autoScaling.PutLifecycleHook({
-        AutoScalingGroupName: APP_GROUP,
-        LifecycleHookName: hook.name,
-        LifecycleTransition: t === 'launching' ? 'autoscaling:EC2_INSTANCE_LAUNCHING' : 'autoscaling:EC2_INSTANCE_TERMINATING',
-        HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
-        DefaultResult: hook.defaultResult,
-      });
-    }
+    // The application group's hooks, as the stack creates them.
+    this.putHooks(APP_GROUP, this.fleet.appLifecycleHooks, false);
     this.account.ssm.createDocument(CONFIG_DOCUMENT, {
       schemaVersion: '2.2',
       description: 'simulated apply-config document',

@@ -79,17 +79,7 @@ export class FleetWorld {
       ],
     });
     this.fleet = this.config.fleets[0]!;
-    for (const t of ['launching', 'terminating'] as const) {
-      const hook = this.fleet.lifecycleHooks[t];
-      this.account.autoScaling.PutLifecycleHook({
-        AutoScalingGroupName: GROUP,
-        LifecycleHookName: hook.name,
-        LifecycleTransition: t === 'launching' ? 'autoscaling:EC2_INSTANCE_LAUNCHING' : 'autoscaling:EC2_INSTANCE_TERMINATING',
-        HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
-        DefaultResult: hook.defaultResult,
-        ...(this.via === 'sns' ? { NotificationTargetARN: 'arn:aws:sns:eu-west-1:123456789012:lifecycle', RoleARN: 'arn:aws:iam::123456789012:role/asg-sns' } : {}),
-      });
-    }
+    this.putHooks(GROUP, this.fleet.lifecycleHooks, this.via === 'sns');
     this.deps = {
       config: this.config,
       settings: { dryRun: opts.dryRun ?? false },
@@ -99,6 +89,21 @@ export class FleetWorld {
     };
     this.lifecycleHandler = createLifecycleHandler(this.deps);
     this.reconcileHandler = createReconcileHandler(this.deps);
+  }
+
+  /** Puts a pair of lifecycle hooks on a group, as the stack does (deploy/cloudformation.ts). */
+  protected putHooks(group: string, hooks: FleetConfig['lifecycleHooks'], notifySns: boolean): void {
+    for (const t of ['launching', 'terminating'] as const) {
+      const hook = hooks[t];
+      this.account.autoScaling.PutLifecycleHook({
+        AutoScalingGroupName: group,
+        LifecycleHookName: hook.name,
+        LifecycleTransition: t === 'launching' ? 'autoscaling:EC2_INSTANCE_LAUNCHING' : 'autoscaling:EC2_INSTANCE_TERMINATING',
+        HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
+        DefaultResult: hook.defaultResult,
+        ...(notifySns ? { NotificationTargetARN: 'arn:aws:sns:eu-west-1:123456789012:lifecycle', RoleARN: 'arn:aws:iam::123456789012:role/asg-sns' } : {}),
+      });
+    }
   }
 
   /** Sends one raw event to the lifecycle function, as Lambda would. */
