@@ -20,7 +20,7 @@ export interface InvocationResult {
   done: boolean;
   /**
    * Never reached the node: SSM reports an invocation for an agent that went offline as
-   * Status Failed with StatusDetails Undeliverable (or DeliveryTimedOut), ResponseCode -1.
+   * Status Failed with StatusDetails Undeliverable, ResponseCode -1.
    */
   undelivered: boolean;
   exitCode?: number;
@@ -69,7 +69,9 @@ export class SsmAdapter {
         instanceId,
         status,
         done: DONE.has(status),
-        undelivered: r.StatusDetails === 'Undeliverable' || r.StatusDetails === 'DeliveryTimedOut' || r.StatusDetails === 'Terminated',
+        // Only Undeliverable means "never reached the node"; a delivery or execution timeout may
+        // have run on the node, so it counts as a failure.
+        undelivered: r.StatusDetails === 'Undeliverable',
         ...(r.ResponseCode !== undefined && r.ResponseCode >= 0 ? { exitCode: r.ResponseCode } : {}),
         stdout: r.StandardOutputContent ?? '',
         stderr: r.StandardErrorContent ?? '',

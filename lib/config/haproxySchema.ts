@@ -8,10 +8,11 @@ import { z } from 'zod';
 /** A proxy, backend or peers-section name as HAProxy accepts it. */
 const ident = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, "_", ".", ":" and "-"');
 const port = z.int().min(1).max(65535);
-/** An HAProxy time such as 5s, 500ms, 1m. */
-const duration = z.string().regex(/^\d+(us|ms|s|m|h|d)?$/, 'must be an HAProxy time such as 5s, 500ms or 1m');
+/** An HAProxy time such as 5s, 500ms, 1m: not zero (HAProxy refuses or warns), at most 9 digits. */
+const duration = z.string().regex(/^[1-9]\d{0,8}(us|ms|s|m|h|d)?$/, 'must be an HAProxy time such as 5s, 500ms or 1m (not 0)');
 const hostname = z.string().regex(/^(?:\*\.)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, 'must be a host name');
-const pathPrefix = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'must be a URL path starting with "/" (no spaces or quotes)');
+// No quote, parenthesis, space or `#`: HAProxy's tokenizer would read them.
+const pathPrefix = z.string().max(255).regex(/^\/[A-Za-z0-9._~!$&*+,;=:@%/-]*$/, 'must be a URL path starting with "/" (no spaces, quotes, parentheses or "#")');
 
 const backend = z.strictObject({
   name: ident,
@@ -41,6 +42,8 @@ export const haproxySchema = z
   .strictObject({
     peers: z.strictObject({ section: ident.default('fleet'), port: port.default(10000) }).default({ section: 'fleet', port: 10000 }),
     maxconn: z.int().min(1).max(10_000_000).default(50_000),
+    /** How long an old worker may keep long connections after a reload (every push reloads). */
+    hardStopAfter: duration.default('5m'),
     timeouts: z
       .strictObject({ connect: duration.default('5s'), client: duration.default('60s'), server: duration.default('60s') })
       .default({ connect: '5s', client: '60s', server: '60s' }),
@@ -82,6 +85,8 @@ export const haproxySchema = z
     });
     h.httpFrontends.forEach((f, i) => {
       usePort(f.port, ['httpFrontends', i, 'port']);
+      // Listeners are rendered as `tcp_<port>` and the health endpoint as `health`.
+      if (/^tcp_\d+$/.test(f.name) || f.name === 'health') ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'name'], message: `"${f.name}" is a name the renderer uses itself` });
       f.routes.forEach((r, j) => {
         useBackend(r.backend, 'http', ['httpFrontends', i, 'routes', j, 'backend']);
         if (!r.host && !r.pathPrefix) ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'routes', j], message: 'needs a host, a pathPrefix or both' });

@@ -156,6 +156,17 @@ export const fleetSchema = z
     if (f.dns.address === 'elastic-ip' && !f.elasticIps) {
       ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: '"elastic-ip" needs an elasticIps section (the pool the addresses come from)' });
     }
+    if (f.haproxy && f.healthCheck.protocol !== 'HTTPS') {
+      // The rendered configuration serves the health check endpoint itself (render.ts).
+      const port = f.healthCheck.port;
+      if (port === f.haproxy.peers.port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'peers', 'port'], message: `port ${port} is the health check's port` });
+      f.haproxy.listeners.forEach((l, i) => {
+        if (l.port === port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'listeners', i, 'port'], message: `port ${port} is the health check's port (the rendered configuration serves it)` });
+      });
+      f.haproxy.httpFrontends.forEach((h, i) => {
+        if (h.port === port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'httpFrontends', i, 'port'], message: `port ${port} is the health check's port (the rendered configuration serves it)` });
+      });
+    }
     if (f.elasticIps && f.dns.address !== 'elastic-ip') {
       // EC2 gives a node a new public IPv4 whenever its home address moves away and back:
       // registering that would change DNS on every failover.

@@ -22,6 +22,12 @@ export interface RenderState {
   peers: Member[];
   /** The servers of each backend, by backend name. */
   servers: Record<string, Member[]>;
+  /**
+   * The endpoint Route 53's health checks (and operators) probe: the rendered file replaces the
+   * whole configuration, so it must serve it too. HTTP: `monitor-uri` on that port and path;
+   * TCP: a listener that accepts. HTTPS is left to the `haproxy` section (it needs a certificate).
+   */
+  health?: { protocol: 'HTTP' | 'HTTPS' | 'TCP'; port: number; path?: string };
 }
 
 const INSTANCE = /^i-[0-9a-f]{8,17}$/;
@@ -60,6 +66,7 @@ export function renderConfig(h: HaproxyConfig, state: RenderState): string {
     '# Rendered by haproxy-fleet-control. Do not edit: the next push replaces this file.',
     'global',
     `    maxconn ${h.maxconn}`,
+    `    hard-stop-after ${h.hardStopAfter}`,
     '',
     'defaults',
     '    mode http',
@@ -71,12 +78,19 @@ export function renderConfig(h: HaproxyConfig, state: RenderState): string {
     ...peers.map((p) => `    peer ${p.instanceId} ${p.ip}:${h.peers.port}`),
     '',
   ];
+  if (state.health?.protocol === 'HTTP') {
+    lines.push('frontend health', `    bind :${state.health.port}`, '    mode http', `    monitor-uri ${state.health.path ?? '/'}`, '');
+  } else if (state.health?.protocol === 'TCP') {
+    lines.push('frontend health', `    bind :${state.health.port}`, '    mode tcp', '    tcp-request connection reject if FALSE', '');
+  }
   for (const f of [...h.httpFrontends].sort((a, b) => a.name.localeCompare(b.name))) {
     lines.push(`frontend ${f.name}`, `    bind :${f.port}`, '    mode http');
     f.routes.forEach((r, i) => {
       const conds: string[] = [];
       if (r.host) {
-        lines.push(`    acl route${i}_host hdr(host),field(1,:) -i ${r.host}`);
+        // `*.example.com` matches any subdomain: a suffix match on `.example.com`.
+        const match = r.host.startsWith('*.') ? `-m end -i ${r.host.slice(1)}` : `-i ${r.host}`;
+        lines.push(`    acl route${i}_host hdr(host),field(1,:) ${match}`);
         conds.push(`route${i}_host`);
       }
       if (r.pathPrefix) {

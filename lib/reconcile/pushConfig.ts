@@ -4,17 +4,30 @@
  * nodes that are behind and whose SSM agent is online, wait for their results, and record each
  * success on the node. A burst of events therefore never means a push per event: once a node has
  * the digest, nothing is sent to it again until the rendered text changes.
+ *
+ *   load balancer                          pushed to   must be current before an app server
+ *                                                      is put in service or let go
+ *   -------------------------------------  ----------  ----------------------------------------
+ *   in DNS (launching or in service)       yes         yes (an offline agent blocks: it may
+ *                                                      still route to the old server list)
+ *   draining (Terminating:Wait)            yes         yes (it serves until released)
+ *   launching, never configured, offline   -           no (it serves nothing yet)
+ *   agent not ready (haproxy not yet       -           no, while it has never been configured
+ *     installed: the script's exit 6)
+ *
+ * The version sent with a push is the time the run started observing, so of two overlapping
+ * runs the one that saw the fleet later always wins on the node (the script refuses older ones).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import { describeAwsError } from '../aws/errors';
+import type { LifecycleMessage } from '../events/types';
 import { checkedPayload } from '../haproxy/payload';
 import { renderConfig, type Member } from '../haproxy/render';
 import { belongsInDns } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, type ObservedNode } from '../plan/types';
 import type { Adapters } from './adapters';
 import { observeServers, type AppNode } from './observeServers';
-import type { LifecycleMessage } from '../events/types';
 
 export interface PushReport {
   digest: string;
@@ -23,18 +36,21 @@ export interface PushReport {
   current: string[];
   pushed: string[];
   failed: { instanceId: string; status: string; output: string }[];
-  /** Behind, but their agent is not online yet: they get it as soon as it is. */
+  /** Behind, but their agent is not online (or not ready) yet. */
   offline: string[];
-  /** Every load balancer whose agent is online has the current configuration. */
-  allOnlineCurrent: boolean;
+  /** Every load balancer that may carry traffic runs the current configuration. */
+  gateOpen: boolean;
   /** The application groups' instances, with their lifecycle states. */
   appNodes: AppNode[];
+  /** The servers the configuration lists (instance ids). */
+  rendered: Set<string>;
 }
 
 export interface PushOptions {
   documentName: string;
+  /** When this run started observing the fleet (epoch ms): the configuration's version. */
+  version: number;
   dryRun?: boolean;
-  now?: () => Date;
   /** Epoch ms: stop waiting for results then (the next run reads the tags again). */
   deadline?: number;
   /** Between polls of the invocations' results. */
@@ -43,28 +59,42 @@ export interface PushOptions {
   appHint?: LifecycleMessage;
 }
 
+/** The apply script's "not ready yet" (haproxy not installed): a booting node, not a failure. */
+const NOT_READY_EXIT = 6;
+const LAUNCHING = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const byId = (a: { instanceId: string }, b: { instanceId: string }) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
 
 export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], aws: Adapters, logger: Logger, opts: PushOptions): Promise<PushReport> {
-  const lbs = nodes.filter((n) => belongsInDns(n) && n.privateIp).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
-  const peers: Member[] = lbs.map((n) => ({ instanceId: n.instanceId, ip: n.privateIp! }));
+  // Peers: the nodes in DNS. Pushed to: those and the draining ones (they still serve).
+  const serving = nodes.filter((n) => (belongsInDns(n) || n.lifecycleState === 'Terminating:Wait') && n.privateIp).sort(byId);
+  const peers: Member[] = serving.filter(belongsInDns).map((n) => ({ instanceId: n.instanceId, ip: n.privateIp! }));
   const { servers, appNodes } = await observeServers(fleet, aws, opts.appHint);
-  const text = renderConfig(fleet.haproxy!, { peers, servers });
+  const hc = fleet.healthCheck;
+  const text = renderConfig(fleet.haproxy!, { peers, servers, health: { protocol: hc.protocol, port: hc.port, ...(hc.protocol !== 'TCP' ? { path: hc.path } : {}) } });
   const { payload, digest, bytes } = checkedPayload(text);
-  const current = new Set(lbs.filter((n) => n.configDigest === digest).map((n) => n.instanceId));
-  const behind = lbs.filter((n) => !current.has(n.instanceId)).map((n) => n.instanceId);
-  const report: PushReport = { digest, bytes, current: [...current], pushed: [], failed: [], offline: [], allOnlineCurrent: behind.length === 0, appNodes };
+  const rendered = new Set(Object.values(servers).flatMap((list) => list.map((m) => m.instanceId)));
+  const current = new Set(serving.filter((n) => n.configDigest === digest).map((n) => n.instanceId));
+  const behind = serving.filter((n) => !current.has(n.instanceId));
+  // Only a launching node that has never been configured is excused from the gate.
+  const excusable = (id: string) => {
+    const n = serving.find((x) => x.instanceId === id)!;
+    return LAUNCHING.has(n.lifecycleState) && !n.configDigest;
+  };
+  const report: PushReport = { digest, bytes, current: [...current], pushed: [], failed: [], offline: [], gateOpen: behind.length === 0, appNodes, rendered };
   if (behind.length === 0) return report;
 
-  const online = await aws.ssm.onlineInstances(behind);
-  report.offline = behind.filter((id) => !online.has(id));
-  const targets = behind.filter((id) => online.has(id));
+  const online = await aws.ssm.onlineInstances(behind.map((n) => n.instanceId));
+  report.offline = behind.filter((n) => !online.has(n.instanceId)).map((n) => n.instanceId);
+  const targets = behind.filter((n) => online.has(n.instanceId)).map((n) => n.instanceId);
   logger.info('HAProxy configuration to push', { digest, bytes, servers: Object.fromEntries(Object.entries(servers).map(([k, v]) => [k, v.length])), targets, offline: report.offline });
-  report.allOnlineCurrent = targets.length === 0;
+  const settle = () => {
+    report.gateOpen = behind.every((n) => report.current.includes(n.instanceId) || (report.offline.includes(n.instanceId) && excusable(n.instanceId)));
+  };
+  settle();
   if (opts.dryRun || targets.length === 0) return report;
 
-  const version = String((opts.now ?? (() => new Date()))().getTime());
-  const commands = await aws.ssm.send(opts.documentName, targets, { payload, digest, version }, `haproxy-fleet-control ${fleet.name} ${digest.slice(0, 12)}`);
+  const commands = await aws.ssm.send(opts.documentName, targets, { payload, digest, version: String(opts.version) }, `haproxy-fleet-control ${fleet.name} ${digest.slice(0, 12)}`);
   report.pushed = targets;
   const pending = new Map(commands.flatMap((c) => c.instanceIds.map((id) => [id, c.commandId] as const)));
   for (let round = 0; pending.size > 0; round++) {
@@ -76,10 +106,11 @@ export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNod
       const r = await aws.ssm.result(commandId, id);
       if (!r.done) continue;
       pending.delete(id);
-      if (r.undelivered) {
-        // The agent went away between our check and the delivery: not a failure of the node.
+      if (r.undelivered || r.exitCode === NOT_READY_EXIT) {
+        // The agent went away before delivery, or the node is still booting: not its failure,
+        // but it is not current either (excused from the gate only if it never served).
         report.offline.push(id);
-        logger.info('configuration not delivered (agent offline); the next run pushes again', { instanceId: id });
+        logger.info('configuration not applied yet (agent offline or node not ready); the next run pushes again', { instanceId: id, status: r.status });
       } else if (r.status === 'Success') {
         try {
           await aws.ec2.tagInstance(id, { [CONFIG_DIGEST_TAG]: digest });
@@ -95,6 +126,6 @@ export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNod
     }
   }
   if (pending.size) logger.warn('still waiting for nodes to apply the configuration; the next run checks again', { nodes: [...pending.keys()] });
-  report.allOnlineCurrent = targets.every((id) => report.current.includes(id) || report.offline.includes(id));
+  settle();
   return report;
 }

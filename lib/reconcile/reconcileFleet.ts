@@ -87,13 +87,17 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   let addressFailures = new Set<string>();
   let alarmActions: AlarmAction[] = [];
   let lastObserved: ObservedFleet | undefined;
+  /** When the last pass started observing: the version of the configuration it pushes. */
+  let observedAt = 0;
   let push: PushReport | undefined;
+  let configError: Error | undefined;
   let passes = 0;
 
   try {
     for (;;) {
       passes += 1;
       try {
+        observedAt = now().getTime();
         const observed = await observeFleet(fleet, aws, opts.hint);
         lastObserved = observed;
         const at = now();
@@ -139,12 +143,14 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     try {
       push = await pushConfig(fleet, lastObserved.nodes, aws, logger, {
         documentName: opts.configDocumentName,
+        version: observedAt,
         dryRun,
-        now,
         ...(opts.appHint ? { appHint: opts.appHint } : {}),
         ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
       });
     } catch (err) {
+      // Surfaced at the end (so the run fails visibly), after everything else was done.
+      configError = err as Error;
       logger.error('pushing the HAProxy configuration failed; the next run retries', { error: err as Error });
     }
   }
@@ -212,8 +218,12 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     for (const n of push.appNodes) {
       const transition = n.lifecycleState === 'Pending:Wait' ? 'launching' : n.lifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
       if (!transition) continue;
-      if (!push.allOnlineCurrent) {
-        logger.info('application server waits until every online load balancer has the new configuration', { instanceId: n.instanceId, transition });
+      if (!push.gateOpen) {
+        logger.info('application server waits until every load balancer that may carry traffic has the new configuration', { instanceId: n.instanceId, transition });
+        continue;
+      }
+      if (transition === 'launching' && !push.rendered.has(n.instanceId)) {
+        logger.info('launching application server is not in the configuration yet (no private IP seen); it waits', { instanceId: n.instanceId });
         continue;
       }
       const hookName = fleet.appLifecycleHooks[transition].name;
@@ -235,6 +245,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   }
 
   for (const id of addressFailures) if (!applied.failed.has(id)) applied.failed.set(id, 'Elastic IP work failed (see the errors above)');
+  if (configError) applied.failed.set(`fleet ${fleet.name} configuration`, describeAwsError(configError));
   if (applied.failed.size > 0) {
     const list = [...applied.failed].map(([id, why]) => `${id} (${why})`).join('; ');
     throw new ReconcileError(

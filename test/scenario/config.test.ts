@@ -157,3 +157,54 @@ describe('application tier lifecycle hooks', () => {
     expect(world.account.autoScaling.instances(APP_GROUP).find((i) => i.instanceId === server)?.state).toBe('Pending:Wait');
   });
 });
+
+describe('the gate on application servers (review findings)', () => {
+  it('a load balancer whose agent is lost while in service holds back app server changes (it may still route to the old list)', async () => {
+    const { world, ids } = await fleetOf(2);
+    world.account.autoScaling.takeNotifications();
+    world.account.ssm.setAgentOnline(ids[0]!, false);
+    const [server] = world.account.autoScaling.scaleOut(APP_GROUP, 1);
+    await world.deliverAll();
+    world.account.advance(1);
+    expect(world.account.autoScaling.instances(APP_GROUP).find((i) => i.instanceId === server)?.state).toBe('Pending:Wait');
+
+    // The agent comes back: the next run pushes to it and lets the server in
+    world.account.ssm.setAgentOnline(ids[0]!, true);
+    await world.schedule();
+    world.account.advance(1);
+    expect(world.account.autoScaling.instances(APP_GROUP).find((i) => i.instanceId === server)?.state).toBe('InService');
+    expect(world.serversOn(ids[0]!)).toContain(server);
+  });
+
+  it('a draining load balancer gets the new configuration too, before a terminating app server is let go', async () => {
+    // Prepare: two load balancers; one starts draining (deregistration delay)
+    const { world, ids } = await fleetOf(2);
+    const [draining] = [...ids].sort();
+    world.account.autoScaling.terminate(draining!);
+    await world.deliverAll();
+    expect(world.nodes().find((n) => n.instanceId === draining)?.state).toBe('Terminating:Wait');
+
+    // Act: an app server is scaled in while the load balancer drains
+    const server = world.appServers()[0]!;
+    world.account.autoScaling.terminate(server);
+    await world.deliverAll();
+    world.account.advance(1);
+
+    // Assess: the draining node no longer lists it either, and the server was let go
+    expect(world.serversOn(draining!)).not.toContain(server);
+    expect(world.appServers()).not.toContain(server);
+  });
+
+  it('a push carries the time its run started observing as its version (so a later observation always wins on the node)', async () => {
+    const { world, ids } = await fleetOf(1);
+    world.account.advance(30);
+    const observedAt = world.account.now().getTime();
+    world.account.autoScaling.scaleOut(APP_GROUP, 1);
+    world.account.autoScaling.takeNotifications();
+    await world.schedule();
+    const last = world.account.callsWhere({ op: 'SendCommand', failed: false }).pop()!;
+    expect((last.input as { Parameters: { version: string[] } }).Parameters.version).toEqual([String(observedAt)]);
+    expect(world.running.get(ids[0]!)!.version).toBe(observedAt);
+  });
+
+});
