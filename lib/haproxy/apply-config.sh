@@ -10,18 +10,39 @@
 #                   --version <positive integer> --peer-name <local peer name>
 #                   [--config /etc/haproxy/haproxy.cfg] [--state-dir /var/lib/haproxy-fleet-control]
 #                   [--reload-cmd "systemctl reload haproxy"] [--haproxy haproxy]
+#                   [--pidfile /run/haproxy.pid] [--reload-timeout 15]
+#
+#   --pidfile         holds the pid of HAProxy's master process (master-worker mode, `-W`/`-Ws`, as
+#                     the distributions' systemd units run it, with `-p /run/haproxy.pid`). Its
+#                     children are the workers: a reload is verified by a new worker appearing.
+#   --reload-timeout  seconds to wait after the reload command for that new worker (1-999).
+#
+# Why the verification: with master-worker HAProxy, `kill -USR2 <master>` and `systemctl reload
+# haproxy` return 0 before the new configuration is loaded. One that then fails to load (a port
+# already in use: "cannot bind socket ... Loading failure!" in HAProxy's log) leaves the old
+# workers running and starts no new one; only the missing new worker shows it here.
 #
 # Exit codes (the control plane logs stderr and retries on the next reconcile):
-#   0  applied, or this exact version and digest were already applied (idempotent: SSM and the
-#      control plane may deliver the same push twice)
-#   1  usage or environment error (bad argument, unreadable state, cannot write next to the config)
-#   2  payload corrupt: it does not decode, or its sha256 is not --digest
-#   3  refused: an equal or newer version is already applied (pushes can arrive out of order)
+#   0  applied (reloaded, and HAProxy started new workers), or already applied: the configuration
+#      file on disk and the recorded state both have this digest, so nothing is reloaded. Then a
+#      higher --version is recorded (older pushes are refused later) and a lower one is accepted
+#      as is (the node runs exactly this configuration). Idempotent: SSM and the control plane may
+#      deliver the same push twice.
+#   1  usage or environment error (bad argument, unreadable state, cannot write next to the
+#      config, no HAProxy master process found through --pidfile)
+#   2  payload corrupt: it does not decode, decompresses to more than 4 MiB, or its sha256 is not
+#      --digest
+#   3  refused: a newer version is applied, or this version with another digest (pushes can
+#      arrive out of order)
 #   4  the new configuration fails `haproxy -c` (warnings count as errors)
-#   5  the reload failed; the previous configuration file was restored and reloaded
+#   5  the reload failed (the command failed, or HAProxy started no new worker in time: the reason
+#      is in HAProxy's log); the previous configuration file was restored and reloaded
+#   6  not ready: haproxy is not installed yet, or the config directory does not exist (a booting
+#      load balancer); the message starts with "apply-config: not ready:"
 # On every failure the configuration file on disk is the old one and the old configuration keeps
-# running. Only the final success line goes to stdout; everything else goes to stderr, so the
-# control plane can tell the result from the diagnostics in GetCommandInvocation.
+# running, and the state never records a configuration HAProxy did not load. Only the final
+# success line goes to stdout; everything else goes to stderr, so the control plane can tell the
+# result from the diagnostics in GetCommandInvocation.
 set -euo pipefail
 umask 022
 
@@ -45,6 +66,10 @@ config="/etc/haproxy/haproxy.cfg"
 state_dir="/var/lib/haproxy-fleet-control"
 reload_cmd="systemctl reload haproxy"
 haproxy_bin="haproxy"
+pidfile="/run/haproxy.pid"
+reload_timeout=15
+# A gzip bomb must not fill the disk next to the configuration: decompress at most this much.
+readonly MAX_BYTES=$((4 * 1024 * 1024))
 
 while (($# > 0)); do
   # Every option takes a value; a missing one is a usage error rather than an unbound-variable crash.
@@ -58,6 +83,8 @@ while (($# > 0)); do
     --state-dir) state_dir="$2" ;;
     --reload-cmd) reload_cmd="$2" ;;
     --haproxy) haproxy_bin="$2" ;;
+    --pidfile) pidfile="$2" ;;
+    --reload-timeout) reload_timeout="$2" ;;
     *) usage "unknown option $1" ;;
   esac
   shift 2
@@ -74,9 +101,15 @@ digest="${digest,,}"
 [[ "$peer_name" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || usage "--peer-name must match [A-Za-z0-9_][A-Za-z0-9._-]*"
 [[ -n "$config" && "$config" != */ ]] || usage "--config must be a file path"
 [[ -n "$reload_cmd" ]] || usage "--reload-cmd must not be empty"
-command -v "$haproxy_bin" >/dev/null 2>&1 || usage "haproxy binary '$haproxy_bin' not found"
+[[ -n "$pidfile" ]] || usage "--pidfile must not be empty"
+[[ "$reload_timeout" =~ ^[1-9][0-9]{0,2}$ ]] || usage "--reload-timeout must be a number of seconds from 1 to 999"
 
 config_dir="$(dirname -- "$config")"
+# A load balancer that is still booting has no haproxy (or no /etc/haproxy) yet: not a failure, the
+# control plane pushes again on its next run.
+command -v "$haproxy_bin" >/dev/null 2>&1 ||
+  fail 6 "not ready: haproxy binary '$haproxy_bin' not found (not installed yet?); nothing was changed"
+[[ -d "$config_dir" ]] || fail 6 "not ready: config directory $config_dir does not exist (haproxy not installed yet?); nothing was changed"
 config_base="$(basename -- "$config")"
 state_file="$state_dir/applied"
 prev="$config.prev"
@@ -98,7 +131,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-[[ -d "$config_dir" ]] || fail 1 "config directory $config_dir does not exist; nothing was changed"
 mkdir -p -- "$state_dir" || fail 1 "cannot create state directory $state_dir; nothing was changed, the old configuration keeps running"
 
 # Two pushes can reach the node at once (a retry racing a newer reconcile): the version check,
@@ -109,9 +141,14 @@ flock -w 120 9 || fail 1 "another apply is still running after 120 s; nothing wa
 # --- 1. Decode the payload next to the target, so the final rename stays on one filesystem. ---
 tmp_new="$(mktemp -- "$config_dir/.$config_base.new.XXXXXX")" ||
   fail 1 "cannot create a temporary file in $config_dir; nothing was changed, the old configuration keeps running"
-if ! printf '%s' "$payload" | base64 -d 2>/dev/null | gunzip -c >"$tmp_new" 2>/dev/null; then
-  fail 2 "payload corrupt: it is not base64 of gzip data; nothing was changed, the old configuration keeps running"
+# One byte more than the cap is enough to tell that the payload is too big (head then closes the
+# pipe, so gunzip fails: the size is checked first).
+decoded=1
+printf '%s' "$payload" | base64 -d 2>/dev/null | gunzip -c 2>/dev/null | head -c "$((MAX_BYTES + 1))" >"$tmp_new" || decoded=0
+if (($(wc -c <"$tmp_new") > MAX_BYTES)); then
+  fail 2 "payload corrupt: it decompresses to more than $MAX_BYTES bytes (4 MiB); nothing was changed, the old configuration keeps running"
 fi
+((decoded)) || fail 2 "payload corrupt: it is not base64 of gzip data; nothing was changed, the old configuration keeps running"
 actual_digest="$(sha256sum -- "$tmp_new" | cut -d' ' -f1)"
 if [[ "$actual_digest" != "$digest" ]]; then
   fail 2 "payload corrupt: sha256 is $actual_digest, expected $digest; nothing was changed, the old configuration keeps running"
@@ -133,6 +170,31 @@ if [[ -e "$state_file" ]]; then
   fi
 fi
 
+# Writes the state: version and digest in one file, one rename (never half of it).
+record() {
+  tmp_state="$(mktemp -- "$state_dir/.applied.XXXXXX")" &&
+    printf 'version=%s\ndigest=%s\n' "$1" "$digest" >"$tmp_state" &&
+    chmod 0644 -- "$tmp_state" && mv -f -- "$tmp_state" "$state_file" && tmp_state=""
+}
+
+# Digests first: when the file on disk and the state both have this digest, the node runs exactly
+# this configuration, whatever version it came with. Nothing to reload (and .prev stays as it is).
+on_disk=""
+if [[ -f "$config" ]]; then on_disk="$(sha256sum -- "$config" | cut -d' ' -f1)"; fi
+if [[ "$digest" == "$on_disk" && "$digest" == "$applied_digest" ]]; then
+  if ((version > applied_version)); then
+    # Recorded, so that a push older than this one is refused from now on.
+    record "$version" ||
+      fail 1 "version $version has the digest already applied (as version $applied_version), but recording version $version in $state_file failed; nothing was reloaded"
+    printf 'already applied version %s digest %s (recorded version %s had the same digest; version %s recorded, nothing reloaded)\n' "$version" "$digest" "$applied_version" "$version"
+  elif ((version < applied_version)); then
+    printf 'already applied version %s digest %s (as version %s, which stays recorded; nothing reloaded)\n' "$version" "$digest" "$applied_version"
+  else
+    printf 'already applied version %s digest %s\n' "$version" "$digest"
+  fi
+  exit 0
+fi
+
 if ((version < applied_version)); then
   fail 3 "refusing version $version: version $applied_version is applied (pushes can arrive out of order); nothing was changed, the old configuration keeps running"
 fi
@@ -141,12 +203,6 @@ if ((version == applied_version)); then
     # Two different configurations under one version means the sender is confused; applying either
     # one would make the version number meaningless for the out-of-order check.
     fail 3 "refusing version $version with digest $digest: version $applied_version is applied with digest $applied_digest; nothing was changed, the old configuration keeps running"
-  fi
-  on_disk=""
-  if [[ -f "$config" ]]; then on_disk="$(sha256sum -- "$config" | cut -d' ' -f1)"; fi
-  if [[ "$on_disk" == "$digest" ]]; then
-    printf 'already applied version %s digest %s\n' "$version" "$digest"
-    exit 0
   fi
   # Recorded as applied but the file was changed by hand since: put the pushed one back.
   say "version $version is recorded as applied but $config differs from it; applying it again"
@@ -165,7 +221,34 @@ if ! check_output="$("$haproxy_bin" -c -dW -f "$tmp_new" -L "$peer_name" 2>&1 9>
   exit 4
 fi
 
-# --- 4. Keep the previous configuration, then swap atomically. ---
+# --- 4. Find HAProxy's master process: without it a reload cannot be verified, and the state
+# must never claim a configuration HAProxy is not running. ---
+# The worker processes: the children of the master named by the pid file, read again every time
+# (a reload command that restarts HAProxy gives it a new master, whose children are all new).
+# Builtins only (/proc/<pid>/stat, field 4 is the parent), as it runs every 0.1 s while waiting.
+workers() {
+  local m="" d s
+  { read -r m <"$pidfile" || [[ -n "$m" ]]; } 2>/dev/null || return 0
+  for d in /proc/[0-9]*/stat; do
+    { read -r s <"$d"; } 2>/dev/null || continue
+    # The command name (field 2) is in parentheses and may hold spaces: cut after the last ')'.
+    # Then the state (Z: exited, not reaped yet: not a worker) and the parent.
+    s="${s##*) }"
+    if [[ "${s%% *}" == Z ]]; then continue; fi
+    s="${s#* }"
+    if [[ "${s%% *}" == "$m" ]]; then
+      d="${d%/stat}"
+      printf ' %s' "${d#/proc/}"
+    fi
+  done
+  return 0
+}
+master=""
+{ read -r master <"$pidfile" || [[ -n "$master" ]]; } 2>/dev/null || true
+[[ "$master" =~ ^[1-9][0-9]*$ && -d "/proc/$master" ]] ||
+  fail 1 "cannot find HAProxy's master process: pid file $pidfile is missing, unreadable or stale (is haproxy running, in master-worker mode?); a reload could not be verified, so nothing was changed"
+
+# --- 5. Keep the previous configuration, then swap atomically. ---
 # Same owner and mode as the file it replaces (mktemp creates 0600).
 keep_failed="could not keep a copy of the previous configuration in $prev; nothing was changed, the old configuration keeps running"
 if [[ -f "$config" ]]; then
@@ -187,48 +270,85 @@ mv -f -- "$tmp_new" "$config" ||
   fail 1 "could not move the new configuration into place at $config; the old configuration keeps running"
 tmp_new=""
 
-# --- 5. Reload. ---
-if ! reload_output="$(bash -c -- "$reload_cmd" 2>&1 9>&-)"; then
+# --- 6. Reload, and verify that HAProxy loaded it. ---
+# Runs the reload command, then waits for a worker that was not there before and that stays up
+# 0.5 s (one that dies at once did not load either). reload_out: the command's output; why: the
+# reason when it returns 1.
+reload_out=""
+why=""
+reload() {
+  local before p end
+  why=""
+  before="$(workers) "
+  if ! reload_out="$(bash -c -- "$reload_cmd" 2>&1 9>&-)"; then
+    why="the reload command failed"
+    return 1
+  fi
+  # SECONDS counts whole seconds: one more so that the wait is never shorter than asked.
+  end=$((SECONDS + reload_timeout + 1))
+  while :; do
+    for p in $(workers); do
+      if [[ "$before" != *" $p "* ]]; then
+        sleep 0.5
+        if [[ "$(workers) " == *" $p "* ]]; then return 0; fi
+      fi
+    done
+    ((SECONDS < end)) || break
+    sleep 0.1
+  done
+  why="HAProxy started no new worker within $reload_timeout s: it did not load the configuration"
+  return 1
+}
+show() { printf '%s\n' "${1:-(no output)}" >&2; }
+hint() { say "why HAProxy did not load it is in HAProxy's log (journalctl -u haproxy, or its syslog file)"; }
+
+if ! reload; then
+  first_out="$reload_out"
+  first_why="$why"
   if ((had_previous == 0)); then
     # Nothing to go back to: remove the new file so the node is as it was before the push.
     rm -f -- "$config"
     say "reload failed ('$reload_cmd'); there was no previous configuration, the new one was removed again. reload said:"
-    printf '%s\n' "$reload_output" >&2
+    show "$first_out"
+    say "reload (version $version): $first_why"
+    hint
     exit 5
   fi
   # Restore by copy + rename rather than renaming .prev away, so .prev keeps the last good file.
   if ! { tmp_restore="$(mktemp -- "$config_dir/.$config_base.restore.XXXXXX")" &&
     cp -p -- "$prev" "$tmp_restore" && mv -f -- "$tmp_restore" "$config"; }; then
     say "reload of version $version failed and the previous configuration could not be restored from $prev: $config holds version $version, HAProxy keeps running the configuration it had loaded. reload said:"
-    printf '%s\n' "$reload_output" >&2
+    show "$first_out"
+    say "reload (version $version): $first_why"
+    hint
     exit 5
   fi
   tmp_restore=""
-  if second_output="$(bash -c -- "$reload_cmd" 2>&1 9>&-)"; then
+  if reload; then
     say "reload of version $version failed; restored the previous configuration from $prev and reloaded it: the old configuration keeps running. first reload said:"
-    printf '%s\n' "$reload_output" >&2
-    say "reload of the restored configuration said:"
-    printf '%s\n' "$second_output" >&2
   else
     # A failed reload leaves the running HAProxy processes on what they had loaded before, so the
     # old configuration is still what serves traffic; the file on disk is the old one again.
     say "reload of version $version failed; restored the previous configuration from $prev, but reloading it failed too: HAProxy keeps running the configuration it had loaded. first reload said:"
-    printf '%s\n' "$reload_output" >&2
-    say "reload of the restored configuration said:"
-    printf '%s\n' "$second_output" >&2
   fi
+  show "$first_out"
+  say "first reload (version $version): $first_why"
+  say "reload of the restored configuration said:"
+  show "$reload_out"
+  if [[ -n "$why" ]]; then
+    say "reload of the restored configuration: $why"
+  else
+    say "reload of the restored configuration: HAProxy started a new worker with it"
+  fi
+  hint
   exit 5
 fi
 
-# --- 6. Record what is applied, atomically (version and digest in one file, one rename). ---
+# --- 7. Record what is applied, atomically (version and digest in one file, one rename). ---
 # If this fails the new configuration is running but unrecorded: exit non-zero so the control plane
 # pushes again; the same version is then re-applied (not refused), which is harmless.
-if ! { tmp_state="$(mktemp -- "$state_dir/.applied.XXXXXX")" &&
-  printf 'version=%s\ndigest=%s\n' "$version" "$digest" >"$tmp_state" &&
-  chmod 0644 -- "$tmp_state" && mv -f -- "$tmp_state" "$state_file"; }; then
+record "$version" ||
   fail 1 "version $version is installed and reloaded, but recording it in $state_file failed; the next push will apply it again"
-fi
-tmp_state=""
 
-if [[ -n "$reload_output" ]]; then printf '%s\n' "$reload_output" >&2; fi
+if [[ -n "$reload_out" ]]; then show "$reload_out"; fi
 printf 'applied version %s digest %s\n' "$version" "$digest"

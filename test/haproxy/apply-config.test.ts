@@ -45,24 +45,36 @@ describeLive('apply-config.sh against a live HAProxy', () => {
   let peerPort: number;
   let haproxy: LiveHaproxy | undefined;
   let initialText: string;
+  let pidFile: string;
 
   const configWith = (servers: NamedServer[], extra: Partial<Parameters<typeof renderTestConfig>[0]> = {}) =>
     renderTestConfig({ frontendPort, peerPort, peerName: PEER, servers: servers.map((s) => ({ name: s.name, port: s.port })), ...extra });
 
-  /** Script arguments for pushing `text` as `version`, against this test's directories. */
-  const pushArgs = (text: string, version: number, overrides: { reloadCmd?: string; digest?: string; payload?: string } = {}) => {
-    const enc = encodeConfig(text);
+  /**
+   * Script arguments for pushing `text` as `version`, against this test's directories and HAProxy
+   * (its real pid file). `extra` comes last: a repeated option overrides the earlier one.
+   */
+  const pushArgs = (
+    text: string,
+    version: number,
+    overrides: { reloadCmd?: string; digest?: string; payload?: string; extra?: string[] } = {},
+  ) => {
+    const enc = overrides.payload === undefined || overrides.digest === undefined ? encodeConfig(text) : undefined;
     return [
-      '--payload', overrides.payload ?? enc.payload,
-      '--digest', overrides.digest ?? enc.digest,
+      '--payload', overrides.payload ?? enc!.payload,
+      '--digest', overrides.digest ?? enc!.digest,
       '--version', String(version),
       '--peer-name', PEER,
       '--config', config,
       '--state-dir', stateDir,
       '--reload-cmd', overrides.reloadCmd ?? `kill -USR2 ${haproxy!.masterPid}`,
+      '--pidfile', pidFile,
+      ...(overrides.extra ?? []),
     ];
   };
 
+  /** Workers now that were not in `before` (old ones may have exited since: not counted). */
+  const newWorkers = (before: number[]) => haproxy!.workers().filter((pid) => !before.includes(pid));
   const bodies = (replies: Reply[]) => new Set(replies.map((r) => r.body));
   const failures = (replies: Reply[]) => replies.filter((r) => r.status !== 200);
   const applied = () => (existsSync(join(stateDir, 'applied')) ? readFileSync(join(stateDir, 'applied'), 'utf8') : undefined);
@@ -88,6 +100,7 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     mkdirSync(etc);
     config = join(etc, 'haproxy.cfg');
     stateDir = join(dir, 'state');
+    pidFile = join(dir, 'haproxy.pid');
     // A free port can be taken by someone else before haproxy binds it: try fresh ports again.
     for (let attempt = 1; ; attempt++) {
       frontendPort = await freePort();
@@ -95,7 +108,7 @@ describeLive('apply-config.sh against a live HAProxy', () => {
       initialText = configWith([serverA]);
       writeFileSync(config, initialText);
       try {
-        haproxy = await startHaproxy({ config, pidFile: join(dir, 'haproxy.pid'), peerName: PEER, frontendPort });
+        haproxy = await startHaproxy({ config, pidFile, peerName: PEER, frontendPort });
         break;
       } catch (e) {
         if (attempt >= 3) throw e;
@@ -198,6 +211,7 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     const first = await runApply(pushArgs(v5, 5));
     expect(first.code, first.stderr).toBe(0);
     const v4 = configWith([serverA]);
+    const workers = haproxy!.workers();
 
     // Act
     const older = await runApply(pushArgs(v4, 4));
@@ -218,6 +232,43 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     expect(sameVersionOtherConfig.stderr).toMatch(/^apply-config: refusing version 5 with digest/m);
     expect(readFileSync(config, 'utf8')).toBe(v5);
     expect(applied()).toBe(`version=5\ndigest=${encodeConfig(v5).digest}\n`);
+    expect(newWorkers(workers), 'no reload happened').toEqual([]);
+    expectNoTempFiles();
+  });
+
+  it('the applied digest under another version: exit 0 without reloading; a higher version is recorded, a lower one accepted as is', async () => {
+    // Prepare: version 5 (A and B) is applied; .prev holds the initial file
+    const v5 = configWith([serverA, serverB]);
+    const first = await runApply(pushArgs(v5, 5));
+    expect(first.code, first.stderr).toBe(0);
+    const digest = encodeConfig(v5).digest;
+    const workers = haproxy!.workers();
+    // The reload command would fail: any reload would turn the exit code into 5.
+    const noReload = { reloadCmd: 'echo reload must not run >&2; exit 1' };
+
+    // Act
+    const higher = await runApply(pushArgs(v5, 7, noReload));
+    const afterHigher = applied();
+    const lower = await runApply(pushArgs(v5, 6, noReload));
+    // A different configuration older than the recorded version 7 is refused now.
+    const olderOther = await runApply(pushArgs(configWith([serverA]), 6));
+
+    // Assess
+    expect(higher.code, higher.stderr).toBe(0);
+    expect(higher.stdout).toBe(`already applied version 7 digest ${digest} (recorded version 5 had the same digest; version 7 recorded, nothing reloaded)\n`);
+    expect(higher.stderr).toBe('');
+    expect(afterHigher).toBe(`version=7\ndigest=${digest}\n`);
+    expect(lower.code, lower.stderr).toBe(0);
+    expect(lower.stdout).toBe(`already applied version 6 digest ${digest} (as version 7, which stays recorded; nothing reloaded)\n`);
+    expect(lower.stderr).toBe('');
+    expect(olderOther.code).toBe(3);
+    expect(olderOther.stderr).toMatch(/^apply-config: refusing version 6: version 7 is applied/m);
+    expect(applied()).toBe(`version=7\ndigest=${digest}\n`);
+    expect(readFileSync(config, 'utf8')).toBe(v5);
+    // .prev still holds the configuration before version 5: not overwritten with version 5 itself.
+    expect(readFileSync(`${config}.prev`, 'utf8')).toBe(initialText);
+    expect(newWorkers(workers), 'no reload happened').toEqual([]);
+    expect(bodies(await hammer(frontendPort, { minRequests: 20 }))).toEqual(new Set(['A', 'B']));
     expectNoTempFiles();
   });
 
@@ -258,6 +309,8 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/^apply-config: reload of version 1 failed; restored the previous configuration .*the old configuration keeps running/m);
     expect(result.stderr).toContain('simulated reload failure');
+    expect(result.stderr).toMatch(/^apply-config: first reload \(version 1\): the reload command failed$/m);
+    expect(result.stderr).toMatch(/^apply-config: reload of the restored configuration: HAProxy started a new worker with it$/m);
     expect(result.stdout).toBe('');
     expect(readFileSync(config, 'utf8')).toBe(initialText);
     expect(readFileSync(`${config}.prev`, 'utf8')).toBe(initialText);
@@ -267,8 +320,111 @@ describeLive('apply-config.sh against a live HAProxy', () => {
 
     expect(bothFail.code).toBe(5);
     expect(bothFail.stderr).toMatch(/^apply-config: .*reloading it failed too: HAProxy keeps running the configuration it had loaded/m);
+    expect(bothFail.stderr).toMatch(/^apply-config: reload of the restored configuration: the reload command failed$/m);
     expect(readFileSync(config, 'utf8')).toBe(initialText);
     expect(applied()).toBeUndefined();
+    expectNoTempFiles();
+  });
+
+  it('refuses a payload that decompresses to more than 4 MiB (a gzip bomb) with exit 2; exactly 4 MiB still decodes', async () => {
+    // Prepare: 4 MiB + 1 byte, and 64 MiB (64 KB of gzip: it must stop decompressing at the cap)
+    const cap = 4 * 1024 * 1024;
+    const justOver = '#'.repeat(cap) + '\n';
+    const bomb = '\n'.repeat(64 * 1024 * 1024);
+    const atCap = '#'.repeat(cap - 1) + '\n';
+
+    // Act
+    const over = await runApply(pushArgs(justOver, 1));
+    const started = Date.now();
+    const big = await runApply(pushArgs(bomb, 1));
+    const bigMs = Date.now() - started;
+    // At the cap, with a wrong digest: refused for the digest (it decoded whole), not for its size.
+    const exact = await runApply(pushArgs(atCap, 1, { digest: 'f'.repeat(64) }));
+
+    // Assess
+    for (const result of [over, big]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^apply-config: payload corrupt: it decompresses to more than 4194304 bytes \(4 MiB\); nothing was changed, the old configuration keeps running$/m);
+      expect(result.stdout).toBe('');
+    }
+    expect(bigMs).toBeLessThan(5000);
+    expect(exact.code).toBe(2);
+    expect(exact.stderr).toContain(`payload corrupt: sha256 is ${encodeConfig(atCap).digest}, expected ${'f'.repeat(64)}`);
+    expect(readFileSync(config, 'utf8')).toBe(initialText);
+    expect(applied()).toBeUndefined();
+    expectNoTempFiles();
+  });
+
+  it('a configuration that HAProxy fails to load (port in use) although the reload command succeeds: exit 5, file restored, old config keeps serving', async () => {
+    // Prepare: adds B, and a second frontend on server B's port, which is taken. `haproxy -c`
+    // does not bind, so it passes; `kill -USR2` returns 0, and HAProxy's new process fails to
+    // bind (after about 2 s of retries), logs "Loading failure!" and keeps the old worker.
+    const next = configWith([serverA, serverB]) + ['frontend busy', `  bind 127.0.0.1:${serverB.port}`, '  default_backend app', ''].join('\n');
+    const workers = haproxy!.workers();
+    expect(workers).toHaveLength(1);
+
+    // Act: a timeout well past HAProxy's bind retries, so the second reload does not overlap them
+    const result = await runApply(pushArgs(next, 1, { extra: ['--reload-timeout', '4'] }));
+
+    // Assess
+    expect(result.code, result.stderr).toBe(5);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^apply-config: reload of version 1 failed; restored the previous configuration .* and reloaded it: the old configuration keeps running/m);
+    expect(result.stderr).toMatch(/^apply-config: first reload \(version 1\): HAProxy started no new worker within 4 s: it did not load the configuration$/m);
+    expect(result.stderr).toMatch(/^apply-config: reload of the restored configuration: HAProxy started a new worker with it$/m);
+    expect(result.stderr).toMatch(/^apply-config: why HAProxy did not load it is in HAProxy's log/m);
+    expect(haproxy!.output()).toMatch(/cannot bind socket.*Loading failure!/s);
+    expect(readFileSync(config, 'utf8')).toBe(initialText);
+    expect(readFileSync(`${config}.prev`, 'utf8')).toBe(initialText);
+    expect(applied()).toBeUndefined();
+    const replies = await hammer(frontendPort, { minRequests: 30 });
+    expect(failures(replies)).toEqual([]);
+    expect(bodies(replies)).toEqual(new Set(['A']));
+    expectNoTempFiles();
+  });
+
+  it('fails with exit 1 when the HAProxy master process cannot be found through --pidfile: nothing changed', async () => {
+    // Prepare: no pid file; a pid file naming a process that does not exist; one with garbage
+    const next = configWith([serverA, serverB]);
+    const dead = join(dir, 'dead.pid');
+    writeFileSync(dead, '999999999\n');
+    const garbage = join(dir, 'garbage.pid');
+    writeFileSync(garbage, 'haproxy\n');
+
+    // Act
+    const results = [];
+    for (const file of [join(dir, 'missing.pid'), dead, garbage]) results.push(await runApply(pushArgs(next, 1, { extra: ['--pidfile', file] })));
+
+    // Assess
+    for (const result of results) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^apply-config: cannot find HAProxy's master process: pid file .* is missing, unreadable or stale .*nothing was changed$/m);
+      expect(result.stdout).toBe('');
+    }
+    expect(readFileSync(config, 'utf8')).toBe(initialText);
+    expect(existsSync(`${config}.prev`)).toBe(false);
+    expect(applied()).toBeUndefined();
+    expectNoTempFiles();
+  });
+
+  it('not ready (exit 6) when haproxy is not installed or the config directory does not exist: nothing changed', async () => {
+    // Prepare
+    const next = configWith([serverA, serverB]);
+
+    // Act
+    const noBinary = await runApply(pushArgs(next, 1, { extra: ['--haproxy', join(dir, 'no-such-dir', 'haproxy')] }));
+    const noDir = await runApply(pushArgs(next, 1, { extra: ['--config', join(dir, 'no-such-dir', 'haproxy.cfg')] }));
+
+    // Assess
+    for (const result of [noBinary, noDir]) {
+      expect(result.code).toBe(6);
+      expect(result.stderr).toMatch(/^apply-config: not ready: .*nothing was changed\n$/);
+      expect(result.stdout).toBe('');
+    }
+    expect(noBinary.stderr).toContain(`haproxy binary '${join(dir, 'no-such-dir', 'haproxy')}' not found`);
+    expect(noDir.stderr).toContain(`config directory ${join(dir, 'no-such-dir')} does not exist`);
+    expect(readFileSync(config, 'utf8')).toBe(initialText);
+    expect(existsSync(stateDir)).toBe(false);
     expectNoTempFiles();
   });
 });

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -515,6 +515,15 @@ describe('HAProxy configuration push: the SSM document', () => {
     // Prepare: stubs for IMDS (curl), HAProxy, and a bash that points the script at a scratch
     // directory instead of /etc/haproxy; the document's text with the parameters interpolated.
     const dir = mkdtempSync(join(tmpdir(), 'hfc-document-'));
+    // A stand-in for HAProxy's master process (the script verifies a reload by a new child of the
+    // master named in the pid file): on SIGUSR2 it replaces its "worker" child, as a reload does.
+    // It writes the pid file once its traps are set.
+    const pidFile = join(dir, 'haproxy.pid');
+    const master = spawn(
+      'sh',
+      ['-c', `trap 'kill $w; sleep 60 & w=$!' USR2; trap 'kill $w; exit 0' TERM; sleep 60 & w=$!; echo $$ >"${pidFile}.tmp"; mv "${pidFile}.tmp" "${pidFile}"; while :; do wait; done`],
+      { stdio: 'ignore' },
+    );
     try {
       const bin = join(dir, 'bin');
       const tmp = join(dir, 'tmp');
@@ -532,7 +541,8 @@ describe('HAProxy configuration push: the SSM document', () => {
         ].join('\n'),
       );
       stub('haproxy', `echo "$*" >>"${dir}/haproxy.log"`);
-      stub('bash', `exec "${realBash}" "$@" --config "${dir}/etc/haproxy.cfg" --state-dir "${dir}/state" --reload-cmd true --haproxy "${bin}/haproxy"`);
+      stub('bash', `exec "${realBash}" "$@" --config "${dir}/etc/haproxy.cfg" --state-dir "${dir}/state" --reload-cmd 'kill -USR2 ${master.pid}' --pidfile "${pidFile}" --haproxy "${bin}/haproxy"`);
+      for (const t = Date.now(); !existsSync(pidFile) && Date.now() - t < 5000; ) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
       const run = (parameters: { payload: string; digest: string; version: string }) => {
         const text = runCommand.join('\n').replace(/\{\{ (payload|digest|version) \}\}/g, (_, name: keyof typeof parameters) => parameters[name]);
         writeFileSync(join(dir, '_script.sh'), text);
@@ -557,6 +567,7 @@ describe('HAProxy configuration push: the SSM document', () => {
       expect(readFileSync(join(dir, 'etc', 'haproxy.cfg'), 'utf8')).toBe(cfgText);
       expect(readdirSync(tmp)).toEqual([]);
     } finally {
+      master.kill();
       rmSync(dir, { recursive: true, force: true });
     }
   });
