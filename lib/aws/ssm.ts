@@ -49,16 +49,37 @@ export class SsmAdapter {
     return online;
   }
 
-  /** Sends the document to the instances, 50 per call; returns the command id of each call. */
-  async send(documentName: string, instanceIds: readonly string[], parameters: Record<string, string>, comment: string): Promise<{ commandId: string; instanceIds: string[] }[]> {
-    const out: { commandId: string; instanceIds: string[] }[] = [];
+  /**
+   * Sends the document to the instances, 50 per call; returns the command id of each call and
+   * the instances SSM refused (terminated or deregistered since they were seen online: SSM fails
+   * the whole call for one of them, so the call is repeated without them).
+   */
+  async send(
+    documentName: string,
+    instanceIds: readonly string[],
+    parameters: Record<string, string>,
+    comment: string,
+  ): Promise<{ commands: { commandId: string; instanceIds: string[] }[]; refused: string[] }> {
+    const commands: { commandId: string; instanceIds: string[] }[] = [];
+    const refused: string[] = [];
     const Parameters = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]]));
     for (let i = 0; i < instanceIds.length; i += SEND_BATCH) {
-      const ids = instanceIds.slice(i, i + SEND_BATCH);
-      const res = await this.client.send(new SendCommandCommand({ DocumentName: documentName, InstanceIds: ids, Parameters, Comment: comment.slice(0, 100), TimeoutSeconds: 60 }));
-      out.push({ commandId: res.Command?.CommandId ?? '', instanceIds: ids });
+      let ids = instanceIds.slice(i, i + SEND_BATCH);
+      while (ids.length > 0) {
+        try {
+          const res = await this.client.send(new SendCommandCommand({ DocumentName: documentName, InstanceIds: ids, Parameters, Comment: comment.slice(0, 100), TimeoutSeconds: 60 }));
+          commands.push({ commandId: res.Command?.CommandId ?? '', instanceIds: ids });
+          break;
+        } catch (err) {
+          // "Instances [[i-1, i-2]] not in a valid state for account ...": drop them, send again.
+          const bad = isAwsError(err, 'InvalidInstanceId') ? ids.filter((id) => (err as Error).message.includes(id)) : [];
+          if (bad.length === 0) throw err;
+          refused.push(...bad);
+          ids = ids.filter((id) => !bad.includes(id));
+        }
+      }
     }
-    return out;
+    return { commands, refused };
   }
 
   async result(commandId: string, instanceId: string): Promise<InvocationResult> {

@@ -94,8 +94,9 @@ export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNod
   settle();
   if (opts.dryRun || targets.length === 0) return report;
 
-  const commands = await aws.ssm.send(opts.documentName, targets, { payload, digest, version: String(opts.version) }, `haproxy-fleet-control ${fleet.name} ${digest.slice(0, 12)}`);
-  report.pushed = targets;
+  const { commands, refused } = await aws.ssm.send(opts.documentName, targets, { payload, digest, version: String(opts.version) }, `haproxy-fleet-control ${fleet.name} ${digest.slice(0, 12)}`);
+  report.offline.push(...refused);
+  report.pushed = targets.filter((id) => !refused.includes(id));
   const pending = new Map(commands.flatMap((c) => c.instanceIds.map((id) => [id, c.commandId] as const)));
   for (let round = 0; pending.size > 0; round++) {
     if (round > 0) {
