@@ -106,3 +106,16 @@ describe('environment', () => {
     expect(() => envFlag({ DRY_RUN: 'maybe' }, 'DRY_RUN')).toThrow('environment variable DRY_RUN="maybe" must be true or false');
   });
 });
+
+describe('documentation', () => {
+  it('the README\'s configuration example is valid', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /## Configuration[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    expect(() => parseConfigText(example!, 'README.md')).not.toThrow();
+  });
+
+  it.each(['docs/fleet.config.elastic-ip.json', 'docs/fleet.config.haproxy.json'])('%s is valid', (file) => {
+    expect(() => parseConfigText(readFileSync(file, 'utf8'), file)).not.toThrow();
+  });
+});
