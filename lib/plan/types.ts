@@ -94,8 +94,6 @@ export type Action =
   | { kind: 'markDeregistered'; instanceId: string; at: string; reason: string }
   | { kind: 'unmarkDeregistered'; instanceId: string; reason: string };
 
-export type ActionKind = Action['kind'];
-
 /** The plan for one fleet: actions in the order they must run, and why nodes are left out. */
 export interface Plan {
   fleet: string;

@@ -163,6 +163,30 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   if (applied.deferred.size) logger.warn('nodes left for the next run (out of time, or Route 53 throttling health check creation)', { deferred: [...applied.deferred] });
 
   const outcomes: CompletionOutcome[] = [];
+  /** Completes one lifecycle action with CONTINUE; a failure is reported with the others at the end. */
+  const complete = async (c: Completion, groupName: string): Promise<void> => {
+    if (dryRun) {
+      logger.info('would complete lifecycle action (dry run)', { ...c, group: groupName });
+      outcomes.push({ ...c, outcome: 'dry-run' });
+      return;
+    }
+    try {
+      const outcome = await aws.autoScaling.completeLifecycleAction({
+        groupName,
+        hookName: c.hookName,
+        instanceId: c.instanceId,
+        ...(c.token ? { token: c.token } : {}),
+        result: 'CONTINUE',
+      });
+      logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', { ...c, group: groupName });
+      outcomes.push({ ...c, outcome });
+    } catch (err) {
+      // One node's failure must not keep the others waiting; reported with the rest below.
+      applied.failed.set(c.instanceId, `completing the ${c.transition} action: ${describeAwsError(err)}`);
+      logger.error('completing the lifecycle action failed; the next run retries', { ...c, group: groupName, error: err as Error });
+    }
+  };
+
   for (const c of completions.complete) {
     if (applied.failed.has(c.instanceId) || applied.deferred.has(c.instanceId)) continue;
     if (c.transition === 'launching' && !configured(c.instanceId)) {
@@ -180,28 +204,30 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       logger.warn('leaving node still holds Elastic IPs; its termination continues once a peer has them', { ...c, addresses: holding });
       continue;
     }
-    if (dryRun) {
-      logger.info('would complete lifecycle action (dry run)', { ...c });
-      outcomes.push({ ...c, outcome: 'dry-run' });
-      continue;
-    }
-    try {
-      const outcome = await aws.autoScaling.completeLifecycleAction({
-        groupName: fleet.autoScalingGroupName,
-        hookName: c.hookName,
-        instanceId: c.instanceId,
-        ...(c.token ? { token: c.token } : {}),
-        result: 'CONTINUE',
-      });
-      logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', { ...c });
-      outcomes.push({ ...c, outcome });
-    } catch (err) {
-      // One node's failure must not keep the others waiting; reported with the rest below.
-      applied.failed.set(c.instanceId, `completing the ${c.transition} action: ${describeAwsError(err)}`);
-      logger.error('completing the lifecycle action failed; the next run retries', { ...c, error: err as Error });
-    }
+    await complete(c, fleet.autoScalingGroupName);
   }
 
+  // Application servers: launching ones once every load balancer that may carry traffic runs a
+  // configuration with them, terminating ones once none runs one with them any more.
+  for (const n of push?.appNodes ?? []) {
+    const transition = n.lifecycleState === 'Pending:Wait' ? 'launching' : n.lifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
+    if (!transition) continue;
+    if (!push!.gateOpen) {
+      logger.info('application server waits until every load balancer that may carry traffic has the new configuration', { instanceId: n.instanceId, transition });
+      continue;
+    }
+    if (transition === 'launching' && !push!.rendered.has(n.instanceId)) {
+      logger.info('launching application server is not in the configuration yet (no private IP seen); it waits', { instanceId: n.instanceId });
+      continue;
+    }
+    const hookName = fleet.appLifecycleHooks[transition].name;
+    const hint = opts.appHint;
+    const token = hint && hint.instanceId === n.instanceId && hint.transition === transition && hint.hookName === hookName ? hint.token : undefined;
+    await complete({ instanceId: n.instanceId, transition, hookName, ...(token ? { token } : {}), reason: 'every load balancer that may carry traffic has the configuration' }, n.groupName);
+  }
+
+  for (const id of addressFailures) if (!applied.failed.has(id)) applied.failed.set(id, 'Elastic IP work failed (see the errors above)');
+  if (configError) applied.failed.set(`fleet ${fleet.name} configuration`, describeAwsError(configError));
   logger.info('reconcile finished', {
     passes,
     changes: dryRun ? 0 : plan.actions.length,
@@ -212,40 +238,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     deferred: applied.deferred.size,
     failed: applied.failed.size,
   });
-  // Application servers: launching ones once every online load balancer runs a configuration
-  // with them, terminating ones once none runs one with them any more.
-  if (push) {
-    for (const n of push.appNodes) {
-      const transition = n.lifecycleState === 'Pending:Wait' ? 'launching' : n.lifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
-      if (!transition) continue;
-      if (!push.gateOpen) {
-        logger.info('application server waits until every load balancer that may carry traffic has the new configuration', { instanceId: n.instanceId, transition });
-        continue;
-      }
-      if (transition === 'launching' && !push.rendered.has(n.instanceId)) {
-        logger.info('launching application server is not in the configuration yet (no private IP seen); it waits', { instanceId: n.instanceId });
-        continue;
-      }
-      const hookName = fleet.appLifecycleHooks[transition].name;
-      const hint = opts.appHint;
-      const token = hint && hint.instanceId === n.instanceId && hint.transition === transition && hint.hookName === hookName ? hint.token : undefined;
-      const c = { instanceId: n.instanceId, transition, hookName, ...(token ? { token } : {}), reason: 'every online load balancer has the configuration' } as const;
-      if (dryRun) {
-        outcomes.push({ ...c, outcome: 'dry-run' });
-        continue;
-      }
-      try {
-        const outcome = await aws.autoScaling.completeLifecycleAction({ groupName: n.groupName, hookName, instanceId: n.instanceId, ...(token ? { token } : {}), result: 'CONTINUE' });
-        logger.info(outcome === 'completed' ? 'application server lifecycle action completed with CONTINUE' : 'application server lifecycle action no longer exists', { ...c, group: n.groupName });
-        outcomes.push({ ...c, outcome });
-      } catch (err) {
-        applied.failed.set(n.instanceId, `completing the application server's ${transition} action: ${describeAwsError(err)}`);
-      }
-    }
-  }
 
-  for (const id of addressFailures) if (!applied.failed.has(id)) applied.failed.set(id, 'Elastic IP work failed (see the errors above)');
-  if (configError) applied.failed.set(`fleet ${fleet.name} configuration`, describeAwsError(configError));
   if (applied.failed.size > 0) {
     const list = [...applied.failed].map(([id, why]) => `${id} (${why})`).join('; ');
     throw new ReconcileError(
