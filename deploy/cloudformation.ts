@@ -519,7 +519,8 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
     {
       Sid: 'CompleteFleetLifecycleActions',
       Effect: 'Allow',
-      Action: ['autoscaling:CompleteLifecycleAction'],
+      // The heartbeat confirms that an event which contradicts the describe names an active action (lib/plan/hints.ts).
+      Action: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat'],
       // The load-balancer groups, and the application groups whose servers the configuration lists.
       Resource: unique(config.fleets.flatMap((f) => [f.autoScalingGroupName, ...appGroupsOf(f)]))
         .sort()

@@ -42,6 +42,21 @@ export class EventParseError extends FleetControlError {
  */
 export class ConflictError extends FleetControlError {}
 
+/**
+ * A lifecycle event contradicts what Auto Scaling shows and names no action it can confirm (a
+ * delayed replay, or a forged message): it is ignored and nothing is changed. Not a failure of
+ * the run: Lambda must not retry it.
+ */
+export class StaleEventError extends FleetControlError {
+  constructor(
+    message: string,
+    readonly instanceId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Reconciling a fleet failed; wraps the AWS error with the fleet and the step. */
 export class ReconcileError extends FleetControlError {
   constructor(

@@ -9,6 +9,10 @@
  *   terminate: Terminating:Wait --CONTINUE/ABANDON--> Terminating:Proceed --tick--> Terminated (gone)
  *   scale-in to a warm pool: InService --returnToWarmPool--> Warmed:Pending:Wait (listed only by
  *              the warm pool, not the group) --CONTINUE--> Warmed:Stopped
+ *   launch into a warm pool: --launchIntoWarmPool--> Warmed:Pending:Wait (launching hooks, Origin
+ *              EC2, Destination WarmPool) --CONTINUE--> Warmed:Stopped
+ *   terminate from a warm pool: Warmed:Stopped --terminateFromWarmPool--> Warmed:Terminating:Wait
+ *              (terminating hooks, Origin WarmPool, Destination EC2) --CONTINUE--> gone
  *   heartbeat timeout (virtual time): the hook's DefaultResult is applied.
  */
 import type {
@@ -25,7 +29,7 @@ import { ServiceSim } from './service';
 export type LifecycleState =
   | 'Pending' | 'Pending:Wait' | 'Pending:Proceed' | 'InService'
   | 'Terminating' | 'Terminating:Wait' | 'Terminating:Proceed' | 'Terminated'
-  | 'Standby' | 'Detached' | 'Warmed:Pending:Wait' | 'Warmed:Stopped';
+  | 'Standby' | 'Detached' | 'Warmed:Pending:Wait' | 'Warmed:Stopped' | 'Warmed:Terminating:Wait';
 
 export type Transition = 'autoscaling:EC2_INSTANCE_LAUNCHING' | 'autoscaling:EC2_INSTANCE_TERMINATING';
 
@@ -89,6 +93,8 @@ export class AutoScalingSim extends ServiceSim {
   /** Notifications emitted by hooks, oldest first. Scenarios drain it with `takeNotifications`. */
   readonly outbox: (LifecycleNotification | TestNotification)[] = [];
   private readonly groups = new Map<string, Group>();
+  /** Describe lag: instances DescribeAutoScalingGroups still shows in an older state (or not at all). */
+  private readonly lags = new Map<string, { state: LifecycleState | 'unlisted'; calls: number }>();
 
   constructor(private readonly account: SimAccount) {
     super();
@@ -150,12 +156,49 @@ export class AutoScalingSim extends ServiceSim {
     this.startActions(group, gi, 'autoscaling:EC2_INSTANCE_TERMINATING', { origin: 'AutoScalingGroup', destination: 'WarmPool' });
   }
 
+  /**
+   * Launches `count` instances straight into the group's warm pool: listed only by the warm pool,
+   * each waits in Warmed:Pending:Wait while a launching hook exists (Origin EC2, Destination
+   * WarmPool), then is stopped there.
+   */
+  launchIntoWarmPool(groupName: string, count: number): string[] {
+    const group = this.group(groupName);
+    return Array.from({ length: count }, () => {
+      const gi = this.addInstance(groupName, 'Warmed:Pending:Wait');
+      group.instances.delete(gi.instanceId);
+      group.warmPool.set(gi.instanceId, gi);
+      this.startActions(group, gi, 'autoscaling:EC2_INSTANCE_LAUNCHING', { origin: 'EC2', destination: 'WarmPool' });
+      if (gi.actions.length === 0) this.putAway(gi);
+      return gi.instanceId;
+    });
+  }
+
+  /** Terminates an instance of the warm pool (Origin WarmPool, Destination EC2). */
+  terminateFromWarmPool(instanceId: string): void {
+    const group = [...this.groups.values()].find((g) => g.warmPool.has(instanceId));
+    if (!group) throw new Error(`simulated account: instance ${instanceId} is in no warm pool`);
+    const gi = group.warmPool.get(instanceId)!;
+    gi.state = 'Warmed:Terminating:Wait';
+    gi.actions = [];
+    this.startActions(group, gi, 'autoscaling:EC2_INSTANCE_TERMINATING', { origin: 'WarmPool', destination: 'EC2' });
+    if (gi.actions.length === 0) this.leaveWarmPool(group, gi);
+  }
+
   /** Puts an InService instance in Standby (EnterStandby), or back InService (ExitStandby). */
   setStandby(instanceId: string, standby: boolean): void {
     const gi = this.groupOf(instanceId).instances.get(instanceId)!;
     const from = standby ? 'InService' : 'Standby';
     if (gi.state !== from) throw new Error(`simulated account: ${instanceId} is ${gi.state}, not ${from}`);
     gi.state = standby ? 'Standby' : 'InService';
+  }
+
+  /**
+   * Makes the next `calls` DescribeAutoScalingGroups answers show an instance in an older state,
+   * or leave it out: the describe lags behind a lifecycle action whose notification is already
+   * out (the reason events are trusted as hints at all).
+   */
+  lagDescribe(instanceId: string, state: LifecycleState | 'unlisted', calls = 1): void {
+    this.lags.set(instanceId, { state, calls });
   }
 
   /** Instances in the group's warm pool with their states. */
@@ -209,14 +252,19 @@ export class AutoScalingSim extends ServiceSim {
         MinSize: 0,
         MaxSize: 100,
         CreatedTime: this.account.now(),
-        Instances: [...g.instances.values()].map((gi) => ({
+        Instances: [...g.instances.values()].flatMap((gi) => {
+          const lag = this.lags.get(gi.instanceId);
+          if (lag && --lag.calls <= 0) this.lags.delete(gi.instanceId);
+          if (lag?.state === 'unlisted') return [];
+          return [{
           InstanceId: gi.instanceId,
           AvailabilityZone: gi.availabilityZone,
-          LifecycleState: gi.state,
+          LifecycleState: lag?.state ?? gi.state,
           HealthStatus: 'Healthy',
           ProtectedFromScaleIn: false,
           InstanceType: 'c7g.large',
-        })),
+          }];
+        }),
       })),
       ...(start + max < found.length ? { NextToken: String(start + max) } : {}),
     };
@@ -306,8 +354,9 @@ export class AutoScalingSim extends ServiceSim {
     if (gi.actions.some((a) => !a.result)) return;
     const abandoned = gi.actions.some((a) => a.result === 'ABANDON');
     if (group.warmPool.has(gi.instanceId)) {
-      gi.state = 'Warmed:Stopped';
-      this.account.ec2.stopInstance(gi.instanceId);
+      if (action.transition === 'autoscaling:EC2_INSTANCE_TERMINATING' && gi.state === 'Warmed:Terminating:Wait') this.leaveWarmPool(group, gi);
+      else if (abandoned && action.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING') this.leaveWarmPool(group, gi);
+      else this.putAway(gi);
       return;
     }
     if (action.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING') {
@@ -316,6 +365,16 @@ export class AutoScalingSim extends ServiceSim {
     } else {
       gi.state = 'Terminating:Proceed';
     }
+  }
+
+  private putAway(gi: GroupInstance): void {
+    gi.state = 'Warmed:Stopped';
+    this.account.ec2.stopInstance(gi.instanceId);
+  }
+
+  private leaveWarmPool(group: Group, gi: GroupInstance): void {
+    group.warmPool.delete(gi.instanceId);
+    this.account.ec2.terminateInstance(gi.instanceId);
   }
 
   private finishTermination(group: Group, gi: GroupInstance): void {

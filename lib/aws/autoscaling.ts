@@ -1,5 +1,5 @@
-/** Auto Scaling adapter: the group's instances and completing lifecycle actions. */
-import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+/** Auto Scaling adapter: the group's instances, confirming and completing lifecycle actions. */
+import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, RecordLifecycleActionHeartbeatCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { isAwsError } from './errors';
 
 export interface GroupInstance {
@@ -21,6 +21,26 @@ export class AutoScalingAdapter {
       lifecycleState: i.LifecycleState ?? 'Unknown',
       ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
     }));
+  }
+
+  /**
+   * Whether the instance has an active lifecycle action on this hook, asked with
+   * RecordLifecycleActionHeartbeat (AWS answers ValidationError "No active Lifecycle Action"
+   * when it has none). The instance id, not an event's token, is what is asked about: the fact
+   * that matters is whether *this* instance is waiting on our hook, and AWS does not document
+   * checking a token against an instance given with it. The call extends the action's timeout
+   * by one heartbeat, which only gives our own hook more time.
+   */
+  async confirmAction(a: { groupName: string; hookName: string; instanceId: string }): Promise<'active' | 'no-active-action'> {
+    try {
+      await this.client.send(
+        new RecordLifecycleActionHeartbeatCommand({ AutoScalingGroupName: a.groupName, LifecycleHookName: a.hookName, InstanceId: a.instanceId }),
+      );
+      return 'active';
+    } catch (err) {
+      if (noActiveAction(err)) return 'no-active-action';
+      throw err;
+    }
   }
 
   /**
@@ -46,8 +66,13 @@ export class AutoScalingAdapter {
       );
       return 'completed';
     } catch (err) {
-      if (isAwsError(err, 'ValidationError') && /No active Lifecycle Action/i.test((err as Error).message)) return 'no-active-action';
+      if (noActiveAction(err)) return 'no-active-action';
       throw err;
     }
   }
+}
+
+/** Auto Scaling's answer for an action that does not exist (any more): a ValidationError with this text. */
+function noActiveAction(err: unknown): boolean {
+  return isAwsError(err, 'ValidationError') && /No active Lifecycle Action/i.test((err as Error).message);
 }

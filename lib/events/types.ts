@@ -21,6 +21,13 @@ export interface LifecycleMessage {
   via: 'sns' | 'eventbridge';
 }
 
+/**
+ * A lifecycle message as the reconcile folds it into what it observed. The token is kept only
+ * when the describe agreed with the event; an event that had to be confirmed was confirmed by its
+ * instance, so its action is completed by instance id, never by a token nobody checked.
+ */
+export type LifecycleHint = Omit<LifecycleMessage, 'token'> & { token?: string };
+
 /** Sent once when a hook's notification target is set; acknowledged and ignored. */
 export interface TestMessage {
   kind: 'test';

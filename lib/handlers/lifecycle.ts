@@ -1,21 +1,26 @@
 /**
  * The lifecycle handler's logic: for each lifecycle message, find the fleet that manages the
  * group and reconcile it with the message as a hint. Test notifications, groups no fleet
- * manages and other teams' hooks are acknowledged and ignored, with a log line.
+ * manages and other teams' hooks are acknowledged and ignored, with a log line. A message that
+ * contradicts Auto Scaling and names no action it confirms (stale or forged) is rejected with
+ * its reason and changes nothing; Lambda does not retry it.
  */
 import { fleetForAppGroup, fleetForGroup } from '../config/load';
+import { StaleEventError } from '../errors';
 import { parseLifecycleEvent } from '../events/lifecycle';
 import type { LifecycleEventMessage, LifecycleMessage } from '../events/types';
 import { hookFor, isWarmPoolMove } from '../plan/completions';
 import { adaptersFor } from '../reconcile/adapters';
 import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
+import { completeWarmPoolMove, type WarmPoolOutcome } from '../reconcile/warmPoolMove';
 import type { HandlerDeps } from './deps';
 import type { Invocation } from './wrap';
 import { reconcileOptions } from './reconcileOptions';
 
 export type MessageOutcome =
   | { status: 'ignored'; reason: string }
-  | { status: 'warm-pool'; instanceId: string; outcome: string }
+  | { status: 'rejected'; instanceId: string; reason: string }
+  | { status: 'warm-pool'; instanceId: string; outcome: WarmPoolOutcome }
   | { status: 'reconciled'; report: FleetReport };
 
 const CORRELATION_KEYS = ['fleet', 'group', 'instance', 'transition', 'tier'];
@@ -44,20 +49,19 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
     return { status: 'ignored', reason };
   }
   const aws = adaptersFor(deps.clients);
-  if (isWarmPoolMove(msg)) {
-    // Into or out of the warm pool: the instance neither serves nor stops serving, so no DNS work.
-    if (deps.settings.dryRun) {
-      logger.info('warm pool move: would complete lifecycle action with CONTINUE (dry run)');
-      return { status: 'warm-pool', instanceId: msg.instanceId, outcome: 'dry-run' };
+  try {
+    if (isWarmPoolMove(msg)) {
+      // Into or out of the warm pool: the instance neither serves nor stops serving, so no DNS work.
+      const outcome = await completeWarmPoolMove(msg, aws, logger, { dryRun: deps.settings.dryRun });
+      return { status: 'warm-pool', instanceId: msg.instanceId, outcome };
     }
-    const outcome = await aws.autoScaling.completeLifecycleAction({
-      groupName: msg.groupName, hookName: msg.hookName, instanceId: msg.instanceId, token: msg.token, result: 'CONTINUE',
-    });
-    logger.info('warm pool move: lifecycle action completed without DNS changes', { outcome, origin: msg.origin, destination: msg.destination });
-    return { status: 'warm-pool', instanceId: msg.instanceId, outcome };
+    const report = await reconcileFleet(fleet, aws, logger, { ...reconcileOptions(deps, invocation), ...(app ? { appHint: msg } : { hint: msg }) });
+    return { status: 'reconciled', report };
+  } catch (err) {
+    if (!(err instanceof StaleEventError)) throw err;
+    logger.warn('lifecycle event rejected: it contradicts Auto Scaling and names no active action; nothing was changed', { reason: err.message, token: msg.token });
+    return { status: 'rejected', instanceId: msg.instanceId, reason: err.message };
   }
-  const report = await reconcileFleet(fleet, aws, logger, { ...reconcileOptions(deps, invocation), ...(app ? { appHint: msg } : { hint: msg }) });
-  return { status: 'reconciled', report };
 }
 
 /**

@@ -16,7 +16,7 @@
  * Pending:Proceed and InService must stay registered: the window between our CONTINUE and
  * InService is real, and a reconcile landing in it must not undo the registration.
  */
-import type { LifecycleMessage } from '../events/types';
+import type { LifecycleHint } from '../events/types';
 import type { ObservedNode } from './types';
 
 const IN_DNS = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
@@ -27,13 +27,15 @@ export function belongsInDns(node: ObservedNode): boolean {
 
 /**
  * Folds an event into the observed nodes. Events are hints, but two of their facts are safe to
- * trust over a lagging DescribeAutoScalingGroups: a terminating action means the node is leaving
- * and never comes back; a launching action means the node is waiting for us. An instance the
- * group no longer lists (moving back to a warm pool, or a describe that lags) is added when EC2
- * still shows it alive (`alive`); one EC2 shows gone is a late duplicate and adds nothing. A
- * termination whose Destination is the warm pool is flagged: no later run will see the node.
+ * trust over a lagging DescribeAutoScalingGroups once the event agrees with it or Auto Scaling
+ * has confirmed the action (hints.ts decides which): a terminating action means the node is
+ * leaving and never comes back; a launching action means the node is waiting for us. An
+ * instance the group no longer lists (moving back to a warm pool, or a describe that lags) is
+ * added when EC2 still shows it alive (`alive`); one EC2 shows gone is a late duplicate and adds
+ * nothing. A termination whose Destination is the warm pool is flagged: no later run will see
+ * the node.
  */
-export function withHint(nodes: ObservedNode[], hint: LifecycleMessage | undefined, alive?: ObservedNode): ObservedNode[] {
+export function withHint(nodes: ObservedNode[], hint: LifecycleHint | undefined, alive?: ObservedNode): ObservedNode[] {
   if (!hint) return nodes;
   const current = nodes.find((n) => n.instanceId === hint.instanceId);
   if (hint.transition === 'terminating') {

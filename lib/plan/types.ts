@@ -1,3 +1,5 @@
+import type { LifecycleHint } from '../events/types';
+import type { Member } from '../haproxy/render';
 import type { AddressNode, PoolAddress } from './addressTypes';
 import type { NodeAlarm } from './health';
 
@@ -61,12 +63,29 @@ export interface ObservedRecord extends RecordState {
   instanceId: string;
 }
 
+/** An instance of an application group, with the group (for completing its lifecycle action). */
+export interface AppNode extends ObservedNode {
+  groupName: string;
+}
+
+/** The application tier: the servers of each backend, and the application groups' instances. */
+export interface ServersState {
+  servers: Record<string, Member[]>;
+  appNodes: AppNode[];
+  /** The application group's lifecycle event, as folded in (see ObservedFleet.hint). */
+  hint?: LifecycleHint;
+}
+
 export interface ObservedFleet {
   nodes: ObservedNode[];
   records: ObservedRecord[];
   healthChecks: ObservedHealthCheck[];
   /** Elastic IP pool, interfaces and alarms: only for fleets with `elasticIps` or `alarms`. */
   addressState?: AddressState;
+  /** The application tier, for fleets whose configuration is pushed. */
+  servers?: ServersState;
+  /** The lifecycle event folded into `nodes`, when it was (lib/plan/hints.ts says when). */
+  hint?: LifecycleHint;
 }
 
 /** What the address and alarm planners see. */

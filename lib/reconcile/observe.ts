@@ -13,6 +13,8 @@ import type { FleetConfig } from '../config/schema';
 import { ReconcileError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { toSpec } from '../aws/route53';
+import { trustedHint } from './hints';
+import { observeServers } from './observeServers';
 import { instanceOfCallerReference, instanceOfSetIdentifier } from '../plan/naming';
 import { withHint } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
@@ -21,7 +23,24 @@ import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
 const ALIVE = new Set(['pending', 'running']);
 
-export async function observeFleet(fleet: FleetConfig, aws: Adapters, hint?: LifecycleMessage): Promise<ObservedFleet> {
+export interface ObserveOptions {
+  /** A lifecycle event of the load-balancer group. */
+  hint?: LifecycleMessage;
+  /** A lifecycle event of one of the fleet's application groups. */
+  appHint?: LifecycleMessage;
+  /** Observe the application tier too (the configuration is pushed). */
+  servers?: boolean;
+  /** No call that changes anything, not even the heartbeat that confirms a contradicting event. */
+  dryRun?: boolean;
+}
+
+/**
+ * @throws StaleEventError when an event contradicts the describe and Auto Scaling does not
+ *   confirm it (before any change: observing is the first step of every pass)
+ */
+export async function observeFleet(fleet: FleetConfig, aws: Adapters, opts: ObserveOptions = {}): Promise<ObservedFleet> {
+  const { hint } = opts;
+  const dryRun = opts.dryRun ?? false;
   const [records, checks] = await Promise.all([
     aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, fleet.dns.recordType),
     aws.route53.listHealthChecks(),
@@ -51,9 +70,10 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, hint?: Lif
   const ids = new Set(groupInstances.map((i) => i.instanceId));
   if (hint) ids.add(hint.instanceId);
   const withAddresses = !!(fleet.elasticIps || fleet.alarms);
-  const [instances, extra] = await Promise.all([
+  const [instances, extra, servers] = await Promise.all([
     aws.ec2.describeInstances([...ids].sort()),
     withAddresses ? observePoolAndAlarms(fleet, aws) : Promise.resolve(undefined),
+    opts.servers && fleet.haproxy ? observeServers(fleet, aws, opts.appHint, { dryRun }) : Promise.resolve(undefined),
   ]);
   const facts = (id: string): Partial<ObservedNode> => {
     const info = instances.get(id);
@@ -72,11 +92,22 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, hint?: Lif
 
   const nodes: ObservedNode[] = groupInstances.map((i) => ({ ...i, ...facts(i.instanceId) }));
   const hinted = hint ? instances.get(hint.instanceId) : undefined;
-  const alive: ObservedNode | undefined = hinted && ALIVE.has(hinted.state) ? { instanceId: hinted.instanceId, lifecycleState: 'Pending:Wait', ...facts(hinted.instanceId) } : undefined;
+  const isAlive = !!hinted && ALIVE.has(hinted.state);
+  const trusted = hint
+    ? await trustedHint(hint, fleet.lifecycleHooks[hint.transition].name, groupInstances.find((i) => i.instanceId === hint.instanceId), isAlive, { autoScaling: aws.autoScaling, dryRun })
+    : undefined;
+  const alive: ObservedNode | undefined = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: 'Pending:Wait', ...facts(hinted!.instanceId) } : undefined;
 
-  const finalNodes = withHint(nodes, hint, alive);
+  const finalNodes = withHint(nodes, trusted, alive);
   const addressState = extra
     ? { nodes: addressNodes(fleet, finalNodes, instances, extra.alarms), pool: extra.pool, alarms: extra.alarms.map((a) => ({ ...a, raw: a.raw as Record<string, unknown> })) }
     : undefined;
-  return { nodes: finalNodes, records: ourRecords, healthChecks: ours, ...(addressState ? { addressState } : {}) };
+  return {
+    nodes: finalNodes,
+    records: ourRecords,
+    healthChecks: ours,
+    ...(addressState ? { addressState } : {}),
+    ...(servers ? { servers } : {}),
+    ...(trusted ? { hint: trusted } : {}),
+  };
 }

@@ -2,31 +2,55 @@
  * Observe the application tier: the servers of each configured backend, from an Auto Scaling
  * group (launching and in-service instances: a launching server is completed only once every
  * load balancer has it; a terminating one is left out) or from EC2 tags (running instances).
- * An application group's lifecycle event is folded in like the load balancers' (nodes.ts).
+ * An application group's lifecycle event is folded in like the load balancers' (nodes.ts), once
+ * it agrees with the group's describe or Auto Scaling has confirmed it (hints.ts).
  */
 import type { FleetConfig } from '../config/schema';
-import type { LifecycleMessage } from '../events/types';
+import type { LifecycleHint, LifecycleMessage } from '../events/types';
 import type { Member } from '../haproxy/render';
 import { withHint } from '../plan/nodes';
-import type { ObservedNode } from '../plan/types';
+import type { AppNode, ServersState } from '../plan/types';
 import type { Adapters } from './adapters';
+import { trustedHint, type HintChecks } from './hints';
+
+export type { AppNode, ServersState };
 
 const SERVES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
 const ALIVE = new Set(['pending', 'running']);
 
-/** An instance of an application group, with the group (for completing its lifecycle action). */
-export interface AppNode extends ObservedNode {
-  groupName: string;
-}
-
-export interface ServersState {
-  servers: Record<string, Member[]>;
-  appNodes: AppNode[];
-}
-
-export async function observeServers(fleet: FleetConfig, aws: Pick<Adapters, 'autoScaling' | 'ec2'>, appHint?: LifecycleMessage): Promise<ServersState> {
+export async function observeServers(
+  fleet: FleetConfig,
+  aws: Pick<Adapters, 'autoScaling' | 'ec2'>,
+  appHint: LifecycleMessage | undefined,
+  checks: Omit<HintChecks, 'autoScaling'>,
+): Promise<ServersState> {
   const servers: Record<string, Member[]> = {};
   const appNodes = new Map<string, AppNode>();
+  let folded: LifecycleHint | undefined;
+  // One describe per group, even when several backends share it: the hint is checked once.
+  const groups = new Map<string, Promise<{ nodes: AppNode[]; infos: Awaited<ReturnType<Adapters['ec2']['describeInstances']>> }>>();
+  const observeGroup = (groupName: string) => {
+    let p = groups.get(groupName);
+    if (!p) {
+      p = (async () => {
+        const group = (await aws.autoScaling.describeGroup(groupName)) ?? [];
+        const hint = appHint?.groupName === groupName ? appHint : undefined;
+        const ids = new Set(group.map((i) => i.instanceId));
+        if (hint) ids.add(hint.instanceId);
+        const infos = await aws.ec2.describeInstances([...ids].sort());
+        const hinted = hint ? infos.get(hint.instanceId) : undefined;
+        const isAlive = !!hinted && ALIVE.has(hinted.state);
+        const trusted = hint
+          ? await trustedHint(hint, fleet.appLifecycleHooks[hint.transition].name, group.find((i) => i.instanceId === hint.instanceId), isAlive, { ...checks, autoScaling: aws.autoScaling })
+          : undefined;
+        if (trusted) folded = trusted;
+        const alive = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: 'Pending:Wait' } : undefined;
+        return { nodes: withHint(group, trusted, alive).map((n) => ({ ...n, groupName })), infos };
+      })();
+      groups.set(groupName, p);
+    }
+    return p;
+  };
   await Promise.all(
     (fleet.haproxy?.backends ?? []).map(async (b) => {
       if ('tags' in b.servers) {
@@ -34,16 +58,8 @@ export async function observeServers(fleet: FleetConfig, aws: Pick<Adapters, 'au
         servers[b.name] = [...infos.values()].filter((i) => ALIVE.has(i.state) && i.privateIp).map((i) => ({ instanceId: i.instanceId, ip: i.privateIp! }));
         return;
       }
-      const groupName = b.servers.autoScalingGroup;
-      const group = (await aws.autoScaling.describeGroup(groupName)) ?? [];
-      const hint = appHint?.groupName === groupName ? appHint : undefined;
-      const ids = new Set(group.map((i) => i.instanceId));
-      if (hint) ids.add(hint.instanceId);
-      const infos = await aws.ec2.describeInstances([...ids].sort());
-      const hinted = hint ? infos.get(hint.instanceId) : undefined;
-      const alive = hinted && ALIVE.has(hinted.state) ? { instanceId: hinted.instanceId, lifecycleState: 'Pending:Wait' } : undefined;
-      const nodes = withHint(group, hint, alive);
-      for (const n of nodes) appNodes.set(n.instanceId, { ...n, groupName });
+      const { nodes, infos } = await observeGroup(b.servers.autoScalingGroup);
+      for (const n of nodes) appNodes.set(n.instanceId, n);
       servers[b.name] = nodes
         .filter((n) => SERVES.has(n.lifecycleState))
         .map((n) => infos.get(n.instanceId))
@@ -51,5 +67,9 @@ export async function observeServers(fleet: FleetConfig, aws: Pick<Adapters, 'au
         .map((i) => ({ instanceId: i.instanceId, ip: i.privateIp! }));
     }),
   );
-  return { servers, appNodes: [...appNodes.values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId)) };
+  return {
+    servers,
+    appNodes: [...appNodes.values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0)),
+    ...(folded ? { hint: folded } : {}),
+  };
 }

@@ -21,13 +21,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import { describeAwsError } from '../aws/errors';
-import type { LifecycleMessage } from '../events/types';
 import { checkedPayload } from '../haproxy/payload';
 import { renderConfig, type Member } from '../haproxy/render';
 import { belongsInDns } from '../plan/nodes';
-import { CONFIG_DIGEST_TAG, type ObservedNode } from '../plan/types';
+import { CONFIG_DIGEST_TAG, type AppNode, type ObservedNode, type ServersState } from '../plan/types';
 import type { Adapters } from './adapters';
-import { observeServers, type AppNode } from './observeServers';
 
 export interface PushReport {
   digest: string;
@@ -55,8 +53,6 @@ export interface PushOptions {
   deadline?: number;
   /** Between polls of the invocations' results. */
   pollIntervalMs?: number;
-  /** A lifecycle event of an application group. */
-  appHint?: LifecycleMessage;
 }
 
 /** The apply script's "not ready yet" (haproxy not installed): a booting node, not a failure. */
@@ -65,11 +61,11 @@ const LAUNCHING = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const byId = (a: { instanceId: string }, b: { instanceId: string }) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
 
-export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], aws: Adapters, logger: Logger, opts: PushOptions): Promise<PushReport> {
+export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], tier: ServersState, aws: Adapters, logger: Logger, opts: PushOptions): Promise<PushReport> {
   // Peers: the nodes in DNS. Pushed to: those and the draining ones (they still serve).
   const serving = nodes.filter((n) => (belongsInDns(n) || n.lifecycleState === 'Terminating:Wait') && n.privateIp).sort(byId);
   const peers: Member[] = serving.filter(belongsInDns).map((n) => ({ instanceId: n.instanceId, ip: n.privateIp! }));
-  const { servers, appNodes } = await observeServers(fleet, aws, opts.appHint);
+  const { servers, appNodes } = tier;
   const hc = fleet.healthCheck;
   const text = renderConfig(fleet.haproxy!, { peers, servers, health: { protocol: hc.protocol, port: hc.port, ...(hc.protocol !== 'TCP' ? { path: hc.path } : {}) } });
   const { payload, digest, bytes } = checkedPayload(text);

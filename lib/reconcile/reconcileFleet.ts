@@ -9,10 +9,10 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
-import { ConflictError, ReconcileError } from '../errors';
+import { ConflictError, ReconcileError, StaleEventError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { describeAwsError } from '../aws/errors';
-import { planCompletions, type Completion, type CompletionPlan } from '../plan/completions';
+import { planCompletions, tokenFor, type Completion, type CompletionPlan } from '../plan/completions';
 import { planDns } from '../plan/dns';
 import { passNonce } from '../plan/naming';
 import type { Action, Plan } from '../plan/types';
@@ -98,7 +98,12 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       passes += 1;
       try {
         observedAt = now().getTime();
-        const observed = await observeFleet(fleet, aws, opts.hint);
+        const observed = await observeFleet(fleet, aws, {
+          ...(opts.hint ? { hint: opts.hint } : {}),
+          ...(opts.appHint ? { appHint: opts.appHint } : {}),
+          servers: !!(fleet.haproxy && opts.configDocumentName),
+          dryRun,
+        });
         lastObserved = observed;
         const at = now();
         // Addresses first: a node's home Elastic IP is what DNS registers for it.
@@ -107,7 +112,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
         const forDns = fleet.dns.address === 'elastic-ip' && addressPlan ? withHomeAddresses(observed, addressPlan.homeOf) : observed;
         // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
         plan = planDns(fleet, forDns, { nonce: passNonce(), now: at });
-        completions = planCompletions(fleet, forDns, plan, { now: at, ...(opts.hint ? { hint: opts.hint } : {}) });
+        completions = planCompletions(fleet, forDns, plan, { now: at, ...(observed.hint ? { hint: observed.hint } : {}) });
         const changes = plan.actions.length + (addressPlan?.actions.length ?? 0) + alarmActions.length;
         logger.info(changes ? 'planned changes' : 'fleet in sync', {
           pass: passes,
@@ -132,20 +137,20 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       }
     }
   } catch (err) {
-    if (err instanceof ReconcileError) throw err;
+    // A stale or forged event: nothing was changed (observing comes first), the handler says why.
+    if (err instanceof ReconcileError || err instanceof StaleEventError) throw err;
     throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; no lifecycle action was completed`, fleet.name, { cause: err });
   }
 
   // The HAProxy configuration follows the fleet: pushed once DNS is in line (pushes are slow;
   // nothing above waits for them). A failed or offline node keeps its old configuration and only
   // holds back its own launch.
-  if (fleet.haproxy && opts.configDocumentName && lastObserved) {
+  if (fleet.haproxy && opts.configDocumentName && lastObserved?.servers) {
     try {
-      push = await pushConfig(fleet, lastObserved.nodes, aws, logger, {
+      push = await pushConfig(fleet, lastObserved.nodes, lastObserved.servers, aws, logger, {
         documentName: opts.configDocumentName,
         version: observedAt,
         dryRun,
-        ...(opts.appHint ? { appHint: opts.appHint } : {}),
         ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
       });
     } catch (err) {
@@ -221,8 +226,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       continue;
     }
     const hookName = fleet.appLifecycleHooks[transition].name;
-    const hint = opts.appHint;
-    const token = hint && hint.instanceId === n.instanceId && hint.transition === transition && hint.hookName === hookName ? hint.token : undefined;
+    const token = tokenFor(lastObserved?.servers?.hint, n.instanceId, transition, hookName);
     await complete({ instanceId: n.instanceId, transition, hookName, ...(token ? { token } : {}), reason: 'every load balancer that may carry traffic has the configuration' }, n.groupName);
   }
 

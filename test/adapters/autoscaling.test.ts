@@ -10,6 +10,7 @@ import {
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
+  RecordLifecycleActionHeartbeatCommand,
   type AutoScalingGroup,
   type CompleteLifecycleActionCommandInput,
 } from '@aws-sdk/client-auto-scaling';
@@ -198,5 +199,35 @@ describe('completeLifecycleAction', () => {
 
     // Assess
     expect(err).toBe(throttled);
+  });
+});
+
+describe('confirmAction', () => {
+  const action = { groupName: 'edge-haproxy', hookName: 'edge-hfc-terminating', instanceId: 'i-0aaaaaaaaaaaaaaa1' };
+
+  it('asks with RecordLifecycleActionHeartbeat by instance id, never by a token', async () => {
+    // Prepare
+    asMock.on(RecordLifecycleActionHeartbeatCommand).resolves({});
+
+    // Act
+    const res = await adapter.confirmAction(action);
+
+    // Assess
+    expect(res).toBe('active');
+    expect(asMock).toHaveReceivedCommandWith(RecordLifecycleActionHeartbeatCommand, {
+      AutoScalingGroupName: 'edge-haproxy', LifecycleHookName: 'edge-hfc-terminating', InstanceId: 'i-0aaaaaaaaaaaaaaa1',
+    });
+    expect(asMock.commandCalls(RecordLifecycleActionHeartbeatCommand)[0]!.args[0].input).not.toHaveProperty('LifecycleActionToken');
+  });
+
+  it('maps "No active Lifecycle Action" to no-active-action', async () => {
+    asMock.on(RecordLifecycleActionHeartbeatCommand).rejects(validationError('No active Lifecycle Action found with instance ID i-0aaaaaaaaaaaaaaa1'));
+    expect(await adapter.confirmAction(action)).toBe('no-active-action');
+  });
+
+  it('rethrows throttling: an unconfirmed event must fail the run (and be retried), not be taken as stale', async () => {
+    const throttled = new AutoScalingServiceException({ name: 'Throttling', $fault: 'client', $metadata: {}, message: 'Rate exceeded' });
+    asMock.on(RecordLifecycleActionHeartbeatCommand).rejects(throttled);
+    expect(await failure(adapter.confirmAction(action))).toBe(throttled);
   });
 });

@@ -60,10 +60,43 @@ describe('warm pool', () => {
     expect(world.convergenceProblems()).toEqual([]);
   });
 
-  it('a launch into the warm pool is completed without any DNS work', async () => {
-    // Prepare: the notification Auto Scaling sends when it launches an instance into the pool
+  it('a launch into the warm pool is confirmed, then completed without any DNS work', async () => {
+    // Prepare: Auto Scaling launches an instance straight into the pool
     const world = new FleetWorld({ via: 'eventbridge' });
-    world.account.autoScaling.scaleOut(GROUP, 1);
+    const [pooled] = world.account.autoScaling.launchIntoWarmPool(GROUP, 1);
+    const [n] = world.account.autoScaling.takeNotifications();
+
+    // Act
+    const mark = world.account.mark();
+    const outcomes = await world.deliver(n!);
+
+    // Assess: the group does not list it, Auto Scaling confirms the action, it is completed by instance
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'warm-pool', outcome: 'completed' })]);
+    const calls = world.account.callsSince(mark);
+    expect(calls.map((c) => c.op)).toEqual(['DescribeAutoScalingGroups', 'RecordLifecycleActionHeartbeat', 'CompleteLifecycleAction']);
+    expect(calls[2]!.input).toEqual(expect.objectContaining({ InstanceId: pooled, LifecycleActionResult: 'CONTINUE' }));
+    expect(world.account.autoScaling.warmPoolInstances(GROUP)).toEqual([{ instanceId: pooled, state: 'Warmed:Stopped' }]);
+    expect(world.dnsTable()).toEqual([]);
+  });
+
+  it('an instance terminated from the warm pool is let go without DNS work', async () => {
+    const world = new FleetWorld({ via: 'eventbridge' });
+    const [pooled] = world.account.autoScaling.launchIntoWarmPool(GROUP, 1);
+    await world.deliverAll();
+    world.account.autoScaling.terminateFromWarmPool(pooled!);
+
+    const outcomes = await world.deliverAll();
+
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'warm-pool', outcome: 'completed' })]);
+    expect(world.account.autoScaling.warmPoolInstances(GROUP)).toEqual([]);
+    expect(world.account.ec2.instance(pooled!)?.state).toBe('terminated');
+  });
+
+  it('a warm-pool move event for an instance launching into the group is refused: its launch still waits for DNS', async () => {
+    // Prepare: a real launch into the group, its event edited to claim the warm pool (a forgery
+    // with a real token would skip the registration)
+    const world = new FleetWorld({ via: 'eventbridge' });
+    const [id] = world.account.autoScaling.scaleOut(GROUP, 1);
     const [n] = world.account.autoScaling.takeNotifications();
     const intoPool = { ...(n as object), Destination: 'WarmPool' } as typeof n;
 
@@ -71,9 +104,23 @@ describe('warm pool', () => {
     const mark = world.account.mark();
     const outcomes = await world.deliver(intoPool!);
 
-    // Assess
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'warm-pool', outcome: 'completed' })]);
-    expect(world.account.callsSince(mark).map((c) => c.op)).toEqual(['CompleteLifecycleAction']);
+    // Assess: rejected, with the reason, after one read; the launch is untouched
+    expect(outcomes).toEqual([{ status: 'rejected', instanceId: id, reason: expect.stringContaining('not in a warm pool') }]);
+    expect(world.account.callsSince(mark).map((c) => c.op)).toEqual(['DescribeAutoScalingGroups']);
+    expect(world.nodes()).toEqual([expect.objectContaining({ instanceId: id, state: 'Pending:Wait' })]);
+  });
+
+  it('a replayed warm-pool move whose action is over completes nothing', async () => {
+    const world = new FleetWorld({ via: 'eventbridge' });
+    world.account.autoScaling.launchIntoWarmPool(GROUP, 1);
+    const [n] = world.account.autoScaling.takeNotifications();
+    await world.deliver(n!);
+
+    const mark = world.account.mark();
+    const outcomes = await world.deliver(n!);
+
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'rejected', reason: expect.stringContaining('no active launching action') })]);
+    expect(world.account.callsSince(mark).filter((c) => c.op === 'CompleteLifecycleAction')).toEqual([]);
   });
 });
 
