@@ -14,6 +14,7 @@ import type { Config, FleetConfig } from '../lib/config/load';
 import { appGroupsOf } from '../lib/config/schema';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
+import { TOKENS } from '../lib/tokens';
 
 /** Any CloudFormation value, intrinsic functions included. */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -367,9 +368,9 @@ function configPushStatements(config: Config): PolicyStatement[] {
 
 /** The configuration document's runtime parameters and what SSM lets through for each. */
 export const CONFIG_DOCUMENT_PARAMETERS = {
-  payload: { description: 'base64(gzip(haproxy.cfg))', allowedPattern: '^[A-Za-z0-9+/]+={0,2}$' },
-  digest: { description: 'sha256 of haproxy.cfg, lower-case hex', allowedPattern: '^[0-9a-f]{64}$' },
-  version: { description: 'Increases with every push; the node refuses an older one', allowedPattern: '^[0-9]{1,18}$' },
+  payload: { description: 'base64(gzip(haproxy.cfg))', allowedPattern: TOKENS.ssmPayload.pattern.source },
+  digest: { description: 'sha256 of haproxy.cfg, lower-case hex', allowedPattern: TOKENS.sha256.pattern.source },
+  version: { description: 'Increases with every push; the node refuses an older one', allowedPattern: TOKENS.ssmVersion.pattern.source },
 } as const;
 
 /**

@@ -23,6 +23,7 @@ import type {
   NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import type { IdGen } from './ids';
+import { filterMatches } from './filters';
 
 /** IPv4 addresses per network interface (primary included), by instance type. */
 export const IPV4_PER_ENI: Record<string, number> = {
@@ -430,14 +431,14 @@ export class Network {
     const values = f.Values ?? [];
     switch (f.Name) {
       case 'network-interface-id':
-        return values.includes(eni.eniId);
+        return filterMatches(values, eni.eniId);
       case 'attachment.instance-id':
-        return values.includes(eni.instanceId);
+        return filterMatches(values, eni.instanceId);
       case 'availability-zone':
-        return values.includes(eni.availabilityZone);
+        return filterMatches(values, eni.availabilityZone);
       case 'private-ip-address':
       case 'addresses.private-ip-address':
-        return [eni.primaryIp, ...eni.secondaryIps].some((ip) => values.includes(ip));
+        return [eni.primaryIp, ...eni.secondaryIps].some((ip) => filterMatches(values, ip));
       default:
         return this.fail('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
     }
@@ -482,7 +483,7 @@ export class Network {
 
   private addressMatches(a: Address, f: Filter): boolean {
     const values = f.Values ?? [];
-    const has = (v: string | undefined) => v !== undefined && values.includes(v);
+    const has = (v: string | undefined) => filterMatches(values, v);
     switch (f.Name) {
       case 'allocation-id':
         return has(a.AllocationId);

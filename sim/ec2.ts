@@ -24,6 +24,7 @@ import type {
   Filter,
   UnassignPrivateIpAddressesCommandInput,
 } from '@aws-sdk/client-ec2';
+import { filterMatches } from './filters';
 import type { SimAccount } from './account';
 import { DEFAULT_INSTANCE_TYPE, Network, type SimAddress, type SimEni } from './ec2-addresses';
 import { IdGen } from './ids';
@@ -285,18 +286,15 @@ export class Ec2Sim extends ServiceSim {
     const values = f.Values ?? [];
     switch (f.Name) {
       case 'instance-id':
-        return values.includes(i.instanceId);
+        return filterMatches(values, i.instanceId);
       case 'instance-state-name':
-        return values.includes(i.state);
+        return filterMatches(values, i.state);
       case 'availability-zone':
-        return values.includes(i.availabilityZone);
+        return filterMatches(values, i.availabilityZone);
       case 'tag-key':
-        return values.some((k) => k in i.tags);
+        return Object.keys(i.tags).some((k) => filterMatches(values, k));
       default:
-        if (f.Name?.startsWith('tag:')) {
-          const v = i.tags[f.Name.slice(4)];
-          return v !== undefined && values.includes(v);
-        }
+        if (f.Name?.startsWith('tag:')) return filterMatches(values, i.tags[f.Name.slice(4)]);
         return this.fail('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
     }
   }

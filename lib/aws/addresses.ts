@@ -2,6 +2,7 @@
  * Elastic IP adapter: the fleet's address pool (by tag), associations, claims (tags) and the
  * secondary private IPs that receive peers' addresses. Decides nothing.
  */
+import { literalFilterValue } from './filters';
 import {
   AssignPrivateIpAddressesCommand,
   AssociateAddressCommand,
@@ -27,9 +28,10 @@ export class AddressAdapter {
 
   /** The pool's addresses (tag `hfc:pool` = pool), with their claims, holders and our last moves. */
   async describePool(pool: string): Promise<PoolAddress[]> {
-    const res = await this.client.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${POOL_TAG}`, Values: [pool] }] }));
+    const res = await this.client.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${POOL_TAG}`, Values: [literalFilterValue(pool)] }] }));
     return (res.Addresses ?? [])
-      .filter((a) => a.AllocationId && a.PublicIp)
+      // The filter is the request; the tag is the truth: never take another pool's address.
+      .filter((a) => a.AllocationId && a.PublicIp && (a.Tags ?? []).some((t) => t.Key === POOL_TAG && t.Value === pool))
       .map((a) => {
         const tags = Object.fromEntries((a.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
         const movedTo = decodePlacement(tags[MOVED_TO_TAG]);

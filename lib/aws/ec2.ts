@@ -1,4 +1,5 @@
 /** EC2 adapter: the addresses and states of the fleet's instances. */
+import { literalFilterValue } from './filters';
 import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 
 export interface InstanceInfo {
@@ -51,7 +52,8 @@ export class Ec2Adapter {
    */
   async describeGroupInstances(groupName: string): Promise<Map<string, InstanceInfo>> {
     const out = new Map<string, InstanceInfo>();
-    await this.describe([{ Name: 'tag:aws:autoscaling:groupName', Values: [groupName] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }], out);
+    await this.describe([{ Name: 'tag:aws:autoscaling:groupName', Values: [literalFilterValue(groupName)] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }], out);
+    for (const [id, info] of out) if (info.tags['aws:autoscaling:groupName'] !== groupName) out.delete(id);
     return out;
   }
 
@@ -60,8 +62,10 @@ export class Ec2Adapter {
     const out = new Map<string, InstanceInfo>();
     const filters: Filter[] = Object.entries(tags)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
+      .map(([k, v]) => ({ Name: `tag:${k}`, Values: [literalFilterValue(v)] }));
     await this.describe([...filters, { Name: 'instance-state-name', Values: ['pending', 'running'] }], out);
+    // The filter is the request; the tags are the truth.
+    for (const [id, info] of out) if (Object.entries(tags).some(([k, v]) => info.tags[k] !== v)) out.delete(id);
     return out;
   }
 

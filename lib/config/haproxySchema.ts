@@ -1,18 +1,17 @@
 /**
  * The `haproxy` section of a fleet: what the rendered configuration holds besides the fleet's
- * own members. Every value that reaches the configuration file is validated here, so nothing a
- * user writes can break out of its place in the file (no spaces, quotes, newlines or `#`).
+ * own members. Every value that reaches the configuration file is validated here with the token
+ * kinds of lib/tokens.ts (the renderer asserts them again), so nothing a user writes can break
+ * out of its place in the file.
  */
 import { z } from 'zod';
+import { portSchema as port, tokenSchema } from '../tokens';
 
 /** A proxy, backend or peers-section name as HAProxy accepts it. */
-const ident = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, "_", ".", ":" and "-"');
-const port = z.int().min(1).max(65535);
-/** An HAProxy time such as 5s, 500ms, 1m: not zero (HAProxy refuses or warns), at most 9 digits. */
-const duration = z.string().regex(/^[1-9]\d{0,8}(us|ms|s|m|h|d)?$/, 'must be an HAProxy time such as 5s, 500ms or 1m (not 0)');
-const hostname = z.string().regex(/^(?:\*\.)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, 'must be a host name');
-// No quote, parenthesis, space or `#`: HAProxy's tokenizer would read them.
-const pathPrefix = z.string().max(255).regex(/^\/[A-Za-z0-9._~!$&*+,;=:@%/-]*$/, 'must be a URL path starting with "/" (no spaces, quotes, parentheses or "#")');
+const ident = tokenSchema('haproxyName');
+const duration = tokenSchema('haproxyTime');
+const hostname = tokenSchema('routeHost');
+const pathPrefix = tokenSchema('urlPath');
 
 const backend = z.strictObject({
   name: ident,
@@ -20,8 +19,8 @@ const backend = z.strictObject({
   balance: z.enum(['roundrobin', 'leastconn', 'source', 'first', 'static-rr']).default('roundrobin'),
   /** Where the servers come from: an Auto Scaling group, or instances carrying these tags. */
   servers: z.union([
-    z.strictObject({ autoScalingGroup: z.string().min(1).max(255) }),
-    z.strictObject({ tags: z.record(z.string().min(1).max(128), z.string().max(256)).refine((t) => Object.keys(t).length > 0, 'needs at least one tag') }),
+    z.strictObject({ autoScalingGroup: tokenSchema('awsName').max(255) }),
+    z.strictObject({ tags: z.record(tokenSchema('tagText').min(1).max(128), tokenSchema('tagText').max(256)).refine((t) => Object.keys(t).length > 0, 'needs at least one tag') }),
   ]),
   port,
   check: z
@@ -30,8 +29,8 @@ const backend = z.strictObject({
       interval: duration.default('2s'),
       fall: z.int().min(1).max(100).default(3),
       rise: z.int().min(1).max(100).default(2),
-      /** HTTP backends: check with a GET of this path instead of a TCP connect. */
-      httpPath: pathPrefix.optional(),
+      /** HTTP backends: check with a GET of this path (a query string is allowed) instead of a TCP connect. */
+      httpPath: tokenSchema('requestPath').optional(),
     })
     .default({ enabled: true, interval: '2s', fall: 3, rise: 2 }),
   /** Share a stick table (client address -> server) between the fleet's nodes through `peers`. */

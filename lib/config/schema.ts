@@ -3,6 +3,7 @@
  * field is omitted. The README's configuration reference documents exactly these fields.
  */
 import { z } from 'zod';
+import { portSchema, tokenSchema } from '../tokens';
 import { haproxySchema } from './haproxySchema';
 
 /** Fleet and owner names end up in SetIdentifiers, CallerReferences, tags and hook names. */
@@ -25,13 +26,16 @@ const hostedZoneId = z
 const healthCheck = z
   .strictObject({
     protocol: z.enum(['HTTP', 'HTTPS', 'TCP']),
-    port: z.int().min(1).max(65535),
-    /** Request path for HTTP/HTTPS checks. */
-    path: z.string().startsWith('/', 'must start with "/"').max(255).optional(),
-    /** When set, the check passes only if the first 5,120 bytes of the body contain it. */
-    searchString: z.string().min(1).max(255).optional(),
+    port: portSchema,
+    /**
+     * Request path for HTTP/HTTPS checks. Route 53 requests it, and with `haproxy` the rendered
+     * configuration answers it (`monitor-uri`), so it must be one token of the file.
+     */
+    path: tokenSchema('requestPath').optional(),
+    /** When set, the check passes only if the first 5,120 bytes of the body contain it (Route 53 only). */
+    searchString: tokenSchema('tagText').min(1).max(255).optional(),
     /** Host header (and SNI for HTTPS) sent with the check; the address checked stays the node's. */
-    host: z.string().max(255).optional(),
+    host: tokenSchema('hostName').optional(),
     /** Seconds between checks; fixed when the check is created (a change replaces every check). */
     requestInterval: z.union([z.literal(10), z.literal(30)]).default(30),
     failureThreshold: z.int().min(1).max(10).default(3),
@@ -63,7 +67,7 @@ const hook = (defaultResult: 'CONTINUE' | 'ABANDON') =>
  */
 const alarmsSchema = z.strictObject({
   /** Defaults to `hfc-<ownerId>-<fleet>-`, the names of the managed alarms. */
-  namePrefix: z.string().min(1).max(200).optional(),
+  namePrefix: tokenSchema('awsName').max(200).optional(),
   manage: z.boolean().default(false),
   metric: z
     .strictObject({
@@ -93,7 +97,7 @@ export const fleetSchema = z
     name: slug,
     /** Marks what this deployment owns; two deployments sharing a zone need different owner ids. */
     ownerId: slug.default('hfc'),
-    autoScalingGroupName: z.string().min(1).max(255),
+    autoScalingGroupName: tokenSchema('awsName').max(255),
     dns: z.strictObject({
       hostedZoneId,
       recordName: dnsName,
@@ -117,7 +121,7 @@ export const fleetSchema = z
     elasticIps: z
       .strictObject({
         /** Pool membership: addresses tagged `hfc:pool` = this value. Defaults to `<ownerId>:<fleet name>`. */
-        pool: z.string().min(1).max(256).optional(),
+        pool: tokenSchema('awsName').max(256).optional(),
         /** Free secondary private IPs each node keeps to receive peers' addresses. */
         sparePrivateIps: z.int().min(0).max(8).default(1),
         /** A recovered node must stay out of ALARM this long before its addresses move back. */

@@ -131,11 +131,30 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p -- "$state_dir" || fail 1 "cannot create state directory $state_dir; nothing was changed, the old configuration keeps running"
+# The state directory decides what is applied (the recorded version refuses older pushes) and is
+# what the lock is taken on. This script runs as root: a directory that another user owns or may
+# write to would let that user plant a symlink in it and have root write through it, or forge the
+# recorded version. So it must be a real directory (not a symlink), owned by root or by the user
+# running the script, and writable by nobody else; nothing in it is ever opened through a symlink.
+refuse_state() { fail 1 "state directory $state_dir $1; nothing was changed, the old configuration keeps running (fix it, or remove it to have it created again)"; }
+mkdir -p -m 0755 -- "$state_dir" 2>/dev/null || [[ -L "$state_dir" ]] ||
+  fail 1 "cannot create state directory $state_dir; nothing was changed, the old configuration keeps running"
+if [[ -L "$state_dir" ]]; then refuse_state "is a symlink"; fi
+[[ -d "$state_dir" ]] || refuse_state "is not a directory"
+state_owner="$(stat -c '%u' -- "$state_dir")" && state_mode="$(stat -c '%a' -- "$state_dir")" || refuse_state "cannot be inspected"
+if [[ "$state_owner" != 0 && "$state_owner" != "$(id -u)" ]]; then
+  refuse_state "is owned by uid $state_owner, not by root or by the user running this script (uid $(id -u))"
+fi
+if (((8#$state_mode & 8#022) != 0)); then refuse_state "is writable by its group or by others (mode $state_mode)"; fi
+if [[ -L "$state_file" ]] || { [[ -e "$state_file" ]] && [[ ! -f "$state_file" ]]; }; then
+  fail 1 "state file $state_file is a symlink or not a regular file; nothing was changed, the old configuration keeps running (remove it to accept the next push)"
+fi
 
 # Two pushes can reach the node at once (a retry racing a newer reconcile): the version check,
 # validation, swap and reload must happen as one critical section, or an older push could win.
-exec 9>"$state_dir/lock" || fail 1 "cannot open lock file $state_dir/lock; nothing was changed, the old configuration keeps running"
+# The lock is taken on the state directory itself, opened read-only: there is no lock file that
+# could be swapped for a symlink and truncate whatever it points to.
+exec 9<"$state_dir" || fail 1 "cannot open state directory $state_dir for its lock; nothing was changed, the old configuration keeps running"
 flock -w 120 9 || fail 1 "another apply is still running after 120 s; nothing was changed, the old configuration keeps running"
 
 # --- 1. Decode the payload next to the target, so the final rename stays on one filesystem. ---

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { HaproxyBackend, HaproxyConfig } from '../config/haproxySchema';
+import { assertInt, assertToken, TokenError } from '../tokens';
 
 /** A member of the rendered configuration: a load-balancer peer or a backend server. */
 export interface Member {
@@ -30,82 +31,106 @@ export interface RenderState {
   health?: { protocol: 'HTTP' | 'HTTPS' | 'TCP'; port: number; path?: string };
 }
 
-const INSTANCE = /^i-[0-9a-f]{8,17}$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/**
+ * Every value is asserted with its token kind (lib/tokens.ts) as it is written, whether it came
+ * from the validated configuration or from AWS: the schema's check is not trusted to be the
+ * only one, and an AWS-compatible endpoint may answer anything. A value that fails is never
+ * written; the render throws a TokenError naming it.
+ */
+const name = (v: string, where: string) => assertToken('haproxyName', v, where);
+const time = (v: string, where: string) => assertToken('haproxyTime', v, where);
+const port = (v: number, where: string) => assertInt(v, 1, 65535, where);
 
 function checked(members: readonly Member[], what: string): Member[] {
   for (const m of members) {
-    if (!INSTANCE.test(m.instanceId)) throw new RangeError(`${what}: "${m.instanceId}" is not an instance id`);
-    if (!IPV4.test(m.ip)) throw new RangeError(`${what}: "${m.ip}" of ${m.instanceId} is not an IPv4 address`);
+    assertToken('instanceId', m.instanceId, `${what}: member name`);
+    assertToken('ipv4', m.ip, `${what}: address of ${m.instanceId}`);
   }
   // Sorted and de-duplicated: the order AWS lists things in must not change the text.
-  return [...new Map(members.map((m) => [m.instanceId, m])).values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  return [...new Map(members.map((m) => [m.instanceId, m])).values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
 }
 
+const BALANCE = new Set(['roundrobin', 'leastconn', 'source', 'first', 'static-rr']);
+const MODES = new Set(['http', 'tcp']);
+const oneOf = (set: ReadonlySet<string>, v: string, where: string) => {
+  if (!set.has(v)) throw new TokenError(where, `one of ${[...set].join(', ')}`, v);
+  return v;
+};
+
 function serverLine(b: HaproxyBackend, m: Member): string {
-  const check = b.check.enabled ? ` check inter ${b.check.interval} fall ${b.check.fall} rise ${b.check.rise}` : '';
-  return `    server ${m.instanceId} ${m.ip}:${b.port}${check}`;
+  const where = `backend ${b.name}`;
+  const check = b.check.enabled
+    ? ` check inter ${time(b.check.interval, `${where}: check.interval`)} fall ${assertInt(b.check.fall, 1, 100, `${where}: check.fall`)} rise ${assertInt(b.check.rise, 1, 100, `${where}: check.rise`)}`
+    : '';
+  return `    server ${m.instanceId} ${m.ip}:${port(b.port, `${where}: port`)}${check}`;
 }
 
 function backendSection(h: HaproxyConfig, b: HaproxyBackend, servers: readonly Member[]): string[] {
+  const where = `backend ${b.name}`;
   return [
-    `backend ${b.name}`,
-    `    mode ${b.mode}`,
-    `    balance ${b.balance}`,
-    ...(b.check.enabled && b.check.httpPath ? [`    option httpchk GET ${b.check.httpPath}`] : []),
-    ...(b.stickOnSource ? [`    stick-table type ip size 1m expire 30m peers ${h.peers.section}`, '    stick on src'] : []),
+    `backend ${name(b.name, 'backend name')}`,
+    `    mode ${oneOf(MODES, b.mode, `${where}: mode`)}`,
+    `    balance ${oneOf(BALANCE, b.balance, `${where}: balance`)}`,
+    ...(b.check.enabled && b.check.httpPath ? [`    option httpchk GET ${assertToken('requestPath', b.check.httpPath, `${where}: check.httpPath`)}`] : []),
+    ...(b.stickOnSource ? [`    stick-table type ip size 1m expire 30m peers ${name(h.peers.section, 'peers.section')}`, '    stick on src'] : []),
     ...servers.map((m) => serverLine(b, m)),
     '',
   ];
 }
 
-/** Renders the whole configuration file. */
+/** Renders the whole configuration file. @throws TokenError when a value is not a valid token of its place */
 export function renderConfig(h: HaproxyConfig, state: RenderState): string {
   const peers = checked(state.peers, 'peers');
+  const peerPort = port(h.peers.port, 'peers.port');
   const lines: string[] = [
     '# Rendered by haproxy-fleet-control. Do not edit: the next push replaces this file.',
     'global',
-    `    maxconn ${h.maxconn}`,
-    `    hard-stop-after ${h.hardStopAfter}`,
+    `    maxconn ${assertInt(h.maxconn, 1, 10_000_000, 'maxconn')}`,
+    `    hard-stop-after ${time(h.hardStopAfter, 'hardStopAfter')}`,
     '',
     'defaults',
     '    mode http',
-    `    timeout connect ${h.timeouts.connect}`,
-    `    timeout client ${h.timeouts.client}`,
-    `    timeout server ${h.timeouts.server}`,
+    `    timeout connect ${time(h.timeouts.connect, 'timeouts.connect')}`,
+    `    timeout client ${time(h.timeouts.client, 'timeouts.client')}`,
+    `    timeout server ${time(h.timeouts.server, 'timeouts.server')}`,
     '',
-    `peers ${h.peers.section}`,
-    ...peers.map((p) => `    peer ${p.instanceId} ${p.ip}:${h.peers.port}`),
+    `peers ${name(h.peers.section, 'peers.section')}`,
+    ...peers.map((p) => `    peer ${p.instanceId} ${p.ip}:${peerPort}`),
     '',
   ];
   if (state.health?.protocol === 'HTTP') {
-    lines.push('frontend health', `    bind :${state.health.port}`, '    mode http', `    monitor-uri ${state.health.path ?? '/'}`, '');
+    const path = assertToken('requestPath', state.health.path ?? '/', 'healthCheck.path');
+    lines.push('frontend health', `    bind :${port(state.health.port, 'healthCheck.port')}`, '    mode http', `    monitor-uri ${path}`, '');
   } else if (state.health?.protocol === 'TCP') {
-    lines.push('frontend health', `    bind :${state.health.port}`, '    mode tcp', '    tcp-request connection reject if FALSE', '');
+    lines.push('frontend health', `    bind :${port(state.health.port, 'healthCheck.port')}`, '    mode tcp', '    tcp-request connection reject if FALSE', '');
   }
-  for (const f of [...h.httpFrontends].sort((a, b) => a.name.localeCompare(b.name))) {
-    lines.push(`frontend ${f.name}`, `    bind :${f.port}`, '    mode http');
+  for (const f of [...h.httpFrontends].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const where = `frontend ${f.name}`;
+    lines.push(`frontend ${name(f.name, 'frontend name')}`, `    bind :${port(f.port, `${where}: port`)}`, '    mode http');
     f.routes.forEach((r, i) => {
       const conds: string[] = [];
       if (r.host) {
+        const host = assertToken('routeHost', r.host, `${where}: routes[${i}].host`);
         // `*.example.com` matches any subdomain: a suffix match on `.example.com`.
-        const match = r.host.startsWith('*.') ? `-m end -i ${r.host.slice(1)}` : `-i ${r.host}`;
+        const match = host.startsWith('*.') ? `-m end -i ${host.slice(1)}` : `-i ${host}`;
         lines.push(`    acl route${i}_host hdr(host),field(1,:) ${match}`);
         conds.push(`route${i}_host`);
       }
       if (r.pathPrefix) {
-        lines.push(`    acl route${i}_path path_beg ${r.pathPrefix}`);
+        lines.push(`    acl route${i}_path path_beg ${assertToken('urlPath', r.pathPrefix, `${where}: routes[${i}].pathPrefix`)}`);
         conds.push(`route${i}_path`);
       }
-      lines.push(`    use_backend ${r.backend} if ${conds.join(' ')}`);
+      if (conds.length === 0) throw new TokenError(`${where}: routes[${i}]`, 'a host, a pathPrefix or both', r);
+      lines.push(`    use_backend ${name(r.backend, `${where}: routes[${i}].backend`)} if ${conds.join(' ')}`);
     });
-    if (f.defaultBackend) lines.push(`    default_backend ${f.defaultBackend}`);
+    if (f.defaultBackend) lines.push(`    default_backend ${name(f.defaultBackend, `${where}: defaultBackend`)}`);
     lines.push('');
   }
   for (const l of [...h.listeners].sort((a, b) => a.port - b.port)) {
-    lines.push(`frontend tcp_${l.port}`, `    bind :${l.port}`, '    mode tcp', `    default_backend ${l.backend}`, '');
+    const p = port(l.port, 'listener port');
+    lines.push(`frontend tcp_${p}`, `    bind :${p}`, '    mode tcp', `    default_backend ${name(l.backend, `listener ${p}: backend`)}`, '');
   }
-  for (const b of [...h.backends].sort((x, y) => x.name.localeCompare(y.name))) {
+  for (const b of [...h.backends].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
     lines.push(...backendSection(h, b, checked(state.servers[b.name] ?? [], `backend ${b.name}`)));
   }
   return `${lines.join('\n').trimEnd()}\n`;

@@ -25,6 +25,7 @@ import { checkedPayload } from '../haproxy/payload';
 import { renderConfig, type Member } from '../haproxy/render';
 import { belongsInDns } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, type AppNode, type ObservedNode, type ServersState } from '../plan/types';
+import { assertToken } from '../tokens';
 import type { Adapters } from './adapters';
 
 export interface PushReport {
@@ -90,7 +91,15 @@ export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNod
   settle();
   if (opts.dryRun || targets.length === 0) return report;
 
-  const { commands, refused } = await aws.ssm.send(opts.documentName, targets, { payload, digest, version: String(opts.version) }, `haproxy-fleet-control ${fleet.name} ${digest.slice(0, 12)}`);
+  // The parameters are interpolated into the document's shell text: asserted here as well as by
+  // SSM's allowedPattern (the same token kinds), so a bug can never send one that is not.
+  const parameters = {
+    payload: assertToken('ssmPayload', payload, 'SSM parameter payload'),
+    digest: assertToken('sha256', digest, 'SSM parameter digest'),
+    version: assertToken('ssmVersion', String(opts.version), 'SSM parameter version'),
+  };
+  for (const id of targets) assertToken('instanceId', id, 'SendCommand target');
+  const { commands, refused } = await aws.ssm.send(opts.documentName, targets, parameters, `haproxy-fleet-control ${fleet.name} ${digest.slice(0, 12)}`);
   report.offline.push(...refused);
   report.pushed = targets.filter((id) => !refused.includes(id));
   const pending = new Map(commands.flatMap((c) => c.instanceIds.map((id) => [id, c.commandId] as const)));

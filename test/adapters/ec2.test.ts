@@ -158,3 +158,22 @@ describe('untagInstance', () => {
     expect(ec2Mock.commandCalls(DeleteTagsCommand).map((c) => c.args[0].input)).toEqual([{ Resources: [id(7)], Tags: [{ Key: 'hfc:deregistered-at' }] }]);
   });
 });
+
+describe('describeTagged: configuration values are literal, never EC2 filter wildcards', () => {
+  it('escapes *, ? and \\ in the filter values, and keeps only instances whose tags are exactly the values', async () => {
+    // Prepare: EC2 reads `*` as a wildcard; an answer that matched one must not be taken
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ ReservationId: 'r-1', Instances: [
+        instance(id(1), { Tags: [{ Key: 'role', Value: 'app*' }] }),
+        instance(id(2), { Tags: [{ Key: 'role', Value: 'app-server' }] }),
+      ] }],
+    });
+
+    // Act
+    const found = await adapter.describeTagged({ role: 'app*' });
+
+    // Assess
+    expect(sent()[0]!.Filters).toContainEqual({ Name: 'tag:role', Values: ['app\\*'] });
+    expect([...found.keys()]).toEqual([id(1)]);
+  });
+});

@@ -3,8 +3,8 @@
  * validated, atomic, reloaded without dropping the listener, and every failure leaves the old
  * configuration running.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -426,5 +426,79 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     expect(readFileSync(config, 'utf8')).toBe(initialText);
     expect(existsSync(stateDir)).toBe(false);
     expectNoTempFiles();
+  });
+
+  describe('the state directory is trusted only when nobody else can write to it', () => {
+    /** A file outside the state directory that a planted symlink points at: it must survive untouched. */
+    const victim = () => {
+      const file = join(dir, 'victim');
+      writeFileSync(file, 'precious\n');
+      return file;
+    };
+    const expectRefusedUnchanged = (result: { code: number | null; stdout: string; stderr: string }, why: RegExp) => {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(why);
+      expect(result.stderr).toContain('nothing was changed');
+      expect(result.stdout).toBe('');
+      expect(readFileSync(config, 'utf8')).toBe(initialText);
+    };
+
+    it('a lock symlink planted in the state directory is never opened (no lock file is used): its target is untouched, the push applies', async () => {
+      // Prepare: the old script opened "$state_dir/lock" for writing, truncating a symlink's target
+      mkdirSync(stateDir, { mode: 0o755 });
+      const target = victim();
+      symlinkSync(target, join(stateDir, 'lock'));
+
+      // Act
+      const result = await runApply(pushArgs(configWith([serverA, serverB]), 1));
+
+      // Assess
+      expect(result.code, result.stderr).toBe(0);
+      expect(readFileSync(target, 'utf8')).toBe('precious\n');
+      expect(lstatSync(join(stateDir, 'lock')).isSymbolicLink()).toBe(true);
+    });
+
+    it('the lock is the state directory itself: an apply waits while another holds it', async () => {
+      // Prepare: another apply holds the lock for 1.5 s
+      mkdirSync(stateDir, { mode: 0o755 });
+      const holder = spawn('bash', ['-c', 'exec 9<"$1"; flock 9; echo locked; sleep 1.5', 'hold', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+
+      // Act
+      const started = Date.now();
+      const result = await runApply(pushArgs(configWith([serverA, serverB]), 1));
+
+      // Assess: it waited for the holder, then applied
+      expect(result.code, result.stderr).toBe(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    });
+
+    it('refuses a state directory that is a symlink', async () => {
+      const real = join(dir, 'elsewhere');
+      mkdirSync(real, { mode: 0o755 });
+      symlinkSync(real, stateDir);
+      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: state directory .* is a symlink;/m);
+      expect(readdirSync(real)).toEqual([]);
+    });
+
+    it('refuses a state directory writable by its group or by others', async () => {
+      mkdirSync(stateDir);
+      chmodSync(stateDir, 0o777);
+      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: state directory .* is writable by its group or by others \(mode 777\);/m);
+      chmodSync(stateDir, 0o775);
+      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /\(mode 775\)/);
+    });
+
+    it('refuses a state file that is a symlink (it would be read through it)', async () => {
+      mkdirSync(stateDir, { mode: 0o755 });
+      symlinkSync(victim(), join(stateDir, 'applied'));
+      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: state file .* is a symlink or not a regular file;/m);
+    });
+
+    it.runIf(process.getuid?.() === 0)('refuses a state directory owned by another user (as root)', async () => {
+      mkdirSync(stateDir, { mode: 0o755 });
+      chownSync(stateDir, 65534, 65534);
+      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: state directory .* is owned by uid 65534, not by root/m);
+    });
   });
 });

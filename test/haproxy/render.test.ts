@@ -127,7 +127,8 @@ describe.runIf(run)('rendered configurations pass haproxy -c with warnings as er
   });
 
   it('hostile tag values select servers but never reach the file', () => {
-    const hostile = 'x"\n}\nbackend evil\n    server e 1.2.3.4:1 # ${HOME}';
+    // Everything the schema lets through for a tag (no control characters): quotes, braces, `#`, `${}`.
+    const hostile = 'x" } backend evil server e 1.2.3.4:1 # ${HOME} \\';
     const h = config({ backends: [{ name: 'app', servers: { tags: { role: hostile, [hostile.slice(0, 20)]: hostile } }, port: 80 }] });
     const text = renderConfig(h, { peers: members(1, 2), servers: { app: members(300, 3) } });
     expect(text).not.toContain('evil');

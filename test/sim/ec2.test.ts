@@ -403,3 +403,16 @@ describe('fault injection', () => {
     expect(res.HealthChecks).toEqual([]);
   });
 });
+
+describe('EC2 filter values are patterns, as in EC2', () => {
+  it('* and ? are wildcards, \\ escapes them', async () => {
+    const { filterMatches } = await import('../../sim/filters');
+    expect(filterMatches(['*'], 'anything')).toBe(true);
+    expect(filterMatches(['app-?'], 'app-')).toBe(true);
+    expect(filterMatches(['app-?'], 'app-12')).toBe(false);
+    expect(filterMatches(['app\\*'], 'app-server')).toBe(false);
+    expect(filterMatches(['app\\*'], 'app*')).toBe(true);
+    expect(filterMatches(['a\\\\b'], 'a\\b')).toBe(true);
+    expect(filterMatches(['x.y'], 'xzy')).toBe(false);
+  });
+});

@@ -229,8 +229,8 @@ describe('function roles', () => {
     expect(logs(LOGICAL_IDS.alarmRole)?.Resource).toEqual([{ 'Fn::GetAtt': ['AlarmLogGroup', 'Arn'] }]);
   });
 
-  it('refuses a group name IAM would read as a wildcard', () => {
-    expect(() => generateDeployment(config([rawFleet('edge', { autoScalingGroupName: 'edge-*' })]))).toThrow(/IAM would read as a wildcard/);
+  it('refuses a group name IAM would read as a wildcard (the configuration schema, before the template)', () => {
+    expect(() => config([rawFleet('edge', { autoScalingGroupName: 'edge-*' })])).toThrow(/fleets\[0\]\.autoScalingGroupName: must not contain control characters \(such as newlines\), "\*" or "\?"/);
   });
 });
 
@@ -325,7 +325,7 @@ describe('Elastic IP failover: IAM', () => {
   });
 
   it('refuses an alarm name prefix IAM would read as a wildcard', () => {
-    expect(() => generateDeployment(config([eipFleet('edge', true, { alarms: { namePrefix: 'edge-*' } })]))).toThrow(/alarms.namePrefix "edge-\*".*wildcard/);
+    expect(() => config([eipFleet('edge', true, { alarms: { namePrefix: 'edge-*' } })])).toThrow(/fleets\[0\]\.alarms\.namePrefix: must not contain .*"\*"/);
   });
 });
 

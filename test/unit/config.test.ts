@@ -61,11 +61,11 @@ describe('fleet configuration', () => {
   });
 
   it.each([
-    ['port out of range', minimal({ healthCheck: { protocol: 'HTTP', port: 70000 } }), 'fleets[0].healthCheck.port: Too big'],
+    ['port out of range', minimal({ healthCheck: { protocol: 'HTTP', port: 70000 } }), 'fleets[0].healthCheck.port: must be a port from 1 to 65535'],
     ['interval not 10 or 30', minimal({ healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 } }), 'fleets[0].healthCheck.requestInterval'],
     ['threshold above 10', minimal({ healthCheck: { protocol: 'TCP', port: 80, failureThreshold: 11 } }), 'fleets[0].healthCheck.failureThreshold'],
     ['path on a TCP check', minimal({ healthCheck: { protocol: 'TCP', port: 80, path: '/x' } }), 'fleets[0].healthCheck.path: is not allowed for a TCP health check'],
-    ['path without a slash', minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: 'health' } }), 'fleets[0].healthCheck.path: must start with "/"'],
+    ['path without a slash', minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: 'health' } }), 'fleets[0].healthCheck.path: must be a URL path of at most 255 characters (optionally with a ?query) starting with "/"'],
     ['bad zone id', minimal({ dns: { hostedZoneId: 'example.com', recordName: 'lb.example.com' } }), 'fleets[0].dns.hostedZoneId: must be a Route 53 hosted zone id'],
     ['bad record name', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'not a name' } }), 'fleets[0].dns.recordName: must be a fully qualified domain name'],
     ['record type other than A', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', recordType: 'AAAA' } }), 'fleets[0].dns.recordType'],
