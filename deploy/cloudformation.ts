@@ -72,6 +72,7 @@ export const LOGICAL_IDS = {
   failedEventsQueue: 'FailedEventsQueue',
   lifecycleTopic: 'LifecycleTopic',
   lifecycleTopicRole: 'LifecycleTopicPublishRole',
+  lifecycleTopicPolicy: 'LifecycleTopicPolicy',
   alarmTopic: 'AlarmTopic',
   alarmTopicPolicy: 'AlarmTopicPolicy',
   configDocument: 'ConfigDocument',
@@ -606,12 +607,34 @@ function lifecycleHooks(config: Config): { [logicalId: string]: CfnResource } {
   return out;
 }
 
-/** The SNS topic and the role Auto Scaling assumes to publish to it. */
+/**
+ * The SNS topic, the role Auto Scaling assumes to publish to it, and the topic's policy. The
+ * policy replaces SNS's default one (any principal acting for the account may publish) with the
+ * one publisher the topic has: that role. An Allow alone would not do it, because in the same
+ * account an identity policy granting sns:Publish is enough; the Deny stops every other principal
+ * (users, other roles, services) whatever their own policies say. Auto Scaling publishes as a
+ * session of the role, whose aws:PrincipalArn is the role's ARN.
+ */
 function snsResources(): { [logicalId: string]: CfnResource } {
+  const topic = ref(LOGICAL_IDS.lifecycleTopic);
+  const role = arnOf(LOGICAL_IDS.lifecycleTopicRole);
   return {
     [LOGICAL_IDS.lifecycleTopic]: {
       Type: 'AWS::SNS::Topic',
       Properties: { TopicName: sub('${AWS::StackName}-lifecycle') },
+    },
+    [LOGICAL_IDS.lifecycleTopicPolicy]: {
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: {
+        Topics: [topic],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'AutoScalingPublishes', Effect: 'Allow', Principal: { AWS: role }, Action: 'sns:Publish', Resource: topic },
+            { Sid: 'NobodyElsePublishes', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: topic, Condition: { ArnNotEquals: { 'aws:PrincipalArn': role } } },
+          ],
+        },
+      },
     },
     [LOGICAL_IDS.lifecycleTopicRole]: {
       Type: 'AWS::IAM::Role',
@@ -625,7 +648,7 @@ function snsResources(): { [logicalId: string]: CfnResource } {
             PolicyName: 'publish-lifecycle-notifications',
             PolicyDocument: {
               Version: '2012-10-17',
-              Statement: [{ Sid: 'PublishToLifecycleTopic', Effect: 'Allow', Action: ['sns:Publish'], Resource: [ref(LOGICAL_IDS.lifecycleTopic)] }],
+              Statement: [{ Sid: 'PublishToLifecycleTopic', Effect: 'Allow', Action: ['sns:Publish'], Resource: [topic] }],
             },
           },
         ],
@@ -663,6 +686,17 @@ function alarmTopicResources(config: Config): { [logicalId: string]: CfnResource
               Resource: ref(LOGICAL_IDS.alarmTopic),
               // Confused deputy: only alarms of this account, and only the fleets' alarms.
               Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') }, ArnLike: { 'aws:SourceArn': alarmArns(prefixes) } },
+            },
+            {
+              // In the same account an identity policy granting sns:Publish would be enough without
+              // this: no user or role may publish, only a service (and the Allow admits CloudWatch
+              // alone). aws:PrincipalIsAWSService is present in every request.
+              Sid: 'NoPrincipalOfTheAccountPublishes',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sns:Publish',
+              Resource: ref(LOGICAL_IDS.alarmTopic),
+              Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
             },
           ],
         },

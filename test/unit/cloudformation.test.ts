@@ -369,6 +369,14 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
             Resource: { Ref: LOGICAL_IDS.alarmTopic },
             Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': [alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')] } },
           },
+          {
+            Sid: 'NoPrincipalOfTheAccountPublishes',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sns:Publish',
+            Resource: { Ref: LOGICAL_IDS.alarmTopic },
+            Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+          },
         ],
       },
     });
