@@ -52,8 +52,38 @@ export interface DeploymentPieces {
   resources: { Resources: { [logicalId: string]: CfnResource }; Outputs: { [name: string]: CfnValue } };
 }
 
+/**
+ * How the deployed control plane acts:
+ *   active   observes, plans and changes the fleet; the hooks' DefaultResult is the configured one
+ *   shadow   observes, plans and logs what it would do, changes nothing (HFC_MODE=shadow), and
+ *            every hook it installs times out with CONTINUE after the minimum heartbeat (30 s): a
+ *            control plane that changes nothing must never hold a launch or a termination back,
+ *            nor make Auto Scaling ABANDON an instance because it did not complete the action
+ */
+export type DeploymentMode = 'active' | 'shadow';
+export const DEPLOYMENT_MODES: readonly DeploymentMode[] = ['active', 'shadow'];
+
+/** The hook heartbeat in shadow mode: Auto Scaling's minimum, so a rehearsal delays launches least. */
+export const SHADOW_HEARTBEAT_SECONDS = 30;
+
+/**
+ * The mode from the deploy parameters (`--param="mode=shadow"`). The old `--param="dryRun=true"`
+ * means shadow mode: it used to deploy a dry-run control plane whose launch hooks still
+ * ABANDONed every instance it held back.
+ * @throws Error naming the parameter when a value is not understood
+ */
+export function deploymentMode(mode: unknown, dryRun: unknown): DeploymentMode {
+  const m = String(mode ?? 'active').trim().toLowerCase();
+  if (!DEPLOYMENT_MODES.includes(m as DeploymentMode)) throw new Error(`--param="mode=${String(mode)}" is not a mode: use mode=active (the default) or mode=shadow (observe and log only)`);
+  const d = String(dryRun ?? 'false').trim().toLowerCase();
+  if (!['true', 'false', ''].includes(d)) throw new Error(`--param="dryRun=${String(dryRun)}" must be true or false (prefer --param="mode=shadow")`);
+  return d === 'true' ? 'shadow' : (m as DeploymentMode);
+}
+
 /** What the generator needs besides the configuration; read from the repository by deploy/serverless-vars.cjs. */
 export interface DeploymentInputs {
+  /** Defaults to active. */
+  mode?: DeploymentMode;
   /**
    * The text of lib/haproxy/apply-config.sh, embedded in the configuration document. Required
    * when a fleet has `haproxy`.
@@ -230,11 +260,13 @@ export function alarmEvents(config: Config): ServerlessEvent[] {
  * reconcile functions create managed alarms that notify the topic. CONFIG_DOCUMENT_NAME when a
  * fleet has haproxy: the lifecycle and reconcile functions push the configuration with it. The
  * alarm function uses neither, but it gets both: lib/handlers/baseDeps.ts, which every handler
- * runs at cold start, refuses to start without them when the config needs them. Empty
- * otherwise, so nothing is set.
+ * runs at cold start, refuses to start without them when the config needs them. HFC_MODE always.
  */
-export function functionEnvironment(config: Config): { [name: string]: CfnValue } {
+export function functionEnvironment(config: Config, mode: DeploymentMode = 'active'): { [name: string]: CfnValue } {
   return {
+    // DRY_RUN is not set here, so that `DRY_RUN=true serverless invoke local` still works (a
+    // function's configured environment overrides the shell's); shadow mode is HFC_MODE.
+    HFC_MODE: mode,
     ...(alarmFleets(config).length > 0 ? { ALARM_TOPIC_ARN: ref(LOGICAL_IDS.alarmTopic) } : {}),
     ...(haproxyFleets(config).length > 0 ? { CONFIG_DOCUMENT_NAME: ref(LOGICAL_IDS.configDocument) } : {}),
   };
@@ -576,8 +608,9 @@ function lambdaRole(policyName: string, statements: PolicyStatement[]): CfnResou
   };
 }
 
-function lifecycleHooks(config: Config): { [logicalId: string]: CfnResource } {
+function lifecycleHooks(config: Config, mode: DeploymentMode): { [logicalId: string]: CfnResource } {
   const sns = config.deployment.lifecycleEvents === 'sns';
+  const shadow = mode === 'shadow';
   const ids = fleetIds(config.fleets);
   const out: { [logicalId: string]: CfnResource } = {};
   const hookResource = (group: string, hook: { name: string; heartbeatTimeoutSeconds: number; defaultResult: string }, transition: keyof typeof TRANSITIONS): CfnResource => ({
@@ -587,8 +620,8 @@ function lifecycleHooks(config: Config): { [logicalId: string]: CfnResource } {
       AutoScalingGroupName: group,
       LifecycleHookName: hook.name,
       LifecycleTransition: TRANSITIONS[transition],
-      HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
-      DefaultResult: hook.defaultResult,
+      HeartbeatTimeout: shadow ? SHADOW_HEARTBEAT_SECONDS : hook.heartbeatTimeoutSeconds,
+      DefaultResult: shadow ? 'CONTINUE' : hook.defaultResult,
       // Without a target Auto Scaling still emits the EventBridge event.
       ...(sns ? { NotificationTargetARN: ref(LOGICAL_IDS.lifecycleTopic), RoleARN: arnOf(LOGICAL_IDS.lifecycleTopicRole) } : {}),
     },
@@ -727,7 +760,7 @@ export function generateDeployment(config: Config, inputs: DeploymentInputs = {}
     ...snsResources(),
     ...alarmTopicResources(config),
     ...configDocumentResources(config, inputs),
-    ...lifecycleHooks(config),
+    ...lifecycleHooks(config, inputs.mode ?? 'active'),
   };
   const Outputs: { [name: string]: CfnValue } = {
     FailedEventsQueueUrl: { Description: 'Async invocations that failed after retries', Value: ref(LOGICAL_IDS.failedEventsQueue) },
@@ -743,7 +776,7 @@ export function generateDeployment(config: Config, inputs: DeploymentInputs = {}
     lifecycleEvents: lifecycleEvents(config),
     reconcileEvents: reconcileEvents(config),
     alarmEvents: alarmEvents(config),
-    functionEnvironment: functionEnvironment(config),
+    functionEnvironment: functionEnvironment(config, inputs.mode ?? 'active'),
     resources: { Resources, Outputs },
   };
 }

@@ -17,14 +17,35 @@ const APPLY_SCRIPT = path.join(__dirname, '..', 'lib', 'haproxy', 'apply-config.
 
 let result;
 
+/**
+ * The deployment mode from the command line: --param="mode=shadow" (and the old
+ * --param="dryRun=true"). Read from the CLI options serverless passes to a variable function,
+ * not through ${param:...}: param is resolved only after the file sources, which would leave
+ * every generated piece unresolved. Outside serverless (tests), no options: active.
+ */
+function modeFrom(options) {
+  const raw = options && options.param;
+  const params = {};
+  for (const item of Array.isArray(raw) ? raw : raw ? [raw] : []) {
+    const at = String(item).indexOf('=');
+    if (at > 0) params[String(item).slice(0, at).trim()] = String(item).slice(at + 1);
+  }
+  return { mode: params.mode, dryRun: params.dryRun };
+}
+
 /** Generated (or failed) once per serverless run; every variable below reads the same result. */
-function load() {
+async function load(params = {}) {
   if (!result) {
     try {
       const { parseConfigText } = tsRequire('../lib/config/load.ts', __filename);
-      const { generateDeployment } = tsRequire('./cloudformation.ts', __filename);
+      const { generateDeployment, deploymentMode } = tsRequire('./cloudformation.ts', __filename);
+      const given = modeFrom(params.options);
+      const mode = deploymentMode(given.mode, given.dryRun);
+      if (String(given.dryRun).trim().toLowerCase() === 'true') {
+        process.stderr.write('haproxy-fleet-control: --param="dryRun=true" is deprecated: it deploys shadow mode; use --param="mode=shadow"\n');
+      }
       const config = parseConfigText(fs.readFileSync(CONFIG_FILE, 'utf8'), 'fleet.config.json');
-      result = { pieces: generateDeployment(config, { applyScript: fs.readFileSync(APPLY_SCRIPT, 'utf8') }) };
+      result = { pieces: generateDeployment(config, { applyScript: fs.readFileSync(APPLY_SCRIPT, 'utf8'), mode }) };
     } catch (err) {
       // Serverless prints error.stack: keep it to the message, which already names every problem.
       if (err instanceof Error) err.stack = `${err.name}: ${err.message}`;
@@ -35,10 +56,17 @@ function load() {
   return result.pieces;
 }
 
+/** Each piece, as serverless calls it (with its variable resolvers); tests call it with none. */
+const piece = (name) => async (params) => (await load(params))[name];
+
 module.exports = {
-  lifecycleEvents: () => load().lifecycleEvents,
-  reconcileEvents: () => load().reconcileEvents,
-  alarmEvents: () => load().alarmEvents,
-  functionEnvironment: () => load().functionEnvironment,
-  resources: () => load().resources,
+  lifecycleEvents: piece('lifecycleEvents'),
+  reconcileEvents: piece('reconcileEvents'),
+  alarmEvents: piece('alarmEvents'),
+  functionEnvironment: piece('functionEnvironment'),
+  resources: piece('resources'),
+  /** For tests: forget the cached result (the mode or the file may differ between calls). */
+  reset: () => {
+    result = undefined;
+  },
 };

@@ -37,7 +37,7 @@ export class ConfigWorld extends FleetWorld {
     this.deps.settings.configDocumentName = CONFIG_DOCUMENT;
     this.account.autoScaling.createGroup({ name: APP_GROUP, instances: opts.appServers ?? 2 });
     // The application group's hooks, as the stack creates them.
-    this.putHooks(APP_GROUP, this.fleet.appLifecycleHooks, false);
+    this.putHooks(APP_GROUP);
     this.account.ssm.createDocument(CONFIG_DOCUMENT, {
       schemaVersion: '2.2',
       description: 'simulated apply-config document',

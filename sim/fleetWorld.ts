@@ -3,8 +3,11 @@
  * load-balancer Auto Scaling group carrying this fleet's lifecycle hooks, the fleet's
  * configuration, and the real handlers (functions/) wired to the account's clients.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { generateDeployment, type DeploymentMode } from '../deploy/cloudformation';
 import { createHandler as createLifecycleHandler } from '../functions/lifecycle';
 import { createHandler as createReconcileHandler } from '../functions/reconcile';
 import { parseConfig, type Config, type FleetConfig } from '../lib/config/load';
@@ -24,6 +27,8 @@ export interface WorldOptions {
   preexisting?: number;
   via?: Via;
   dryRun?: boolean;
+  /** The deployment mode: `shadow` deploys hooks that time out with CONTINUE and functions that change nothing. */
+  mode?: DeploymentMode;
   logger?: Logger;
   /** Overrides of the fleet's configuration. */
   fleet?: Record<string, unknown>;
@@ -57,6 +62,7 @@ export class FleetWorld {
   readonly fleet: FleetConfig;
   readonly deps: HandlerDeps;
   readonly via: Via;
+  readonly mode: DeploymentMode;
   /** Instances that were InService before the hooks were created. */
   readonly preexisting: string[];
   private readonly lifecycleHandler;
@@ -79,10 +85,11 @@ export class FleetWorld {
       ],
     });
     this.fleet = this.config.fleets[0]!;
-    this.putHooks(GROUP, this.fleet.lifecycleHooks, this.via === 'sns');
+    this.mode = opts.mode ?? 'active';
+    this.putHooks(GROUP);
     this.deps = {
       config: this.config,
-      settings: { dryRun: opts.dryRun ?? false },
+      settings: { dryRun: (opts.dryRun ?? false) || this.mode === 'shadow', ...(opts.mode ? { mode: opts.mode } : {}) },
       clients: this.account.clients(),
       logger: opts.logger ?? new Logger({ serviceName: 'haproxy-fleet-control', logLevel: 'SILENT' }),
       now: () => this.account.now(),
@@ -91,17 +98,24 @@ export class FleetWorld {
     this.reconcileHandler = createReconcileHandler(this.deps);
   }
 
-  /** Puts a pair of lifecycle hooks on a group, as the stack does (deploy/cloudformation.ts). */
-  protected putHooks(group: string, hooks: FleetConfig['lifecycleHooks'], notifySns: boolean): void {
-    for (const t of ['launching', 'terminating'] as const) {
-      const hook = hooks[t];
+  /**
+   * Puts the lifecycle hooks the stack creates on `group`, exactly as deploy/cloudformation.ts
+   * generates them for this configuration and mode (names, transitions, heartbeats, default
+   * results); in sns mode each notifies a topic.
+   */
+  protected putHooks(group: string): void {
+    const applyScript = readFileSync(join(__dirname, '..', 'lib', 'haproxy', 'apply-config.sh'), 'utf8');
+    const { Resources } = generateDeployment(this.config, { applyScript, mode: this.mode }).resources;
+    for (const r of Object.values(Resources)) {
+      if (r.Type !== 'AWS::AutoScaling::LifecycleHook' || r.Properties.AutoScalingGroupName !== group) continue;
+      const p = r.Properties as { LifecycleHookName: string; LifecycleTransition: string; HeartbeatTimeout: number; DefaultResult: string };
       this.account.autoScaling.PutLifecycleHook({
         AutoScalingGroupName: group,
-        LifecycleHookName: hook.name,
-        LifecycleTransition: t === 'launching' ? 'autoscaling:EC2_INSTANCE_LAUNCHING' : 'autoscaling:EC2_INSTANCE_TERMINATING',
-        HeartbeatTimeout: hook.heartbeatTimeoutSeconds,
-        DefaultResult: hook.defaultResult,
-        ...(notifySns ? { NotificationTargetARN: 'arn:aws:sns:eu-west-1:123456789012:lifecycle', RoleARN: 'arn:aws:iam::123456789012:role/asg-sns' } : {}),
+        LifecycleHookName: p.LifecycleHookName,
+        LifecycleTransition: p.LifecycleTransition,
+        HeartbeatTimeout: p.HeartbeatTimeout,
+        DefaultResult: p.DefaultResult,
+        ...(this.via === 'sns' ? { NotificationTargetARN: 'arn:aws:sns:eu-west-1:123456789012:lifecycle', RoleARN: 'arn:aws:iam::123456789012:role/asg-sns' } : {}),
       });
     }
   }

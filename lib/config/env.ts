@@ -17,10 +17,19 @@ export function envFlag(env: NodeJS.ProcessEnv, name: string, fallback = false):
   throw new ConfigError(`environment variable ${name}="${raw}" must be true or false`, [`${name}: must be true or false`]);
 }
 
+/**
+ * How the functions act: `active` changes the fleet; `shadow` (a rehearsal deployment,
+ * HFC_MODE=shadow, set by `serverless deploy --param="mode=shadow"`) observes, plans and logs
+ * only. DRY_RUN=true does the same for one `invoke local`.
+ */
+export type RunMode = 'active' | 'shadow';
+
 /** Settings that come from the environment rather than the configuration file. */
 export interface RuntimeSettings {
-  /** Observe and plan, log the planned changes, change nothing (DRY_RUN=true). */
+  /** Observe and plan, log the planned changes, change nothing (DRY_RUN=true, or HFC_MODE=shadow). */
   dryRun: boolean;
+  /** HFC_MODE; absent means active. */
+  mode?: RunMode;
   /** The SNS topic managed alarms notify (ALARM_TOPIC_ARN, set by serverless.yml). */
   alarmTopicArn?: string;
   /** The SSM document that applies an HAProxy configuration (CONFIG_DOCUMENT_NAME, set by serverless.yml). */
@@ -36,5 +45,15 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
   if (doc && !/^[a-zA-Z0-9_.-]{3,128}$/.test(doc)) {
     throw new ConfigError(`environment variable CONFIG_DOCUMENT_NAME="${doc}" is not an SSM document name`, ['CONFIG_DOCUMENT_NAME: not a document name']);
   }
-  return { dryRun: envFlag(env, 'DRY_RUN'), ...(topic ? { alarmTopicArn: topic } : {}), ...(doc ? { configDocumentName: doc } : {}) };
+  const mode = (env.HFC_MODE ?? '').trim().toLowerCase();
+  if (mode && mode !== 'active' && mode !== 'shadow') {
+    throw new ConfigError(`environment variable HFC_MODE="${env.HFC_MODE}" must be active or shadow`, ['HFC_MODE: must be active or shadow']);
+  }
+  const shadow = mode === 'shadow';
+  return {
+    dryRun: envFlag(env, 'DRY_RUN') || shadow,
+    ...(mode ? { mode: mode as RunMode } : {}),
+    ...(topic ? { alarmTopicArn: topic } : {}),
+    ...(doc ? { configDocumentName: doc } : {}),
+  };
 }

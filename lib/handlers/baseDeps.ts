@@ -32,5 +32,7 @@ export function baseDeps(): BaseDeps {
   if (pushing.length && !settings.configDocumentName) {
     throw new ConfigError(`fleets ${pushing.join(', ')} have an haproxy section, but CONFIG_DOCUMENT_NAME is not set (serverless.yml sets it)`, ['CONFIG_DOCUMENT_NAME: required when a fleet has haproxy']);
   }
-  return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME }) };
+  // Every line says whether this control plane acts: a shadow deployment's plans are only plans.
+  const mode = settings.mode === 'shadow' ? 'shadow' : settings.dryRun ? 'dry-run' : 'active';
+  return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME, persistentKeys: { mode } }) };
 }

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ADDRESS_TAG_KEYS, ALARM_TAG_KEYS, alarmFunctionPolicy, CONFIG_APPLY_TIMEOUT_SECONDS, CONFIG_DOCUMENT_PARAMETERS, configDocumentContent, functionPolicy,
-  generateDeployment, LOGICAL_IDS, normalizedRecordName, SCRIPT_DELIMITER,
+  deploymentMode, generateDeployment, LOGICAL_IDS, normalizedRecordName, SCRIPT_DELIMITER, SHADOW_HEARTBEAT_SECONDS,
   type CfnResource, type CfnValue, type PolicyStatement,
 } from '../../deploy/cloudformation';
+import { readRuntimeSettings } from '../../lib/config/env';
 import { parseConfig, parseConfigText, type Config } from '../../lib/config/load';
 import { DOCUMENT_RESERVE_BYTES, encodePayload, MAX_PAYLOAD_BYTES, SSM_DOCUMENT_LIMIT_BYTES } from '../../lib/haproxy/payload';
 import { alarmSpec } from '../../lib/plan/alarms';
@@ -385,11 +386,11 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
   });
 
   it('ALARM_TOPIC_ARN for every function whenever a fleet has alarms, even without Elastic IPs', () => {
-    expect(pieces.functionEnvironment).toEqual({ ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
+    expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
 
     // Alarms alone (the schema allows them without a pool): topic and variable, but no failover trigger.
     const alarmsOnly = generateDeployment(config([rawFleet('edge', { alarms: { manage: true } })]));
-    expect(alarmsOnly.functionEnvironment).toEqual({ ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
+    expect(alarmsOnly.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
     expect(alarmsOnly.resources.Resources[LOGICAL_IDS.alarmTopic]).toBeDefined();
     expect(alarmsOnly.alarmEvents).toEqual([]);
     expect(alarmFunctionPolicy(config([rawFleet('edge', { alarms: { manage: true } })])).map((s) => s.Sid)).toEqual(['WriteOwnLogs', 'SendFailedEvents']);
@@ -405,7 +406,7 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
 
     // Assess
     expect(plain.alarmEvents).toEqual([]);
-    expect(plain.functionEnvironment).toEqual({});
+    expect(plain.functionEnvironment).toEqual({ HFC_MODE: 'active' });
     expect(plain.resources.Resources[LOGICAL_IDS.alarmTopic]).toBeUndefined();
     expect(plain.resources.Resources[LOGICAL_IDS.alarmTopicPolicy]).toBeUndefined();
     expect(plain.resources.Outputs.AlarmTopicArn).toBeUndefined();
@@ -424,7 +425,7 @@ describe('docs/fleet.config.elastic-ip.json', () => {
     // Assess
     expect(cfg.fleets[0]).toMatchObject({ dns: { address: 'elastic-ip' }, elasticIps: { pool: 'hfc:edge' }, alarms: { manage: true, namePrefix: 'hfc-hfc-edge-' } });
     expect(pieces.alarmEvents).toHaveLength(2);
-    expect(pieces.functionEnvironment).toEqual({ ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
+    expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
     expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(expect.arrayContaining(['PutFleetAlarms', 'TagFleetAlarms', 'DeleteFleetAlarms']));
   });
 });
@@ -652,9 +653,9 @@ describe('HAProxy configuration push: IAM and environment', () => {
   });
 
   it('CONFIG_DOCUMENT_NAME for every function (baseDeps requires it at every cold start), next to ALARM_TOPIC_ARN', () => {
-    expect(pieces.functionEnvironment).toEqual({ CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+    expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
     const both = generateDeployment(config([eipFleet('edge', true, { haproxy: { backends: [{ name: 'web', servers: { tags: { role: 'web' } }, port: 80 }] } })]), { applyScript: APPLY_SCRIPT });
-    expect(both.functionEnvironment).toEqual({ ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic }, CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+    expect(both.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic }, CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
   });
 
   it('a configuration without haproxy generates none of it, and needs no script', () => {
@@ -684,7 +685,7 @@ describe('docs/fleet.config.haproxy.json', () => {
     // Assess
     expect(cfg.fleets[0]?.haproxy?.backends.map((b) => b.servers)).toEqual([{ autoScalingGroup: 'web-app' }, { autoScalingGroup: 'api-app' }, { tags: { 'hfc:backend': 'client-a' } }]);
     expect(pieces.resources.Resources[LOGICAL_IDS.configDocument]?.Type).toBe('AWS::SSM::Document');
-    expect(pieces.functionEnvironment).toEqual({ CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+    expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
     expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(expect.arrayContaining(['SendConfigDocument', 'SendCommandToFleetInstances', 'ReadRunCommandState']));
   });
 });
@@ -708,19 +709,86 @@ describe('normalizedRecordName', () => {
 });
 
 describe('serverless-vars.cjs', () => {
-  it('returns the generator\'s pieces for the repository\'s fleet.config.json', () => {
+  type Vars = Record<string, (params?: { options?: { param?: string[] } }) => Promise<unknown>> & { reset: () => void };
+  const vars = createRequire(import.meta.url)('../../deploy/serverless-vars.cjs') as Vars;
+  const repoConfig = () => parseConfigText(readFileSync(new URL('../../fleet.config.json', import.meta.url), 'utf8'));
+
+  it('returns the generator\'s pieces for the repository\'s fleet.config.json', async () => {
     // Prepare
-    const vars = createRequire(import.meta.url)('../../deploy/serverless-vars.cjs') as Record<string, () => unknown>;
-    const expected = generateDeployment(parseConfigText(readFileSync(new URL('../../fleet.config.json', import.meta.url), 'utf8')), { applyScript: APPLY_SCRIPT });
+    vars.reset();
+    const expected = generateDeployment(repoConfig(), { applyScript: APPLY_SCRIPT });
 
     // Act & Assess
-    expect(vars.lifecycleEvents?.()).toEqual(expected.lifecycleEvents);
-    expect(vars.reconcileEvents?.()).toEqual(expected.reconcileEvents);
-    expect(vars.alarmEvents?.()).toEqual(expected.alarmEvents);
-    expect(vars.functionEnvironment?.()).toEqual(expected.functionEnvironment);
-    expect(vars.resources?.()).toEqual(expected.resources);
+    expect(await vars.lifecycleEvents?.()).toEqual(expected.lifecycleEvents);
+    expect(await vars.reconcileEvents?.()).toEqual(expected.reconcileEvents);
+    expect(await vars.alarmEvents?.()).toEqual(expected.alarmEvents);
+    expect(await vars.functionEnvironment?.()).toEqual(expected.functionEnvironment);
+    expect(await vars.resources?.()).toEqual(expected.resources);
+  });
+
+  it.each([
+    [['mode=shadow'], 'shadow'],
+    [['dryRun=true'], 'shadow'],
+    [['mode=active'], 'active'],
+    [[], 'active'],
+  ])('--param %j deploys %s mode', async (param, mode) => {
+    vars.reset();
+    expect(await vars.functionEnvironment!({ options: { param } })).toMatchObject({ HFC_MODE: mode });
+  });
+
+  it('an unknown mode fails the package, naming the parameter', async () => {
+    vars.reset();
+    await expect(vars.resources!({ options: { param: ['mode=shdow'] } })).rejects.toThrow('--param="mode=shdow" is not a mode: use mode=active (the default) or mode=shadow');
+    vars.reset();
   });
 });
+
+describe('shadow mode (serverless deploy --param="mode=shadow")', () => {
+  // Every hook kind: load balancers and application groups, ABANDON and CONTINUE configured.
+  const cfg = config([
+    rawFleet('edge', {
+      lifecycleHooks: { launching: { heartbeatTimeoutSeconds: 900, defaultResult: 'ABANDON' }, terminating: { defaultResult: 'ABANDON' } },
+      haproxy: { backends: [{ name: 'app', servers: { autoScalingGroup: 'app-servers' }, port: 8080 }] },
+      appLifecycleHooks: { launching: { defaultResult: 'ABANDON' } },
+    }),
+  ]);
+
+  it('every hook times out with CONTINUE after 30 s, whatever the configuration says', () => {
+    const hooks = hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT, mode: 'shadow' }).resources.Resources);
+    expect(hooks).toHaveLength(4);
+    for (const [, hook] of hooks) expect(hook.Properties).toMatchObject({ DefaultResult: 'CONTINUE', HeartbeatTimeout: SHADOW_HEARTBEAT_SECONDS });
+    expect(SHADOW_HEARTBEAT_SECONDS).toBe(30);
+  });
+
+  it('active mode keeps the configured results and heartbeats', () => {
+    const hooks = Object.fromEntries(hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT }).resources.Resources));
+    expect(hooks.EdgeFleetLaunchingHook?.Properties).toMatchObject({ DefaultResult: 'ABANDON', HeartbeatTimeout: 900 });
+  });
+
+  it('the functions run with HFC_MODE=shadow, which the handlers read as a dry run', () => {
+    const env = generateDeployment(cfg, { applyScript: APPLY_SCRIPT, mode: 'shadow' }).functionEnvironment;
+    expect(env.HFC_MODE).toBe('shadow');
+    expect(env).not.toHaveProperty('DRY_RUN');
+    expect(readRuntimeSettings({ HFC_MODE: 'shadow' })).toEqual({ dryRun: true, mode: 'shadow' });
+    expect(readRuntimeSettings({ HFC_MODE: 'active' })).toEqual({ dryRun: false, mode: 'active' });
+    expect(() => readRuntimeSettings({ HFC_MODE: 'rehearsal' })).toThrow('HFC_MODE="rehearsal" must be active or shadow');
+  });
+
+  it.each([
+    [undefined, undefined, 'active'],
+    ['shadow', undefined, 'shadow'],
+    ['SHADOW', 'false', 'shadow'],
+    ['active', 'true', 'shadow'],
+  ])('deploymentMode(mode=%s, dryRun=%s) = %s', (mode, dryRun, want) => {
+    expect(deploymentMode(mode, dryRun)).toBe(want);
+  });
+
+  it('refuses values it does not understand', () => {
+    expect(() => deploymentMode('dry', undefined)).toThrow('--param="mode=dry" is not a mode');
+    expect(() => deploymentMode(undefined, 'yes please')).toThrow('--param="dryRun=yes please" must be true or false');
+  });
+});
+
 
 describe('application group hooks (haproxy backends from Auto Scaling groups)', () => {
   it('hooks on every application group, in the EventBridge pattern and the lifecycle completion scope', () => {
