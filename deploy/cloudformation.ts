@@ -43,6 +43,8 @@ export interface DeploymentPieces {
   reconcileEvents: ServerlessEvent[];
   /** `functions.alarm.events`: empty unless a fleet has `elasticIps` */
   alarmEvents: ServerlessEvent[];
+  /** `functions.<each>.reservedConcurrency`: null reserves nothing (serverless then sets none) */
+  reservedConcurrency: number | null;
   /**
    * `functions.<each>.environment`: ALARM_TOPIC_ARN when a fleet has `alarms`, CONFIG_DOCUMENT_NAME
    * when a fleet has `haproxy`; empty otherwise
@@ -219,16 +221,23 @@ export function lifecycleEventPattern(config: Config): { [key: string]: CfnValue
 }
 
 /**
- * The lifecycle function always subscribes to our topic (so a hook can be pointed at it at any
- * time, and sns mode is only a matter of the hooks' target); in eventbridge mode it also gets the
- * rule. The hooks notify the topic only in sns mode, so no action is ever delivered twice by us.
+ * The lifecycle function's trigger: our topic in sns mode (the hooks notify it), the EventBridge
+ * rule in eventbridge mode. The mode not chosen gets nothing: no topic, role, policy or
+ * subscription that nothing would use.
  */
 export function lifecycleEvents(config: Config): ServerlessEvent[] {
   // topicName only names serverless's subscription and permission; the topic is ours (resources).
-  const sns: ServerlessEvent = { sns: { arn: ref(LOGICAL_IDS.lifecycleTopic), topicName: 'lifecycle' } };
-  if (config.deployment.lifecycleEvents === 'sns') return [sns];
-  return [sns, { eventBridge: { pattern: lifecycleEventPattern(config) } }];
+  if (config.deployment.lifecycleEvents === 'sns') return [{ sns: { arn: ref(LOGICAL_IDS.lifecycleTopic), topicName: 'lifecycle' } }];
+  return [{ eventBridge: { pattern: lifecycleEventPattern(config) } }];
 }
+
+/**
+ * What serverless names the lifecycle function's SNS subscription and its invoke permission
+ * (`<Function>SnsSubscription<TopicName>`, `<Function>LambdaPermission<TopicName>SNS`, for the
+ * `topicName: 'lifecycle'` above). The hooks depend on them; `.ci/run` checks that every
+ * DependsOn of the packaged template names a resource of it.
+ */
+export const SERVERLESS_LIFECYCLE_SUBSCRIPTION_IDS = ['LifecycleSnsSubscriptionLifecycle', 'LifecycleLambdaPermissionLifecycleSNS'];
 
 export function reconcileEvents(config: Config): ServerlessEvent[] {
   return [{ schedule: { rate: [config.deployment.schedule] } }];
@@ -608,6 +617,15 @@ function lambdaRole(policyName: string, statements: PolicyStatement[]): CfnResou
   };
 }
 
+/**
+ * In sns mode Auto Scaling publishes a test message with the role as soon as a hook is created,
+ * and a role that IAM has not propagated yet fails the hook ("Unable to publish test message to
+ * notification target ... using IAM role"), rolling the whole stack back. So the hooks wait for
+ * the role, the topic policy that admits it, and the function's subscription and permission
+ * (the test message is then delivered and acknowledged); those take the seconds IAM needs.
+ */
+const snsHookDependencies = () => [LOGICAL_IDS.lifecycleTopicRole, LOGICAL_IDS.lifecycleTopicPolicy, ...SERVERLESS_LIFECYCLE_SUBSCRIPTION_IDS];
+
 function lifecycleHooks(config: Config, mode: DeploymentMode): { [logicalId: string]: CfnResource } {
   const sns = config.deployment.lifecycleEvents === 'sns';
   const shadow = mode === 'shadow';
@@ -615,6 +633,7 @@ function lifecycleHooks(config: Config, mode: DeploymentMode): { [logicalId: str
   const out: { [logicalId: string]: CfnResource } = {};
   const hookResource = (group: string, hook: { name: string; heartbeatTimeoutSeconds: number; defaultResult: string }, transition: keyof typeof TRANSITIONS): CfnResource => ({
     Type: 'AWS::AutoScaling::LifecycleHook',
+    ...(sns ? { DependsOn: snsHookDependencies() } : {}),
     Properties: {
       // The group is not ours: it is created and scaled outside this stack.
       AutoScalingGroupName: group,
@@ -757,14 +776,14 @@ export function generateDeployment(config: Config, inputs: DeploymentInputs = {}
     [LOGICAL_IDS.lifecycleRole]: lambdaRole('lifecycle', functionPolicy(config, LOGICAL_IDS.lifecycleLogGroup)),
     [LOGICAL_IDS.reconcileRole]: lambdaRole('reconcile', functionPolicy(config, LOGICAL_IDS.reconcileLogGroup)),
     [LOGICAL_IDS.alarmRole]: lambdaRole('alarm', alarmFunctionPolicy(config)),
-    ...snsResources(),
+    ...(config.deployment.lifecycleEvents === 'sns' ? snsResources() : {}),
     ...alarmTopicResources(config),
     ...configDocumentResources(config, inputs),
     ...lifecycleHooks(config, inputs.mode ?? 'active'),
   };
   const Outputs: { [name: string]: CfnValue } = {
     FailedEventsQueueUrl: { Description: 'Async invocations that failed after retries', Value: ref(LOGICAL_IDS.failedEventsQueue) },
-    LifecycleTopicArn: { Description: 'Lifecycle hook notification target (used by the hooks in sns mode)', Value: ref(LOGICAL_IDS.lifecycleTopic) },
+    ...(Resources[LOGICAL_IDS.lifecycleTopic] ? { LifecycleTopicArn: { Description: "The lifecycle hooks' notification target (sns mode)", Value: ref(LOGICAL_IDS.lifecycleTopic) } } : {}),
     ...(Resources[LOGICAL_IDS.alarmTopic]
       ? { AlarmTopicArn: { Description: "Alarm notification target (managed alarms use it; point your own fleet alarms' actions at it)", Value: ref(LOGICAL_IDS.alarmTopic) } }
       : {}),
@@ -776,6 +795,7 @@ export function generateDeployment(config: Config, inputs: DeploymentInputs = {}
     lifecycleEvents: lifecycleEvents(config),
     reconcileEvents: reconcileEvents(config),
     alarmEvents: alarmEvents(config),
+    reservedConcurrency: config.deployment.reservedConcurrency === false ? null : config.deployment.reservedConcurrency,
     functionEnvironment: functionEnvironment(config, inputs.mode ?? 'active'),
     resources: { Resources, Outputs },
   };

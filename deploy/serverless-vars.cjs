@@ -30,11 +30,34 @@ function modeFrom(options) {
     const at = String(item).indexOf('=');
     if (at > 0) params[String(item).slice(0, at).trim()] = String(item).slice(at + 1);
   }
-  return { mode: params.mode, dryRun: params.dryRun };
+  return { mode: params.mode, dryRun: params.dryRun, placeholders: params.placeholders };
+}
+
+/** The serverless command being run (`deploy`, `package`, `invoke`, ...), from the command line. */
+function command() {
+  const args = process.argv.slice(2);
+  return args.find((a) => !a.startsWith('-')) || '';
+}
+
+/**
+ * The example's placeholders (lib/config/placeholders.ts): `serverless deploy` refuses them,
+ * `serverless package` warns once. --param="placeholders=allow" deploys them anyway (a group
+ * really named like the example's).
+ */
+function checkPlaceholders(config, given) {
+  const { placeholderProblems } = tsRequire('../lib/config/placeholders.ts', __filename);
+  const problems = placeholderProblems(config);
+  if (problems.length === 0) return;
+  const cmd = command();
+  const list = problems.map((p) => `  ${p}`).join('\n');
+  if (cmd === 'deploy' && given.placeholders !== 'allow') {
+    throw new Error(`fleet.config.json still has the example's placeholder values; fill them in before deploying (nothing was deployed):\n${list}\n(if a name really is yours, deploy with --param="placeholders=allow")`);
+  }
+  if (cmd === 'package' || cmd === 'deploy') process.stderr.write(`haproxy-fleet-control: warning: fleet.config.json has the example's placeholder values; \`serverless deploy\` will refuse them:\n${list}\n`);
 }
 
 /** Generated (or failed) once per serverless run; every variable below reads the same result. */
-async function load(params = {}) {
+async function load(params = {}, name = 'resources') {
   if (!result) {
     try {
       const { parseConfigText } = tsRequire('../lib/config/load.ts', __filename);
@@ -45,6 +68,7 @@ async function load(params = {}) {
         process.stderr.write('haproxy-fleet-control: --param="dryRun=true" is deprecated: it deploys shadow mode; use --param="mode=shadow"\n');
       }
       const config = parseConfigText(fs.readFileSync(CONFIG_FILE, 'utf8'), 'fleet.config.json');
+      checkPlaceholders(config, given);
       result = { pieces: generateDeployment(config, { applyScript: fs.readFileSync(APPLY_SCRIPT, 'utf8'), mode }) };
     } catch (err) {
       // Serverless prints error.stack: keep it to the message, which already names every problem.
@@ -52,17 +76,27 @@ async function load(params = {}) {
       result = { error: err };
     }
   }
-  if (result.error) throw result.error;
+  if (result.error) {
+    // Serverless asks for every piece and prints each failure: the problems are printed once,
+    // with `resources` (the one piece every stack has); the others point at it.
+    if (name !== 'resources') {
+      const short = new Error(`${String(result.error.message).split('\n')[0].replace(/:$/, '')} (the problems are listed once, with "resources")`);
+      short.stack = `${short.name}: ${short.message}`;
+      throw short;
+    }
+    throw result.error;
+  }
   return result.pieces;
 }
 
 /** Each piece, as serverless calls it (with its variable resolvers); tests call it with none. */
-const piece = (name) => async (params) => (await load(params))[name];
+const piece = (name) => async (params) => (await load(params, name))[name];
 
 module.exports = {
   lifecycleEvents: piece('lifecycleEvents'),
   reconcileEvents: piece('reconcileEvents'),
   alarmEvents: piece('alarmEvents'),
+  reservedConcurrency: piece('reservedConcurrency'),
   functionEnvironment: piece('functionEnvironment'),
   resources: piece('resources'),
   /** For tests: forget the cached result (the mode or the file may differ between calls). */

@@ -96,8 +96,9 @@ export function tokenSchema(kind: TokenKindName): z.ZodString {
   return z.string().regex(TOKENS[kind].pattern, TOKENS[kind].rule);
 }
 
+const PORT_RULE = 'must be a port from 1 to 65535';
 /** A port: an integer 1-65535. */
-export const portSchema = z.int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
+export const portSchema = z.int({ error: PORT_RULE }).min(1, PORT_RULE).max(65535, PORT_RULE);
 
 /** Thrown when a value about to be written is not a valid token: a bug or a hostile answer, never written. */
 export class TokenError extends RangeError {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { portSchema as port, tokenSchema } from '../tokens';
+import { ALWAYS, crossField, intIn } from './fields';
 
 /** A proxy, backend or peers-section name as HAProxy accepts it. */
 const ident = tokenSchema('haproxyName');
@@ -27,8 +28,8 @@ const backend = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       interval: duration.default('2s'),
-      fall: z.int().min(1).max(100).default(3),
-      rise: z.int().min(1).max(100).default(2),
+      fall: intIn(1, 100).default(3),
+      rise: intIn(1, 100).default(2),
       /** HTTP backends: check with a GET of this path (a query string is allowed) instead of a TCP connect. */
       httpPath: tokenSchema('requestPath').optional(),
     })
@@ -40,7 +41,7 @@ const backend = z.strictObject({
 export const haproxySchema = z
   .strictObject({
     peers: z.strictObject({ section: ident.default('fleet'), port: port.default(10000) }).default({ section: 'fleet', port: 10000 }),
-    maxconn: z.int().min(1).max(10_000_000).default(50_000),
+    maxconn: intIn(1, 10_000_000).default(50_000),
     /** How long an old worker may keep long connections after a reload (every push reloads). */
     hardStopAfter: duration.default('5m'),
     timeouts: z
@@ -61,7 +62,8 @@ export const haproxySchema = z
       )
       .default([]),
   })
-  .superRefine((h, ctx) => {
+  .superRefine(
+    crossField((h, ctx) => {
     const backends = new Map<string, 'http' | 'tcp'>();
     h.backends.forEach((b, i) => {
       if (backends.has(b.name)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'name'], message: `backend "${b.name}" is defined twice` });
@@ -95,7 +97,9 @@ export const haproxySchema = z
     h.backends.forEach((b, i) => {
       if (b.check.httpPath && b.mode !== 'http') ctx.addIssue({ code: 'custom', path: ['backends', i, 'check', 'httpPath'], message: 'is for http backends only' });
     });
-  });
+  }),
+    ALWAYS,
+  );
 
 export type HaproxyConfig = z.output<typeof haproxySchema>;
 export type HaproxyBackend = HaproxyConfig['backends'][number];

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { portSchema, tokenSchema } from '../tokens';
+import { ALWAYS, crossField, intIn, num, oneOfLiterals } from './fields';
 import { haproxySchema } from './haproxySchema';
 
 /** Fleet and owner names end up in SetIdentifiers, CallerReferences, tags and hook names. */
@@ -37,16 +38,18 @@ const healthCheck = z
     /** Host header (and SNI for HTTPS) sent with the check; the address checked stays the node's. */
     host: tokenSchema('hostName').optional(),
     /** Seconds between checks; fixed when the check is created (a change replaces every check). */
-    requestInterval: z.union([z.literal(10), z.literal(30)]).default(30),
-    failureThreshold: z.int().min(1).max(10).default(3),
+    requestInterval: oneOfLiterals([10, 30]).default(30),
+    failureThreshold: intIn(1, 10).default(3),
   })
-  .superRefine((hc, ctx) => {
-    if (hc.protocol === 'TCP') {
+  .superRefine(
+    crossField((hc, ctx) => {
+      if (hc.protocol !== 'TCP') return;
       for (const key of ['path', 'searchString', 'host'] as const) {
         if (hc[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is not allowed for a TCP health check' });
       }
-    }
-  })
+    }),
+    ALWAYS,
+  )
   .transform((hc) => (hc.protocol === 'TCP' ? hc : { ...hc, path: hc.path ?? '/' }));
 
 const hook = (defaultResult: 'CONTINUE' | 'ABANDON') =>
@@ -54,7 +57,7 @@ const hook = (defaultResult: 'CONTINUE' | 'ABANDON') =>
     .strictObject({
       /** Defaults to `<fleet>-hfc-launching` / `<fleet>-hfc-terminating`. */
       name: z.string().regex(/^[A-Za-z0-9\-_/]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, "-", "_" and "/"').optional(),
-      heartbeatTimeoutSeconds: z.int().min(30).max(7200).default(300),
+      heartbeatTimeoutSeconds: intIn(30, 7200, 'a number of seconds').default(300),
       defaultResult: z.enum(['CONTINUE', 'ABANDON']).default(defaultResult),
     })
     .default({ heartbeatTimeoutSeconds: 300, defaultResult });
@@ -79,7 +82,7 @@ const alarmsSchema = z.strictObject({
         .int()
         .refine((p) => p === 10 || p === 20 || p === 30 || (p >= 60 && p % 60 === 0), 'must be 10, 20, 30 or a multiple of 60')
         .default(60),
-      evaluationPeriods: z.int().min(1).max(100).default(2),
+      evaluationPeriods: intIn(1, 100).default(2),
       threshold: z.number().default(1),
       comparisonOperator: z
         .enum(['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'])
@@ -102,14 +105,14 @@ export const fleetSchema = z
       hostedZoneId,
       recordName: dnsName,
       recordType: z.literal('A').default('A'),
-      ttl: z.int().min(0).max(2147483647).default(60),
-      weight: z.int().min(0).max(255).default(100),
+      ttl: intIn(0, 2147483647, 'a number of seconds').default(60),
+      weight: intIn(0, 255).default(100),
       /**
        * How long a leaving node keeps running after its record is deleted, before its
        * terminating action is completed: Route 53 takes up to ~60 s to apply a change everywhere
        * and resolvers then cache the answer for the TTL. Like ELB's deregistration delay.
        */
-      deregistrationDelaySeconds: z.int().min(0).max(3600).default(120),
+      deregistrationDelaySeconds: intIn(0, 3600, 'a number of seconds').default(120),
       /**
        * Which address a node registers: its public IPv4, or its home Elastic IP (needs
        * `elasticIps`; a node without one yet registers its public IPv4).
@@ -123,9 +126,9 @@ export const fleetSchema = z
         /** Pool membership: addresses tagged `hfc:pool` = this value. Defaults to `<ownerId>:<fleet name>`. */
         pool: tokenSchema('awsName').max(256).optional(),
         /** Free secondary private IPs each node keeps to receive peers' addresses. */
-        sparePrivateIps: z.int().min(0).max(8).default(1),
+        sparePrivateIps: intIn(0, 8).default(1),
         /** A recovered node must stay out of ALARM this long before its addresses move back. */
-        failbackHoldDownSeconds: z.int().min(0).max(3600).default(60),
+        failbackHoldDownSeconds: intIn(0, 3600, 'a number of seconds').default(60),
       })
       .optional(),
     /** The per-node alarms that say a node has failed. */
@@ -156,40 +159,52 @@ export const fleetSchema = z
         terminating: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
       }),
   })
-  .superRefine((f, ctx) => {
-    if (f.dns.address === 'elastic-ip' && !f.elasticIps) {
-      ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: '"elastic-ip" needs an elasticIps section (the pool the addresses come from)' });
-    }
-    if (f.haproxy && f.healthCheck.protocol !== 'HTTPS') {
-      // The rendered configuration serves the health check endpoint itself (render.ts).
-      const port = f.healthCheck.port;
-      if (port === f.haproxy.peers.port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'peers', 'port'], message: `port ${port} is the health check's port` });
-      f.haproxy.listeners.forEach((l, i) => {
-        if (l.port === port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'listeners', i, 'port'], message: `port ${port} is the health check's port (the rendered configuration serves it)` });
-      });
-      f.haproxy.httpFrontends.forEach((h, i) => {
-        if (h.port === port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'httpFrontends', i, 'port'], message: `port ${port} is the health check's port (the rendered configuration serves it)` });
-      });
-    }
-    if (f.elasticIps && f.dns.address !== 'elastic-ip') {
-      // EC2 gives a node a new public IPv4 whenever its home address moves away and back:
-      // registering that would change DNS on every failover.
-      ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: 'must be "elastic-ip" when elasticIps is set (a node\'s own public IPv4 changes whenever its address moves)' });
-    }
-    if (f.elasticIps && !f.alarms) {
-      ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
-    }
-    // The scheduled reconcile (every minute) completes the action once the delay has passed:
-    // leave it that much time before the hook's own timeout would do it.
-    const heartbeat = f.lifecycleHooks.terminating.heartbeatTimeoutSeconds;
-    if (f.dns.deregistrationDelaySeconds + 90 > heartbeat) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dns', 'deregistrationDelaySeconds'],
-        message: `must be at most the terminating hook's heartbeatTimeoutSeconds (${heartbeat}) minus 90`,
-      });
-    }
-  })
+  .superRefine(
+    crossField(
+      (f, ctx) => {
+        if (f.dns.address === 'elastic-ip' && !f.elasticIps) {
+          ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: '"elastic-ip" needs an elasticIps section (the pool the addresses come from)' });
+        }
+      },
+      (f, ctx) => {
+        if (!f.haproxy || f.healthCheck.protocol === 'HTTPS') return;
+        // The rendered configuration serves the health check endpoint itself (render.ts).
+        const port = num(f.healthCheck.port);
+        if (port === undefined) return;
+        if (port === f.haproxy.peers.port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'peers', 'port'], message: `port ${port} is the health check's port` });
+        f.haproxy.listeners.forEach((l, i) => {
+          if (l.port === port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'listeners', i, 'port'], message: `port ${port} is the health check's port (the rendered configuration serves it)` });
+        });
+        f.haproxy.httpFrontends.forEach((h, i) => {
+          if (h.port === port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'httpFrontends', i, 'port'], message: `port ${port} is the health check's port (the rendered configuration serves it)` });
+        });
+      },
+      (f, ctx) => {
+        if (f.elasticIps && f.dns.address !== 'elastic-ip') {
+          // EC2 gives a node a new public IPv4 whenever its home address moves away and back:
+          // registering that would change DNS on every failover.
+          ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: 'must be "elastic-ip" when elasticIps is set (a node\'s own public IPv4 changes whenever its address moves)' });
+        }
+      },
+      (f, ctx) => {
+        if (f.elasticIps && !f.alarms) ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
+      },
+      (f, ctx) => {
+        // The scheduled reconcile (every minute) completes the action once the delay has passed:
+        // leave it that much time before the hook's own timeout would do it.
+        const heartbeat = num(f.lifecycleHooks?.terminating?.heartbeatTimeoutSeconds ?? 300);
+        const delay = num(f.dns.deregistrationDelaySeconds ?? 120);
+        if (heartbeat !== undefined && delay !== undefined && delay + 90 > heartbeat) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dns', 'deregistrationDelaySeconds'],
+            message: `must be at most the terminating hook's heartbeatTimeoutSeconds (${heartbeat}) minus 90, so that the scheduled reconcile releases the node before the hook times out`,
+          });
+        }
+      },
+    ),
+    ALWAYS,
+  )
   .transform((f) => ({
     ...f,
     elasticIps: f.elasticIps ? { ...f.elasticIps, pool: f.elasticIps.pool ?? `${f.ownerId}:${f.name}` } : undefined,
@@ -210,6 +225,8 @@ export function appGroupsOf(f: { haproxy?: { backends: { servers: object }[] } |
   return [...new Set(groups)].sort();
 }
 
+const RESERVED_CONCURRENCY_RULE = 'must be a number of executions from 1 to 1000, or false (no reservation)';
+
 export const configSchema = z
   .strictObject({
     fleets: z.array(fleetSchema).min(1, 'must list at least one fleet'),
@@ -220,14 +237,23 @@ export const configSchema = z
         lifecycleEvents: z.enum(['eventbridge', 'sns']).default('eventbridge'),
         /** The scheduled reconcile; an EventBridge rate or cron expression. */
         schedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge rate(...) or cron(...) expression').default('rate(1 minute)'),
+        /**
+         * Reserved concurrency of each function: 1 serialises each function (one decider at a
+         * time, the default), false reserves nothing (for accounts whose concurrency quota cannot
+         * spare three units; runs may then overlap, which the code tolerates: README, "Serialised
+         * by default").
+         */
+        reservedConcurrency: z.union([intIn(1, 1000, '', RESERVED_CONCURRENCY_RULE), z.literal(false)], { error: RESERVED_CONCURRENCY_RULE }).default(1),
       })
-      .default({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)' }),
+      .default({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)', reservedConcurrency: 1 }),
   })
-  .superRefine((cfg, ctx) => {
+  .superRefine(
+    crossField((cfg, ctx) => {
     const seen = (key: (f: (typeof cfg.fleets)[number]) => string, what: string) => {
       const first = new Map<string, number>();
       cfg.fleets.forEach((f, i) => {
         const k = key(f);
+        if (typeof k !== 'string') return; // invalid, and reported by its own field
         const j = first.get(k);
         if (j === undefined) first.set(k, i);
         else ctx.addIssue({ code: 'custom', path: ['fleets', i], message: `${what} "${k}" is also used by fleets[${j}]` });
@@ -247,7 +273,9 @@ export const configSchema = z
         owner.set(g, i);
       }
     });
-  });
+    }),
+    ALWAYS,
+  );
 
 /** One managed fleet, with every default applied. */
 export type FleetConfig = z.output<typeof fleetSchema>;

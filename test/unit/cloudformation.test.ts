@@ -10,6 +10,7 @@ import {
   type CfnResource, type CfnValue, type PolicyStatement,
 } from '../../deploy/cloudformation';
 import { readRuntimeSettings } from '../../lib/config/env';
+import { placeholderProblems } from '../../lib/config/placeholders';
 import { parseConfig, parseConfigText, type Config } from '../../lib/config/load';
 import { DOCUMENT_RESERVE_BYTES, encodePayload, MAX_PAYLOAD_BYTES, SSM_DOCUMENT_LIMIT_BYTES } from '../../lib/haproxy/payload';
 import { alarmSpec } from '../../lib/plan/alarms';
@@ -60,7 +61,7 @@ const ungranted = (commands: string[], statements: PolicyStatement[], prefixes: 
 };
 
 describe('lifecycle trigger', () => {
-  it('eventbridge mode: one rule for our groups and hook names, and the topic subscription', () => {
+  it('eventbridge mode: one rule for our groups and hook names, and nothing of sns mode', () => {
     // Prepare
     const cfg = config([rawFleet('edge'), rawFleet('edge-us', { lifecycleHooks: { launching: { name: 'custom-launch' } } })]);
 
@@ -69,7 +70,6 @@ describe('lifecycle trigger', () => {
 
     // Assess
     expect(lifecycleEvents).toEqual([
-      { sns: { arn: { Ref: LOGICAL_IDS.lifecycleTopic }, topicName: 'lifecycle' } },
       {
         eventBridge: {
           pattern: {
@@ -83,9 +83,20 @@ describe('lifecycle trigger', () => {
         },
       },
     ]);
-    // The topic exists in both modes, so switching a hook to it needs no new resources.
-    expect(resources.Resources[LOGICAL_IDS.lifecycleTopic]?.Type).toBe('AWS::SNS::Topic');
-    expect(resources.Resources[LOGICAL_IDS.lifecycleTopicRole]?.Type).toBe('AWS::IAM::Role');
+    // No topic, publish role, policy or output that nothing would use.
+    for (const id of [LOGICAL_IDS.lifecycleTopic, LOGICAL_IDS.lifecycleTopicRole, LOGICAL_IDS.lifecycleTopicPolicy]) expect(resources.Resources[id]).toBeUndefined();
+    expect(resources.Outputs.LifecycleTopicArn).toBeUndefined();
+    for (const [, hook] of hooksOf(resources.Resources)) expect(hook.DependsOn).toBeUndefined();
+  });
+
+  it('sns mode: every hook waits for the publish role, the topic policy and the function\'s subscription (IAM propagation before the test message)', () => {
+    const { resources } = generateDeployment(config([rawFleet('edge'), rawFleet('edge-us')], { lifecycleEvents: 'sns' }));
+    const hooks = hooksOf(resources.Resources);
+    expect(hooks).toHaveLength(4);
+    for (const [, hook] of hooks) {
+      expect(hook.DependsOn).toEqual([LOGICAL_IDS.lifecycleTopicRole, LOGICAL_IDS.lifecycleTopicPolicy, 'LifecycleSnsSubscriptionLifecycle', 'LifecycleLambdaPermissionLifecycleSNS']);
+      expect(hook.Properties).toMatchObject({ NotificationTargetARN: { Ref: LOGICAL_IDS.lifecycleTopic }, RoleARN: { 'Fn::GetAtt': [LOGICAL_IDS.lifecycleTopicRole, 'Arn'] } });
+    }
   });
 
   it('sns mode: subscribes to our topic, which only Auto Scaling may publish to', () => {
@@ -736,6 +747,47 @@ describe('serverless-vars.cjs', () => {
     expect(await vars.functionEnvironment!({ options: { param } })).toMatchObject({ HFC_MODE: mode });
   });
 
+  /** Runs `fn` as if serverless had been started with `command`. */
+  async function as<T>(command: string, fn: () => Promise<T>): Promise<T> {
+    const argv = process.argv;
+    process.argv = [argv[0]!, 'serverless', command, '--stage', 'prod'];
+    try {
+      return await fn();
+    } finally {
+      process.argv = argv;
+    }
+  }
+
+  it('serverless deploy refuses the example\'s placeholders, naming each field and how to find the real value; the problems are printed once', async () => {
+    vars.reset();
+    const deploy = as('deploy', async () => Promise.allSettled([vars.resources!(), vars.lifecycleEvents!()]));
+    const [resources, events] = await deploy;
+    expect(resources).toMatchObject({ status: 'rejected' });
+    const message = (resources as PromiseRejectedResult).reason.message as string;
+    expect(message).toContain('fill them in before deploying (nothing was deployed)');
+    expect(message).toContain('fleets[0].dns.hostedZoneId: "Z0EXAMPLE1234567890AB" is the example\'s placeholder: put your hosted zone\'s id (aws route53 list-hosted-zones');
+    expect(message).toContain('fleets[0].autoScalingGroupName: "edge-haproxy" is the example\'s group name');
+    expect(message).toContain('fleets[0].dns.recordName: "lb.example.com." is a name reserved for documentation');
+    expect((events as PromiseRejectedResult).reason.message).not.toContain('fleets[0]');
+    vars.reset();
+  });
+
+  it('serverless package only warns (CI, the demo and offline work package the example); placeholders=allow deploys', async () => {
+    vars.reset();
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      await expect(as('package', () => vars.resources!())).resolves.toBeDefined();
+      vars.reset();
+      await expect(as('deploy', () => vars.resources!({ options: { param: ['placeholders=allow'] } }))).resolves.toBeDefined();
+    } finally {
+      process.stderr.write = write;
+      vars.reset();
+    }
+    expect(written.join('')).toContain("warning: fleet.config.json has the example's placeholder values");
+  });
+
   it('an unknown mode fails the package, naming the parameter', async () => {
     vars.reset();
     await expect(vars.resources!({ options: { param: ['mode=shdow'] } })).rejects.toThrow('--param="mode=shdow" is not a mode: use mode=active (the default) or mode=shadow');
@@ -815,5 +867,37 @@ describe('application group hooks (haproxy backends from Auto Scaling groups)', 
     expect(pattern).toContain(fleet.appLifecycleHooks.launching.name);
     const complete = JSON.stringify(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).find((st) => st.Sid === 'CompleteFleetLifecycleActions'));
     for (const g of groups) expect(complete).toContain(g);
+  });
+});
+
+describe('deployment.reservedConcurrency', () => {
+  it('defaults to 1 (one decider per function); a number is taken as is; false reserves nothing', () => {
+    expect(generateDeployment(config([rawFleet('edge')])).reservedConcurrency).toBe(1);
+    expect(generateDeployment(config([rawFleet('edge')], { reservedConcurrency: 2 })).reservedConcurrency).toBe(2);
+    expect(generateDeployment(config([rawFleet('edge')], { reservedConcurrency: false })).reservedConcurrency).toBeNull();
+  });
+
+  it.each([0, true, 'off', 1.5])('refuses %j, saying what is allowed', (value) => {
+    expect(() => config([rawFleet('edge')], { reservedConcurrency: value })).toThrow('deployment.reservedConcurrency: must be a number of executions from 1 to 1000, or false (no reservation)');
+  });
+});
+
+describe('placeholderProblems', () => {
+  it('a filled-in configuration has none', () => {
+    const cfg = parseConfig({ fleets: [{ name: 'edge', autoScalingGroupName: 'prod-lb', dns: { hostedZoneId: 'Z04414252OHF0UNW4Y8QO', recordName: 'lb.acme.io' }, healthCheck: { protocol: 'TCP', port: 443 } }] });
+    expect(placeholderProblems(cfg)).toEqual([]);
+  });
+
+  it.each(['lb.example.org', 'x.example', 'edge.test', 'a.b.invalid', 'host.localhost'])('%s is a reserved name', (recordName) => {
+    const cfg = parseConfig({ fleets: [{ name: 'edge', autoScalingGroupName: 'prod-lb', dns: { hostedZoneId: 'Z04414252OHF0UNW4Y8QO', recordName }, healthCheck: { protocol: 'TCP', port: 443 } }] });
+    expect(placeholderProblems(cfg)).toEqual([expect.stringMatching(/^fleets\[0\]\.dns\.recordName: /)]);
+  });
+
+  it('the example application groups too', () => {
+    const raw = JSON.parse(readFileSync(new URL('../../docs/fleet.config.haproxy.json', import.meta.url), 'utf8'));
+    expect(placeholderProblems(parseConfig(raw)).map((p) => p.split(':')[0])).toEqual([
+      'fleets[0].dns.hostedZoneId', 'fleets[0].dns.recordName', 'fleets[0].autoScalingGroupName',
+      'fleets[0].haproxy.backends[0].servers.autoScalingGroup', 'fleets[0].haproxy.backends[1].servers.autoScalingGroup',
+    ]);
   });
 });

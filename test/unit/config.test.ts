@@ -37,7 +37,7 @@ describe('fleet configuration', () => {
     // Act
     const cfg = parseConfig(minimal());
     // Assess
-    expect(cfg.deployment).toEqual({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)' });
+    expect(cfg.deployment).toEqual({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)', reservedConcurrency: 1 });
     expect(cfg.fleets[0]).toEqual({
       name: 'edge',
       ownerId: 'hfc',
@@ -62,17 +62,18 @@ describe('fleet configuration', () => {
 
   it.each([
     ['port out of range', minimal({ healthCheck: { protocol: 'HTTP', port: 70000 } }), 'fleets[0].healthCheck.port: must be a port from 1 to 65535'],
-    ['interval not 10 or 30', minimal({ healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 } }), 'fleets[0].healthCheck.requestInterval'],
-    ['threshold above 10', minimal({ healthCheck: { protocol: 'TCP', port: 80, failureThreshold: 11 } }), 'fleets[0].healthCheck.failureThreshold'],
+    ['interval not 10 or 30', minimal({ healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 } }), 'fleets[0].healthCheck.requestInterval: must be 10 or 30'],
+    ['threshold above 10', minimal({ healthCheck: { protocol: 'TCP', port: 80, failureThreshold: 11 } }), 'fleets[0].healthCheck.failureThreshold: must be a whole number from 1 to 10'],
+    ['an unknown protocol', minimal({ healthCheck: { protocol: 'UDP', port: 80 } }), 'fleets[0].healthCheck.protocol: Invalid option: expected one of "HTTP"|"HTTPS"|"TCP"'],
     ['path on a TCP check', minimal({ healthCheck: { protocol: 'TCP', port: 80, path: '/x' } }), 'fleets[0].healthCheck.path: is not allowed for a TCP health check'],
     ['path without a slash', minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: 'health' } }), 'fleets[0].healthCheck.path: must be a URL path of at most 255 characters (optionally with a ?query) starting with "/"'],
     ['bad zone id', minimal({ dns: { hostedZoneId: 'example.com', recordName: 'lb.example.com' } }), 'fleets[0].dns.hostedZoneId: must be a Route 53 hosted zone id'],
     ['bad record name', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'not a name' } }), 'fleets[0].dns.recordName: must be a fully qualified domain name'],
     ['record type other than A', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', recordType: 'AAAA' } }), 'fleets[0].dns.recordType'],
-    ['weight above 255', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', weight: 256 } }), 'fleets[0].dns.weight: Too big'],
+    ['weight above 255', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', weight: 256 } }), 'fleets[0].dns.weight: must be a whole number from 0 to 255'],
     ['fleet name with upper case', minimal({ name: 'Edge' }), 'fleets[0].name: must be 1-32 characters'],
     ['unknown key (a typo)', minimal({ healthcheck: {} }), 'fleets[0]: Unrecognized key: "healthcheck"'],
-    ['heartbeat too short', minimal({ lifecycleHooks: { launching: { heartbeatTimeoutSeconds: 10 } } }), 'fleets[0].lifecycleHooks.launching.heartbeatTimeoutSeconds: Too small'],
+    ['heartbeat too short', minimal({ lifecycleHooks: { launching: { heartbeatTimeoutSeconds: 10 } } }), 'fleets[0].lifecycleHooks.launching.heartbeatTimeoutSeconds: must be a number of seconds from 30 to 7200'],
     ['no fleets', { fleets: [] }, 'fleets: must list at least one fleet'],
     [
       'a deregistration delay the terminating hook would cut short',
@@ -90,6 +91,25 @@ describe('fleet configuration', () => {
     expect(problems(raw)).toEqual([
       'fleets[2]: fleet name "edge" is also used by fleets[0]',
       'fleets[1]: autoScalingGroupName "edge-haproxy" is also used by fleets[0]',
+    ]);
+  });
+
+  it('reports a cross-field rule together with the problems of single fields', () => {
+    // Prepare: a field problem, and a deregistration delay the terminating hook would cut short
+    const raw = minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 250 }, healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 } });
+
+    // Act & Assess: both, in one error
+    expect(problems(raw)).toEqual([
+      'fleets[0].healthCheck.requestInterval: must be 10 or 30',
+      "fleets[0].dns.deregistrationDelaySeconds: must be at most the terminating hook's heartbeatTimeoutSeconds (300) minus 90, so that the scheduled reconcile releases the node before the hook times out",
+    ]);
+  });
+
+  it('a rule whose inputs are invalid adds nothing of its own (no spurious duplicate names)', () => {
+    const fleet = minimal().fleets[0]!;
+    expect(problems({ fleets: [{ ...fleet, name: 7 }, { ...fleet, name: 8, autoScalingGroupName: 'other' }] })).toEqual([
+      'fleets[0].name: Invalid input: expected string, received number',
+      'fleets[1].name: Invalid input: expected string, received number',
     ]);
   });
 
