@@ -11,6 +11,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { FleetWorld, GROUP } from '../sim/fleetWorld';
+import { conditions, saveResults } from './results.mts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,6 +31,7 @@ interface Row {
   'converged (s)': string;
 }
 
+const ran = conditions();
 const rows: Row[] = [];
 for (const n of sizes) {
   const world = new FleetWorld({ seed: n, logger: new Logger({ logLevel: 'SILENT' }) });
@@ -69,5 +71,6 @@ for (const n of sizes) {
 console.log(`scale-out of N nodes at once, events delivered serially, ${latency} ms per simulated AWS call`);
 console.table(rows);
 console.log('first event: its reconcile registers every new node and completes every launch with CONTINUE.');
-console.log('On real AWS, CreateHealthCheck refills at one per 2 s after a burst of 50 (aws-facts.md):');
+console.log('On real AWS, CreateHealthCheck refills at one per 2 s after a burst of 50 (docs/aws-facts.md, Route 53):');
 console.log('a scale-out of more than 50 nodes at once is bounded by that, not by these round trips.');
+saveResults('bench', { conditions: ran, latencyMs: latency, rows }, { partial: process.argv.includes('--quick') || latency !== 30 });

@@ -7,6 +7,7 @@
 import { haproxySchema } from '../lib/config/haproxySchema';
 import { MAX_PAYLOAD_BYTES, encodePayload } from '../lib/haproxy/payload';
 import { renderConfig, type Member } from '../lib/haproxy/render';
+import { conditions, saveResults } from './results.mts';
 
 const id = (n: number) => `i-0${(0x9e3779b97f4a7c15n * BigInt(n + 1) & 0xffffffffffffffffn).toString(16).padStart(16, '0')}`;
 const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${(n & 255) || 1}`;
@@ -37,7 +38,11 @@ function largest(fn: (n: number) => { bytes: number }, hi: number): number {
   return lo;
 }
 
+const table = [1000, 2000, 5000].map((n) => ({ 'backend servers': n, 'payload bytes': servers(n).bytes, fits: servers(n).bytes <= MAX_PAYLOAD_BYTES }));
+const maxServers = largest(servers, 100_000);
+const maxPorts = largest(ports, 20_000);
 console.log(`payload budget: ${MAX_PAYLOAD_BYTES} bytes (64 KB SSM limit less the document's reserve)`);
-console.table([1000, 2000, 5000].map((n) => ({ 'backend servers': n, 'payload bytes': servers(n).bytes, fits: servers(n).bytes <= MAX_PAYLOAD_BYTES })));
-console.log(`largest single backend that fits: ${largest(servers, 100_000)} servers (10 peers)`);
-console.log(`largest port-per-client layout that fits: ${largest(ports, 20_000)} client ports, each with its own 2-server TCP backend`);
+console.table(table);
+console.log(`largest single backend that fits: ${maxServers} servers (10 peers)`);
+console.log(`largest port-per-client layout that fits: ${maxPorts} client ports, each with its own 2-server TCP backend`);
+saveResults('payload', { conditions: conditions(), budgetBytes: MAX_PAYLOAD_BYTES, table, maxServers, maxPorts });
