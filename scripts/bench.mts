@@ -11,7 +11,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { FleetWorld, GROUP } from '../sim/fleetWorld';
-import { conditions, saveResults } from './results.mts';
+import { conditions, saveResults } from './results.mjs';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

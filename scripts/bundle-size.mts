@@ -10,7 +10,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { conditions, saveResults } from './results.mts';
+import { conditions, saveResults } from './results.mjs';
 
 const FUNCTIONS = ['lifecycle', 'reconcile', 'alarm'];
 const RUNS = 7;

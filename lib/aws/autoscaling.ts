@@ -44,7 +44,8 @@ export class AutoScalingAdapter {
   }
 
   /**
-   * Completes a lifecycle action. An action that no longer exists (already completed by a
+   * Completes a lifecycle action, by instance id: never by an event's token, which may name
+   * another instance's action (one instance has at most one active action per hook). An action that no longer exists (already completed by a
    * duplicate event, timed out, or the instance is gone) is reported, not thrown: it is the
    * normal outcome of at-least-once delivery.
    */
@@ -52,7 +53,6 @@ export class AutoScalingAdapter {
     groupName: string;
     hookName: string;
     instanceId: string;
-    token?: string;
     result: 'CONTINUE' | 'ABANDON';
   }): Promise<'completed' | 'no-active-action'> {
     try {
@@ -61,7 +61,7 @@ export class AutoScalingAdapter {
           AutoScalingGroupName: a.groupName,
           LifecycleHookName: a.hookName,
           LifecycleActionResult: a.result,
-          ...(a.token ? { LifecycleActionToken: a.token } : { InstanceId: a.instanceId }),
+          InstanceId: a.instanceId,
         }),
       );
       return 'completed';

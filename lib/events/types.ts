@@ -9,6 +9,7 @@ export interface LifecycleMessage {
   instanceId: string;
   transition: Transition;
   hookName: string;
+  /** Logged only: actions are completed by instance id (see LifecycleHint). */
   token: string;
   /** EC2 | AutoScalingGroup | WarmPool: a warm-pool move needs no DNS work. */
   origin: string;
@@ -22,11 +23,11 @@ export interface LifecycleMessage {
 }
 
 /**
- * A lifecycle message as the reconcile folds it into what it observed. The token is kept only
- * when the describe agreed with the event; an event that had to be confirmed was confirmed by its
- * instance, so its action is completed by instance id, never by a token nobody checked.
+ * What the reconcile folds in of a lifecycle message. Never its token: tokens are not secret
+ * (every subscriber and every rule on the default bus sees them) and one event's token may name
+ * another instance's action, so actions are always completed by instance id.
  */
-export type LifecycleHint = Omit<LifecycleMessage, 'token'> & { token?: string };
+export type LifecycleHint = Pick<LifecycleMessage, 'instanceId' | 'transition' | 'origin' | 'destination' | 'groupName' | 'hookName'>;
 
 /** Sent once when a hook's notification target is set; acknowledged and ignored. */
 export interface TestMessage {

@@ -16,15 +16,13 @@
  *   no record, tagged at T             yes when now >= T + delay, else wait
  */
 import type { FleetConfig } from '../config/schema';
-import type { LifecycleHint, LifecycleMessage, Transition } from '../events/types';
+import type { LifecycleMessage, Transition } from '../events/types';
 import type { ObservedFleet, Plan } from './types';
 
 export interface Completion {
   instanceId: string;
   transition: Transition;
   hookName: string;
-  /** The token from the event, when the event named this action; otherwise the instance id is used. */
-  token?: string;
   reason: string;
 }
 
@@ -43,11 +41,6 @@ export function isWarmPoolMove(msg: LifecycleMessage): boolean {
   return (msg.origin === 'EC2' && msg.destination === 'WarmPool') || (msg.origin === 'WarmPool' && msg.destination === 'EC2');
 }
 
-/** The event's token, when the event named this very action and its token is trusted; else the instance id is used. */
-export function tokenFor(hint: LifecycleHint | undefined, instanceId: string, transition: Transition, hookName: string): string | undefined {
-  return hint && hint.instanceId === instanceId && hint.transition === transition && hint.hookName === hookName ? hint.token : undefined;
-}
-
 /** Our hook for a transition. */
 export function hookFor(fleet: FleetConfig, transition: Transition): string {
   return fleet.lifecycleHooks[transition].name;
@@ -57,7 +50,7 @@ export function hookFor(fleet: FleetConfig, transition: Transition): string {
  * The actions to complete with CONTINUE, given what the plan was made from and the plan, assumed
  * applied (the caller leaves out nodes whose work failed).
  */
-export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, plan: Plan, opts: { now: Date; hint?: LifecycleHint }): CompletionPlan {
+export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, plan: Plan, opts: { now: Date }): CompletionPlan {
   const registered = new Set(plan.registered);
   const hadRecord = new Set(observed.records.map((r) => r.instanceId));
   const delayMs = fleet.dns.deregistrationDelaySeconds * 1000;
@@ -86,8 +79,7 @@ export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, pla
       continue;
     }
     const hookName = hookFor(fleet, transition);
-    const token = tokenFor(opts.hint, node.instanceId, transition, hookName);
-    out.complete.push({ instanceId: node.instanceId, transition, hookName, ...(token ? { token } : {}), reason });
+    out.complete.push({ instanceId: node.instanceId, transition, hookName, reason });
   }
   out.complete.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   out.draining.sort((a, b) => a.instanceId.localeCompare(b.instanceId));

@@ -29,7 +29,7 @@ export async function trustedHint(
   checks: HintChecks,
 ): Promise<LifecycleHint | undefined> {
   const judged = judgeHint(hint, listed, alive);
-  if (judged.verdict === 'agrees') return hint;
+  if (judged.verdict === 'agrees') return hintOf(hint);
   if (judged.verdict === 'no-effect') return undefined;
   const what = `the ${hint.transition} event for ${hint.instanceId} contradicts Auto Scaling (${judged.reason})`;
   if (checks.dryRun) {
@@ -39,7 +39,7 @@ export async function trustedHint(
   if (answer === 'no-active-action') {
     throw new StaleEventError(`${what}, and Auto Scaling has no active ${hint.transition} action for it on hook ${hookName}: a stale or forged event, ignored; nothing was changed`, hint.instanceId);
   }
-  // Confirmed by instance: the event's token was not what was checked, so it is not used.
-  const { token: _unchecked, ...confirmed } = hint;
-  return confirmed;
+  return hintOf(hint);
 }
+
+const hintOf = ({ instanceId, transition, origin, destination, groupName, hookName }: LifecycleMessage): LifecycleHint => ({ instanceId, transition, origin, destination, groupName, hookName });

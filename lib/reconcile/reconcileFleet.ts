@@ -12,7 +12,7 @@ import type { FleetConfig } from '../config/schema';
 import { ConflictError, ReconcileError, StaleEventError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { describeAwsError } from '../aws/errors';
-import { planCompletions, tokenFor, type Completion, type CompletionPlan } from '../plan/completions';
+import { planCompletions, type Completion, type CompletionPlan } from '../plan/completions';
 import { planDns } from '../plan/dns';
 import { passNonce } from '../plan/naming';
 import type { Action, Plan } from '../plan/types';
@@ -112,7 +112,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
         const forDns = fleet.dns.address === 'elastic-ip' && addressPlan ? withHomeAddresses(observed, addressPlan.homeOf) : observed;
         // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
         plan = planDns(fleet, forDns, { nonce: passNonce(), now: at });
-        completions = planCompletions(fleet, forDns, plan, { now: at, ...(observed.hint ? { hint: observed.hint } : {}) });
+        completions = planCompletions(fleet, forDns, plan, { now: at });
         const changes = plan.actions.length + (addressPlan?.actions.length ?? 0) + alarmActions.length;
         logger.info(changes ? 'planned changes' : 'fleet in sync', {
           pass: passes,
@@ -180,7 +180,6 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
         groupName,
         hookName: c.hookName,
         instanceId: c.instanceId,
-        ...(c.token ? { token: c.token } : {}),
         result: 'CONTINUE',
       });
       logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', { ...c, group: groupName });
@@ -226,8 +225,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
       continue;
     }
     const hookName = fleet.appLifecycleHooks[transition].name;
-    const token = tokenFor(lastObserved?.servers?.hint, n.instanceId, transition, hookName);
-    await complete({ instanceId: n.instanceId, transition, hookName, ...(token ? { token } : {}), reason: 'every load balancer that may carry traffic has the configuration' }, n.groupName);
+    await complete({ instanceId: n.instanceId, transition, hookName, reason: 'every load balancer that may carry traffic has the configuration' }, n.groupName);
   }
 
   for (const id of addressFailures) if (!applied.failed.has(id)) applied.failed.set(id, 'Elastic IP work failed (see the errors above)');

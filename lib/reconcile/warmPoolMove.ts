@@ -26,7 +26,6 @@ export async function completeWarmPoolMove(msg: LifecycleMessage, aws: Pick<Adap
   if ((await aws.autoScaling.confirmAction(action)) === 'no-active-action') {
     throw new StaleEventError(`warm pool move event ignored: Auto Scaling has no active ${msg.transition} action for ${msg.instanceId} on hook ${msg.hookName} (stale or forged); nothing was changed`, msg.instanceId);
   }
-  // Confirmed by instance, so completed by instance: the event's token was not what was checked.
   const outcome = await aws.autoScaling.completeLifecycleAction({ ...action, result: 'CONTINUE' });
   logger.info('warm pool move: lifecycle action completed without DNS changes', { outcome, origin: msg.origin, destination: msg.destination });
   return outcome;

@@ -119,42 +119,18 @@ describe('completeLifecycleAction', () => {
   const base = { groupName: 'edge-asg', hookName: 'hfc-launch', instanceId: 'i-0aaaaaaaaaaaaaaa1' };
   const sent = () => asMock.commandCalls(CompleteLifecycleActionCommand).map((c) => c.args[0].input as CompleteLifecycleActionCommandInput);
 
-  it('sends the LifecycleActionToken when given, and then no InstanceId', async () => {
+  it('completes by instance id, never by a token (an event\'s token may name another instance\'s action)', async () => {
     // Prepare
     asMock.on(CompleteLifecycleActionCommand).resolves({});
 
     // Act
-    const res = await adapter.completeLifecycleAction({ ...base, token: 'b7c1f2a4-0000-4000-a000-000000000001', result: 'CONTINUE' });
-
-    // Assess
-    expect(res).toBe('completed');
-    expect(sent()).toEqual([
-      {
-        AutoScalingGroupName: 'edge-asg',
-        LifecycleHookName: 'hfc-launch',
-        LifecycleActionResult: 'CONTINUE',
-        LifecycleActionToken: 'b7c1f2a4-0000-4000-a000-000000000001',
-      },
-    ]);
-    expect(Object.keys(sent()[0]!)).not.toContain('InstanceId');
-  });
-
-  it.each([
-    ['no token', undefined],
-    ['an empty token', ''],
-  ])('sends the InstanceId when there is %s, and then no LifecycleActionToken', async (_what, token) => {
-    // Prepare
-    asMock.on(CompleteLifecycleActionCommand).resolves({});
-
-    // Act
-    const res = await adapter.completeLifecycleAction({ ...base, ...(token !== undefined ? { token } : {}), result: 'ABANDON' });
+    const res = await adapter.completeLifecycleAction({ ...base, result: 'ABANDON' });
 
     // Assess
     expect(res).toBe('completed');
     expect(sent()).toEqual([
       { AutoScalingGroupName: 'edge-asg', LifecycleHookName: 'hfc-launch', LifecycleActionResult: 'ABANDON', InstanceId: 'i-0aaaaaaaaaaaaaaa1' },
     ]);
-    expect(Object.keys(sent()[0]!)).not.toContain('LifecycleActionToken');
   });
 
   it.each([

@@ -212,3 +212,26 @@ describe('dry run (shadow mode)', () => {
     expect(world.account.callsWhere({ mutating: true })).toEqual([]);
   });
 });
+
+describe('a real event carrying another action\'s token', () => {
+  it('completes nothing but the instance it names (actions are completed by instance id)', async () => {
+    // Prepare: two load balancers launching; B's agent is offline, so B must wait for its configuration
+    const world = new ConfigWorld({ via: 'eventbridge' });
+    world.account.autoScaling.takeNotifications();
+    const [a, b] = world.account.autoScaling.scaleOut(GROUP, 2);
+    world.account.ssm.setAgentOnline(b!, false);
+    const events = world.account.autoScaling.takeNotifications() as LifecycleNotification[];
+    const ofA = events.find((e) => e.EC2InstanceId === a)!;
+    const ofB = events.find((e) => e.EC2InstanceId === b)!;
+
+    // Act: A's event, with B's token (tokens are seen by every subscriber and rule)
+    await world.deliver({ ...ofA, LifecycleActionToken: ofB.LifecycleActionToken });
+    world.account.advance(1);
+
+    // Assess: A went into service with its configuration; B still waits
+    const completed = world.account.callsWhere({ op: 'CompleteLifecycleAction', failed: false }).map((c) => c.input as Record<string, unknown>);
+    expect(completed).toEqual([expect.objectContaining({ InstanceId: a })]);
+    expect(completed[0]).not.toHaveProperty('LifecycleActionToken');
+    expect(Object.fromEntries(world.nodes().map((n) => [n.instanceId, n.state]))).toEqual({ [a!]: 'InService', [b!]: 'Pending:Wait' });
+  });
+});

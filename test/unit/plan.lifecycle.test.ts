@@ -50,9 +50,9 @@ describe('withHint', () => {
 describe('planCompletions', () => {
   const NOW = new Date('2026-11-22T10:00:00Z');
   const at = (secondsAgo: number) => new Date(NOW.getTime() - secondsAgo * 1000).toISOString();
-  const complete = (observed: ObservedFleet, opts: { hint?: LifecycleMessage; fleet?: typeof FLEET } = {}) => {
+  const complete = (observed: ObservedFleet, opts: { fleet?: typeof FLEET } = {}) => {
     const fleet = opts.fleet ?? FLEET;
-    return planCompletions(fleet, observed, planDns(fleet, observed, { now: NOW }), { now: NOW, ...(opts.hint ? { hint: opts.hint } : {}) });
+    return planCompletions(fleet, observed, planDns(fleet, observed, { now: NOW }), { now: NOW });
   };
 
   it('completes a registered launching node and a drained leaving node, with our hooks only', () => {
@@ -61,12 +61,6 @@ describe('planCompletions', () => {
       expect.objectContaining({ instanceId: A, transition: 'launching', hookName: 'edge-hfc-launching' }),
       expect.objectContaining({ instanceId: B, transition: 'terminating', hookName: 'edge-hfc-terminating' }),
     ]);
-  });
-
-  it('uses the event token for the action the event named', () => {
-    const observed = { nodes: [node(A, 'Pending:Wait')], records: [], healthChecks: [] };
-    expect(complete(observed, { hint: hint({}) }).complete[0]!.token).toBe('tok-1');
-    expect(complete(observed, { hint: hint({ hookName: 'someone-elses-hook' }) }).complete[0]!.token).toBeUndefined();
   });
 
   it('does not complete a launching node that could not be registered', () => {
