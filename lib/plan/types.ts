@@ -84,6 +84,8 @@ export interface ObservedFleet {
   addressState?: AddressState;
   /** The application tier, for fleets whose configuration is pushed. */
   servers?: ServersState;
+  /** Why the application tier could not be read (the push waits; DNS work goes on). */
+  serversError?: Error;
   /** The lifecycle event folded into `nodes`, when it was (lib/plan/hints.ts says when). */
   hint?: LifecycleHint;
 }

@@ -10,7 +10,7 @@
  * re-creates the record of a node that is leaving.
  */
 import type { FleetConfig } from '../config/schema';
-import { ReconcileError } from '../errors';
+import { ReconcileError, StaleEventError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { toSpec } from '../aws/route53';
 import { trustedHint } from './hints';
@@ -73,7 +73,15 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, opts: Obse
   const [instances, extra, servers] = await Promise.all([
     aws.ec2.describeInstances([...ids].sort()),
     withAddresses ? observePoolAndAlarms(fleet, aws) : Promise.resolve(undefined),
-    opts.servers && fleet.haproxy ? observeServers(fleet, aws, opts.appHint, { dryRun }) : Promise.resolve(undefined),
+    // The application tier only feeds the configuration push: a failure to read it holds the
+    // push (and launches waiting for it) back, never the load balancers' DNS work. A stale or
+    // forged application event still stops the whole pass before any change.
+    opts.servers && fleet.haproxy
+      ? observeServers(fleet, aws, opts.appHint, { dryRun }).catch((err: unknown) => {
+          if (err instanceof StaleEventError) throw err;
+          return { failed: err instanceof Error ? err : new Error(String(err)) };
+        })
+      : Promise.resolve(undefined),
   ]);
   const facts = (id: string): Partial<ObservedNode> => {
     const info = instances.get(id);
@@ -107,7 +115,7 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, opts: Obse
     records: ourRecords,
     healthChecks: ours,
     ...(addressState ? { addressState } : {}),
-    ...(servers ? { servers } : {}),
+    ...(servers && 'failed' in servers ? { serversError: servers.failed } : servers ? { servers } : {}),
     ...(trusted ? { hint: trusted } : {}),
   };
 }

@@ -145,7 +145,10 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   // The HAProxy configuration follows the fleet: pushed once DNS is in line (pushes are slow;
   // nothing above waits for them). A failed or offline node keeps its old configuration and only
   // holds back its own launch.
-  if (fleet.haproxy && opts.configDocumentName && lastObserved?.servers) {
+  if (fleet.haproxy && opts.configDocumentName && lastObserved?.serversError) {
+    configError = lastObserved.serversError;
+    logger.error('reading the application tier failed; the configuration is not pushed and launches wait for it, the next run retries', { error: configError });
+  } else if (fleet.haproxy && opts.configDocumentName && lastObserved?.servers) {
     try {
       push = await pushConfig(fleet, lastObserved.nodes, lastObserved.servers, aws, logger, {
         documentName: opts.configDocumentName,

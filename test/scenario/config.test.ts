@@ -208,3 +208,26 @@ describe('the gate on application servers (review findings)', () => {
   });
 
 });
+
+describe('the application tier cannot be read', () => {
+  it('a leaving load balancer still leaves DNS and is released; launches wait for the push', async () => {
+    // Prepare: reading the application group fails on every call (throttled past the retries)
+    const { world, ids } = await fleetOf(3);
+    world.account.autoScaling.takeNotifications();
+    world.account.faults.fail({ service: 'autoScaling', ops: ['DescribeAutoScalingGroups'], when: (input: { AutoScalingGroupNames?: string[] }) => input.AutoScalingGroupNames?.includes(APP_GROUP) ?? false, error: { code: 'AccessDenied', message: 'not authorized', status: 403 } });
+    const [leaving] = ids;
+    world.account.autoScaling.terminate(leaving!);
+    const [launching] = world.account.autoScaling.scaleOut(GROUP, 1);
+
+    // Act: the events, then the deregistration delay and the schedule (each run fails, visibly)
+    await world.deliverAll().catch(() => undefined);
+    world.account.advance(world.fleet.dns.deregistrationDelaySeconds + 1);
+    await expect(world.schedule()).rejects.toThrow(/not authorized/);
+    world.account.advance(1);
+
+    // Assess: the leaving node is out of DNS and released; the new one is registered but waits
+    expect(world.dnsTable().map((r) => r.setIdentifier)).not.toContainEqual(expect.stringContaining(leaving!));
+    expect(world.nodes().map((n) => n.instanceId)).not.toContain(leaving);
+    expect(world.nodes().find((n) => n.instanceId === launching)?.state).toBe('Pending:Wait');
+  });
+});
