@@ -286,7 +286,7 @@ export function functionEnvironment(config: Config, mode: DeploymentMode = 'acti
  * permissions except cloudwatch:DescribeAlarms, whose scoping for a prefix query is not
  * documented (docs/iam.md): all are alone in this "*" statement.
  */
-function describeStatement(fleets: readonly FleetConfig[]): PolicyStatement {
+function describeStatement(fleets: readonly FleetConfig[], opts: { warmPool?: boolean } = {}): PolicyStatement {
   const alarms = fleets.some((f) => f.alarms);
   const addresses = fleets.some((f) => f.elasticIps);
   return {
@@ -294,6 +294,9 @@ function describeStatement(fleets: readonly FleetConfig[]): PolicyStatement {
     Effect: 'Allow',
     Action: [
       'autoscaling:DescribeAutoScalingGroups',
+      // Lifecycle events that touch a warm pool, or name an instance the group does not list, are
+      // checked against the pool's own view (lib/plan/hints.ts).
+      ...(opts.warmPool ? ['autoscaling:DescribeWarmPool'] : []),
       ...(alarms ? ['cloudwatch:DescribeAlarms'] : []),
       ...(addresses ? ['ec2:DescribeAddresses'] : []),
       'ec2:DescribeInstances',
@@ -558,7 +561,7 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
     // Reference): "*" is the only valid Resource. Ownership rests on the CallerReference, and every
     // later change goes through the scoped statement above.
     { Sid: 'CreateAndListHealthChecks', Effect: 'Allow', Action: ['route53:CreateHealthCheck', 'route53:ListHealthChecks'], Resource: '*' },
-    describeStatement(config.fleets),
+    describeStatement(config.fleets, { warmPool: true }),
     {
       Sid: 'CompleteFleetLifecycleActions',
       Effect: 'Allow',

@@ -19,6 +19,7 @@ import type {
   CompleteLifecycleActionCommandInput,
   DescribeAutoScalingGroupsCommandInput,
   DescribeLifecycleHooksCommandInput,
+  DescribeWarmPoolCommandInput,
   LifecycleHook,
   PutLifecycleHookCommandInput,
   RecordLifecycleActionHeartbeatCommandInput,
@@ -302,6 +303,23 @@ export class AutoScalingSim extends ServiceSim {
       });
     }
     return {};
+  }
+
+  /** The group's warm-pool instances (DescribeAutoScalingGroups does not list them). */
+  DescribeWarmPool(input: DescribeWarmPoolCommandInput) {
+    const group = this.groups.get(input.AutoScalingGroupName ?? '');
+    if (!group) this.fail('ValidationError', `Group ${input.AutoScalingGroupName} not found`);
+    const max = input.MaxRecords ?? 50;
+    if (max < 1 || max > 100) this.fail('ValidationError', 'MaxRecords must be between 1 and 100');
+    const all = [...group.warmPool.values()];
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    return {
+      ...(all.length ? { WarmPoolConfiguration: { MinSize: 0, PoolState: 'Stopped' } } : {}),
+      Instances: all.slice(start, start + max).map((gi) => ({
+        InstanceId: gi.instanceId, AvailabilityZone: gi.availabilityZone, LifecycleState: gi.state, HealthStatus: 'Healthy', ProtectedFromScaleIn: false, InstanceType: 'c7g.large',
+      })),
+      ...(start + max < all.length ? { NextToken: String(start + max) } : {}),
+    };
   }
 
   DescribeLifecycleHooks(input: DescribeLifecycleHooksCommandInput) {

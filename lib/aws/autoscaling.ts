@@ -1,5 +1,5 @@
 /** Auto Scaling adapter: the group's instances, confirming and completing lifecycle actions. */
-import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, RecordLifecycleActionHeartbeatCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, DescribeWarmPoolCommand, RecordLifecycleActionHeartbeatCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { isAwsError } from './errors';
 
 export interface GroupInstance {
@@ -21,6 +21,21 @@ export class AutoScalingAdapter {
       lifecycleState: i.LifecycleState ?? 'Unknown',
       ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
     }));
+  }
+
+  /**
+   * The group's warm-pool instances and their lifecycle states (`Warmed:Pending:Wait`, ...):
+   * DescribeAutoScalingGroups does not list them. Empty for a group without a warm pool.
+   */
+  async describeWarmPool(groupName: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    let token: string | undefined;
+    do {
+      const res = await this.client.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: groupName, MaxRecords: 100, ...(token ? { NextToken: token } : {}) }));
+      for (const i of res.Instances ?? []) if (i.InstanceId) out.set(i.InstanceId, i.LifecycleState ?? 'Unknown');
+      token = res.NextToken;
+    } while (token);
+    return out;
   }
 
   /**

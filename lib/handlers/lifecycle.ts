@@ -10,6 +10,7 @@ import { StaleEventError } from '../errors';
 import { parseLifecycleEvent } from '../events/lifecycle';
 import type { LifecycleEventMessage, LifecycleMessage } from '../events/types';
 import { hookFor, isWarmPoolMove } from '../plan/completions';
+import { routeProblem } from '../plan/hints';
 import { adaptersFor } from '../reconcile/adapters';
 import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
 import { completeWarmPoolMove, type WarmPoolOutcome } from '../reconcile/warmPoolMove';
@@ -50,6 +51,8 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
   }
   const aws = adaptersFor(deps.clients);
   try {
+    const badRoute = routeProblem(msg);
+    if (badRoute) throw new StaleEventError(`the event's route is not one Auto Scaling sends: ${badRoute}; ignored, nothing was changed`, msg.instanceId);
     if (isWarmPoolMove(msg)) {
       // Into or out of the warm pool: the instance neither serves nor stops serving, so no DNS work.
       const outcome = await completeWarmPoolMove(msg, aws, logger, { dryRun: deps.settings.dryRun });
@@ -59,7 +62,7 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
     return { status: 'reconciled', report };
   } catch (err) {
     if (!(err instanceof StaleEventError)) throw err;
-    logger.warn('lifecycle event rejected: it contradicts Auto Scaling and names no active action; nothing was changed', { reason: err.message, token: msg.token });
+    logger.warn('lifecycle event rejected: it contradicts Auto Scaling; nothing was changed', { reason: err.message, token: msg.token });
     return { status: 'rejected', instanceId: msg.instanceId, reason: err.message };
   }
 }

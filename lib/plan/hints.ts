@@ -21,7 +21,12 @@
  *   launching     not listed                          gone      no effect
  *   launching     anything else (InService, ...)      -         no effect
  *
- * Pure: the confirmation itself (RecordLifecycleActionHeartbeat) is lib/reconcile/hints.ts.
+ * Before any of this, the event's route (Origin, Destination) must be one Auto Scaling sends for
+ * its transition (routeProblem); and whenever the event is confirmed, or its route touches a warm
+ * pool, the warm pool's own view must agree with the route (poolProblem): a real action with a
+ * rewritten route must not pass as another kind of move.
+ *
+ * Pure: the calls (RecordLifecycleActionHeartbeat, DescribeWarmPool) are lib/reconcile/hints.ts.
  */
 import type { LifecycleMessage } from '../events/types';
 import { belongsInDns } from './nodes';
@@ -54,11 +59,62 @@ export function judgeHint(hint: Pick<LifecycleMessage, 'instanceId' | 'transitio
 }
 
 /**
- * A warm-pool move (into the pool at launch, or terminated from it) is completed without any
- * DNS work, so it needs the most care: the group must not list the instance (warm-pool
- * instances are listed only by DescribeWarmPool), and the action must then be confirmed.
+ * The routes Auto Scaling sends for each transition (its user guide, warm pools): an event with
+ * another route, or whose route does not fit its transition, was not sent by Auto Scaling.
  */
-export function judgeWarmPoolMove(hint: Pick<LifecycleMessage, 'instanceId'>, listed: Pick<ObservedNode, 'lifecycleState'> | undefined): HintVerdict & { verdict: 'confirm' } | { verdict: 'refuse'; reason: string } {
+const ROUTES: Record<LifecycleMessage['transition'], readonly string[]> = {
+  launching: ['EC2>AutoScalingGroup', 'EC2>WarmPool', 'WarmPool>AutoScalingGroup'],
+  terminating: ['AutoScalingGroup>EC2', 'AutoScalingGroup>WarmPool', 'WarmPool>EC2'],
+};
+
+/** Why the event's route cannot be one Auto Scaling sends for its transition, if it cannot. */
+export function routeProblem(hint: Pick<LifecycleMessage, 'transition' | 'origin' | 'destination'>): string | undefined {
+  const route = `${hint.origin}>${hint.destination}`;
+  if (ROUTES[hint.transition].includes(route)) return undefined;
+  return `a ${hint.transition} action never goes from ${hint.origin} to ${hint.destination} (Auto Scaling sends ${ROUTES[hint.transition].map((r) => r.replace('>', ' to ')).join(', ')})`;
+}
+
+/** Whether the event's route touches a warm pool. */
+export const touchesWarmPool = (hint: Pick<LifecycleMessage, 'origin' | 'destination'>) => hint.origin === 'WarmPool' || hint.destination === 'WarmPool';
+
+/**
+ * Where the warm pool must show an instance for the event's route to be true (DescribeWarmPool
+ * lists warm-pool instances; DescribeAutoScalingGroups does not):
+ *
+ *   route                                   warm pool shows the instance
+ *   --------------------------------------  -------------------------------------------------
+ *   launch into the pool (EC2 > WarmPool)   Warmed:Pending:Wait
+ *   scale-in to the pool (ASG > WarmPool)   Warmed:Pending:Wait
+ *   terminated from it (WarmPool > EC2)     Warmed:Terminating:Wait
+ *   out of it into service (WarmPool > ASG) anything or nothing (it is leaving the pool)
+ *   any route without the pool              not at all
+ *
+ * @param pooled the instance's state in the warm pool, undefined when the pool does not list it
+ * @returns why the route is false, or undefined when it holds
+ */
+export function poolProblem(hint: Pick<LifecycleMessage, 'instanceId' | 'origin' | 'destination'>, pooled: string | undefined): string | undefined {
+  const id = hint.instanceId;
+  if (hint.origin === 'WarmPool' && hint.destination === 'AutoScalingGroup') return undefined;
+  const want = hint.destination === 'WarmPool' ? 'Warmed:Pending:Wait' : hint.origin === 'WarmPool' ? 'Warmed:Terminating:Wait' : undefined;
+  if (want === undefined) return pooled === undefined ? undefined : `the warm pool lists instance ${id} as ${pooled}, but the event says it goes from ${hint.origin} to ${hint.destination}`;
+  if (pooled === want) return undefined;
+  return pooled === undefined
+    ? `the warm pool does not list instance ${id}, but the event says it goes from ${hint.origin} to ${hint.destination}`
+    : `the warm pool lists instance ${id} as ${pooled}, not ${want} as a move from ${hint.origin} to ${hint.destination} would be`;
+}
+
+/**
+ * A warm-pool move (into the pool at launch, or terminated from it) is completed without any
+ * DNS work, so it needs the most care: the group must not list the instance, the warm pool must
+ * show it in the state the route implies (poolProblem), and the action must then be confirmed.
+ */
+export function judgeWarmPoolMove(
+  hint: Pick<LifecycleMessage, 'instanceId' | 'origin' | 'destination'>,
+  listed: Pick<ObservedNode, 'lifecycleState'> | undefined,
+  pooled: string | undefined,
+): { verdict: 'confirm'; reason: string } | { verdict: 'refuse'; reason: string } {
   if (listed) return { verdict: 'refuse', reason: `the group lists instance ${hint.instanceId} as ${listed.lifecycleState}: not in a warm pool, so not a warm-pool move` };
+  const problem = poolProblem(hint, pooled);
+  if (problem) return { verdict: 'refuse', reason: problem };
   return { verdict: 'confirm', reason: `a warm-pool move of instance ${hint.instanceId} is completed without DNS work` };
 }

@@ -6,11 +6,11 @@
 import type { AutoScalingAdapter } from '../aws/autoscaling';
 import { StaleEventError } from '../errors';
 import type { LifecycleHint, LifecycleMessage } from '../events/types';
-import { judgeHint } from '../plan/hints';
+import { judgeHint, poolProblem, touchesWarmPool } from '../plan/hints';
 import type { ObservedNode } from '../plan/types';
 
 export interface HintChecks {
-  autoScaling: Pick<AutoScalingAdapter, 'confirmAction'>;
+  autoScaling: Pick<AutoScalingAdapter, 'confirmAction' | 'describeWarmPool'>;
   /** A dry run (shadow mode) makes no call that changes anything, and a heartbeat extends an action. */
   dryRun: boolean;
 }
@@ -29,8 +29,15 @@ export async function trustedHint(
   checks: HintChecks,
 ): Promise<LifecycleHint | undefined> {
   const judged = judgeHint(hint, listed, alive);
-  if (judged.verdict === 'agrees') return hintOf(hint);
   if (judged.verdict === 'no-effect') return undefined;
+  // A route through the warm pool, or an instance the group does not list, is checked against
+  // the warm pool's own view: a real action with a rewritten route is not a move of another kind.
+  if (touchesWarmPool(hint) || (judged.verdict === 'confirm' && !listed)) {
+    const pooled = (await checks.autoScaling.describeWarmPool(hint.groupName)).get(hint.instanceId);
+    const problem = poolProblem(hint, pooled);
+    if (problem) throw new StaleEventError(`the ${hint.transition} event for ${hint.instanceId} contradicts Auto Scaling: ${problem}; ignored, nothing was changed`, hint.instanceId);
+  }
+  if (judged.verdict === 'agrees') return hintOf(hint);
   const what = `the ${hint.transition} event for ${hint.instanceId} contradicts Auto Scaling (${judged.reason})`;
   if (checks.dryRun) {
     throw new StaleEventError(`${what}; a dry run does not confirm it (RecordLifecycleActionHeartbeat changes the action's timeout), so it is ignored and nothing is changed`, hint.instanceId);

@@ -2,8 +2,9 @@
  * A move into or out of a warm pool (launched into the pool, or terminated from it): the
  * instance neither starts nor stops serving, so its action is completed with CONTINUE and no DNS
  * work. Because nothing else is checked on this path, the event is verified first: the group
- * must not list the instance (warm-pool instances are not in DescribeAutoScalingGroups) and Auto
- * Scaling must confirm the action (lib/plan/hints.ts). A stale or forged event completes nothing.
+ * must not list the instance (warm-pool instances are not in DescribeAutoScalingGroups), the
+ * warm pool must show it in the state its route implies, and Auto Scaling must confirm the action
+ * (lib/plan/hints.ts). A stale, forged or re-routed event completes nothing.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { StaleEventError } from '../errors';
@@ -15,8 +16,8 @@ export type WarmPoolOutcome = 'completed' | 'no-active-action' | 'dry-run';
 
 /** @throws StaleEventError when the event is not a warm-pool move Auto Scaling confirms (nothing changed) */
 export async function completeWarmPoolMove(msg: LifecycleMessage, aws: Pick<Adapters, 'autoScaling'>, logger: Logger, opts: { dryRun: boolean }): Promise<WarmPoolOutcome> {
-  const group = await aws.autoScaling.describeGroup(msg.groupName);
-  const judged = judgeWarmPoolMove(msg, group?.find((i) => i.instanceId === msg.instanceId));
+  const [group, pool] = await Promise.all([aws.autoScaling.describeGroup(msg.groupName), aws.autoScaling.describeWarmPool(msg.groupName)]);
+  const judged = judgeWarmPoolMove(msg, group?.find((i) => i.instanceId === msg.instanceId), pool.get(msg.instanceId));
   if (judged.verdict === 'refuse') throw new StaleEventError(`warm pool move event ignored: ${judged.reason}; nothing was changed`, msg.instanceId);
   const action = { groupName: msg.groupName, hookName: msg.hookName, instanceId: msg.instanceId };
   if (opts.dryRun) {

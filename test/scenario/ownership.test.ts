@@ -70,11 +70,12 @@ describe('warm pool', () => {
     const mark = world.account.mark();
     const outcomes = await world.deliver(n!);
 
-    // Assess: the group does not list it, Auto Scaling confirms the action, it is completed by instance
+    // Assess: the group does not list it, the warm pool shows it waiting, Auto Scaling confirms
+    // the action, and it is completed by instance
     expect(outcomes).toEqual([expect.objectContaining({ status: 'warm-pool', outcome: 'completed' })]);
     const calls = world.account.callsSince(mark);
-    expect(calls.map((c) => c.op)).toEqual(['DescribeAutoScalingGroups', 'RecordLifecycleActionHeartbeat', 'CompleteLifecycleAction']);
-    expect(calls[2]!.input).toEqual(expect.objectContaining({ InstanceId: pooled, LifecycleActionResult: 'CONTINUE' }));
+    expect(calls.map((c) => c.op).sort()).toEqual(['CompleteLifecycleAction', 'DescribeAutoScalingGroups', 'DescribeWarmPool', 'RecordLifecycleActionHeartbeat']);
+    expect(calls.find((c) => c.op === 'CompleteLifecycleAction')!.input).toEqual(expect.objectContaining({ InstanceId: pooled, LifecycleActionResult: 'CONTINUE' }));
     expect(world.account.autoScaling.warmPoolInstances(GROUP)).toEqual([{ instanceId: pooled, state: 'Warmed:Stopped' }]);
     expect(world.dnsTable()).toEqual([]);
   });
@@ -104,9 +105,9 @@ describe('warm pool', () => {
     const mark = world.account.mark();
     const outcomes = await world.deliver(intoPool!);
 
-    // Assess: rejected, with the reason, after one read; the launch is untouched
+    // Assess: rejected, with the reason, after two reads; the launch is untouched
     expect(outcomes).toEqual([{ status: 'rejected', instanceId: id, reason: expect.stringContaining('not in a warm pool') }]);
-    expect(world.account.callsSince(mark).map((c) => c.op)).toEqual(['DescribeAutoScalingGroups']);
+    expect(world.account.callsSince(mark).map((c) => c.op).sort()).toEqual(['DescribeAutoScalingGroups', 'DescribeWarmPool']);
     expect(world.nodes()).toEqual([expect.objectContaining({ instanceId: id, state: 'Pending:Wait' })]);
   });
 
@@ -119,7 +120,7 @@ describe('warm pool', () => {
     const mark = world.account.mark();
     const outcomes = await world.deliver(n!);
 
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'rejected', reason: expect.stringContaining('no active launching action') })]);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'rejected', reason: expect.stringContaining('as Warmed:Stopped, not Warmed:Pending:Wait') })]);
     expect(world.account.callsSince(mark).filter((c) => c.op === 'CompleteLifecycleAction')).toEqual([]);
   });
 });

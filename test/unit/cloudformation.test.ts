@@ -208,7 +208,7 @@ describe('function roles', () => {
     const star = statements.filter((s) => s.Resource === '*').flatMap((s) => s.Action).sort();
 
     // Assess
-    expect(star).toEqual(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks']);
+    expect(star).toEqual(['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks']);
   });
 
   it('covers every AWS call the adapters make, and logs to the function\'s own group only', () => {
@@ -315,7 +315,7 @@ describe('Elastic IP failover: IAM', () => {
 
     // Assess
     expect(star(statements)).toEqual([
-      'autoscaling:DescribeAutoScalingGroups', 'cloudwatch:DescribeAlarms', 'ec2:DescribeAddresses', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
+      'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'cloudwatch:DescribeAlarms', 'ec2:DescribeAddresses', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
     ]);
     expect(star(alarm)).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudwatch:DescribeAlarms', 'ec2:DescribeAddresses', 'ec2:DescribeInstances']);
   });
@@ -654,7 +654,7 @@ describe('HAProxy configuration push: IAM and environment', () => {
   it('"*" only for read-only actions that accept no resource (and CreateHealthCheck)', () => {
     const star = policyOf(LOGICAL_IDS.lifecycleRole).filter((s) => s.Resource === '*').flatMap((s) => s.Action).sort();
     expect(star).toEqual([
-      'autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
+      'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
       'ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation',
     ]);
   });
