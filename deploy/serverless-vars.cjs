@@ -18,25 +18,83 @@ const APPLY_SCRIPT = path.join(__dirname, '..', 'lib', 'haproxy', 'apply-config.
 let result;
 
 /**
- * The deployment mode from the command line: --param="mode=shadow" (and the old
- * --param="dryRun=true"). Read from the CLI options serverless passes to a variable function,
- * not through ${param:...}: param is resolved only after the file sources, which would leave
- * every generated piece unresolved. Outside serverless (tests), no options: active.
+ * Prints a warning once per process: serverless may load this file more than once (variables
+ * with a fallback are resolved apart), and the same warning twice reads like two problems.
  */
-function modeFrom(options) {
-  const raw = options && options.param;
-  const params = {};
-  for (const item of Array.isArray(raw) ? raw : raw ? [raw] : []) {
-    const at = String(item).indexOf('=');
-    if (at > 0) params[String(item).slice(0, at).trim()] = String(item).slice(at + 1);
-  }
-  return { mode: params.mode, dryRun: params.dryRun, placeholders: params.placeholders };
+function warnOnce(text) {
+  const seen = (globalThis.__hfcWarnings ??= new Set());
+  if (seen.has(text)) return;
+  seen.add(text);
+  process.stderr.write(text);
 }
 
-/** The serverless command being run (`deploy`, `package`, `invoke`, ...), from the command line. */
+/** The parameters this service takes (matched case-insensitively), by their lower-case name. */
+const KNOWN_PARAMS = { mode: 'mode', dryrun: 'dryRun', placeholders: 'placeholders' };
+const KNOWN_LIST = 'mode (active or shadow), placeholders (allow) and the deprecated dryRun';
+
+/** `key=value` strings (--param) or an object (serverless.yml params) as [key, value] pairs. */
+function pairs(source) {
+  if (!source) return [];
+  if (typeof source === 'object' && !Array.isArray(source)) return Object.entries(source).map(([k, v]) => [k, String(v)]);
+  return (Array.isArray(source) ? source : [source]).map((item) => {
+    const text = String(item);
+    const at = text.indexOf('=');
+    if (at <= 0) throw new Error(`--param="${text}" is not key=value`);
+    return [text.slice(0, at), text.slice(at + 1)];
+  });
+}
+
+/** The known parameters of one source; an unknown key or a key given twice with two values is an error. */
+function known(source, where) {
+  const out = {};
+  for (const [rawKey, value] of pairs(source)) {
+    const key = KNOWN_PARAMS[rawKey.trim().toLowerCase()];
+    if (!key) throw new Error(`${where}: unknown parameter "${rawKey}"; this service takes ${KNOWN_LIST}`);
+    if (key in out && out[key] !== value) throw new Error(`${where}: ${key} is given twice, as "${out[key]}" and as "${value}"`);
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The deployment's parameters, as serverless resolves ${param:...}: serverless.yml's
+ * `params.default`, then `params.<stage>`, then --param on the command line, each overriding the
+ * one before. Read here rather than through ${param:...}, which serverless resolves only after
+ * the file sources (every generated piece would be left unresolved). A misspelt or unknown key is
+ * refused: a typo in `mode=shadow` must not deploy an active control plane. Outside serverless
+ * (tests) there are no options: active.
+ */
+async function deployParams(params) {
+  const options = (params && params.options) || {};
+  const resolve = params && params.resolveConfigurationProperty;
+  let fromYml = {};
+  let explicit = false;
+  if (typeof resolve === 'function') {
+    const yml = (await resolve(['params'])) || {};
+    const stage = options.stage || (await resolve(['provider', 'stage'])) || 'dev';
+    fromYml = { ...known(yml.default, 'serverless.yml params.default'), ...known(yml[stage], `serverless.yml params.${stage}`) };
+  }
+  const fromCli = known(options.param, '--param');
+  const all = { ...fromYml, ...fromCli };
+  explicit = 'mode' in all || 'dryRun' in all;
+  return { mode: all.mode, dryRun: all.dryRun, placeholders: all.placeholders, explicit };
+}
+
+/** The serverless command being run (`deploy`, `deploy function`, `package`, ...), from the command line. */
 function command() {
-  const args = process.argv.slice(2);
-  return args.find((a) => !a.startsWith('-')) || '';
+  const words = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  return words[0] === 'deploy' && words[1] === 'function' ? 'deploy function' : words[0] || '';
+}
+
+/**
+ * `serverless deploy function` re-sends the function's environment, HFC_MODE included, without
+ * the hooks: run without the stack's mode, it would turn a shadow stack's function active behind
+ * hooks that CONTINUE after 30 s. So it must be told the mode.
+ */
+function checkDeployFunction(given) {
+  if (command() === 'deploy function' && !given.explicit) {
+    throw new Error('serverless deploy function re-sends the function\'s environment (HFC_MODE) but not the hooks: say which mode the stack runs in, --param="mode=active" or --param="mode=shadow"; nothing was deployed');
+  }
 }
 
 /**
@@ -53,7 +111,7 @@ function checkPlaceholders(config, given) {
   if (cmd === 'deploy' && given.placeholders !== 'allow') {
     throw new Error(`fleet.config.json still has the example's placeholder values; fill them in before deploying (nothing was deployed):\n${list}\n(if a name really is yours, deploy with --param="placeholders=allow")`);
   }
-  if (cmd === 'package' || cmd === 'deploy') process.stderr.write(`haproxy-fleet-control: warning: fleet.config.json has the example's placeholder values; \`serverless deploy\` will refuse them:\n${list}\n`);
+  if (cmd === 'package' || cmd === 'deploy') warnOnce(`haproxy-fleet-control: warning: fleet.config.json has the example's placeholder values; \`serverless deploy\` will refuse them:\n${list}\n`);
 }
 
 /** Generated (or failed) once per serverless run; every variable below reads the same result. */
@@ -62,10 +120,11 @@ async function load(params = {}, name = 'resources') {
     try {
       const { parseConfigText } = tsRequire('../lib/config/load.ts', __filename);
       const { generateDeployment, deploymentMode } = tsRequire('./cloudformation.ts', __filename);
-      const given = modeFrom(params.options);
+      const given = await deployParams(params);
+      checkDeployFunction(given);
       const mode = deploymentMode(given.mode, given.dryRun);
       if (String(given.dryRun).trim().toLowerCase() === 'true') {
-        process.stderr.write('haproxy-fleet-control: --param="dryRun=true" is deprecated: it deploys shadow mode; use --param="mode=shadow"\n');
+        warnOnce('haproxy-fleet-control: --param="dryRun=true" is deprecated: it deploys shadow mode; use --param="mode=shadow"\n');
       }
       const config = parseConfigText(fs.readFileSync(CONFIG_FILE, 'utf8'), 'fleet.config.json');
       checkPlaceholders(config, given);

@@ -788,6 +788,50 @@ describe('serverless-vars.cjs', () => {
     expect(written.join('')).toContain("warning: fleet.config.json has the example's placeholder values");
   });
 
+  it.each([
+    [['mdoe=shadow'], '--param: unknown parameter "mdoe"; this service takes mode (active or shadow), placeholders (allow) and the deprecated dryRun'],
+    [['mode=shadow', 'mode=active'], '--param: mode is given twice, as "shadow" and as "active"'],
+    [['shadow'], '--param="shadow" is not key=value'],
+  ])('--param %j is refused: a typo must not deploy an active control plane', async (param, message) => {
+    vars.reset();
+    await expect(vars.resources!({ options: { param } })).rejects.toThrow(message);
+    vars.reset();
+  });
+
+  it('keys are matched case-insensitively', async () => {
+    vars.reset();
+    expect(await vars.functionEnvironment!({ options: { param: ['Mode=shadow'] } })).toMatchObject({ HFC_MODE: 'shadow' });
+    vars.reset();
+  });
+
+  it("serverless.yml params (default, then the stage's) give the mode, and --param overrides them", async () => {
+    const yml = { params: { default: { mode: 'active' }, staging: { mode: 'shadow' } }, provider: { stage: 'dev' } };
+    const resolveConfigurationProperty = async (path: string[]) => path.reduce<any>((o, k) => o?.[k], yml);
+    const modeOf = async (options: { stage?: string; param?: string[] }) => {
+      vars.reset();
+      return ((await vars.functionEnvironment!({ options, resolveConfigurationProperty } as never)) as { HFC_MODE: string }).HFC_MODE;
+    };
+    expect(await modeOf({ stage: 'staging' })).toBe('shadow');
+    expect(await modeOf({ stage: 'prod' })).toBe('active');
+    expect(await modeOf({})).toBe('active');
+    expect(await modeOf({ stage: 'staging', param: ['mode=active'] })).toBe('active');
+    vars.reset();
+  });
+
+  it('serverless deploy function must be told the mode (it re-sends HFC_MODE without the hooks)', async () => {
+    vars.reset();
+    const argv = process.argv;
+    process.argv = [argv[0]!, 'serverless', 'deploy', 'function', '-f', 'lifecycle'];
+    try {
+      await expect(vars.resources!()).rejects.toThrow('serverless deploy function re-sends the function\'s environment (HFC_MODE) but not the hooks');
+      vars.reset();
+      await expect(vars.resources!({ options: { param: ['mode=shadow', 'placeholders=allow'] } })).resolves.toBeDefined();
+    } finally {
+      process.argv = argv;
+      vars.reset();
+    }
+  });
+
   it('an unknown mode fails the package, naming the parameter', async () => {
     vars.reset();
     await expect(vars.resources!({ options: { param: ['mode=shdow'] } })).rejects.toThrow('--param="mode=shdow" is not a mode: use mode=active (the default) or mode=shadow');
