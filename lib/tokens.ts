@@ -41,6 +41,20 @@ export const TOKENS = {
     pattern: new RegExp(`^(?=.{1,255}$)/${PCHAR}*(?:\\?(?:${PCHAR}|\\?)*)?$`),
     rule: 'must be a URL path of at most 255 characters (optionally with a ?query) starting with "/" (letters, digits, -._~!$&*+,;=:@/? and %XX escapes; no spaces, quotes, parentheses or "#")',
   },
+  /**
+   * A request path Route 53 sends, but that no file of ours holds (a fleet without `haproxy`):
+   * no spaces or control characters, at most 255 characters.
+   */
+  route53Path: {
+    // eslint-disable-next-line no-control-regex
+    pattern: /^\/[^\s\u0000-\u001f\u007f]{0,254}$/,
+    rule: 'must be a URL path of at most 255 characters starting with "/", without spaces or control characters',
+  },
+  /** A fully qualified domain name as Route 53 takes it (underscores and a trailing dot allowed): never written to a file. */
+  fqdn: {
+    pattern: /^(?=.{1,255}$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/,
+    rule: 'must be a domain name such as health.example.com',
+  },
   /** A DNS host name. */
   hostName: {
     pattern: new RegExp(`^(?=.{1,253}$)(?:${LABEL}\\.)*${LABEL}$`),

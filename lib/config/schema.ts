@@ -3,7 +3,7 @@
  * field is omitted. The README's configuration reference documents exactly these fields.
  */
 import { z } from 'zod';
-import { portSchema, tokenSchema } from '../tokens';
+import { isToken, portSchema, tokenSchema, TOKENS } from '../tokens';
 import { ALWAYS, crossField, intIn, num, oneOfLiterals } from './fields';
 import { haproxySchema } from './haproxySchema';
 
@@ -29,14 +29,15 @@ const healthCheck = z
     protocol: z.enum(['HTTP', 'HTTPS', 'TCP']),
     port: portSchema,
     /**
-     * Request path for HTTP/HTTPS checks. Route 53 requests it, and with `haproxy` the rendered
-     * configuration answers it (`monitor-uri`), so it must be one token of the file.
+     * Request path for HTTP/HTTPS checks. Route 53 requests it; with `haproxy` the rendered
+     * configuration answers it (`monitor-uri`), so there it must also be one token of the file
+     * (the fleet's rules below).
      */
-    path: tokenSchema('requestPath').optional(),
+    path: tokenSchema('route53Path').optional(),
     /** When set, the check passes only if the first 5,120 bytes of the body contain it (Route 53 only). */
     searchString: tokenSchema('tagText').min(1).max(255).optional(),
     /** Host header (and SNI for HTTPS) sent with the check; the address checked stays the node's. */
-    host: tokenSchema('hostName').optional(),
+    host: tokenSchema('fqdn').optional(),
     /** Seconds between checks; fixed when the check is created (a change replaces every check). */
     requestInterval: oneOfLiterals([10, 30]).default(30),
     failureThreshold: intIn(1, 10).default(3),
@@ -164,6 +165,14 @@ export const fleetSchema = z
       (f, ctx) => {
         if (f.dns.address === 'elastic-ip' && !f.elasticIps) {
           ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: '"elastic-ip" needs an elasticIps section (the pool the addresses come from)' });
+        }
+      },
+      (f, ctx) => {
+        // The rendered file serves the health check path itself (monitor-uri): one token there.
+        const path = f.healthCheck.path;
+        // (A path that fails its own rule is reported there already.)
+        if (f.haproxy && f.healthCheck.protocol === 'HTTP' && isToken('route53Path', path) && !isToken('requestPath', path)) {
+          ctx.addIssue({ code: 'custom', path: ['healthCheck', 'path'], message: `${TOKENS.requestPath.rule}: with haproxy, the rendered configuration answers it` });
         }
       },
       (f, ctx) => {

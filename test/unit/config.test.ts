@@ -66,7 +66,7 @@ describe('fleet configuration', () => {
     ['threshold above 10', minimal({ healthCheck: { protocol: 'TCP', port: 80, failureThreshold: 11 } }), 'fleets[0].healthCheck.failureThreshold: must be a whole number from 1 to 10'],
     ['an unknown protocol', minimal({ healthCheck: { protocol: 'UDP', port: 80 } }), 'fleets[0].healthCheck.protocol: Invalid option: expected one of "HTTP"|"HTTPS"|"TCP"'],
     ['path on a TCP check', minimal({ healthCheck: { protocol: 'TCP', port: 80, path: '/x' } }), 'fleets[0].healthCheck.path: is not allowed for a TCP health check'],
-    ['path without a slash', minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: 'health' } }), 'fleets[0].healthCheck.path: must be a URL path of at most 255 characters (optionally with a ?query) starting with "/"'],
+    ['path without a slash', minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: 'health' } }), 'fleets[0].healthCheck.path: must be a URL path of at most 255 characters starting with "/", without spaces or control characters'],
     ['bad zone id', minimal({ dns: { hostedZoneId: 'example.com', recordName: 'lb.example.com' } }), 'fleets[0].dns.hostedZoneId: must be a Route 53 hosted zone id'],
     ['bad record name', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'not a name' } }), 'fleets[0].dns.recordName: must be a fully qualified domain name'],
     ['record type other than A', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', recordType: 'AAAA' } }), 'fleets[0].dns.recordType'],
@@ -111,6 +111,19 @@ describe('fleet configuration', () => {
       'fleets[0].name: Invalid input: expected string, received number',
       'fleets[1].name: Invalid input: expected string, received number',
     ]);
+  });
+
+  it('a health check path or host that only Route 53 sees may hold what HAProxy could not', () => {
+    const raw = minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: '/api/v1/health(check)?a[]=1', host: 'svc_1.internal.example.com.' } });
+    expect(parseConfig(raw).fleets[0]!.healthCheck).toMatchObject({ path: '/api/v1/health(check)?a[]=1', host: 'svc_1.internal.example.com.' });
+  });
+
+  it('with haproxy, the health check path must also be one token of the rendered file', () => {
+    const raw = minimal({
+      healthCheck: { protocol: 'HTTP', port: 8404, path: '/health(check)' },
+      haproxy: { backends: [{ name: 'app', servers: { tags: { role: 'app' } }, port: 8080 }] },
+    });
+    expect(problems(raw)).toEqual([expect.stringMatching(/^fleets\[0\]\.healthCheck\.path: must be a URL path .*: with haproxy, the rendered configuration answers it$/)]);
   });
 
   it('reports a JSON syntax error with the file name', () => {
