@@ -136,14 +136,45 @@ trap 'exit 143' TERM
 # write to would let that user plant a symlink in it and have root write through it, or forge the
 # recorded version. So it must be a real directory (not a symlink), owned by root or by the user
 # running the script, and writable by nobody else; nothing in it is ever opened through a symlink.
+# The same holds for every directory above it, and for the configuration directory and the
+# directories above that: whoever may rename entries in one of them could swap our directory for
+# a symlink between these checks and the writes. A directory writable by others with the sticky
+# bit (/tmp) is fine above us: others cannot rename what is not theirs.
+me="$(id -u)"
+# trusted_dir DIR WHAT ALLOW_STICKY: fails (exit 1) unless DIR is owned by root or by us and not
+# writable by its group or others (with ALLOW_STICKY=1, sticky world-writable is accepted).
+trusted_dir() {
+  local owner mode
+  owner="$(stat -c '%u' -- "$1" 2>/dev/null)" && mode="$(stat -c '%a' -- "$1" 2>/dev/null)" ||
+    fail 1 "$2 $1 cannot be inspected; nothing was changed, the old configuration keeps running"
+  if [[ "$owner" != 0 && "$owner" != "$me" ]]; then
+    fail 1 "$2 $1 is owned by uid $owner, not by root or by the user running this script (uid $me); nothing was changed, the old configuration keeps running"
+  fi
+  if (((8#$mode & 8#022) != 0)) && ! (($3 == 1 && (8#$mode & 8#1000) != 0)); then
+    fail 1 "$2 $1 is writable by its group or by others (mode $mode); nothing was changed, the old configuration keeps running"
+  fi
+}
+# trusted_ancestors DIR WHAT: every directory above DIR, symlinks resolved, up to /.
+trusted_ancestors() {
+  local p
+  p="$(cd -P -- "$(dirname -- "$1")" 2>/dev/null && pwd)" || fail 1 "$2 $1: its parent cannot be resolved; nothing was changed, the old configuration keeps running"
+  while :; do
+    trusted_dir "$p" "a directory above the $2" 1
+    [[ "$p" == / ]] && break
+    p="$(dirname -- "$p")"
+  done
+}
+trusted_ancestors "$config_dir" "configuration directory"
+trusted_dir "$config_dir" "configuration directory" 0
 refuse_state() { fail 1 "state directory $state_dir $1; nothing was changed, the old configuration keeps running (fix it, or remove it to have it created again)"; }
 mkdir -p -m 0755 -- "$state_dir" 2>/dev/null || [[ -L "$state_dir" ]] ||
   fail 1 "cannot create state directory $state_dir; nothing was changed, the old configuration keeps running"
 if [[ -L "$state_dir" ]]; then refuse_state "is a symlink"; fi
+trusted_ancestors "$state_dir" "state directory"
 [[ -d "$state_dir" ]] || refuse_state "is not a directory"
 state_owner="$(stat -c '%u' -- "$state_dir")" && state_mode="$(stat -c '%a' -- "$state_dir")" || refuse_state "cannot be inspected"
-if [[ "$state_owner" != 0 && "$state_owner" != "$(id -u)" ]]; then
-  refuse_state "is owned by uid $state_owner, not by root or by the user running this script (uid $(id -u))"
+if [[ "$state_owner" != 0 && "$state_owner" != "$me" ]]; then
+  refuse_state "is owned by uid $state_owner, not by root or by the user running this script (uid $me)"
 fi
 if (((8#$state_mode & 8#022) != 0)); then refuse_state "is writable by its group or by others (mode $state_mode)"; fi
 if [[ -L "$state_file" ]] || { [[ -e "$state_file" ]] && [[ ! -f "$state_file" ]]; }; then

@@ -495,6 +495,30 @@ describeLive('apply-config.sh against a live HAProxy', () => {
       expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: state file .* is a symlink or not a regular file;/m);
     });
 
+    it.runIf(process.getuid?.() === 0)('refuses a state directory inside a directory another user owns (it could swap ours for a symlink)', async () => {
+      const theirs = join(dir, 'theirs');
+      mkdirSync(theirs, { mode: 0o755 });
+      chownSync(theirs, 65534, 65534);
+      const inside = join(theirs, 'state');
+      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1, { extra: ['--state-dir', inside] })), /^apply-config: a directory above the state directory .*theirs is owned by uid 65534/m);
+    });
+
+    it('refuses a state directory below a directory writable by others without the sticky bit', async () => {
+      const open = join(dir, 'open');
+      mkdirSync(open);
+      chmodSync(open, 0o777);
+      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1, { extra: ['--state-dir', join(open, 'state')] })), /^apply-config: a directory above the state directory .*open is writable by its group or by others \(mode 777\)/m);
+    });
+
+    it('refuses a configuration directory writable by others', async () => {
+      chmodSync(etc, 0o777);
+      try {
+        expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: configuration directory .*etc is writable by its group or by others \(mode 777\)/m);
+      } finally {
+        chmodSync(etc, 0o755);
+      }
+    });
+
     it.runIf(process.getuid?.() === 0)('refuses a state directory owned by another user (as root)', async () => {
       mkdirSync(stateDir, { mode: 0o755 });
       chownSync(stateDir, 65534, 65534);
