@@ -9,10 +9,10 @@ import { configDigest } from './render';
 /** SSM's limit on a document with its runtime parameter values. */
 export const SSM_DOCUMENT_LIMIT_BYTES = 64 * 1024;
 /**
- * Room left for the document itself (its script, about 12 KB with comments, and schema) and the other
+ * Room left for the document itself (its script, about 15 KB without comments, and schema) and the other
  * parameters: what the payload may use is the rest.
  */
-export const DOCUMENT_RESERVE_BYTES = 16 * 1024;
+export const DOCUMENT_RESERVE_BYTES = 18 * 1024;
 export const MAX_PAYLOAD_BYTES = SSM_DOCUMENT_LIMIT_BYTES - DOCUMENT_RESERVE_BYTES;
 
 export interface Payload {
