@@ -27,7 +27,13 @@ export interface LifecycleMessage {
  * (every subscriber and every rule on the default bus sees them) and one event's token may name
  * another instance's action, so actions are always completed by instance id.
  */
-export type LifecycleHint = Pick<LifecycleMessage, 'instanceId' | 'transition' | 'origin' | 'destination' | 'groupName' | 'hookName'>;
+export type LifecycleHint = Pick<LifecycleMessage, 'instanceId' | 'transition' | 'origin' | 'destination' | 'groupName' | 'hookName'> & {
+  /**
+   * How it came to be trusted: it agrees with the describe, Auto Scaling confirmed it, or (a dry
+   * run, which asks nothing that changes an action) it is assumed confirmed for the plan only.
+   */
+  check: 'agrees' | 'confirmed' | 'assumed (dry run)';
+};
 
 /** Sent once when a hook's notification target is set; acknowledged and ignored. */
 export interface TestMessage {

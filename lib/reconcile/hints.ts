@@ -19,7 +19,8 @@ export interface HintChecks {
  * The hint to fold in, undefined when it would change nothing.
  * @param hookName our hook for the hint's transition (the handler has checked the event names it)
  * @throws StaleEventError when the event contradicts the describe and Auto Scaling does not
- *   confirm an active action for the instance (nothing has been changed)
+ *   confirm an active action for the instance, or the warm pool contradicts its route (nothing
+ *   has been changed; a dry run asks no confirmation and assumes it)
  */
 export async function trustedHint(
   hint: LifecycleMessage,
@@ -37,16 +38,18 @@ export async function trustedHint(
     const problem = poolProblem(hint, pooled);
     if (problem) throw new StaleEventError(`the ${hint.transition} event for ${hint.instanceId} contradicts Auto Scaling: ${problem}; ignored, nothing was changed`, hint.instanceId);
   }
-  if (judged.verdict === 'agrees') return hintOf(hint);
+  if (judged.verdict === 'agrees') return hintOf(hint, 'agrees');
   const what = `the ${hint.transition} event for ${hint.instanceId} contradicts Auto Scaling (${judged.reason})`;
-  if (checks.dryRun) {
-    throw new StaleEventError(`${what}; a dry run does not confirm it (RecordLifecycleActionHeartbeat changes the action's timeout), so it is ignored and nothing is changed`, hint.instanceId);
-  }
+  // A dry run asks nothing that changes an action (a heartbeat extends it): it plans as active mode
+  // would once Auto Scaling confirmed the event, and says so (the report's hint.check).
+  if (checks.dryRun) return hintOf(hint, 'assumed (dry run)');
   const answer = await checks.autoScaling.confirmAction({ groupName: hint.groupName, hookName, instanceId: hint.instanceId });
   if (answer === 'no-active-action') {
     throw new StaleEventError(`${what}, and Auto Scaling has no active ${hint.transition} action for it on hook ${hookName}: a stale or forged event, ignored; nothing was changed`, hint.instanceId);
   }
-  return hintOf(hint);
+  return hintOf(hint, 'confirmed');
 }
 
-const hintOf = ({ instanceId, transition, origin, destination, groupName, hookName }: LifecycleMessage): LifecycleHint => ({ instanceId, transition, origin, destination, groupName, hookName });
+const hintOf = ({ instanceId, transition, origin, destination, groupName, hookName }: LifecycleMessage, check: LifecycleHint['check']): LifecycleHint => ({
+  instanceId, transition, origin, destination, groupName, hookName, check,
+});

@@ -10,7 +10,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import { ConflictError, ReconcileError, StaleEventError } from '../errors';
-import type { LifecycleMessage } from '../events/types';
+import type { LifecycleHint, LifecycleMessage } from '../events/types';
 import { describeAwsError } from '../aws/errors';
 import { planCompletions, type Completion, type CompletionPlan } from '../plan/completions';
 import { planDns } from '../plan/dns';
@@ -60,6 +60,8 @@ export interface FleetReport {
   alarmActions: AlarmAction[];
   /** The HAProxy configuration push, for fleets with `haproxy`. */
   config?: PushReport;
+  /** The lifecycle event folded in, and how it came to be trusted. */
+  hint?: LifecycleHint;
 }
 
 export interface ReconcileOptions {
@@ -164,6 +166,10 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   }
   const configured = (id: string) => !fleet.haproxy || !opts.configDocumentName || (push?.current.includes(id) ?? false);
 
+  const hint = lastObserved?.hint ?? lastObserved?.servers?.hint;
+  if (hint?.check === 'assumed (dry run)') {
+    logger.warn('the event contradicts Auto Scaling; a dry run does not confirm it (a heartbeat would extend the action): the plan assumes Auto Scaling would', { ...hint });
+  }
   for (const w of plan.waiting) {
     logger.warn('node cannot be registered yet; its launch is completed once it can be, or ABANDONed when the hook times out', { ...w });
   }
@@ -265,5 +271,6 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     addressActions: addressPlan?.actions ?? [],
     alarmActions,
     ...(push ? { config: push } : {}),
+    ...(lastObserved?.hint ? { hint: lastObserved.hint } : lastObserved?.servers?.hint ? { hint: lastObserved.servers.hint } : {}),
   };
 }

@@ -202,13 +202,29 @@ describe('application tier', () => {
 });
 
 describe('dry run (shadow mode)', () => {
-  it('an event that contradicts the describe is not confirmed (no heartbeat) and changes nothing', async () => {
+  it('an event that contradicts the describe is not confirmed (no heartbeat): planned as if it were, and says so; nothing changes', async () => {
     const world = new FleetWorld({ preexisting: 2, dryRun: true });
+    world.account.autoScaling.takeNotifications();
     const [victim] = world.preexisting;
 
     const outcomes = await world.deliver(forged(world.account, { hook: 'edge-hfc-terminating', instanceId: victim!, transition: 'terminating' }));
 
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'rejected', reason: expect.stringContaining('a dry run does not confirm it') })]);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'reconciled', report: expect.objectContaining({ dryRun: true, hint: expect.objectContaining({ instanceId: victim, check: 'assumed (dry run)' }) }) })]);
+    expect(world.account.callsWhere({ mutating: true })).toEqual([]);
+  });
+
+  it('a genuine event whose describe lags shows, in shadow, the plan active mode would run', async () => {
+    const world = new FleetWorld({ preexisting: 2, mode: 'shadow' });
+    world.account.autoScaling.takeNotifications();
+    const [leaving] = world.preexisting;
+    world.account.autoScaling.terminate(leaving!);
+    world.account.autoScaling.lagDescribe(leaving!, 'InService');
+
+    const [outcome] = await world.deliverAll();
+
+    expect(outcome).toMatchObject({ status: 'reconciled', report: { hint: { check: 'assumed (dry run)' } } });
+    const kinds = outcome?.status === 'reconciled' ? outcome.report.actions.map((a) => `${a.kind} ${a.instanceId}`) : [];
+    expect(kinds).toContain(`markDeregistered ${leaving}`);
     expect(world.account.callsWhere({ mutating: true })).toEqual([]);
   });
 });
