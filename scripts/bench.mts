@@ -71,6 +71,6 @@ for (const n of sizes) {
 console.log(`scale-out of N nodes at once, events delivered serially, ${latency} ms per simulated AWS call`);
 console.table(rows);
 console.log('first event: its reconcile registers every new node and completes every launch with CONTINUE.');
-console.log('On real AWS, CreateHealthCheck refills at one per 2 s after a burst of 50 (docs/aws-facts.md, Route 53):');
+console.log('On real AWS, CreateHealthCheck refills at one per 2 s after a burst of 50 (docs/aws-facts.md, Route 53: API throttling):');
 console.log('a scale-out of more than 50 nodes at once is bounded by that, not by these round trips.');
 saveResults('bench', { conditions: ran, latencyMs: latency, rows }, { partial: process.argv.includes('--quick') || latency !== 30 });

@@ -92,6 +92,8 @@ async function schedule(): Promise<void> {
 
 console.log('haproxy-fleet-control demo on the simulated AWS account');
 console.log(`fleet "${world.fleet.name}": group ${GROUP}, weighted A records ${world.fleet.dns.recordName} in zone ${world.zoneId}`);
+console.log("configuration: the demo's own, not fleet.config.json: a pool of 4 Elastic IPs with managed alarms (like docs/fleet.config.elastic-ip.json);");
+console.log('part two adds an haproxy section with an application group (like docs/fleet.config.haproxy.json)');
 console.log(`node ${world.preexisting[0]} was InService before the lifecycle hooks existed`);
 
 await chapter('The hooks are created; Auto Scaling sends its test notifications', async () => {

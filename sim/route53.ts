@@ -82,7 +82,7 @@ interface ParsedChange {
   key: string;
 }
 
-/** Burst and refill of one bucket (aws-facts.md, Route 53 throttling since 2026-07-30). */
+/** Burst and refill of one bucket (docs/aws-facts.md, Route 53: API throttling). */
 interface BucketSpec {
   burst: number;
   refill: number;
@@ -250,7 +250,7 @@ export class Route53Sim extends ServiceSim {
     return out;
   }
 
-  /** Turns on the real token buckets (aws-facts.md); off by default. */
+  /** Turns on the real token buckets (docs/aws-facts.md, Route 53: API throttling); off by default. */
   enableRateLimits(opts: RateLimitOptions = {}): void {
     this.limits = {
       clock: opts.clock ?? Date.now,

@@ -12,7 +12,7 @@ export interface ClientOverrides {
 
 /**
  * Route 53's account-wide bucket refills at 10 requests/s and CreateHealthCheck at one per 2 s
- * (aws-facts.md), so a burst of lifecycle events throttles easily. Adaptive mode adds
+ * (docs/aws-facts.md, Route 53: API throttling), so a burst of lifecycle events throttles easily. Adaptive mode adds
  * client-side rate limiting after the first `Throttling`, and 8 attempts ride out a busy minute
  * instead of failing the reconcile after the SDK's default 3.
  */

@@ -1,7 +1,7 @@
 /**
  * Splits record changes into ChangeResourceRecordSets batches within Route 53's limits: at most
  * 1,000 ResourceRecord elements and 32,000 characters of values per request, an UPSERT counting
- * twice for both (aws-facts.md). Order is kept, so the batches are as deterministic as the plan.
+ * twice for both (docs/aws-facts.md, Route 53: ChangeResourceRecordSets). Order is kept, so the batches are as deterministic as the plan.
  * A REPLACE (DELETE of the old record + CREATE of the new, see route53.ts) counts twice too and is
  * never split across two batches.
  */

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { isAwsError } from './errors';
 
-/** SendCommand takes at most 50 instance ids (aws-facts.md). */
+/** SendCommand takes at most 50 instance ids (docs/aws-facts.md, SSM: Run Command). */
 export const SEND_BATCH = 50;
 
 export interface InvocationResult {

@@ -1,5 +1,5 @@
 /**
- * Schemas of every event shape the handlers accept (aws-facts.md: Auto Scaling lifecycle hooks).
+ * Schemas of every event shape the handlers accept (docs/aws-facts.md, Auto Scaling lifecycle hooks).
  * Powertools' parser has SNS and EventBridge envelopes but no lifecycle-action schema, so the
  * envelopes are restated here with zod and the lifecycle body added.
  */

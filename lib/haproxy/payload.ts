@@ -1,7 +1,7 @@
 /**
  * How a rendered configuration travels to the nodes: gzip, then base64, as one SSM Run Command
  * parameter, with its digest and a version. SSM limits a document and its parameter values to
- * 64 KB together (aws-facts.md), so the payload must fit what the document leaves free.
+ * 64 KB together (docs/aws-facts.md, SSM: Run Command), so the payload must fit what the document leaves free.
  */
 import { gzipSync } from 'node:zlib';
 import { configDigest } from './render';

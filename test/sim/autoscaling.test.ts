@@ -1,7 +1,7 @@
 /**
  * The simulated Auto Scaling, driven through real SDK clients (`maxAttempts: 1`, so each
  * assertion sees the raw answer of one attempt) and the scenario helpers. It must raise errors
- * where AWS does and move instances through the lifecycle states as AWS does (aws-facts.md,
+ * where AWS does and move instances through the lifecycle states as AWS does (docs/aws-facts.md,
  * "Auto Scaling lifecycle hooks").
  */
 import { beforeEach, describe, expect, it } from 'vitest';

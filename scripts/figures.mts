@@ -1,0 +1,63 @@
+/**
+ * The README's benchmark figures, rendered from what the benchmarks left in docs/measurements/.
+ * `npm run figures` writes them between the README's `<!-- figures:NAME -->` and
+ * `<!-- /figures -->` markers; test/unit/readme.test.ts fails when the README says anything else.
+ * Rerun a benchmark, then `npm run figures`: the README changes in the same commit.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+interface Conditions { date: string; node: string; cpus: string; loadAverage: number; command: string }
+const read = <T,>(name: string): T => JSON.parse(readFileSync(`docs/measurements/${name}.json`, 'utf8')) as T;
+const when = (c: Conditions) => `\`${c.command}\`, ${c.date.slice(0, 10)}, ${c.cpus}, Node ${c.node}, 1-minute load average ${c.loadAverage} when it started`;
+const n = (x: number) => x.toLocaleString('en-US');
+
+function bench(): string {
+  const b = read<{ conditions: Conditions; latencyMs: number; rows: Record<string, number | string>[] }>('bench');
+  return [
+    `Measured: ${when(b.conditions)}; ${b.latencyMs} ms per simulated AWS call.`,
+    '',
+    '| nodes | calls | mutating | record batches | first event (s) | all N events (s) | converged reconcile: calls | (s) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...b.rows.map((r) => `| ${r.nodes} | ${r.calls} | ${r.mutating} | ${r.batches} | ${r['first event (s)']} | ${r['all events (s)']} | ${r['converged calls']} | ${r['converged (s)']} |`),
+  ].join('\n');
+}
+
+function bundle(): string {
+  const b = read<{ conditions: Conditions; runs: number; rows: Record<string, number | string>[] }>('bundle');
+  return [
+    `Measured: ${when(b.conditions)}; ${b.runs} loads of each bundle in a fresh process, median (minimum).`,
+    '',
+    '| function | bundle (minified) | source map | module load, as deployed (`--enable-source-maps`) | module load without source maps |',
+    '|---|---|---|---|---|',
+    ...b.rows.map((r) => `| ${r.function} | ${n(Number(r['bundle (KB)']))} KB | ${n(Number(r['source map (KB)']))} KB | ${r['load median (ms)']} ms (${r['load min (ms)']}) | ${r['load median without source maps (ms)']} ms |`),
+  ].join('\n');
+}
+
+function payload(): string {
+  const p = read<{ conditions: Conditions; budgetBytes: number; table: { 'backend servers': number; 'payload bytes': number }[]; maxServers: number; maxPorts: number }>('payload');
+  const thousand = p.table.find((r) => r['backend servers'] === 1000)!;
+  return [
+    `Measured (${when(p.conditions)}; random-looking instance ids so compression is not flattered): the payload may use`,
+    `${n(p.budgetBytes)} bytes; 1,000 backend servers take ${n(thousand['payload bytes'])} bytes; the largest single backend that`,
+    `fits has **${n(p.maxServers)} servers**; the largest port-per-client layout, **${n(p.maxPorts)} client ports** each with its own`,
+    'two-server backend.',
+  ].join('\n');
+}
+
+export const FIGURES: Record<string, () => string> = { bench, bundle, payload };
+
+/** The README with every figures block rendered from the measurements. */
+export function withFigures(readme: string): string {
+  return readme.replace(/(<!-- figures:(\w+) -->)[\s\S]*?(<!-- \/figures -->)/g, (_m, open: string, name: string, close: string) => {
+    const render = FIGURES[name];
+    if (!render) throw new Error(`README: unknown figures block "${name}"`);
+    return `${open}\n${render()}\n${close}`;
+  });
+}
+
+if (process.argv[1]?.endsWith('figures.mts')) {
+  const before = readFileSync('README.md', 'utf8');
+  const after = withFigures(before);
+  writeFileSync('README.md', after);
+  console.log(before === after ? 'README figures already match docs/measurements/' : 'README figures updated from docs/measurements/');
+}
