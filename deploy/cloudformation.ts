@@ -14,6 +14,7 @@ import type { Config, FleetConfig } from '../lib/config/load';
 import { appGroupsOf } from '../lib/config/schema';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
+import { FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '../lib/plan/tags';
 import { TOKENS } from '../lib/tokens';
 
 /** Any CloudFormation value, intrinsic functions included. */
@@ -117,7 +118,7 @@ export const LOGICAL_IDS = {
 export const ADDRESS_TAG_KEYS = [HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG].sort();
 
 /** The tag keys of a managed alarm (lib/plan/alarms.ts `alarmSpec`). */
-export const ALARM_TAG_KEYS = ['hfc:fleet', 'hfc:instance-id', 'hfc:owner'];
+export const ALARM_TAG_KEYS = [FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG].sort();
 
 const TRANSITIONS = {
   launching: 'autoscaling:EC2_INSTANCE_LAUNCHING',

@@ -1,10 +1,11 @@
 /** Auto Scaling adapter: the group's instances, confirming and completing lifecycle actions. */
 import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, DescribeWarmPoolCommand, RecordLifecycleActionHeartbeatCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { asLifecycleState, type LifecycleState } from '../plan/lifecycle';
 import { isAwsError } from './errors';
 
 export interface GroupInstance {
   instanceId: string;
-  lifecycleState: string;
+  lifecycleState: LifecycleState;
   availabilityZone?: string;
 }
 
@@ -18,7 +19,7 @@ export class AutoScalingAdapter {
     if (!group) return undefined;
     return (group.Instances ?? []).map((i) => ({
       instanceId: i.InstanceId ?? '',
-      lifecycleState: i.LifecycleState ?? 'Unknown',
+      lifecycleState: asLifecycleState(i.LifecycleState),
       ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
     }));
   }

@@ -1,4 +1,5 @@
 /** CloudWatch adapter: the fleet's per-node alarms (read, create, delete). Decides nothing. */
+import { INSTANCE_ID_TAG } from '../plan/tags';
 import {
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
@@ -70,7 +71,7 @@ export class CloudWatchAdapter {
   /** The instance an alarm names in its `hfc:instance-id` tag (for alarms without an InstanceId dimension). */
   async instanceTag(alarmArn: string): Promise<string | undefined> {
     const res = await this.client.send(new ListTagsForResourceCommand({ ResourceARN: alarmArn }));
-    return res.Tags?.find((t) => t.Key === 'hfc:instance-id')?.Value;
+    return res.Tags?.find((t) => t.Key === INSTANCE_ID_TAG)?.Value;
   }
 
   /** Creates or replaces a managed alarm. */

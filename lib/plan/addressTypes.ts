@@ -7,7 +7,7 @@
 export interface AddressNode {
   instanceId: string;
   /** Auto Scaling LifecycleState (with an event's hint folded in). */
-  lifecycleState: string;
+  lifecycleState: LifecycleState;
   availabilityZone?: string;
   /** From the node's alarms: any in ALARM -> 'alarm'; all OK -> 'ok'; none, or no data -> 'unknown'. */
   health: 'ok' | 'alarm' | 'unknown';
@@ -58,7 +58,5 @@ export interface AddressPlan {
 /** How long our own recorded move is trusted over DescribeAddresses (association is eventually consistent). */
 export const MOVE_GRACE_MS = 30_000;
 
-export const POOL_TAG = 'hfc:pool';
-export const HOME_TAG = 'hfc:home';
-export const MOVED_TO_TAG = 'hfc:moved-to';
-export const MOVED_AT_TAG = 'hfc:moved-at';
+export { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from './tags';
+import type { LifecycleState } from './lifecycle';

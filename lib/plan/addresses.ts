@@ -35,6 +35,7 @@ import {
   type Placement,
   type PoolAddress,
 } from './addressTypes';
+import { LAUNCHING } from './lifecycle';
 
 export interface AddressSettings {
   /** Free secondary private IPs each receiving node keeps. */
@@ -43,7 +44,6 @@ export interface AddressSettings {
   failbackHoldDownSeconds: number;
 }
 
-const LAUNCHING = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed']);
 const byId = <T extends { instanceId: string }>(a: T, b: T) => a.instanceId.localeCompare(b.instanceId);
 const samePlacement = (a?: Placement, b?: Placement) => !!a && !!b && a.eniId === b.eniId && a.privateIp === b.privateIp;
 

@@ -7,10 +7,11 @@
 import type { FleetConfig } from '../config/schema';
 import type { AlarmSpec } from '../aws/cloudwatch';
 import { alarmInstance, type NodeAlarm } from './health';
+import { KEEPS_ALARM, type LifecycleState } from './lifecycle';
+import { ownershipTags } from './tags';
 
 export type AlarmAction = { kind: 'putAlarm'; spec: AlarmSpec; reason: string } | { kind: 'deleteAlarm'; name: string; instanceId: string; reason: string };
 
-const KEEPS_ALARM = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService', 'EnteringStandby', 'Standby']);
 
 export function alarmSpec(fleet: FleetConfig, instanceId: string, topicArn: string): AlarmSpec {
   const a = fleet.alarms!;
@@ -27,7 +28,7 @@ export function alarmSpec(fleet: FleetConfig, instanceId: string, topicArn: stri
     comparisonOperator: a.metric.comparisonOperator,
     treatMissingData: a.metric.treatMissingData,
     actions: [topicArn],
-    tags: { 'hfc:owner': fleet.ownerId, 'hfc:fleet': fleet.name, 'hfc:instance-id': instanceId },
+    tags: ownershipTags(fleet, instanceId),
   };
 }
 
@@ -45,7 +46,7 @@ function alarmDiff(spec: AlarmSpec, raw: Record<string, unknown>): string[] {
 
 export function planAlarms(
   fleet: FleetConfig,
-  nodes: readonly { instanceId: string; lifecycleState: string }[],
+  nodes: readonly { instanceId: string; lifecycleState: LifecycleState }[],
   alarms: readonly (NodeAlarm & { raw?: Record<string, unknown> })[],
   topicArn: string,
 ): AlarmAction[] {

@@ -17,6 +17,7 @@
  */
 import type { FleetConfig } from '../config/schema';
 import type { LifecycleMessage, Transition } from '../events/types';
+import { LAUNCH_WAIT, LEAVING } from './lifecycle';
 import type { ObservedFleet, Plan } from './types';
 
 export interface Completion {
@@ -59,10 +60,10 @@ export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, pla
   for (const node of observed.nodes) {
     let transition: Transition;
     let reason: string;
-    if (node.lifecycleState === 'Pending:Wait' && registered.has(node.instanceId)) {
+    if (node.lifecycleState === LAUNCH_WAIT && registered.has(node.instanceId)) {
       transition = 'launching';
       reason = 'record and health check exist';
-    } else if (node.lifecycleState === 'Terminating:Wait') {
+    } else if (node.lifecycleState === LEAVING) {
       transition = 'terminating';
       const since = node.deregisteredAt ? Date.parse(node.deregisteredAt) : NaN;
       if (delayMs === 0) reason = 'record and health check removed';

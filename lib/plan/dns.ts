@@ -15,6 +15,7 @@
 import type { FleetConfig } from '../config/schema';
 import { desiredHealthCheck, specDiff, specMatches } from './healthCheckSpec';
 import { callerReference, healthCheckTags, setIdentifier } from './naming';
+import { LEAVING } from './lifecycle';
 import { belongsInDns } from './nodes';
 import type { Action, DesiredRecord, HealthCheckRef, ObservedFleet, ObservedHealthCheck, ObservedRecord, Plan } from './types';
 
@@ -120,7 +121,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
   if (fleet.dns.deregistrationDelaySeconds > 0) {
     const hasRecord = new Set(observed.records.map((r) => r.instanceId));
     for (const n of observed.nodes) {
-      if (n.lifecycleState !== 'Terminating:Wait' || n.toWarmPool) continue;
+      if (n.lifecycleState !== LEAVING || n.toWarmPool) continue;
       if (hasRecord.has(n.instanceId) || !n.deregisteredAt) {
         actions.push({ kind: 'markDeregistered', instanceId: n.instanceId, at: now.toISOString(), reason: 'deregistration delay starts' });
       }

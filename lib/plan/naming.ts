@@ -20,6 +20,7 @@
  * away and back. Two concurrent passes may each create a check; the planner keeps the one the
  * record uses and deletes the other.
  */
+import { ownershipTags } from './tags';
 import { createHash } from 'node:crypto';
 import type { HealthCheckSpec } from './types';
 
@@ -83,10 +84,5 @@ export function instanceOfCallerReference(fleet: Owned, ref: string | undefined)
 
 /** Tags for people and cost reports; ownership itself rests on the CallerReference. */
 export function healthCheckTags(fleet: Owned, instanceId: string): Record<string, string> {
-  return {
-    Name: `${fleet.name} ${instanceId}`,
-    'hfc:owner': fleet.ownerId,
-    'hfc:fleet': fleet.name,
-    'hfc:instance-id': instanceId,
-  };
+  return { Name: `${fleet.name} ${instanceId}`, ...ownershipTags(fleet, instanceId) };
 }

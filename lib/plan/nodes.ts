@@ -19,7 +19,7 @@
 import type { LifecycleHint } from '../events/types';
 import type { ObservedNode } from './types';
 
-const IN_DNS = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
+import { IN_DNS, LAUNCH_WAIT, LEAVING } from './lifecycle';
 
 export function belongsInDns(node: ObservedNode): boolean {
   return IN_DNS.has(node.lifecycleState);
@@ -40,11 +40,11 @@ export function withHint(nodes: ObservedNode[], hint: Pick<LifecycleHint, 'insta
   const current = nodes.find((n) => n.instanceId === hint.instanceId);
   if (hint.transition === 'terminating') {
     const toWarmPool = hint.destination === 'WarmPool' ? { toWarmPool: true as const } : {};
-    if (!current) return alive ? [...nodes, { ...alive, lifecycleState: 'Terminating:Wait', ...toWarmPool }] : nodes;
-    if (!belongsInDns(current) && current.lifecycleState !== 'Terminating:Wait') return nodes;
-    return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Terminating:Wait', ...toWarmPool } : n));
+    if (!current) return alive ? [...nodes, { ...alive, lifecycleState: LEAVING, ...toWarmPool }] : nodes;
+    if (!belongsInDns(current) && current.lifecycleState !== LEAVING) return nodes;
+    return nodes.map((n) => (n === current ? { ...n, lifecycleState: LEAVING, ...toWarmPool } : n));
   }
   if (current && current.lifecycleState !== 'Pending') return nodes;
-  if (current) return nodes.map((n) => (n === current ? { ...n, lifecycleState: 'Pending:Wait' } : n));
-  return alive ? [...nodes, { ...alive, lifecycleState: 'Pending:Wait' }] : nodes;
+  if (current) return nodes.map((n) => (n === current ? { ...n, lifecycleState: LAUNCH_WAIT } : n));
+  return alive ? [...nodes, { ...alive, lifecycleState: LAUNCH_WAIT }] : nodes;
 }

@@ -1,6 +1,7 @@
 import type { LifecycleHint } from '../events/types';
 import type { Member } from '../haproxy/render';
 import type { AddressNode, PoolAddress } from './addressTypes';
+import type { LifecycleState } from './lifecycle';
 import type { NodeAlarm } from './health';
 
 /**
@@ -12,7 +13,7 @@ import type { NodeAlarm } from './health';
 export interface ObservedNode {
   instanceId: string;
   /** Auto Scaling LifecycleState, for example `Pending:Wait` or `InService`. */
-  lifecycleState: string;
+  lifecycleState: LifecycleState;
   availabilityZone?: string;
   /** The address this fleet registers for the node (public IPv4), when it has one. */
   address?: string;
@@ -125,8 +126,4 @@ export interface Plan {
   waiting: { instanceId: string; reason: string }[];
 }
 
-/** The instance tag that records which HAProxy configuration a node has applied. */
-export const CONFIG_DIGEST_TAG = 'hfc:config-digest';
-
-/** The instance tag that records when a leaving node's record was deleted. */
-export const DEREGISTERED_AT_TAG = 'hfc:deregistered-at';
+export { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from './tags';

@@ -16,6 +16,7 @@ import { toSpec } from '../aws/route53';
 import { trustedHint } from './hints';
 import { observeServers } from './observeServers';
 import { instanceOfCallerReference, instanceOfSetIdentifier } from '../plan/naming';
+import { LAUNCH_WAIT } from '../plan/lifecycle';
 import { withHint } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
 import type { Adapters } from './adapters';
@@ -104,7 +105,7 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, opts: Obse
   const trusted = hint
     ? await trustedHint(hint, fleet.lifecycleHooks[hint.transition].name, groupInstances.find((i) => i.instanceId === hint.instanceId), isAlive, { autoScaling: aws.autoScaling, dryRun })
     : undefined;
-  const alive: ObservedNode | undefined = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: 'Pending:Wait', ...facts(hinted!.instanceId) } : undefined;
+  const alive: ObservedNode | undefined = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: LAUNCH_WAIT, ...facts(hinted!.instanceId) } : undefined;
 
   const finalNodes = withHint(nodes, trusted, alive);
   const addressState = extra

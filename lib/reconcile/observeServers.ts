@@ -8,6 +8,7 @@
 import type { FleetConfig } from '../config/schema';
 import type { LifecycleHint, LifecycleMessage } from '../events/types';
 import type { Member } from '../haproxy/render';
+import { IN_DNS, LAUNCH_WAIT } from '../plan/lifecycle';
 import { withHint } from '../plan/nodes';
 import type { AppNode, ServersState } from '../plan/types';
 import type { Adapters } from './adapters';
@@ -15,7 +16,6 @@ import { trustedHint, type HintChecks } from './hints';
 
 export type { AppNode, ServersState };
 
-const SERVES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
 const ALIVE = new Set(['pending', 'running']);
 
 export async function observeServers(
@@ -44,7 +44,7 @@ export async function observeServers(
           ? await trustedHint(hint, fleet.appLifecycleHooks[hint.transition].name, group.find((i) => i.instanceId === hint.instanceId), isAlive, { ...checks, autoScaling: aws.autoScaling })
           : undefined;
         if (trusted) folded = trusted;
-        const alive = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: 'Pending:Wait' } : undefined;
+        const alive = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: LAUNCH_WAIT } : undefined;
         return { nodes: withHint(group, trusted, alive).map((n) => ({ ...n, groupName })), infos };
       })();
       groups.set(groupName, p);
@@ -61,7 +61,7 @@ export async function observeServers(
       const { nodes, infos } = await observeGroup(b.servers.autoScalingGroup);
       for (const n of nodes) appNodes.set(n.instanceId, n);
       servers[b.name] = nodes
-        .filter((n) => SERVES.has(n.lifecycleState))
+        .filter((n) => IN_DNS.has(n.lifecycleState))
         .map((n) => infos.get(n.instanceId))
         .filter((i): i is NonNullable<typeof i> => !!i && ALIVE.has(i.state) && !!i.privateIp)
         .map((i) => ({ instanceId: i.instanceId, ip: i.privateIp! }));

@@ -23,6 +23,7 @@ import type { FleetConfig } from '../config/schema';
 import { describeAwsError } from '../aws/errors';
 import { checkedPayload } from '../haproxy/payload';
 import { renderConfig, type Member } from '../haproxy/render';
+import { LAUNCHING, LEAVING } from '../plan/lifecycle';
 import { belongsInDns } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, type AppNode, type ObservedNode, type ServersState } from '../plan/types';
 import { assertToken } from '../tokens';
@@ -58,13 +59,12 @@ export interface PushOptions {
 
 /** The apply script's "not ready yet" (haproxy not installed): a booting node, not a failure. */
 const NOT_READY_EXIT = 6;
-const LAUNCHING = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const byId = (a: { instanceId: string }, b: { instanceId: string }) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
 
 export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], tier: ServersState, aws: Adapters, logger: Logger, opts: PushOptions): Promise<PushReport> {
   // Peers: the nodes in DNS. Pushed to: those and the draining ones (they still serve).
-  const serving = nodes.filter((n) => (belongsInDns(n) || n.lifecycleState === 'Terminating:Wait') && n.privateIp).sort(byId);
+  const serving = nodes.filter((n) => (belongsInDns(n) || n.lifecycleState === LEAVING) && n.privateIp).sort(byId);
   const peers: Member[] = serving.filter(belongsInDns).map((n) => ({ instanceId: n.instanceId, ip: n.privateIp! }));
   const { servers, appNodes } = tier;
   const hc = fleet.healthCheck;

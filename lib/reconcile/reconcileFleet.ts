@@ -25,6 +25,7 @@ import { pushConfig, type PushReport } from './pushConfig';
 import { planAddresses } from '../plan/addresses';
 import { planAlarms, type AlarmAction } from '../plan/alarms';
 import type { AddressAction, AddressPlan } from '../plan/addressTypes';
+import { LAUNCH_WAIT, LEAVING } from '../plan/lifecycle';
 import type { ObservedFleet } from '../plan/types';
 
 /** In elastic-ip mode a node registers its home address (wherever that address floats now). */
@@ -223,7 +224,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   // Application servers: launching ones once every load balancer that may carry traffic runs a
   // configuration with them, terminating ones once none runs one with them any more.
   for (const n of push?.appNodes ?? []) {
-    const transition = n.lifecycleState === 'Pending:Wait' ? 'launching' : n.lifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
+    const transition = n.lifecycleState === LAUNCH_WAIT ? 'launching' : n.lifecycleState === LEAVING ? 'terminating' : undefined;
     if (!transition) continue;
     if (!push!.gateOpen) {
       logger.info('application server waits until every load balancer that may carry traffic has the new configuration', { instanceId: n.instanceId, transition });

@@ -1,9 +1,10 @@
 /** The decision table of lib/plan/hints.ts: when a lifecycle event may be folded in, and when it must be confirmed first. */
 import { describe, expect, it } from 'vitest';
 import { judgeHint, judgeWarmPoolMove, poolProblem, routeProblem } from '../../lib/plan/hints';
+import { asLifecycleState } from '../../lib/plan/lifecycle';
 import { A } from '../fixtures/fleet';
 
-const listed = (lifecycleState: string) => ({ lifecycleState });
+const listed = (lifecycleState: string) => ({ lifecycleState: asLifecycleState(lifecycleState) });
 
 describe('judgeHint', () => {
   it.each([

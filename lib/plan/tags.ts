@@ -1,0 +1,28 @@
+/**
+ * Every tag key the control plane reads or writes, in one place (the IAM statements that allow
+ * writing them are generated from these: deploy/cloudformation.ts).
+ *
+ *   key                   on                    written when
+ *   --------------------  --------------------  ----------------------------------------------
+ *   hfc:deregistered-at   a leaving instance    its record goes (the deregistration delay)
+ *   hfc:config-digest     a load balancer       it applied a pushed configuration
+ *   hfc:pool              an Elastic IP         by the operator: the pool it belongs to
+ *   hfc:home              an Elastic IP         a node claims it
+ *   hfc:moved-to/-at      an Elastic IP         we move it (trusted over a lagging describe)
+ *   hfc:owner, hfc:fleet,  health checks and     created (ownership for people and reports;
+ *   hfc:instance-id        managed alarms        an alarm's node when it has no dimension)
+ */
+export const DEREGISTERED_AT_TAG = 'hfc:deregistered-at';
+export const CONFIG_DIGEST_TAG = 'hfc:config-digest';
+export const POOL_TAG = 'hfc:pool';
+export const HOME_TAG = 'hfc:home';
+export const MOVED_TO_TAG = 'hfc:moved-to';
+export const MOVED_AT_TAG = 'hfc:moved-at';
+export const OWNER_TAG = 'hfc:owner';
+export const FLEET_TAG = 'hfc:fleet';
+export const INSTANCE_ID_TAG = 'hfc:instance-id';
+
+/** The ownership tags of a health check or a managed alarm. */
+export function ownershipTags(fleet: { ownerId: string; name: string }, instanceId: string): Record<string, string> {
+  return { [OWNER_TAG]: fleet.ownerId, [FLEET_TAG]: fleet.name, [INSTANCE_ID_TAG]: instanceId };
+}
