@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../errors';
 import { issueLines } from '../zodIssues';
-import { appGroupsOf, configSchema, type Config, type FleetConfig } from './schema';
+import { configSchema, type Config, type FleetConfig } from './schema';
 
 /**
  * Parses and validates a configuration object.
@@ -28,16 +28,6 @@ export function parseConfigText(text: string, source = 'fleet.config.json'): Con
     throw new ConfigError(`${source} is not valid JSON: ${(err as Error).message}`, [(err as Error).message], { cause: err });
   }
   return parseConfig(raw, source);
-}
-
-/** The fleet that manages `groupName`, if any. */
-export function fleetForGroup(config: Config, groupName: string): FleetConfig | undefined {
-  return config.fleets.find((f) => f.autoScalingGroupName === groupName);
-}
-
-/** The fleet whose HAProxy backends take servers from `groupName`, if any. */
-export function fleetForAppGroup(config: Config, groupName: string): FleetConfig | undefined {
-  return config.fleets.find((f) => appGroupsOf(f).includes(groupName));
 }
 
 export type { Config, FleetConfig };

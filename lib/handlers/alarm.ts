@@ -5,6 +5,7 @@
  * every alarm of the fleet before deciding.
  */
 import type { FailoverClients } from '../aws/failoverClients';
+import { fleetOfAlarm } from '../config/fleets';
 import { ReconcileError } from '../errors';
 import { parseAlarmEvent } from '../events/alarm';
 import { alarmInstance } from '../plan/health';
@@ -23,10 +24,7 @@ export async function handleAlarmEvent(event: unknown, deps: HandlerDeps<Failove
     logger.appendKeys({ alarm: msg.alarmName, alarmState: msg.newState });
     try {
       logger.info('alarm state change received', { via: msg.via, oldState: msg.oldState, time: msg.time });
-      // The longest matching prefix: `hfc-x-edge-` must not capture `hfc-x-edge-2-...`.
-      const fleet = deps.config.fleets
-        .filter((f) => f.elasticIps && f.alarms && msg.alarmName.startsWith(f.alarms.namePrefix))
-        .sort((a, b) => b.alarms!.namePrefix.length - a.alarms!.namePrefix.length)[0];
+      const fleet = fleetOfAlarm(deps.config, msg.alarmName);
       if (!fleet) {
         const reason = 'no fleet with Elastic IPs has an alarm name prefix that matches';
         logger.info(`${reason}; alarm ignored`);

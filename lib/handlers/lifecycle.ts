@@ -5,7 +5,7 @@
  * contradicts Auto Scaling and names no action it confirms (stale or forged) is rejected with
  * its reason and changes nothing; Lambda does not retry it.
  */
-import { fleetForAppGroup, fleetForGroup } from '../config/load';
+import { fleetOfGroup } from '../config/fleets';
 import { StaleEventError } from '../errors';
 import { parseLifecycleEvent } from '../events/lifecycle';
 import type { LifecycleEventMessage, LifecycleMessage } from '../events/types';
@@ -33,14 +33,14 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
     return { status: 'ignored', reason: 'test notification' };
   }
   logger.info('lifecycle action received', { via: msg.via, hookName: msg.hookName, origin: msg.origin, destination: msg.destination });
-  const lbFleet = fleetForGroup(deps.config, msg.groupName);
-  const fleet = lbFleet ?? fleetForAppGroup(deps.config, msg.groupName);
-  if (!fleet) {
+  const owner = fleetOfGroup(deps.config, msg.groupName);
+  if (!owner) {
     const reason = `no fleet manages Auto Scaling group ${msg.groupName}`;
     logger.info(`${reason}; event ignored`);
     return { status: 'ignored', reason };
   }
-  const app = !lbFleet;
+  const { fleet } = owner;
+  const app = owner.tier === 'application';
   logger.appendKeys({ fleet: fleet.name, ...(app ? { tier: 'application' } : {}) });
   const ours = app ? fleet.appLifecycleHooks[msg.transition].name : hookFor(fleet, msg.transition);
   if (msg.hookName !== ours) {
