@@ -1,4 +1,6 @@
 /** CloudWatch adapter: the fleet's per-node alarms (read, create, delete). Decides nothing. */
+import type { AlarmSpec } from '../plan/alarms';
+import type { AlarmSettings, NodeAlarm } from '../plan/health';
 import { INSTANCE_ID_TAG } from '../plan/tags';
 import {
   DeleteAlarmsCommand,
@@ -9,34 +11,20 @@ import {
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
 
-/** One alarm as the planners need it. */
-export interface AlarmInfo {
-  name: string;
-  arn?: string;
-  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-  /** When the state value last changed (StateTransitionedTimestamp): the start of a hold-down. */
-  stateUpdated?: string;
-  /** The InstanceId dimension, when the metric has one. */
-  instanceId?: string;
-  raw: MetricAlarm;
-}
-
-/** What a managed alarm should be. */
-export interface AlarmSpec {
-  name: string;
-  description: string;
-  instanceId: string;
-  namespace: string;
-  metricName: string;
-  statistic: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
-  periodSeconds: number;
-  evaluationPeriods: number;
-  threshold: number;
-  comparisonOperator: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
-  treatMissingData: string;
-  /** The alarm function's topic: notified on ALARM and on OK. */
-  actions: string[];
-  tags: Record<string, string>;
+/** The settings of an SDK MetricAlarm, in the planner's terms. */
+function settingsOf(a: MetricAlarm): AlarmSettings {
+  return {
+    namespace: a.Namespace ?? '',
+    metricName: a.MetricName ?? '',
+    statistic: (a.Statistic ?? 'Maximum') as AlarmSettings['statistic'],
+    periodSeconds: a.Period ?? 0,
+    evaluationPeriods: a.EvaluationPeriods ?? 0,
+    threshold: a.Threshold ?? 0,
+    comparisonOperator: (a.ComparisonOperator ?? 'GreaterThanOrEqualToThreshold') as AlarmSettings['comparisonOperator'],
+    treatMissingData: a.TreatMissingData ?? 'missing',
+    alarmActions: a.AlarmActions ?? [],
+    okActions: a.OKActions ?? [],
+  };
 }
 
 /** DeleteAlarms takes at most 100 names. */
@@ -46,8 +34,8 @@ export class CloudWatchAdapter {
   constructor(private readonly client: CloudWatchClient) {}
 
   /** Every metric alarm whose name starts with `prefix`, across pages. */
-  async describeAlarms(prefix: string): Promise<AlarmInfo[]> {
-    const out: AlarmInfo[] = [];
+  async describeAlarms(prefix: string): Promise<NodeAlarm[]> {
+    const out: NodeAlarm[] = [];
     let token: string | undefined;
     do {
       const res = await this.client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) }));
@@ -55,8 +43,8 @@ export class CloudWatchAdapter {
         const instanceId = a.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value;
         out.push({
           name: a.AlarmName ?? '',
-          state: (a.StateValue ?? 'INSUFFICIENT_DATA') as AlarmInfo['state'],
-          raw: a,
+          state: (a.StateValue ?? 'INSUFFICIENT_DATA') as NodeAlarm['state'],
+          settings: settingsOf(a),
           ...(a.AlarmArn ? { arn: a.AlarmArn } : {}),
           // StateUpdatedTimestamp also moves when only the reason or evaluation state changes.
           ...((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp) ? { stateUpdated: new Date((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp)!).toISOString() } : {}),
@@ -90,8 +78,8 @@ export class CloudWatchAdapter {
         ComparisonOperator: spec.comparisonOperator,
         TreatMissingData: spec.treatMissingData,
         ActionsEnabled: true,
-        AlarmActions: spec.actions,
-        OKActions: spec.actions,
+        AlarmActions: spec.alarmActions,
+        OKActions: spec.okActions,
         Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
       }),
     );

@@ -5,10 +5,17 @@
  * control plane did not name this way are never touched.
  */
 import type { FleetConfig } from '../config/schema';
-import type { AlarmSpec } from '../aws/cloudwatch';
-import { alarmInstance, type NodeAlarm } from './health';
+import { alarmInstance, type AlarmSettings, type NodeAlarm } from './health';
 import { KEEPS_ALARM, type LifecycleState } from './lifecycle';
 import { ownershipTags } from './tags';
+
+/** What a managed alarm should be. */
+export interface AlarmSpec extends AlarmSettings {
+  name: string;
+  description: string;
+  instanceId: string;
+  tags: Record<string, string>;
+}
 
 export type AlarmAction = { kind: 'putAlarm'; spec: AlarmSpec; reason: string } | { kind: 'deleteAlarm'; name: string; instanceId: string; reason: string };
 
@@ -27,27 +34,26 @@ export function alarmSpec(fleet: FleetConfig, instanceId: string, topicArn: stri
     threshold: a.metric.threshold,
     comparisonOperator: a.metric.comparisonOperator,
     treatMissingData: a.metric.treatMissingData,
-    actions: [topicArn],
+    alarmActions: [topicArn],
+    okActions: [topicArn],
     tags: ownershipTags(fleet, instanceId),
   };
 }
 
 /** What differs between an existing alarm and its spec (empty when it matches). */
-function alarmDiff(spec: AlarmSpec, raw: Record<string, unknown>): string[] {
-  const want: Record<string, unknown> = {
-    Namespace: spec.namespace, MetricName: spec.metricName, Statistic: spec.statistic, Period: spec.periodSeconds,
-    EvaluationPeriods: spec.evaluationPeriods, Threshold: spec.threshold, ComparisonOperator: spec.comparisonOperator, TreatMissingData: spec.treatMissingData,
-  };
-  const diffs = Object.entries(want).filter(([k, v]) => raw[k] !== v).map(([k, v]) => `${k} ${String(raw[k])} -> ${String(v)}`);
-  const actions = (x: unknown) => JSON.stringify([...((x as string[] | undefined) ?? [])].sort());
-  if (actions(raw.AlarmActions) !== actions(spec.actions) || actions(raw.OKActions) !== actions(spec.actions)) diffs.push('actions');
+function alarmDiff(spec: AlarmSpec, have: AlarmSettings | undefined): string[] {
+  if (!have) return ['settings unknown'];
+  const scalar = ['namespace', 'metricName', 'statistic', 'periodSeconds', 'evaluationPeriods', 'threshold', 'comparisonOperator', 'treatMissingData'] as const;
+  const diffs: string[] = scalar.filter((k) => have[k] !== spec[k]).map((k) => `${k} ${String(have[k])} -> ${String(spec[k])}`);
+  const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join() === [...b].sort().join();
+  if (!same(have.alarmActions, spec.alarmActions) || !same(have.okActions, spec.okActions)) diffs.push('actions');
   return diffs;
 }
 
 export function planAlarms(
   fleet: FleetConfig,
   nodes: readonly { instanceId: string; lifecycleState: LifecycleState }[],
-  alarms: readonly (NodeAlarm & { raw?: Record<string, unknown> })[],
+  alarms: readonly NodeAlarm[],
   topicArn: string,
 ): AlarmAction[] {
   if (!fleet.alarms?.manage) return [];
@@ -62,7 +68,7 @@ export function planAlarms(
     const have = managed.get(spec.name);
     if (!have) out.push({ kind: 'putAlarm', spec, reason: 'node joined' });
     else {
-      const diffs = alarmDiff(spec, have.raw ?? {});
+      const diffs = alarmDiff(spec, have.settings);
       if (diffs.length) out.push({ kind: 'putAlarm', spec, reason: `settings changed: ${diffs.join(', ')}` });
     }
   }

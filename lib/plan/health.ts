@@ -13,11 +13,33 @@
  */
 import type { AddressNode } from './addressTypes';
 
+/** What a metric alarm watches and whom it notifies: what a managed alarm must match. */
+export interface AlarmSettings {
+  namespace: string;
+  metricName: string;
+  statistic: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+  periodSeconds: number;
+  evaluationPeriods: number;
+  threshold: number;
+  comparisonOperator: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+  treatMissingData: string;
+  /** Notified on ALARM. */
+  alarmActions: string[];
+  /** Notified on OK. */
+  okActions: string[];
+}
+
+/** One alarm of a fleet, as observed. */
 export interface NodeAlarm {
   name: string;
+  arn?: string;
   state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  /** When the state value last changed: the start of a hold-down. */
   stateUpdated?: string;
+  /** The InstanceId dimension, or the instance named in the alarm's hfc:instance-id tag. */
   instanceId?: string;
+  /** Its settings, when they were read (the reconcile compares managed alarms with their spec). */
+  settings?: AlarmSettings;
 }
 
 /** The instance an alarm is about, by dimension or by the managed name. */

@@ -95,7 +95,7 @@ export interface ObservedFleet {
 export interface AddressState {
   nodes: AddressNode[];
   pool: PoolAddress[];
-  alarms: (NodeAlarm & { raw?: Record<string, unknown> })[];
+  alarms: NodeAlarm[];
 }
 
 /** A health check the record will reference: one that exists, or one this plan creates. */

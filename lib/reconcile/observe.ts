@@ -109,7 +109,7 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, opts: Obse
 
   const finalNodes = withHint(nodes, trusted, alive);
   const addressState = extra
-    ? { nodes: addressNodes(fleet, finalNodes, instances, extra.alarms), pool: extra.pool, alarms: extra.alarms.map((a) => ({ ...a, raw: a.raw as Record<string, unknown> })) }
+    ? { nodes: addressNodes(fleet, finalNodes, instances, extra.alarms), pool: extra.pool, alarms: extra.alarms }
     : undefined;
   return {
     nodes: finalNodes,

@@ -5,23 +5,19 @@
  */
 import type { FleetConfig } from '../config/schema';
 import type { GroupInstance } from '../aws/autoscaling';
-import type { AlarmInfo } from '../aws/cloudwatch';
 import type { InstanceInfo } from '../aws/ec2';
 import { ReconcileError } from '../errors';
 import type { AddressNode, PoolAddress } from '../plan/addressTypes';
-import { alarmInstance, healthOf } from '../plan/health';
+import type { AddressState } from '../plan/types';
+import { alarmInstance, healthOf, type NodeAlarm } from '../plan/health';
 import type { Adapters } from './adapters';
 
-export interface AddressState {
-  nodes: AddressNode[];
-  pool: PoolAddress[];
-  alarms: AlarmInfo[];
-}
+export type { AddressState };
 
 type Lifecycle = Pick<GroupInstance, 'instanceId' | 'lifecycleState' | 'availabilityZone'>;
 
 /** Joins lifecycle states, interfaces and alarm states into the planner's nodes. */
-export function addressNodes(fleet: FleetConfig, group: readonly Lifecycle[], instances: ReadonlyMap<string, InstanceInfo>, alarms: readonly AlarmInfo[]): AddressNode[] {
+export function addressNodes(fleet: FleetConfig, group: readonly Lifecycle[], instances: ReadonlyMap<string, InstanceInfo>, alarms: readonly NodeAlarm[]): AddressNode[] {
   const prefix = fleet.alarms?.namePrefix ?? '';
   return group.map((g) => {
     const info = instances.get(g.instanceId);
@@ -36,7 +32,7 @@ export function addressNodes(fleet: FleetConfig, group: readonly Lifecycle[], in
 }
 
 /** The pool and the alarms, for a run that has already read the group and its instances. */
-export async function observePoolAndAlarms(fleet: FleetConfig, aws: Pick<Adapters, 'addresses' | 'cloudWatch'>): Promise<{ pool: PoolAddress[]; alarms: AlarmInfo[] }> {
+export async function observePoolAndAlarms(fleet: FleetConfig, aws: Pick<Adapters, 'addresses' | 'cloudWatch'>): Promise<{ pool: PoolAddress[]; alarms: NodeAlarm[] }> {
   const [pool, found] = await Promise.all([
     fleet.elasticIps ? aws.addresses.describePool(fleet.elasticIps.pool) : Promise.resolve([]),
     fleet.alarms ? aws.cloudWatch.describeAlarms(fleet.alarms.namePrefix) : Promise.resolve([]),
