@@ -408,7 +408,7 @@ function configPushStatements(config: Config): PolicyStatement[] {
       Resource: [ec2Arn('instance')],
       Condition: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': groups } },
     },
-    { Sid: 'ReadRunCommandState', Effect: 'Allow', Action: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation'], Resource: '*' },
+    { Sid: 'ReadRunCommandState', Effect: 'Allow', Action: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'], Resource: '*' },
   ];
 }
 

@@ -4,8 +4,8 @@ import type { AlarmSettings, NodeAlarm } from '../plan/health';
 import { INSTANCE_ID_TAG } from '../plan/tags';
 import {
   DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
   ListTagsForResourceCommand,
+  paginateDescribeAlarms,
   PutMetricAlarmCommand,
   type CloudWatchClient,
   type MetricAlarm,
@@ -36,9 +36,7 @@ export class CloudWatchAdapter {
   /** Every metric alarm whose name starts with `prefix`, across pages. */
   async describeAlarms(prefix: string): Promise<NodeAlarm[]> {
     const out: NodeAlarm[] = [];
-    let token: string | undefined;
-    do {
-      const res = await this.client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) }));
+    for await (const res of paginateDescribeAlarms({ client: this.client, pageSize: 100 }, { AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'] })) {
       for (const a of res.MetricAlarms ?? []) {
         const instanceId = a.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value;
         out.push({
@@ -51,8 +49,7 @@ export class CloudWatchAdapter {
           ...(instanceId ? { instanceId } : {}),
         });
       }
-      token = res.NextToken;
-    } while (token);
+    }
     return out;
   }
 

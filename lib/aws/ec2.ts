@@ -1,6 +1,6 @@
 /** EC2 adapter: the addresses and states of the fleet's instances. */
 import { literalFilterValue } from './filters';
-import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DeleteTagsCommand, paginateDescribeInstances, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 
 export interface InstanceInfo {
   instanceId: string;
@@ -70,9 +70,7 @@ export class Ec2Adapter {
   }
 
   private async describe(Filters: Filter[], out: Map<string, InstanceInfo>): Promise<void> {
-    let token: string | undefined;
-    do {
-      const res = await this.client.send(new DescribeInstancesCommand({ Filters, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+    for await (const res of paginateDescribeInstances({ client: this.client, pageSize: 1000 }, { Filters })) {
       for (const inst of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
         out.set(inst.InstanceId ?? '', {
           instanceId: inst.InstanceId ?? '',
@@ -84,8 +82,7 @@ export class Ec2Adapter {
           ...primaryEni(inst),
         });
       }
-      token = res.NextToken;
-    } while (token);
+    }
   }
 
   /** Writes bookkeeping tags on an instance (what the control plane has done to it). */

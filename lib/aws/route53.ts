@@ -7,7 +7,7 @@ import {
   ChangeTagsForResourceCommand,
   CreateHealthCheckCommand,
   DeleteHealthCheckCommand,
-  ListHealthChecksCommand,
+  paginateListHealthChecks,
   ListResourceRecordSetsCommand,
   ListTagsForResourcesCommand,
   type Change,
@@ -164,12 +164,7 @@ export class Route53Adapter {
   /** Every health check in the account (the planner keeps only ours), across pages. */
   async listHealthChecks(): Promise<HealthCheck[]> {
     const out: HealthCheck[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await this.client.send(new ListHealthChecksCommand({ MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }));
-      out.push(...(page.HealthChecks ?? []));
-      marker = page.IsTruncated ? page.NextMarker : undefined;
-    } while (marker);
+    for await (const page of paginateListHealthChecks({ client: this.client, pageSize: 1000 }, {})) out.push(...(page.HealthChecks ?? []));
     return out;
   }
 

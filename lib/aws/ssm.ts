@@ -3,9 +3,11 @@
  * each invocation's result. Decides nothing.
  */
 import {
-  DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
+  paginateDescribeInstanceInformation,
+  paginateListCommandInvocations,
   SendCommandCommand,
+  type CommandInvocation,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { isAwsError } from './errors';
@@ -37,14 +39,10 @@ export class SsmAdapter {
   async onlineInstances(instanceIds: readonly string[]): Promise<Set<string>> {
     const online = new Set<string>();
     for (let i = 0; i < instanceIds.length; i += SEND_BATCH) {
-      let token: string | undefined;
-      do {
-        const res = await this.client.send(
-          new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: instanceIds.slice(i, i + SEND_BATCH) }], MaxResults: 50, ...(token ? { NextToken: token } : {}) }),
-        );
-        for (const info of res.InstanceInformationList ?? []) if (info.InstanceId && info.PingStatus === 'Online') online.add(info.InstanceId);
-        token = res.NextToken;
-      } while (token);
+      const pages = paginateDescribeInstanceInformation({ client: this.client, pageSize: 50 }, { Filters: [{ Key: 'InstanceIds', Values: instanceIds.slice(i, i + SEND_BATCH) }] });
+      for await (const page of pages) {
+        for (const info of page.InstanceInformationList ?? []) if (info.InstanceId && info.PingStatus === 'Online') online.add(info.InstanceId);
+      }
     }
     return online;
   }
@@ -82,6 +80,20 @@ export class SsmAdapter {
     return { commands, refused };
   }
 
+  /**
+   * Every invocation of a command, in one call per 50 (ListCommandInvocations with Details):
+   * what a poll round needs, whatever the number of nodes. The plugins' Output is stdout and
+   * stderr together, cut at 2,500 characters; `result` has the full streams (for failures).
+   */
+  async results(commandId: string): Promise<Map<string, InvocationResult>> {
+    const out = new Map<string, InvocationResult>();
+    for await (const page of paginateListCommandInvocations({ client: this.client, pageSize: 50 }, { CommandId: commandId, Details: true })) {
+      for (const inv of page.CommandInvocations ?? []) if (inv.InstanceId) out.set(inv.InstanceId, fromListing(inv));
+    }
+    return out;
+  }
+
+  /** One invocation, with up to 24,000 characters of stdout and 8,000 of stderr. */
   async result(commandId: string, instanceId: string): Promise<InvocationResult> {
     try {
       const r = await this.client.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
@@ -103,4 +115,20 @@ export class SsmAdapter {
       throw err;
     }
   }
+}
+
+/** An invocation as ListCommandInvocations (with Details) reports it: one shell step, one plugin. */
+function fromListing(inv: CommandInvocation): InvocationResult {
+  const status = inv.Status ?? 'Pending';
+  const plugin = inv.CommandPlugins?.[0];
+  const code = plugin?.ResponseCode;
+  return {
+    instanceId: inv.InstanceId ?? '',
+    status,
+    done: DONE.has(status),
+    undelivered: inv.StatusDetails === 'Undeliverable',
+    ...(code !== undefined && code >= 0 ? { exitCode: code } : {}),
+    stdout: plugin?.Output ?? '',
+    stderr: '',
+  };
 }

@@ -108,9 +108,14 @@ export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNod
       if (opts.deadline !== undefined && Date.now() + (opts.pollIntervalMs ?? 1000) > opts.deadline) break;
       await sleep(opts.pollIntervalMs ?? 1000);
     }
+    // One listing per command per round, whatever the number of nodes.
+    const listed = new Map<string, Awaited<ReturnType<typeof aws.ssm.results>>>();
+    for (const commandId of new Set(pending.values())) listed.set(commandId, await aws.ssm.results(commandId));
     for (const [id, commandId] of [...pending]) {
-      const r = await aws.ssm.result(commandId, id);
-      if (!r.done) continue;
+      let r = listed.get(commandId)?.get(id);
+      if (!r?.done) continue;
+      // A failure's diagnostics are in its full stderr, which only GetCommandInvocation returns.
+      if (r.status !== 'Success' && !r.undelivered && r.exitCode !== NOT_READY_EXIT) r = await aws.ssm.result(commandId, id);
       pending.delete(id);
       if (r.undelivered || r.exitCode === NOT_READY_EXIT) {
         // The agent went away before delivery, or the node is still booting: not its failure,

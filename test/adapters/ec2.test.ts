@@ -89,19 +89,21 @@ describe('describeInstances', () => {
   });
 
   it('follows NextToken within a chunk, repeating the same filter', async () => {
-    // Prepare
-    ec2Mock
-      .on(DescribeInstancesCommand)
-      .resolvesOnce({ Reservations: [{ Instances: [instance(id(1))] }], NextToken: 'page-2' })
-      .resolvesOnce({ Reservations: [{ Instances: [instance(id(2))] }], NextToken: 'page-3' })
-      .resolvesOnce({ Reservations: [{ Instances: [instance(id(3))] }] });
+    // Prepare: the SDK's paginator reuses one input object, so inputs are copied as they are sent
+    const pages = [
+      { Reservations: [{ Instances: [instance(id(1))] }], NextToken: 'page-2' },
+      { Reservations: [{ Instances: [instance(id(2))] }], NextToken: 'page-3' },
+      { Reservations: [{ Instances: [instance(id(3))] }] },
+    ];
+    const seen: unknown[] = [];
+    ec2Mock.on(DescribeInstancesCommand).callsFake((input: object) => (seen.push(structuredClone(input)), pages.shift()));
 
     // Act
     const found = await adapter.describeInstances([id(1), id(2), id(3)]);
 
     // Assess
     const filter = [{ Name: 'instance-id', Values: [id(1), id(2), id(3)] }];
-    expect(sent()).toEqual([
+    expect(seen).toEqual([
       { Filters: filter, MaxResults: 1000 },
       { Filters: filter, MaxResults: 1000, NextToken: 'page-2' },
       { Filters: filter, MaxResults: 1000, NextToken: 'page-3' },

@@ -400,19 +400,21 @@ describe('listHealthChecks', () => {
   });
 
   it('follows Marker/NextMarker across pages, MaxItems 1000, no Marker on the first call', async () => {
-    // Prepare
-    route53Mock
-      .on(ListHealthChecksCommand)
-      .resolvesOnce({ HealthChecks: [check('a'), check('b')], IsTruncated: true, NextMarker: 'm-2', Marker: '', MaxItems: 1000 })
-      .resolvesOnce({ HealthChecks: [check('c')], IsTruncated: true, NextMarker: 'm-3', Marker: 'm-2', MaxItems: 1000 })
-      .resolvesOnce({ HealthChecks: [check('d')], IsTruncated: false, Marker: 'm-3', MaxItems: 1000 });
+    // Prepare: the SDK's paginator reuses one input object, so inputs are copied as they are sent
+    const pages = [
+      { HealthChecks: [check('a'), check('b')], IsTruncated: true, NextMarker: 'm-2', Marker: '', MaxItems: 1000 },
+      { HealthChecks: [check('c')], IsTruncated: true, NextMarker: 'm-3', Marker: 'm-2', MaxItems: 1000 },
+      { HealthChecks: [check('d')], IsTruncated: false, Marker: 'm-3', MaxItems: 1000 },
+    ];
+    const seen: unknown[] = [];
+    route53Mock.on(ListHealthChecksCommand).callsFake((input: object) => (seen.push({ ...input }), pages.shift()));
 
     // Act
     const checks = await adapter.listHealthChecks();
 
     // Assess
     expect(checks.map((c) => c.Id)).toEqual(['a', 'b', 'c', 'd']);
-    expect(inputs(ListHealthChecksCommand)).toEqual([{ MaxItems: 1000 }, { MaxItems: 1000, Marker: 'm-2' }, { MaxItems: 1000, Marker: 'm-3' }]);
+    expect(seen).toEqual([{ MaxItems: 1000 }, { MaxItems: 1000, Marker: 'm-2' }, { MaxItems: 1000, Marker: 'm-3' }]);
   });
 
   it('makes one call when the first page is complete', async () => {

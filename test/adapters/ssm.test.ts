@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { GetCommandInvocationCommand, InvalidInstanceId, InvocationDoesNotExist, SendCommandCommand, SSMClient, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
+import { GetCommandInvocationCommand, InvalidInstanceId, InvocationDoesNotExist, ListCommandInvocationsCommand, SendCommandCommand, SSMClient, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import { SsmAdapter } from '../../lib/aws/ssm';
 
 const ssmMock = mockClient(SSMClient);
@@ -64,5 +64,33 @@ describe('result', () => {
     expect([b.done, b.undelivered]).toEqual([true, true]);
     expect([c.done, c.undelivered]).toEqual([true, false]);
     expect([d.done, d.status]).toEqual([false, 'Pending']);
+  });
+});
+
+describe('results', () => {
+  it('one ListCommandInvocations (with Details) per page of a command: status, exit code and the plugin output of every node', async () => {
+    // Prepare: two pages
+    ssmMock
+      .on(ListCommandInvocationsCommand, { CommandId: 'c-1', Details: true, MaxResults: 50 })
+      .resolvesOnce({
+        CommandInvocations: [{ InstanceId: id(1), Status: 'Success', CommandPlugins: [{ ResponseCode: 0, Output: 'applied version 7' }] }],
+        NextToken: 'next',
+      })
+      .resolvesOnce({
+        CommandInvocations: [
+          { InstanceId: id(2), Status: 'Failed', StatusDetails: 'Undeliverable', CommandPlugins: [{ ResponseCode: -1, Output: '' }] },
+          { InstanceId: id(3), Status: 'InProgress', CommandPlugins: [{}] },
+        ],
+      });
+
+    // Act
+    const results = await adapter.results('c-1');
+
+    // Assess
+    expect(ssmMock).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 2);
+    expect(results.get(id(1))).toMatchObject({ status: 'Success', done: true, exitCode: 0, stdout: 'applied version 7', undelivered: false });
+    expect(results.get(id(2))).toMatchObject({ status: 'Failed', done: true, undelivered: true });
+    expect(results.get(id(2))).not.toHaveProperty('exitCode');
+    expect(results.get(id(3))).toMatchObject({ done: false });
   });
 });

@@ -71,6 +71,12 @@ describe('configuration push', () => {
     const { world } = await fleetOf(60);
     expect(world.account.callsWhere({ op: 'SendCommand', failed: false }).map((c) => (c.input as { InstanceIds: string[] }).InstanceIds.length).sort()).toEqual([10, 50]);
     expect(world.running.size).toBe(60);
+    // Results are read with one listing per command, never one call per node; the full output
+    // only of a node that failed (none here).
+    expect(world.account.callsWhere({ op: 'GetCommandInvocation' })).toEqual([]);
+    const listings = world.account.callsWhere({ op: 'ListCommandInvocations' });
+    expect(new Set(listings.map((c) => (c.input as { CommandId: string }).CommandId)).size).toBe(2);
+    expect(listings.length).toBeLessThan(10);
   });
 
   it('a node whose agent is not online yet is not a failure: its launch waits, and completes once it has its configuration', async () => {

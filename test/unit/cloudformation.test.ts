@@ -52,7 +52,8 @@ const ec2Arn = (type: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AW
 
 /** The SDK commands a lib/aws adapter sends, read from the source so a new call fails the tests. */
 const commandsOf = (...files: string[]) =>
-  files.flatMap((f) => [...readFileSync(new URL(`../../lib/aws/${f}.ts`, import.meta.url), 'utf8').matchAll(/new (\w+)Command\(/g)].map((m) => m[1]!));
+  // `new XCommand(` and the SDK's paginators, `paginateX(`.
+  files.flatMap((f) => [...readFileSync(new URL(`../../lib/aws/${f}.ts`, import.meta.url), 'utf8').matchAll(/new (\w+)Command\(|paginate(\w+)\(/g)].map((m) => (m[1] ?? m[2])!));
 
 /** Commands no statement grants under any of the services' prefixes. */
 const ungranted = (commands: string[], statements: PolicyStatement[], prefixes: string[]) => {
@@ -223,7 +224,7 @@ describe('function roles', () => {
     expect(commands).toEqual(
       expect.arrayContaining(['AssociateAddress', 'AssignPrivateIpAddresses', 'DescribeAddresses', 'DescribeAlarms', 'PutMetricAlarm', 'DeleteAlarms', 'ListTagsForResource']),
     );
-    expect(commands).toEqual(expect.arrayContaining(['DescribeInstanceInformation', 'SendCommand', 'GetCommandInvocation']));
+    expect(commands).toEqual(expect.arrayContaining(['DescribeInstanceInformation', 'SendCommand', 'GetCommandInvocation', 'ListCommandInvocations']));
     expect(missing).toEqual([]);
     // PutMetricAlarm with Tags also needs TagResource, which no adapter calls by name.
     expect(full.flatMap((s) => s.Action)).toContain('cloudwatch:TagResource');
@@ -630,7 +631,7 @@ describe('HAProxy configuration push: IAM and environment', () => {
       expect(statement(statements, 'ReadRunCommandState')).toEqual({
         Sid: 'ReadRunCommandState',
         Effect: 'Allow',
-        Action: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation'],
+        Action: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'],
         Resource: '*',
       });
     }
@@ -655,7 +656,7 @@ describe('HAProxy configuration push: IAM and environment', () => {
     const star = policyOf(LOGICAL_IDS.lifecycleRole).filter((s) => s.Resource === '*').flatMap((s) => s.Action).sort();
     expect(star).toEqual([
       'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
-      'ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation',
+      'ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations',
     ]);
   });
 
