@@ -19,10 +19,13 @@ const backend = z.strictObject({
   mode: z.enum(['http', 'tcp']).default('http'),
   balance: z.enum(['roundrobin', 'leastconn', 'source', 'first', 'static-rr']).default('roundrobin'),
   /** Where the servers come from: an Auto Scaling group, or instances carrying these tags. */
-  servers: z.union([
-    z.strictObject({ autoScalingGroup: tokenSchema('awsName').max(255) }),
-    z.strictObject({ tags: z.record(tokenSchema('tagText').min(1).max(128), tokenSchema('tagText').max(256)).refine((t) => Object.keys(t).length > 0, 'needs at least one tag') }),
-  ]),
+  servers: z.union(
+    [
+      z.strictObject({ autoScalingGroup: tokenSchema('awsName').max(255) }),
+      z.strictObject({ tags: z.record(tokenSchema('tagText').min(1).max(128), tokenSchema('tagText').max(256)).refine((t) => Object.keys(t).length > 0, 'needs at least one tag') }),
+    ],
+    { error: 'must be {"autoScalingGroup": "<group name>"} or {"tags": {"<key>": "<value>", ...}}' },
+  ),
   port,
   check: z
     .strictObject({
@@ -63,41 +66,58 @@ export const haproxySchema = z
       .default([]),
   })
   .superRefine(
-    crossField((h, ctx) => {
-    const backends = new Map<string, 'http' | 'tcp'>();
-    h.backends.forEach((b, i) => {
-      if (backends.has(b.name)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'name'], message: `backend "${b.name}" is defined twice` });
-      backends.set(b.name, b.mode);
-    });
-    const ports = new Map<number, string>([[h.peers.port, 'peers.port']]);
-    const usePort = (p: number, where: (string | number)[]) => {
-      const other = ports.get(p);
-      if (other) ctx.addIssue({ code: 'custom', path: where, message: `port ${p} is also used by ${other}` });
-      else ports.set(p, where.join('.'));
-    };
-    const useBackend = (name: string, mode: 'http' | 'tcp', where: (string | number)[]) => {
-      const m = backends.get(name);
-      if (!m) ctx.addIssue({ code: 'custom', path: where, message: `backend "${name}" is not defined` });
-      else if (m !== mode) ctx.addIssue({ code: 'custom', path: where, message: `backend "${name}" is mode ${m}, but is used from a ${mode} frontend` });
-    };
-    h.listeners.forEach((l, i) => {
-      usePort(l.port, ['listeners', i, 'port']);
-      useBackend(l.backend, 'tcp', ['listeners', i, 'backend']);
-    });
-    h.httpFrontends.forEach((f, i) => {
-      usePort(f.port, ['httpFrontends', i, 'port']);
-      // Listeners are rendered as `tcp_<port>` and the health endpoint as `health`.
-      if (/^tcp_\d+$/.test(f.name) || f.name === 'health') ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'name'], message: `"${f.name}" is a name the renderer uses itself` });
-      f.routes.forEach((r, j) => {
-        useBackend(r.backend, 'http', ['httpFrontends', i, 'routes', j, 'backend']);
-        if (!r.host && !r.pathPrefix) ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'routes', j], message: 'needs a host, a pathPrefix or both' });
-      });
-      if (f.defaultBackend) useBackend(f.defaultBackend, 'http', ['httpFrontends', i, 'defaultBackend']);
-    });
-    h.backends.forEach((b, i) => {
-      if (b.check.httpPath && b.mode !== 'http') ctx.addIssue({ code: 'custom', path: ['backends', i, 'check', 'httpPath'], message: 'is for http backends only' });
-    });
-  }),
+    crossField(
+      (h, ctx) => {
+        // Names, ports and modes of the parts that passed their own checks; the rest were reported.
+        const isObject = (x: unknown): x is Record<string, any> => !!x && typeof x === 'object';
+        const backends = new Map<string, 'http' | 'tcp'>();
+        h.backends.forEach((b, i) => {
+          if (!isObject(b) || ctx.invalid(['backends', i, 'name'])) return;
+          if (backends.has(b.name)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'name'], message: `backend "${b.name}" is defined twice` });
+          backends.set(b.name, ctx.invalid(['backends', i, 'mode']) ? (undefined as never) : b.mode);
+        });
+        const ports = new Map<number, string>();
+        if (!ctx.invalid(['peers'])) ports.set(h.peers.port, 'peers.port');
+        const usePort = (p: number, where: (string | number)[]) => {
+          if (ctx.invalid(where)) return;
+          const other = ports.get(p);
+          if (other) ctx.addIssue({ code: 'custom', path: where, message: `port ${p} is also used by ${other}` });
+          else ports.set(p, where.join('.'));
+        };
+        const useBackend = (name: string, mode: 'http' | 'tcp', where: (string | number)[]) => {
+          if (ctx.invalid(where)) return;
+          if (!backends.has(name)) {
+            ctx.addIssue({ code: 'custom', path: where, message: `backend "${name}" is not defined` });
+            return;
+          }
+          const m = backends.get(name);
+          if (m && m !== mode) ctx.addIssue({ code: 'custom', path: where, message: `backend "${name}" is mode ${m}, but is used from a ${mode} frontend` });
+        };
+        (Array.isArray(h.listeners) ? h.listeners : []).forEach((l, i) => {
+          if (!isObject(l)) return;
+          usePort(l.port, ['listeners', i, 'port']);
+          useBackend(l.backend, 'tcp', ['listeners', i, 'backend']);
+        });
+        (Array.isArray(h.httpFrontends) ? h.httpFrontends : []).forEach((f, i) => {
+          if (!isObject(f)) return;
+          usePort(f.port, ['httpFrontends', i, 'port']);
+          // Listeners are rendered as `tcp_<port>` and the health endpoint as `health`.
+          if (typeof f.name === 'string' && (/^tcp_\d+$/.test(f.name) || f.name === 'health')) ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'name'], message: `"${f.name}" is a name the renderer uses itself` });
+          (Array.isArray(f.routes) ? f.routes : []).forEach((r, j) => {
+            if (!isObject(r)) return;
+            useBackend(r.backend, 'http', ['httpFrontends', i, 'routes', j, 'backend']);
+            if (!r.host && !r.pathPrefix && !ctx.invalid(['httpFrontends', i, 'routes', j])) ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'routes', j], message: 'needs a host, a pathPrefix or both' });
+          });
+          if (f.defaultBackend) useBackend(f.defaultBackend, 'http', ['httpFrontends', i, 'defaultBackend']);
+        });
+      },
+      (h, ctx) => {
+        h.backends.forEach((b, i) => {
+          if (!b || ctx.invalid(['backends', i, 'mode'])) return;
+          if (b.check?.httpPath && b.mode !== 'http') ctx.addIssue({ code: 'custom', path: ['backends', i, 'check', 'httpPath'], message: 'is for http backends only' });
+        });
+      },
+    ),
     ALWAYS,
   );
 

@@ -163,7 +163,7 @@ export const fleetSchema = z
   .superRefine(
     crossField(
       (f, ctx) => {
-        if (f.dns.address === 'elastic-ip' && !f.elasticIps) {
+        if (f.dns.address === 'elastic-ip' && !f.elasticIps && !ctx.invalid(['elasticIps'])) {
           ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: '"elastic-ip" needs an elasticIps section (the pool the addresses come from)' });
         }
       },
@@ -171,12 +171,12 @@ export const fleetSchema = z
         // The rendered file serves the health check path itself (monitor-uri): one token there.
         const path = f.healthCheck.path;
         // (A path that fails its own rule is reported there already.)
-        if (f.haproxy && f.healthCheck.protocol === 'HTTP' && isToken('route53Path', path) && !isToken('requestPath', path)) {
+        if (f.haproxy && f.healthCheck.protocol === 'HTTP' && isToken('route53Path', path) && !isToken('requestPath', path) && !ctx.invalid(['healthCheck'])) {
           ctx.addIssue({ code: 'custom', path: ['healthCheck', 'path'], message: `${TOKENS.requestPath.rule}: with haproxy, the rendered configuration answers it` });
         }
       },
       (f, ctx) => {
-        if (!f.haproxy || f.healthCheck.protocol === 'HTTPS') return;
+        if (!f.haproxy || f.healthCheck.protocol === 'HTTPS' || ctx.invalid(['healthCheck']) || ctx.invalid(['haproxy'])) return;
         // The rendered configuration serves the health check endpoint itself (render.ts).
         const port = num(f.healthCheck.port);
         if (port === undefined) return;
@@ -189,18 +189,19 @@ export const fleetSchema = z
         });
       },
       (f, ctx) => {
-        if (f.elasticIps && f.dns.address !== 'elastic-ip') {
+        if (f.elasticIps && f.dns.address !== 'elastic-ip' && !ctx.invalid(['dns', 'address'])) {
           // EC2 gives a node a new public IPv4 whenever its home address moves away and back:
           // registering that would change DNS on every failover.
           ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: 'must be "elastic-ip" when elasticIps is set (a node\'s own public IPv4 changes whenever its address moves)' });
         }
       },
       (f, ctx) => {
-        if (f.elasticIps && !f.alarms) ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
+        if (f.elasticIps && !f.alarms && !ctx.invalid(['alarms'])) ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
       },
       (f, ctx) => {
         // The scheduled reconcile (every minute) completes the action once the delay has passed:
         // leave it that much time before the hook's own timeout would do it.
+        if (ctx.invalid(['lifecycleHooks', 'terminating', 'heartbeatTimeoutSeconds']) || ctx.invalid(['dns', 'deregistrationDelaySeconds'])) return;
         const heartbeat = num(f.lifecycleHooks?.terminating?.heartbeatTimeoutSeconds ?? 300);
         const delay = num(f.dns.deregistrationDelaySeconds ?? 120);
         if (heartbeat !== undefined && delay !== undefined && delay + 90 > heartbeat) {
@@ -262,7 +263,7 @@ export const configSchema = z
       const first = new Map<string, number>();
       cfg.fleets.forEach((f, i) => {
         const k = key(f);
-        if (typeof k !== 'string') return; // invalid, and reported by its own field
+        if (typeof k !== 'string' || ctx.invalid(['fleets', i])) return; // reported by its own field
         const j = first.get(k);
         if (j === undefined) first.set(k, i);
         else ctx.addIssue({ code: 'custom', path: ['fleets', i], message: `${what} "${k}" is also used by fleets[${j}]` });

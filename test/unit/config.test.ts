@@ -126,6 +126,27 @@ describe('fleet configuration', () => {
     expect(problems(raw)).toEqual([expect.stringMatching(/^fleets\[0\]\.healthCheck\.path: must be a URL path .*: with haproxy, the rendered configuration answers it$/)]);
   });
 
+  it.each([
+    ['a delay out of range is reported once (not again by the rule that compares it with the heartbeat)', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 5000 } }), [
+      'fleets[0].dns.deregistrationDelaySeconds: must be a number of seconds from 0 to 3600',
+    ]],
+    ['a heartbeat out of range says nothing about the delay it would bound', minimal({ lifecycleHooks: { terminating: { heartbeatTimeoutSeconds: 20 } } }), [
+      'fleets[0].lifecycleHooks.terminating.heartbeatTimeoutSeconds: must be a number of seconds from 30 to 7200',
+    ]],
+    ['a backend with an unknown mode is not compared with the frontends that use it', minimal({ haproxy: { backends: [{ name: 'web', mode: 'HTTP', servers: { tags: { a: 'b' } }, port: 80, check: { httpPath: '/x' } }], httpFrontends: [{ name: 'f', port: 81, defaultBackend: 'web' }] } }), [
+      'fleets[0].haproxy.backends[0].mode: Invalid option: expected one of "http"|"tcp"',
+    ]],
+    ['a null backend does not hide a listener naming an undefined one', minimal({ haproxy: { backends: [null, { name: 'web', servers: { tags: { a: 'b' } }, port: 80 }], listeners: [{ port: 2000, backend: 'nope' }] } }), [
+      'fleets[0].haproxy.backends[0]: Invalid input: expected object, received null',
+      'fleets[0].haproxy.listeners[0].backend: backend "nope" is not defined',
+    ]],
+    ['a misspelt servers source says what it may be', minimal({ haproxy: { backends: [{ name: 'web', servers: { autoscalingGroup: 'web-app' }, port: 80 }] } }), [
+      'fleets[0].haproxy.backends[0].servers: must be {"autoScalingGroup": "<group name>"} or {"tags": {"<key>": "<value>", ...}}',
+    ]],
+  ])('%s', (_what, raw, expected) => {
+    expect(problems(raw)).toEqual(expected);
+  });
+
   it('reports a JSON syntax error with the file name', () => {
     expect(() => parseConfigText('{"fleets": [', 'my.json')).toThrow(/^my\.json is not valid JSON/);
   });
