@@ -10,6 +10,7 @@
  * same parser the handlers use, so the stack cannot disagree with what the functions will manage.
  * docs/iam.md explains every statement.
  */
+import { createHash } from 'node:crypto';
 import type { Config, FleetConfig } from '../lib/config/load';
 import { appGroupsOf } from '../lib/config/schema';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
@@ -608,7 +609,45 @@ export function alarmFunctionPolicy(config: Config): PolicyStatement[] {
   return [writeOwnLogs(LOGICAL_IDS.alarmLogGroup), describeStatement(fleets), ...alarmTagStatements(fleets), ...addressStatements(config), sendFailedEvents];
 }
 
+/**
+ * IAM keeps a role's inline policies to 10,240 characters together, whitespace excluded (IAM
+ * user guide, IAM and STS quotas); CloudFormation only finds out when it creates the role, and
+ * the first deploy rolls back. So the size is checked here, with every intrinsic function
+ * resolved to its longest plausible value (the GovCloud partition, a long region name, logical
+ * ids as long generated names).
+ */
+export const INLINE_POLICY_LIMIT = 10_240;
+const LONGEST: Record<string, string> = { 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-3', 'AWS::AccountId': '123456789012', 'AWS::StackName': 'x'.repeat(64) };
+const LONG_NAME = 'x'.repeat(128);
+const LONG_ARN = `arn:aws-us-gov:service:ap-southeast-3:123456789012:resource/${LONG_NAME}`;
+
+/** The characters a policy document takes once CloudFormation has resolved it (an upper bound). */
+export function resolvedPolicyLength(doc: CfnValue): number {
+  const resolve = (v: CfnValue): CfnValue => {
+    if (Array.isArray(v)) return v.map(resolve);
+    if (v && typeof v === 'object') {
+      if ('Ref' in v) return LONGEST[String(v.Ref)] ?? LONG_ARN;
+      if ('Fn::GetAtt' in v) return LONG_ARN;
+      if ('Fn::Sub' in v) {
+        const [template, vars] = Array.isArray(v['Fn::Sub']) ? (v['Fn::Sub'] as [string, Record<string, string>]) : [String(v['Fn::Sub']), {}];
+        return template.replace(/\$\{([^}]+)\}/g, (_m, name: string) => vars[name] ?? LONGEST[name] ?? LONG_NAME);
+      }
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
+    }
+    return v;
+  };
+  return JSON.stringify(resolve(doc)).length;
+}
+
 function lambdaRole(policyName: string, statements: PolicyStatement[]): CfnResource {
+  const document: CfnValue = { Version: '2012-10-17', Statement: statements as unknown as CfnValue };
+  const size = resolvedPolicyLength(document);
+  if (size > INLINE_POLICY_LIMIT) {
+    throw new Error(
+      `the ${policyName} function's IAM policy would take up to ${size} characters, and IAM allows ${INLINE_POLICY_LIMIT} of inline policy per role: ` +
+        'split the fleets over more than one deployment (each with its own fleet.config.json and stage)',
+    );
+  }
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -616,7 +655,7 @@ function lambdaRole(policyName: string, statements: PolicyStatement[]): CfnResou
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       },
-      Policies: [{ PolicyName: policyName, PolicyDocument: { Version: '2012-10-17', Statement: statements as unknown as CfnValue } }],
+      Policies: [{ PolicyName: policyName, PolicyDocument: document }],
     },
   };
 }
@@ -649,14 +688,23 @@ function lifecycleHooks(config: Config, mode: DeploymentMode): { [logicalId: str
       ...(sns ? { NotificationTargetARN: ref(LOGICAL_IDS.lifecycleTopic), RoleARN: arnOf(LOGICAL_IDS.lifecycleTopicRole) } : {}),
     },
   });
+  // Group names map to logical ids by their letters and digits: `web_app` and `Web-App` would
+  // share one, and one group would silently get no hooks. The second gets a digest of its name.
+  const groupIds = new Map<string, string>();
+  const idOfGroup = (fleetId: string, group: string) => {
+    let gid = `${fleetId}App${pascal(group.replace(/[^A-Za-z0-9-]/g, '-').toLowerCase())}`;
+    const taken = [...groupIds].find(([g, id]) => id === gid && g !== group);
+    if (taken) gid = `${gid}${createHash('sha256').update(group).digest('hex').slice(0, 8)}`;
+    groupIds.set(group, gid);
+    return gid;
+  };
   for (const fleet of config.fleets) {
     for (const transition of ['launching', 'terminating'] as const) {
       out[`${ids.get(fleet)}${pascal(transition)}Hook`] = hookResource(fleet.autoScalingGroupName, fleet.lifecycleHooks[transition], transition);
       // Application groups get hooks too: a server is put in service (or let go) only once every
       // load balancer's configuration agrees.
       for (const group of appGroupsOf(fleet)) {
-        const gid = pascal(group.replace(/[^A-Za-z0-9-]/g, '-').toLowerCase());
-        out[`${ids.get(fleet)}App${gid}${pascal(transition)}Hook`] = hookResource(group, fleet.appLifecycleHooks[transition], transition);
+        out[`${groupIds.get(group) ?? idOfGroup(ids.get(fleet)!, group)}${pascal(transition)}Hook`] = hookResource(group, fleet.appLifecycleHooks[transition], transition);
       }
     }
   }

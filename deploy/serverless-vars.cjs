@@ -76,14 +76,36 @@ async function deployParams(params) {
   }
   const fromCli = known(options.param, '--param');
   const all = { ...fromYml, ...fromCli };
+  const dryRunParam = 'dryRun' in all;
+  // DRY_RUN=true in the shell at deploy time used to deploy a dry run (the old serverless.yml read
+  // it): it still means shadow mode there, never an active control plane. It is not set in the
+  // deployed functions (invoke local reads it from the shell).
+  const cmd = command();
+  if ((cmd === 'deploy' || cmd === 'deploy function' || cmd === 'package') && process.env.DRY_RUN !== undefined) {
+    const v = process.env.DRY_RUN.trim().toLowerCase();
+    if (!['true', 'false', '1', '0', 'yes', 'no', ''].includes(v)) throw new Error(`DRY_RUN="${process.env.DRY_RUN}" must be true or false`);
+    if (['true', '1', 'yes'].includes(v)) {
+      if ('dryRun' in all && all.dryRun.trim().toLowerCase() === 'false') throw new Error('DRY_RUN=true in the shell but --param="dryRun=false": say which, with --param="mode=..."');
+      all.dryRun = 'true';
+      warnOnce('haproxy-fleet-control: DRY_RUN=true at deploy time deploys shadow mode; say so with --param="mode=shadow" (DRY_RUN is for invoke local)\n');
+    }
+  }
+  const mode = all.mode === undefined ? undefined : all.mode.trim().toLowerCase();
+  const dry = all.dryRun === undefined ? undefined : all.dryRun.trim().toLowerCase();
+  if (mode === 'active' && dry === 'true') throw new Error('mode=active and dryRun=true (or DRY_RUN=true) contradict each other: say which, with --param="mode=..."');
+  const placeholders = all.placeholders === undefined ? undefined : all.placeholders.trim().toLowerCase();
+  if (placeholders !== undefined && placeholders !== 'allow') throw new Error(`placeholders="${all.placeholders}": the only value is allow`);
   explicit = 'mode' in all || 'dryRun' in all;
-  return { mode: all.mode, dryRun: all.dryRun, placeholders: all.placeholders, explicit };
+  return { mode: all.mode, dryRun: all.dryRun, dryRunParam, placeholders, explicit };
 }
 
 /** The serverless command being run (`deploy`, `deploy function`, `package`, ...), from the command line. */
 function command() {
   const words = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  return words[0] === 'deploy' && words[1] === 'function' ? 'deploy function' : words[0] || '';
+  // `deploy list` (read-only) and `deploy function` are commands of their own. Other words after
+  // `deploy` are option values (`--stage prod`).
+  if (words[0] === 'deploy' && (words[1] === 'function' || words[1] === 'list')) return `deploy ${words[1]}`;
+  return words[0] || '';
 }
 
 /**
@@ -111,7 +133,8 @@ function checkPlaceholders(config, given) {
   if (cmd === 'deploy' && given.placeholders !== 'allow') {
     throw new Error(`fleet.config.json still has the example's placeholder values; fill them in before deploying (nothing was deployed):\n${list}\n(if a name really is yours, deploy with --param="placeholders=allow")`);
   }
-  if (cmd === 'package' || cmd === 'deploy') warnOnce(`haproxy-fleet-control: warning: fleet.config.json has the example's placeholder values; \`serverless deploy\` will refuse them:\n${list}\n`);
+  if (cmd === 'deploy') warnOnce(`haproxy-fleet-control: warning: deploying the example's placeholder values, as --param="placeholders=allow" says:\n${list}\n`);
+  else if (cmd === 'package') warnOnce(`haproxy-fleet-control: warning: fleet.config.json has the example's placeholder values; \`serverless deploy\` will refuse them:\n${list}\n`);
 }
 
 /** Generated (or failed) once per serverless run; every variable below reads the same result. */
@@ -123,7 +146,7 @@ async function load(params = {}, name = 'resources') {
       const given = await deployParams(params);
       checkDeployFunction(given);
       const mode = deploymentMode(given.mode, given.dryRun);
-      if (String(given.dryRun).trim().toLowerCase() === 'true') {
+      if (given.dryRunParam && String(given.dryRun).trim().toLowerCase() === 'true') {
         warnOnce('haproxy-fleet-control: --param="dryRun=true" is deprecated: it deploys shadow mode; use --param="mode=shadow"\n');
       }
       const config = parseConfigText(fs.readFileSync(CONFIG_FILE, 'utf8'), 'fleet.config.json');

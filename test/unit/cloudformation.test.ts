@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ADDRESS_TAG_KEYS, ALARM_TAG_KEYS, alarmFunctionPolicy, CONFIG_APPLY_TIMEOUT_SECONDS, CONFIG_DOCUMENT_PARAMETERS, configDocumentContent, functionPolicy,
-  deploymentMode, generateDeployment, LOGICAL_IDS, normalizedRecordName, SCRIPT_DELIMITER, SHADOW_HEARTBEAT_SECONDS,
+  deploymentMode, generateDeployment, LOGICAL_IDS, normalizedRecordName, resolvedPolicyLength, SCRIPT_DELIMITER, SHADOW_HEARTBEAT_SECONDS,
   type CfnResource, type CfnValue, type PolicyStatement,
 } from '../../deploy/cloudformation';
 import { readRuntimeSettings } from '../../lib/config/env';
@@ -819,6 +819,36 @@ describe('serverless-vars.cjs', () => {
     vars.reset();
   });
 
+  it('DRY_RUN=true in the shell at deploy or package time deploys shadow mode, never an active control plane; contradictions are refused', async () => {
+    const argv = process.argv;
+    process.argv = [argv[0]!, 'serverless', 'package'];
+    process.env.DRY_RUN = 'true';
+    try {
+      vars.reset();
+      expect(await vars.functionEnvironment!()).toMatchObject({ HFC_MODE: 'shadow' });
+      vars.reset();
+      await expect(vars.resources!({ options: { param: ['mode=active'] } })).rejects.toThrow('mode=active and dryRun=true (or DRY_RUN=true) contradict each other');
+    } finally {
+      delete process.env.DRY_RUN;
+      process.argv = argv;
+      vars.reset();
+    }
+  });
+
+  it('placeholders takes only allow; deploy list is not a deploy', async () => {
+    vars.reset();
+    await expect(vars.resources!({ options: { param: ['placeholders=yes'] } })).rejects.toThrow('placeholders="yes": the only value is allow');
+    const argv = process.argv;
+    process.argv = [argv[0]!, 'serverless', 'deploy', 'list'];
+    try {
+      vars.reset();
+      await expect(vars.resources!()).resolves.toBeDefined();
+    } finally {
+      process.argv = argv;
+      vars.reset();
+    }
+  });
+
   it('serverless deploy function must be told the mode (it re-sends HFC_MODE without the hooks)', async () => {
     vars.reset();
     const argv = process.argv;
@@ -944,5 +974,31 @@ describe('placeholderProblems', () => {
       'fleets[0].dns.hostedZoneId', 'fleets[0].dns.recordName', 'fleets[0].autoScalingGroupName',
       'fleets[0].haproxy.backends[0].servers.autoScalingGroup', 'fleets[0].haproxy.backends[1].servers.autoScalingGroup',
     ]);
+  });
+});
+
+describe('IAM inline policy size', () => {
+  const full = (i: number) => haproxyFleet(`edge-${i}`, { autoScalingGroupName: `lb-${i}`, dns: { hostedZoneId: `Z0EXAMPLE${i}`, recordName: `lb${i}.example.com` } });
+
+  it('a deployment whose role policy IAM would refuse fails at package time, saying what to do', () => {
+    const many = config(Array.from({ length: 20 }, (_, i) => full(i)));
+    expect(() => generateDeployment(many, { applyScript: APPLY_SCRIPT })).toThrow(/function's IAM policy would take up to \d+ characters, and IAM allows 10240 of inline policy per role: split the fleets/);
+  });
+
+  it('the resolved size is an upper bound: intrinsics count as their longest values', () => {
+    const doc: CfnValue = { Statement: [{ Resource: [{ 'Fn::Sub': ['arn:${AWS::Partition}:route53:::hostedzone/${Zone}', { Zone: 'Z1' }] }, { Ref: 'AWS::AccountId' }] }] };
+    expect(resolvedPolicyLength(doc)).toBe(JSON.stringify({ Statement: [{ Resource: ['arn:aws-us-gov:route53:::hostedzone/Z1', '123456789012'] }] }).length);
+  });
+});
+
+describe('application groups whose names differ only in case or punctuation', () => {
+  it('each gets its own pair of hooks', () => {
+    const cfg = config([haproxyFleet('edge', { haproxy: { backends: [
+      { name: 'a', servers: { autoScalingGroup: 'web_app' }, port: 80 },
+      { name: 'b', servers: { autoScalingGroup: 'Web-App' }, port: 81 },
+    ] } })]);
+    const hooks = hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT }).resources.Resources).map(([, h]) => h.Properties.AutoScalingGroupName);
+    expect(hooks.filter((g) => g === 'web_app')).toHaveLength(2);
+    expect(hooks.filter((g) => g === 'Web-App')).toHaveLength(2);
   });
 });

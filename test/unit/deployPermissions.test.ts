@@ -41,11 +41,32 @@ function granted(): string[] {
   return blocks.flatMap((p: { Statement: { Effect: string; Action: string | string[] }[] }) => p.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
 }
 
-/** The actions the document lists under "Left out of the example policy". */
+/**
+ * The actions the document lists under "Left out of the example policy". Not iam:PassRole: only
+ * passing roles to other services is left out, and that is a condition, checked below.
+ */
 function leftOut(): string[] {
   const section = DOC.slice(DOC.indexOf('### Left out of the example policy'), DOC.indexOf('### Checking a principal'));
-  return [...section.matchAll(/`([a-z0-9-]+:[A-Za-z*]+)`/g)].map((m) => m[1]!);
+  return [...section.matchAll(/`([a-z0-9-]+:[A-Za-z*]+)`/g)].map((m) => m[1]!).filter((a) => a !== 'iam:PassRole');
 }
+
+interface Statement { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string | string[]>> }
+
+/** The example policy's statements, with REGION, ACCOUNT and STAGE filled in as a user would. */
+function statements(): Statement[] {
+  const text = [...DOC.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n---\n').replace(/REGION/g, 'eu-west-1').replace(/ACCOUNT/g, '123456789012').replace(/STAGE/g, 'prod');
+  return text.split('\n---\n').flatMap((b) => (JSON.parse(b) as { Statement: Statement[] }).Statement);
+}
+
+/** Whether some Allow statement grants `action` on `arn` (a Resource of `*` or a pattern). */
+const allows = (action: string, arn: string, context: Record<string, string> = {}) =>
+  statements().some(
+    (st) =>
+      st.Effect === 'Allow' &&
+      [st.Action].flat().some((a) => covers(a, action)) &&
+      [st.Resource].flat().some((r) => covers(r, arn)) &&
+      Object.values(st.Condition ?? {}).every((keys) => Object.entries(keys).every(([k, v]) => context[k] !== undefined && [v].flat().includes(context[k]!))),
+  );
 
 /** Calls IAM never authorizes (AWS STS user guide: GetCallerIdentity needs no permission and cannot be denied). */
 const NEEDS_NO_PERMISSION = ['sts:GetCallerIdentity'];
@@ -68,6 +89,34 @@ describe('the deploying principal\'s permissions', () => {
     ]);
     const uncovered = [...needed].filter((a) => !NEEDS_NO_PERMISSION.includes(a) && !policy.some((p) => covers(p, a)) && !out.some((o) => covers(o, a))).sort();
     expect(uncovered).toEqual([]);
+  });
+
+  it('iam:PassRole is granted for the stack\'s roles to Lambda and Auto Scaling only', () => {
+    const role = 'arn:aws:iam::123456789012:role/haproxy-fleet-control-prod-LifecycleFunctionRole-1A2B3C4D5E6F';
+    expect(allows('iam:PassRole', role, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(true);
+    expect(allows('iam:PassRole', role, { 'iam:PassedToService': 'autoscaling.amazonaws.com' })).toBe(true);
+    expect(allows('iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(false);
+    expect(allows('iam:PassRole', 'arn:aws:iam::123456789012:role/admin', { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(false);
+  });
+
+  it.each([
+    // What the stack creates on a first deploy with the repository's configuration (stage prod),
+    // named as serverless and CloudFormation name it.
+    ['cloudformation:CreateChangeSet', 'arn:aws:cloudformation:eu-west-1:123456789012:stack/haproxy-fleet-control-prod/8d1e2f30-0000-11ef-9a1b-0a1b2c3d4e5f'],
+    ['s3:CreateBucket', 'arn:aws:s3:::haproxy-fleet-control-prod-serverlessdeploymentbucket-1a2b3c4d5e6f'],
+    ['s3:PutObject', 'arn:aws:s3:::haproxy-fleet-control-prod-serverlessdeploymentbucket-1a2b3c4d5e6f/serverless/haproxy-fleet-control/prod/1700000000000/lifecycle.zip'],
+    ['iam:CreateRole', 'arn:aws:iam::123456789012:role/haproxy-fleet-control-prod-LifecycleFunctionRole-1A2B3C4D5E6F'],
+    ['lambda:CreateFunction', 'arn:aws:lambda:eu-west-1:123456789012:function:haproxy-fleet-control-prod-lifecycle'],
+    ['lambda:PutFunctionConcurrency', 'arn:aws:lambda:eu-west-1:123456789012:function:haproxy-fleet-control-prod-alarm'],
+    ['logs:CreateLogGroup', 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/haproxy-fleet-control-prod-reconcile'],
+    ['events:PutRule', 'arn:aws:events:eu-west-1:123456789012:rule/haproxy-fleet-control-prod-lifecycle-rule-1'],
+    ['events:PutRule', 'arn:aws:events:eu-west-1:123456789012:rule/haproxy-fleet-control-prod-ReconcileEventsRuleSchedule1-1A2B3C4D5E6F'],
+    ['sqs:CreateQueue', 'arn:aws:sqs:eu-west-1:123456789012:haproxy-fleet-control-prod-failed-events'],
+    ['sns:CreateTopic', 'arn:aws:sns:eu-west-1:123456789012:haproxy-fleet-control-prod-lifecycle'],
+    ['autoscaling:PutLifecycleHook', 'arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:6d8a4c2e-3b1f-4e5a-9c7d-2f1e0b9a8c7d:autoScalingGroupName/edge-haproxy'],
+    ['ssm:CreateDocument', 'arn:aws:ssm:eu-west-1:123456789012:document/haproxy-fleet-control-prod-ConfigDocument-1A2B3C4D5E6F'],
+  ])('the example policy allows %s on %s', (action, arn) => {
+    expect(allows(action, arn)).toBe(true);
   });
 
   it('every action is written service:Action', () => {
