@@ -24,12 +24,15 @@ for (const [id, r] of resources) {
 const hooks = resources.filter(([, r]) => r.Type === 'AWS::AutoScaling::LifecycleHook');
 if (hooks.length === 0) problems.push('no lifecycle hook');
 if (flags.includes('--shadow')) {
-  for (const [id, r] of hooks) if (r.Properties.DefaultResult !== 'CONTINUE') problems.push(`${id}: DefaultResult ${r.Properties.DefaultResult} in shadow mode`);
-  for (const [id, r] of resources) if (r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.HFC_MODE !== 'shadow') problems.push(`${id}: not HFC_MODE=shadow`);
+  for (const [id, r] of hooks)
+    if (r.Properties.DefaultResult !== 'CONTINUE') problems.push(`${id}: DefaultResult ${r.Properties.DefaultResult} in shadow mode`);
+  for (const [id, r] of resources)
+    if (r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.HFC_MODE !== 'shadow') problems.push(`${id}: not HFC_MODE=shadow`);
 }
 if (flags.includes('--sns')) {
   if (!ids.has('LifecycleTopic')) problems.push('sns mode without LifecycleTopic');
-  for (const [id, r] of hooks) if (!dependsOn(r).includes('LifecycleSnsSubscriptionLifecycle')) problems.push(`${id} does not wait for the function's subscription`);
+  for (const [id, r] of hooks)
+    if (!dependsOn(r).includes('LifecycleSnsSubscriptionLifecycle')) problems.push(`${id} does not wait for the function's subscription`);
 }
 if (problems.length) {
   console.error(`FAIL: ${file}:\n  ${problems.join('\n  ')}`);

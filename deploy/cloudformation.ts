@@ -77,9 +77,14 @@ export const SHADOW_HEARTBEAT_SECONDS = 30;
  * @throws Error naming the parameter when a value is not understood
  */
 export function deploymentMode(mode: unknown, dryRun: unknown): DeploymentMode {
-  const m = String(mode ?? 'active').trim().toLowerCase();
-  if (!DEPLOYMENT_MODES.includes(m as DeploymentMode)) throw new Error(`--param="mode=${String(mode)}" is not a mode: use mode=active (the default) or mode=shadow (observe and log only)`);
-  const d = String(dryRun ?? 'false').trim().toLowerCase();
+  const m = String(mode ?? 'active')
+    .trim()
+    .toLowerCase();
+  if (!DEPLOYMENT_MODES.includes(m as DeploymentMode))
+    throw new Error(`--param="mode=${String(mode)}" is not a mode: use mode=active (the default) or mode=shadow (observe and log only)`);
+  const d = String(dryRun ?? 'false')
+    .trim()
+    .toLowerCase();
   if (!['true', 'false', ''].includes(d)) throw new Error(`--param="dryRun=${String(dryRun)}" must be true or false (prefer --param="mode=shadow")`);
   return d === 'true' ? 'shadow' : (m as DeploymentMode);
 }
@@ -409,7 +414,12 @@ function configPushStatements(config: Config): PolicyStatement[] {
       Resource: [ec2Arn('instance')],
       Condition: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': groups } },
     },
-    { Sid: 'ReadRunCommandState', Effect: 'Allow', Action: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'], Resource: '*' },
+    {
+      Sid: 'ReadRunCommandState',
+      Effect: 'Allow',
+      Action: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'],
+      Resource: '*',
+    },
   ];
 }
 
@@ -459,13 +469,16 @@ export function compactScript(text: string): string[] {
 export function configDocumentContent(applyScript: string): { [key: string]: CfnValue } {
   const script = compactScript(applyScript);
   if (!script[0]?.startsWith('#!')) throw new Error('the apply script must start with a shebang line');
-  if (script.includes(SCRIPT_DELIMITER)) throw new Error(`the apply script contains a line "${SCRIPT_DELIMITER}", which ends its here-document in the configuration document`);
+  if (script.includes(SCRIPT_DELIMITER))
+    throw new Error(`the apply script contains a line "${SCRIPT_DELIMITER}", which ends its here-document in the configuration document`);
   // SSM would read {{ ... }} in the script as a parameter reference.
   if (script.some((line) => line.includes('{{'))) throw new Error('the apply script contains "{{", which SSM would interpolate as a document parameter');
   const imds = 'http://169.254.169.254/latest';
-  const imdsFailed = (what: string) => `{ echo 'apply-config: could not read ${what} from IMDSv2; nothing was changed, the old configuration keeps running' >&2; exit 1; }`;
+  const imdsFailed = (what: string) =>
+    `{ echo 'apply-config: could not read ${what} from IMDSv2; nothing was changed, the old configuration keeps running' >&2; exit 1; }`;
   const parameters: { [name: string]: CfnValue } = {};
-  for (const [name, p] of Object.entries(CONFIG_DOCUMENT_PARAMETERS)) parameters[name] = { type: 'String', description: p.description, allowedPattern: p.allowedPattern };
+  for (const [name, p] of Object.entries(CONFIG_DOCUMENT_PARAMETERS))
+    parameters[name] = { type: 'String', description: p.description, allowedPattern: p.allowedPattern };
   return {
     schemaVersion: '2.2',
     description: 'haproxy-fleet-control: validate, install and reload an HAProxy configuration without dropping connections (lib/haproxy/apply-config.sh)',
@@ -517,7 +530,12 @@ const writeOwnLogs = (logGroupId: string): PolicyStatement =>
   ({ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arnOf(logGroupId)] });
 
 // Lambda delivers failed async events with the function's own role.
-const sendFailedEvents: PolicyStatement = { Sid: 'SendFailedEvents', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [arnOf(LOGICAL_IDS.failedEventsQueue)] };
+const sendFailedEvents: PolicyStatement = {
+  Sid: 'SendFailedEvents',
+  Effect: 'Allow',
+  Action: ['sqs:SendMessage'],
+  Resource: [arnOf(LOGICAL_IDS.failedEventsQueue)],
+};
 
 /**
  * What the lifecycle and reconcile functions may do. They share one reconcile path (observe,
@@ -572,7 +590,9 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
       // The load-balancer groups, and the application groups whose servers the configuration lists.
       Resource: unique(config.fleets.flatMap((f) => [f.autoScalingGroupName, ...appGroupsOf(f)]))
         .sort()
-        .map((group) => sub('arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${Group}', { Group: group })),
+        .map((group) =>
+          sub('arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${Group}', { Group: group }),
+        ),
     },
     // The deregistration delay is noted on the leaving instance itself (state lives in AWS), and
     // with haproxy, the configuration digest a node has verifiably applied: only those tag keys,
@@ -617,7 +637,12 @@ export function alarmFunctionPolicy(config: Config): PolicyStatement[] {
  * ids as long generated names).
  */
 export const INLINE_POLICY_LIMIT = 10_240;
-const LONGEST: Record<string, string> = { 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-3', 'AWS::AccountId': '123456789012', 'AWS::StackName': 'x'.repeat(64) };
+const LONGEST: Record<string, string> = {
+  'AWS::Partition': 'aws-us-gov',
+  'AWS::Region': 'ap-southeast-3',
+  'AWS::AccountId': '123456789012',
+  'AWS::StackName': 'x'.repeat(64),
+};
 const LONG_NAME = 'x'.repeat(128);
 const LONG_ARN = `arn:aws-us-gov:service:ap-southeast-3:123456789012:resource/${LONG_NAME}`;
 
@@ -674,7 +699,11 @@ function lifecycleHooks(config: Config, mode: DeploymentMode): { [logicalId: str
   const shadow = mode === 'shadow';
   const ids = fleetIds(config.fleets);
   const out: { [logicalId: string]: CfnResource } = {};
-  const hookResource = (group: string, hook: { name: string; heartbeatTimeoutSeconds: number; defaultResult: string }, transition: keyof typeof TRANSITIONS): CfnResource => ({
+  const hookResource = (
+    group: string,
+    hook: { name: string; heartbeatTimeoutSeconds: number; defaultResult: string },
+    transition: keyof typeof TRANSITIONS,
+  ): CfnResource => ({
     Type: 'AWS::AutoScaling::LifecycleHook',
     ...(sns ? { DependsOn: snsHookDependencies() } : {}),
     Properties: {
@@ -704,7 +733,11 @@ function lifecycleHooks(config: Config, mode: DeploymentMode): { [logicalId: str
       // Application groups get hooks too: a server is put in service (or let go) only once every
       // load balancer's configuration agrees.
       for (const group of appGroupsOf(fleet)) {
-        out[`${groupIds.get(group) ?? idOfGroup(ids.get(fleet)!, group)}${pascal(transition)}Hook`] = hookResource(group, fleet.appLifecycleHooks[transition], transition);
+        out[`${groupIds.get(group) ?? idOfGroup(ids.get(fleet)!, group)}${pascal(transition)}Hook`] = hookResource(
+          group,
+          fleet.appLifecycleHooks[transition],
+          transition,
+        );
       }
     }
   }
@@ -735,7 +768,14 @@ function snsResources(): { [logicalId: string]: CfnResource } {
           Version: '2012-10-17',
           Statement: [
             { Sid: 'AutoScalingPublishes', Effect: 'Allow', Principal: { AWS: role }, Action: 'sns:Publish', Resource: topic },
-            { Sid: 'NobodyElsePublishes', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: topic, Condition: { ArnNotEquals: { 'aws:PrincipalArn': role } } },
+            {
+              Sid: 'NobodyElsePublishes',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sns:Publish',
+              Resource: topic,
+              Condition: { ArnNotEquals: { 'aws:PrincipalArn': role } },
+            },
           ],
         },
       },
@@ -835,12 +875,24 @@ export function generateDeployment(config: Config, inputs: DeploymentInputs = {}
   };
   const Outputs: { [name: string]: CfnValue } = {
     FailedEventsQueueUrl: { Description: 'Async invocations that failed after retries', Value: ref(LOGICAL_IDS.failedEventsQueue) },
-    ...(Resources[LOGICAL_IDS.lifecycleTopic] ? { LifecycleTopicArn: { Description: "The lifecycle hooks' notification target (sns mode)", Value: ref(LOGICAL_IDS.lifecycleTopic) } } : {}),
+    ...(Resources[LOGICAL_IDS.lifecycleTopic]
+      ? { LifecycleTopicArn: { Description: "The lifecycle hooks' notification target (sns mode)", Value: ref(LOGICAL_IDS.lifecycleTopic) } }
+      : {}),
     ...(Resources[LOGICAL_IDS.alarmTopic]
-      ? { AlarmTopicArn: { Description: "Alarm notification target (managed alarms use it; point your own fleet alarms' actions at it)", Value: ref(LOGICAL_IDS.alarmTopic) } }
+      ? {
+          AlarmTopicArn: {
+            Description: "Alarm notification target (managed alarms use it; point your own fleet alarms' actions at it)",
+            Value: ref(LOGICAL_IDS.alarmTopic),
+          },
+        }
       : {}),
     ...(Resources[LOGICAL_IDS.configDocument]
-      ? { ConfigDocumentName: { Description: 'The SSM Command document that applies an HAProxy configuration on a node', Value: ref(LOGICAL_IDS.configDocument) } }
+      ? {
+          ConfigDocumentName: {
+            Description: 'The SSM Command document that applies an HAProxy configuration on a node',
+            Value: ref(LOGICAL_IDS.configDocument),
+          },
+        }
       : {}),
   };
   return {

@@ -181,10 +181,7 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
       's3tables:PutTablePolicy',
       's3tables:UpdateTableMetadataLocation',
     ],
-    delete: [
-      's3:DeleteBucket',
-      's3:ListBucket',
-    ],
+    delete: ['s3:DeleteBucket', 's3:ListBucket'],
     read: [
       's3:GetAccelerateConfiguration',
       's3:GetAnalyticsConfiguration',
@@ -214,21 +211,10 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
    * `ServerlessDeploymentBucketPolicy`, always (osls core template: deny every request without TLS).
    */
   'AWS::S3::BucketPolicy': {
-    create: [
-      's3:GetBucketPolicy',
-      's3:PutBucketPolicy',
-    ],
-    update: [
-      's3:GetBucketPolicy',
-      's3:PutBucketPolicy',
-    ],
-    delete: [
-      's3:DeleteBucketPolicy',
-      's3:GetBucketPolicy',
-    ],
-    read: [
-      's3:GetBucketPolicy',
-    ],
+    create: ['s3:GetBucketPolicy', 's3:PutBucketPolicy'],
+    update: ['s3:GetBucketPolicy', 's3:PutBucketPolicy'],
+    delete: ['s3:DeleteBucketPolicy', 's3:GetBucketPolicy'],
+    read: ['s3:GetBucketPolicy'],
     source: schema('aws-s3-bucketpolicy.json', '2025-09-02', 'not open source'),
   },
   /**
@@ -275,18 +261,8 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
       'logs:TagResource',
       'logs:UntagResource',
     ],
-    delete: [
-      'logs:DeleteDataProtectionPolicy',
-      'logs:DeleteLogGroup',
-      'logs:DescribeLogGroups',
-    ],
-    read: [
-      'logs:DescribeIndexPolicies',
-      'logs:DescribeLogGroups',
-      'logs:DescribeResourcePolicies',
-      'logs:GetDataProtectionPolicy',
-      'logs:ListTagsForResource',
-    ],
+    delete: ['logs:DeleteDataProtectionPolicy', 'logs:DeleteLogGroup', 'logs:DescribeLogGroups'],
+    read: ['logs:DescribeIndexPolicies', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetDataProtectionPolicy', 'logs:ListTagsForResource'],
     source: schema('aws-logs-loggroup.json', '2026-05-04', 'aws-cloudformation/aws-cloudformation-resource-providers-logs', TAGGING),
   },
   /**
@@ -362,11 +338,7 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
       's3:GetObjectVersion',
       's3files:ListMountTargets',
     ],
-    delete: [
-      'ec2:DescribeNetworkInterfaces',
-      'lambda:DeleteFunction',
-      'lambda:GetFunction',
-    ],
+    delete: ['ec2:DescribeNetworkInterfaces', 'lambda:DeleteFunction', 'lambda:GetFunction'],
     read: [
       'kms:Decrypt',
       'lambda:GetFunction',
@@ -383,18 +355,10 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
    * (the generated roles have `SendFailedEvents`); the caller needs no SQS permission for it.
    */
   'AWS::Lambda::EventInvokeConfig': {
-    create: [
-      'lambda:PutFunctionEventInvokeConfig',
-    ],
-    update: [
-      'lambda:UpdateFunctionEventInvokeConfig',
-    ],
-    delete: [
-      'lambda:DeleteFunctionEventInvokeConfig',
-    ],
-    read: [
-      'lambda:GetFunctionEventInvokeConfig',
-    ],
+    create: ['lambda:PutFunctionEventInvokeConfig'],
+    update: ['lambda:UpdateFunctionEventInvokeConfig'],
+    delete: ['lambda:DeleteFunctionEventInvokeConfig'],
+    read: ['lambda:GetFunctionEventInvokeConfig'],
     source: schema('aws-lambda-eventinvokeconfig.json', '2025-12-04', 'aws-cloudformation/aws-cloudformation-rpdk (schema sourceUrl)'),
   },
   /**
@@ -402,16 +366,10 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
    * property is create-only, so a change replaces it (create, then delete): there is no update handler.
    */
   'AWS::Lambda::Permission': {
-    create: [
-      'lambda:AddPermission',
-    ],
+    create: ['lambda:AddPermission'],
     update: [],
-    delete: [
-      'lambda:RemovePermission',
-    ],
-    read: [
-      'lambda:GetPolicy',
-    ],
+    delete: ['lambda:RemovePermission'],
+    read: ['lambda:GetPolicy'],
     source: schema('aws-lambda-permission.json', '2026-08-03', 'not open source'),
   },
   /**
@@ -439,19 +397,8 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
       'events:UntagResource',
       'iam:PassRole',
     ],
-    delete: [
-      'events:DeleteRule',
-      'events:DescribeRule',
-      'events:ListTargetsByRule',
-      'events:RemoveTargets',
-      'iam:PassRole',
-    ],
-    read: [
-      'events:DescribeRule',
-      'events:ListTagsForResource',
-      'events:ListTargetsByRule',
-      'iam:PassRole',
-    ],
+    delete: ['events:DeleteRule', 'events:DescribeRule', 'events:ListTargetsByRule', 'events:RemoveTargets', 'iam:PassRole'],
+    read: ['events:DescribeRule', 'events:ListTagsForResource', 'events:ListTargetsByRule', 'iam:PassRole'],
     source: schema('aws-events-rule.json', '2025-08-26', 'aws-cloudformation/aws-cloudformation-resource-providers-events', TAGGING),
   },
   /**
@@ -484,31 +431,17 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
       'sns:Unsubscribe',
       'sns:UntagResource',
     ],
-    delete: [
-      'sns:DeleteTopic',
-      'sns:GetTopicAttributes',
-    ],
-    read: [
-      'sns:GetDataProtectionPolicy',
-      'sns:GetTopicAttributes',
-      'sns:ListSubscriptionsByTopic',
-      'sns:ListTagsForResource',
-    ],
+    delete: ['sns:DeleteTopic', 'sns:GetTopicAttributes'],
+    read: ['sns:GetDataProtectionPolicy', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
     source: schema('aws-sns-topic.json', '2026-08-03', 'aws-cloudformation/aws-cloudformation-resource-providers-sns', TAGGING),
   },
   /**
    * `LifecycleTopicPolicy` (sns mode), `AlarmTopicPolicy` (alarms). The schema declares no read handler.
    */
   'AWS::SNS::TopicPolicy': {
-    create: [
-      'sns:SetTopicAttributes',
-    ],
-    update: [
-      'sns:SetTopicAttributes',
-    ],
-    delete: [
-      'sns:SetTopicAttributes',
-    ],
+    create: ['sns:SetTopicAttributes'],
+    update: ['sns:SetTopicAttributes'],
+    delete: ['sns:SetTopicAttributes'],
     read: [],
     source: schema('aws-sns-topicpolicy.json', '2026-03-09', 'aws-cloudformation/aws-cloudformation-resource-providers-sns'),
   },
@@ -520,52 +453,20 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
    * for create and update: the example policy grants both (they are in the topic and read lists).
    */
   'AWS::SNS::Subscription': {
-    create: [
-      'iam:GetRole',
-      'iam:PassRole',
-      'sns:Subscribe',
-    ],
-    update: [
-      'iam:GetRole',
-      'iam:PassRole',
-      'sns:SetSubscriptionAttributes',
-    ],
-    delete: [
-      'sns:GetSubscriptionAttributes',
-      'sns:Unsubscribe',
-    ],
-    read: [
-      'sns:GetSubscriptionAttributes',
-    ],
+    create: ['iam:GetRole', 'iam:PassRole', 'sns:Subscribe'],
+    update: ['iam:GetRole', 'iam:PassRole', 'sns:SetSubscriptionAttributes'],
+    delete: ['sns:GetSubscriptionAttributes', 'sns:Unsubscribe'],
+    read: ['sns:GetSubscriptionAttributes'],
     source: schema('aws-sns-subscription.json', '2024-09-11', 'aws-cloudformation/aws-cloudformation-resource-providers-sns'),
   },
   /**
    * `FailedEventsQueue`, always (`SqsManagedSseEnabled`: an SQS-owned key, so no KMS permission).
    */
   'AWS::SQS::Queue': {
-    create: [
-      'sqs:CreateQueue',
-      'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
-      'sqs:ListQueueTags',
-      'sqs:TagQueue',
-      'sqs:UntagQueue',
-    ],
-    update: [
-      'sqs:GetQueueAttributes',
-      'sqs:ListQueueTags',
-      'sqs:SetQueueAttributes',
-      'sqs:TagQueue',
-      'sqs:UntagQueue',
-    ],
-    delete: [
-      'sqs:DeleteQueue',
-      'sqs:GetQueueAttributes',
-    ],
-    read: [
-      'sqs:GetQueueAttributes',
-      'sqs:ListQueueTags',
-    ],
+    create: ['sqs:CreateQueue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags', 'sqs:TagQueue', 'sqs:UntagQueue'],
+    update: ['sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'],
+    delete: ['sqs:DeleteQueue', 'sqs:GetQueueAttributes'],
+    read: ['sqs:GetQueueAttributes', 'sqs:ListQueueTags'],
     source: schema('aws-sqs-queue.json', '2026-07-13', 'aws-cloudformation/aws-cloudformation-resource-providers-sqs', TAGGING),
   },
   /**
@@ -607,12 +508,7 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
       'iam:TagRole',
       'iam:UntagRole',
     ],
-    read: [
-      'iam:GetRole',
-      'iam:GetRolePolicy',
-      'iam:ListAttachedRolePolicies',
-      'iam:ListRolePolicies',
-    ],
+    read: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
     source: schema('aws-iam-role.json', '2025-06-05', 'aws-cloudformation/aws-cloudformation-resource-providers-iam', TAGGING),
   },
   /**
@@ -622,23 +518,10 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
    * mode no role is passed.
    */
   'AWS::AutoScaling::LifecycleHook': {
-    create: [
-      'autoscaling:DescribeLifecycleHooks',
-      'autoscaling:PutLifecycleHook',
-      'iam:PassRole',
-    ],
-    update: [
-      'autoscaling:DescribeLifecycleHooks',
-      'autoscaling:PutLifecycleHook',
-      'iam:PassRole',
-    ],
-    delete: [
-      'autoscaling:DeleteLifecycleHook',
-      'autoscaling:DescribeLifecycleHooks',
-    ],
-    read: [
-      'autoscaling:DescribeLifecycleHooks',
-    ],
+    create: ['autoscaling:DescribeLifecycleHooks', 'autoscaling:PutLifecycleHook', 'iam:PassRole'],
+    update: ['autoscaling:DescribeLifecycleHooks', 'autoscaling:PutLifecycleHook', 'iam:PassRole'],
+    delete: ['autoscaling:DeleteLifecycleHook', 'autoscaling:DescribeLifecycleHooks'],
+    read: ['autoscaling:DescribeLifecycleHooks'],
     source: schema('aws-autoscaling-lifecyclehook.json', '2022-12-07', 'aws-cloudformation/aws-cloudformation-resource-providers-autoscaling'),
   },
   /**
@@ -666,15 +549,8 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
       'ssm:UpdateDocument',
       'ssm:UpdateDocumentDefaultVersion',
     ],
-    delete: [
-      'ssm:DeleteDocument',
-      'ssm:GetDocument',
-    ],
-    read: [
-      'ssm:DescribeDocument',
-      'ssm:GetDocument',
-      'ssm:ListTagsForResource',
-    ],
+    delete: ['ssm:DeleteDocument', 'ssm:GetDocument'],
+    read: ['ssm:DescribeDocument', 'ssm:GetDocument', 'ssm:ListTagsForResource'],
     source: schema('aws-ssm-document.json', '2025-12-17', 'aws-cloudformation/aws-cloudformation-resource-providers-ssm', TAGGING),
   },
 };
@@ -698,14 +574,17 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
  */
 export const FRAMEWORK_PERMISSIONS: FrameworkPermission[] = [
   {
-    actions: ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
-    why:
-      'Stack reads, on the stack. DescribeStacks: does the stack exist and in which state (deploy/lib/create-stack.js), its outputs for the summary (info/get-stack-info.js, run by deploy), the deletion protection check before remove (remove/lib/stack.js, denial tolerated there). DescribeStackResource: the physical name of ServerlessDeploymentBucket (provider.js getServerlessDeploymentBucketName, deploy and remove). DescribeStackEvents: progress until the operation ends (lib/monitor-stack.js, deploy and remove). ListStackResources: the resource count in the summary (info/get-resource-count.js).',
+    actions: [
+      'cloudformation:DescribeStackEvents',
+      'cloudformation:DescribeStackResource',
+      'cloudformation:DescribeStacks',
+      'cloudformation:ListStackResources',
+    ],
+    why: 'Stack reads, on the stack. DescribeStacks: does the stack exist and in which state (deploy/lib/create-stack.js), its outputs for the summary (info/get-stack-info.js, run by deploy), the deletion protection check before remove (remove/lib/stack.js, denial tolerated there). DescribeStackResource: the physical name of ServerlessDeploymentBucket (provider.js getServerlessDeploymentBucketName, deploy and remove). DescribeStackEvents: progress until the operation ends (lib/monitor-stack.js, deploy and remove). ListStackResources: the resource count in the summary (info/get-resource-count.js).',
   },
   {
     actions: ['cloudformation:CreateChangeSet', 'cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet'],
-    why:
-      'The default deploymentMethod (changesets), on the stack: the first deploy creates the stack from a CREATE change set of the core template (deployment bucket and its policy, TemplateBody), every deploy then runs an UPDATE change set of the full template (TemplateURL in the deployment bucket), deleting the previous or an empty change set first (deploy/lib/create-stack.js, lib/update-stack.js, lib/wait-for-change-set-creation.js, deploy/lib/ensure-valid-bucket-exists.js). Change sets carry Capabilities CAPABILITY_IAM and CAPABILITY_NAMED_IAM and the stack tag STAGE.',
+    why: 'The default deploymentMethod (changesets), on the stack: the first deploy creates the stack from a CREATE change set of the core template (deployment bucket and its policy, TemplateBody), every deploy then runs an UPDATE change set of the full template (TemplateURL in the deployment bucket), deleting the previous or an empty change set first (deploy/lib/create-stack.js, lib/update-stack.js, lib/wait-for-change-set-creation.js, deploy/lib/ensure-valid-bucket-exists.js). Change sets carry Capabilities CAPABILITY_IAM and CAPABILITY_NAMED_IAM and the stack tag STAGE.',
   },
   {
     actions: ['cloudformation:ValidateTemplate'],
@@ -721,7 +600,7 @@ export const FRAMEWORK_PERMISSIONS: FrameworkPermission[] = [
   },
   {
     actions: ['cloudformation:DeleteStack'],
-    why: 'serverless remove (remove/lib/stack.js), after osls has emptied the deployment bucket. CloudFormation then runs every resource delete handler with the caller\'s credentials (DEPLOY_PERMISSIONS[type].delete).',
+    why: "serverless remove (remove/lib/stack.js), after osls has emptied the deployment bucket. CloudFormation then runs every resource delete handler with the caller's credentials (DEPLOY_PERMISSIONS[type].delete).",
   },
   {
     actions: ['s3:ListBucket'],
@@ -741,7 +620,7 @@ export const FRAMEWORK_PERMISSIONS: FrameworkPermission[] = [
   },
   {
     actions: ['lambda:GetFunction'],
-    why: 'The three functions\' LastModified, part of the check that skips an unchanged deploy (deploy/lib/check-for-changes.js). Optional: on AccessDenied osls warns and always deploys.',
+    why: "The three functions' LastModified, part of the check that skips an unchanged deploy (deploy/lib/check-for-changes.js). Optional: on AccessDenied osls warns and always deploys.",
   },
   {
     actions: ['sts:GetCallerIdentity'],

@@ -22,7 +22,8 @@ let result;
  * with a fallback are resolved apart), and the same warning twice reads like two problems.
  */
 function warnOnce(text) {
-  const seen = (globalThis.__hfcWarnings ??= new Set());
+  globalThis.__hfcWarnings ??= new Set();
+  const seen = globalThis.__hfcWarnings;
   if (seen.has(text)) return;
   seen.add(text);
   process.stderr.write(text);
@@ -65,8 +66,8 @@ function known(source, where) {
  * (tests) there are no options: active.
  */
 async function deployParams(params) {
-  const options = (params && params.options) || {};
-  const resolve = params && params.resolveConfigurationProperty;
+  const options = params?.options || {};
+  const resolve = params?.resolveConfigurationProperty;
   let fromYml = {};
   let explicit = false;
   if (typeof resolve === 'function') {
@@ -85,14 +86,16 @@ async function deployParams(params) {
     const v = process.env.DRY_RUN.trim().toLowerCase();
     if (!['true', 'false', '1', '0', 'yes', 'no', ''].includes(v)) throw new Error(`DRY_RUN="${process.env.DRY_RUN}" must be true or false`);
     if (['true', '1', 'yes'].includes(v)) {
-      if ('dryRun' in all && all.dryRun.trim().toLowerCase() === 'false') throw new Error('DRY_RUN=true in the shell but --param="dryRun=false": say which, with --param="mode=..."');
+      if ('dryRun' in all && all.dryRun.trim().toLowerCase() === 'false')
+        throw new Error('DRY_RUN=true in the shell but --param="dryRun=false": say which, with --param="mode=..."');
       all.dryRun = 'true';
       warnOnce('haproxy-fleet-control: DRY_RUN=true at deploy time deploys shadow mode; say so with --param="mode=shadow" (DRY_RUN is for invoke local)\n');
     }
   }
   const mode = all.mode === undefined ? undefined : all.mode.trim().toLowerCase();
   const dry = all.dryRun === undefined ? undefined : all.dryRun.trim().toLowerCase();
-  if (mode === 'active' && dry === 'true') throw new Error('mode=active and dryRun=true (or DRY_RUN=true) contradict each other: say which, with --param="mode=..."');
+  if (mode === 'active' && dry === 'true')
+    throw new Error('mode=active and dryRun=true (or DRY_RUN=true) contradict each other: say which, with --param="mode=..."');
   const placeholders = all.placeholders === undefined ? undefined : all.placeholders.trim().toLowerCase();
   if (placeholders !== undefined && placeholders !== 'allow') throw new Error(`placeholders="${all.placeholders}": the only value is allow`);
   explicit = 'mode' in all || 'dryRun' in all;
@@ -115,7 +118,9 @@ function command() {
  */
 function checkDeployFunction(given) {
   if (command() === 'deploy function' && !given.explicit) {
-    throw new Error('serverless deploy function re-sends the function\'s environment (HFC_MODE) but not the hooks: say which mode the stack runs in, --param="mode=active" or --param="mode=shadow"; nothing was deployed');
+    throw new Error(
+      'serverless deploy function re-sends the function\'s environment (HFC_MODE) but not the hooks: say which mode the stack runs in, --param="mode=active" or --param="mode=shadow"; nothing was deployed',
+    );
   }
 }
 
@@ -131,10 +136,14 @@ function checkPlaceholders(config, given) {
   const cmd = command();
   const list = problems.map((p) => `  ${p}`).join('\n');
   if (cmd === 'deploy' && given.placeholders !== 'allow') {
-    throw new Error(`fleet.config.json still has the example's placeholder values; fill them in before deploying (nothing was deployed):\n${list}\n(if a name really is yours, deploy with --param="placeholders=allow")`);
+    throw new Error(
+      `fleet.config.json still has the example's placeholder values; fill them in before deploying (nothing was deployed):\n${list}\n(if a name really is yours, deploy with --param="placeholders=allow")`,
+    );
   }
-  if (cmd === 'deploy') warnOnce(`haproxy-fleet-control: warning: deploying the example's placeholder values, as --param="placeholders=allow" says:\n${list}\n`);
-  else if (cmd === 'package') warnOnce(`haproxy-fleet-control: warning: fleet.config.json has the example's placeholder values; \`serverless deploy\` will refuse them:\n${list}\n`);
+  if (cmd === 'deploy')
+    warnOnce(`haproxy-fleet-control: warning: deploying the example's placeholder values, as --param="placeholders=allow" says:\n${list}\n`);
+  else if (cmd === 'package')
+    warnOnce(`haproxy-fleet-control: warning: fleet.config.json has the example's placeholder values; \`serverless deploy\` will refuse them:\n${list}\n`);
 }
 
 /** Generated (or failed) once per serverless run; every variable below reads the same result. */

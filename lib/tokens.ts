@@ -21,7 +21,7 @@ interface TokenKind {
 }
 
 /** RFC 3986 path characters minus quotes and parentheses; `%` only as a %XX escape. */
-const PCHAR = String.raw`(?:[A-Za-z0-9._~!$&*+,;=:@/-]|%[0-9A-Fa-f]{2})`;
+const PCHAR = '(?:[A-Za-z0-9._~!$&*+,;=:@/-]|%[0-9A-Fa-f]{2})';
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 
@@ -46,7 +46,7 @@ export const TOKENS = {
    * no spaces or control characters, at most 255 characters.
    */
   route53Path: {
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
     pattern: /^\/[^\s\u0000-\u001f\u007f]{0,254}$/,
     rule: 'must be a URL path of at most 255 characters starting with "/", without spaces or control characters',
   },
@@ -86,13 +86,13 @@ export const TOKENS = {
    * refuses them in alarm names), and no `*` or `?`, which IAM resource ARNs read as wildcards.
    */
   awsName: {
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
     pattern: /^[^\u0000-\u001f\u007f*?]+$/,
     rule: 'must not contain control characters (such as newlines), "*" or "?"',
   },
   /** Tag keys and values we filter on (EC2 filter wildcards in them are escaped by the adapters). */
   tagText: {
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
     pattern: /^[^\u0000-\u001f\u007f]*$/,
     rule: 'must not contain control characters (such as newlines)',
   },
@@ -138,6 +138,7 @@ export function assertToken(kind: TokenKindName, value: unknown, where: string):
 
 /** Returns `value` when it is an integer in [min, max]. @throws TokenError otherwise */
 export function assertInt(value: unknown, min: number, max: number, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new TokenError(where, `an integer from ${min} to ${max}`, value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new TokenError(where, `an integer from ${min} to ${max}`, value);
   return value;
 }

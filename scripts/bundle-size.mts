@@ -20,17 +20,34 @@ const rows = [];
 for (const fn of FUNCTIONS) {
   const outfile = join(out, `${fn}.cjs`);
   await build({
-    entryPoints: [`functions/${fn}.ts`], outfile, bundle: true, minify: true, keepNames: true, sourcemap: true, sourcesContent: false,
-    format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error',
+    entryPoints: [`functions/${fn}.ts`],
+    outfile,
+    bundle: true,
+    minify: true,
+    keepNames: true,
+    sourcemap: true,
+    sourcesContent: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
   });
   // Both ways in one run (the machine is shared: compare the two as a ratio): as deployed, with
   // --enable-source-maps (NODE_OPTIONS in serverless.yml), and without it.
   const load = (flags: string[]) => {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const ms = execFileSync(process.execPath, [...flags, '-e', `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`], {
-        env: { ...process.env, AWS_REGION: 'eu-west-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      }).toString();
+      const ms = execFileSync(
+        process.execPath,
+        [
+          ...flags,
+          '-e',
+          `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`,
+        ],
+        {
+          env: { ...process.env, AWS_REGION: 'eu-west-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        },
+      ).toString();
       times.push(Number(ms));
     }
     return times.sort((a, b) => a - b);
@@ -47,6 +64,8 @@ for (const fn of FUNCTIONS) {
   });
 }
 const ran = conditions();
-console.log(`node ${process.version}, esbuild minified CJS bundles with source maps, ${RUNS} loads each in a fresh process with --enable-source-maps (as deployed), and ${RUNS} without`);
+console.log(
+  `node ${process.version}, esbuild minified CJS bundles with source maps, ${RUNS} loads each in a fresh process with --enable-source-maps (as deployed), and ${RUNS} without`,
+);
 console.table(rows);
 saveResults('bundle', { conditions: ran, runs: RUNS, rows });

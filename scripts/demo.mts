@@ -29,7 +29,10 @@ function describeEvent(n: LifecycleNotification | TestNotification): string {
 
 function printMoves(actions: AddressAction[]): void {
   for (const a of actions) {
-    if (a.kind === 'associateAddress') console.log(`       move: ${a.publicIp} ${a.from ? `${a.from.instanceId}/${a.from.privateIp}` : 'unassociated'} -> ${a.to.instanceId}/${a.to.privateIp}  (${a.reason})`);
+    if (a.kind === 'associateAddress')
+      console.log(
+        `       move: ${a.publicIp} ${a.from ? `${a.from.instanceId}/${a.from.privateIp}` : 'unassociated'} -> ${a.to.instanceId}/${a.to.privateIp}  (${a.reason})`,
+      );
     else if (a.kind === 'claimAddress') console.log(`      claim: ${a.allocationId} for ${a.instanceId}`);
     else if (a.kind === 'releaseAddress') console.log(`    release: ${a.allocationId} from ${a.instanceId}  (${a.reason})`);
     else console.log(`       ips: ${a.count} secondary private IP(s) for ${a.instanceId}`);
@@ -66,8 +69,15 @@ async function chapter(title: string, body: () => Promise<void>): Promise<void> 
   for (const c of calls) byOp.set(c.op, (byOp.get(c.op) ?? 0) + 1);
   const mutating = calls.filter((c) => !/^(Describe|List|Get)/.test(c.op)).length;
   const failed = calls.filter((c) => c.error).length;
-  console.log(`     AWS calls: ${calls.length} (${mutating} mutating${failed ? `, ${failed} failed and retried` : ''})  ${[...byOp].map(([op, n]) => `${op} x${n}`).join(', ')}`);
-  console.log(`     Elastic IPs: ${world.eipTable().map((e) => `${e.publicIp} home ${e.home} on ${e.holder === '-' ? 'nothing' : `${e.holder}/${e.privateIp}`}`).join('; ')}`);
+  console.log(
+    `     AWS calls: ${calls.length} (${mutating} mutating${failed ? `, ${failed} failed and retried` : ''})  ${[...byOp].map(([op, n]) => `${op} x${n}`).join(', ')}`,
+  );
+  console.log(
+    `     Elastic IPs: ${world
+      .eipTable()
+      .map((e) => `${e.publicIp} home ${e.home} on ${e.holder === '-' ? 'nothing' : `${e.holder}/${e.privateIp}`}`)
+      .join('; ')}`,
+  );
 }
 
 async function alarms(): Promise<void> {
@@ -107,7 +117,12 @@ await chapter('The group scales out by 3; one launch notification is delivered t
   const events = account.autoScaling.takeNotifications();
   for (const n of [...events, events[1]!]) await deliver(n);
   account.advance(1);
-  console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
+  console.log(
+    `     group now: ${world
+      .nodes()
+      .map((n) => `${n.instanceId} ${n.state}`)
+      .join(', ')}`,
+  );
 });
 
 const failing = world.nodes()[2]!.instanceId;
@@ -130,14 +145,24 @@ await chapter('The hold-down is over: the scheduled run moves the address home',
 await chapter('The group scales in: one node terminates; it leaves DNS at once, its address moves, it drains', async () => {
   account.autoScaling.terminate(world.nodes()[1]!.instanceId);
   for (const n of account.autoScaling.takeNotifications()) await deliver(n);
-  console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
+  console.log(
+    `     group now: ${world
+      .nodes()
+      .map((n) => `${n.instanceId} ${n.state}`)
+      .join(', ')}`,
+  );
 });
 
 await chapter(`${world.fleet.dns.deregistrationDelaySeconds} s later the schedule releases the drained node`, async () => {
   account.advance(world.fleet.dns.deregistrationDelaySeconds);
   await schedule();
   account.advance(1);
-  console.log(`     group now: ${world.nodes().map((n) => `${n.instanceId} ${n.state}`).join(', ')}`);
+  console.log(
+    `     group now: ${world
+      .nodes()
+      .map((n) => `${n.instanceId} ${n.state}`)
+      .join(', ')}`,
+  );
 });
 
 await chapter('An operator deletes a record by hand; the next scheduled run restores it', async () => {
@@ -150,8 +175,14 @@ await chapter('An operator deletes a record by hand; the next scheduled run rest
 await chapter('The schedule runs again on a converged fleet', schedule);
 
 console.log('\nRoute 53 at the end:');
-console.table(world.dnsTable().map((r) => ({ name: r.name, 'set identifier': r.setIdentifier, weight: r.weight, value: r.value, 'health check': r.healthCheckId })));
+console.table(
+  world.dnsTable().map((r) => ({ name: r.name, 'set identifier': r.setIdentifier, weight: r.weight, value: r.value, 'health check': r.healthCheckId })),
+);
 const problems = world.convergenceProblems();
-console.log(problems.length === 0 ? 'Converged: every InService node has exactly one record and one health check; nothing else of ours exists.' : `NOT converged:\n  ${problems.join('\n  ')}`);
+console.log(
+  problems.length === 0
+    ? 'Converged: every InService node has exactly one record and one health check; nothing else of ours exists.'
+    : `NOT converged:\n  ${problems.join('\n  ')}`,
+);
 const configOk = await configDemo();
 process.exitCode = problems.length === 0 && configOk ? 0 : 1;

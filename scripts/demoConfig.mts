@@ -22,7 +22,10 @@ export async function configDemo(): Promise<boolean> {
   const calls = (mark: number) => {
     const byOp = new Map<string, number>();
     for (const c of account.callsSince(mark)) byOp.set(c.op, (byOp.get(c.op) ?? 0) + 1);
-    return [...byOp].filter(([op]) => /SendCommand|GetCommandInvocation|CompleteLifecycleAction|DescribeInstanceInformation/.test(op)).map(([op, n]) => `${op} x${n}`).join(', ');
+    return [...byOp]
+      .filter(([op]) => /SendCommand|GetCommandInvocation|CompleteLifecycleAction|DescribeInstanceInformation/.test(op))
+      .map(([op, n]) => `${op} x${n}`)
+      .join(', ');
   };
 
   console.log('\n=== Part 2: the HAProxy configuration follows the fleet (SSM Run Command) ===');
@@ -33,7 +36,10 @@ export async function configDemo(): Promise<boolean> {
   for (const n of account.autoScaling.takeNotifications()) await world.deliver(n);
   account.advance(1);
   console.log(`\n[A] 3 load balancers launch: ${calls(mark)}`);
-  for (const id of lbs) console.log(`     ${id}: peers ${world.peersOn(id).length}, servers ${world.serversOn(id).length}, state ${world.nodes().find((n) => n.instanceId === id)?.state}`);
+  for (const id of lbs)
+    console.log(
+      `     ${id}: peers ${world.peersOn(id).length}, servers ${world.serversOn(id).length}, state ${world.nodes().find((n) => n.instanceId === id)?.state}`,
+    );
   const before = new Map(lbs.map((id) => [id, world.running.get(id)!.text]));
 
   mark = account.mark();
@@ -45,7 +51,12 @@ export async function configDemo(): Promise<boolean> {
     console.log(`     ${id} received version ${world.running.get(id)!.version}, digest ${world.running.get(id)!.digest.slice(0, 12)}:`);
     for (const line of diff(before.get(id)!, world.running.get(id)!.text)) console.log(`        ${line}`);
   }
-  console.log(`     app servers now: ${account.autoScaling.instances(APP_GROUP).map((i) => `${i.instanceId} ${i.state}`).join(', ')}`);
+  console.log(
+    `     app servers now: ${account.autoScaling
+      .instances(APP_GROUP)
+      .map((i) => `${i.instanceId} ${i.state}`)
+      .join(', ')}`,
+  );
 
   mark = account.mark();
   await world.schedule();

@@ -6,7 +6,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-interface Conditions { date: string; node: string; cpus: string; loadAverage: number; command: string }
+interface Conditions {
+  date: string;
+  node: string;
+  cpus: string;
+  loadAverage: number;
+  command: string;
+}
 const read = <T,>(name: string): T => JSON.parse(readFileSync(`docs/measurements/${name}.json`, 'utf8')) as T;
 const when = (c: Conditions) => `\`${c.command}\`, ${c.date.slice(0, 10)}, ${c.cpus}, Node ${c.node}, 1-minute load average ${c.loadAverage} when it started`;
 const n = (x: number) => x.toLocaleString('en-US');
@@ -18,7 +24,10 @@ function bench(): string {
     '',
     '| nodes | calls | mutating | record batches | first event (s) | all N events (s) | converged reconcile: calls | (s) |',
     '|---|---|---|---|---|---|---|---|',
-    ...b.rows.map((r) => `| ${r.nodes} | ${r.calls} | ${r.mutating} | ${r.batches} | ${r['first event (s)']} | ${r['all events (s)']} | ${r['converged calls']} | ${r['converged (s)']} |`),
+    ...b.rows.map(
+      (r) =>
+        `| ${r.nodes} | ${r.calls} | ${r.mutating} | ${r.batches} | ${r['first event (s)']} | ${r['all events (s)']} | ${r['converged calls']} | ${r['converged (s)']} |`,
+    ),
   ].join('\n');
 }
 
@@ -29,12 +38,21 @@ function bundle(): string {
     '',
     '| function | bundle (minified) | source map | module load, as deployed (`--enable-source-maps`) | module load without source maps |',
     '|---|---|---|---|---|',
-    ...b.rows.map((r) => `| ${r.function} | ${n(Number(r['bundle (KB)']))} KB | ${n(Number(r['source map (KB)']))} KB | ${r['load median (ms)']} ms (${r['load min (ms)']}) | ${r['load median without source maps (ms)']} ms |`),
+    ...b.rows.map(
+      (r) =>
+        `| ${r.function} | ${n(Number(r['bundle (KB)']))} KB | ${n(Number(r['source map (KB)']))} KB | ${r['load median (ms)']} ms (${r['load min (ms)']}) | ${r['load median without source maps (ms)']} ms |`,
+    ),
   ].join('\n');
 }
 
 function payload(): string {
-  const p = read<{ conditions: Conditions; budgetBytes: number; table: { 'backend servers': number; 'payload bytes': number }[]; maxServers: number; maxPorts: number }>('payload');
+  const p = read<{
+    conditions: Conditions;
+    budgetBytes: number;
+    table: { 'backend servers': number; 'payload bytes': number }[];
+    maxServers: number;
+    maxPorts: number;
+  }>('payload');
   const thousand = p.table.find((r) => r['backend servers'] === 1000)!;
   return [
     `Measured (${when(p.conditions)}; random-looking instance ids so compression is not flattered): the payload may use`,

@@ -9,8 +9,8 @@ import { MAX_PAYLOAD_BYTES, encodePayload } from '../lib/haproxy/payload';
 import { renderConfig, type Member } from '../lib/haproxy/render';
 import { conditions, saveResults } from './results.mjs';
 
-const id = (n: number) => `i-0${(0x9e3779b97f4a7c15n * BigInt(n + 1) & 0xffffffffffffffffn).toString(16).padStart(16, '0')}`;
-const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${(n & 255) || 1}`;
+const id = (n: number) => `i-0${((0x9e3779b97f4a7c15n * BigInt(n + 1)) & 0xffffffffffffffffn).toString(16).padStart(16, '0')}`;
+const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255 || 1}`;
 const members = (from: number, count: number): Member[] => Array.from({ length: count }, (_, i) => ({ instanceId: id(from + i), ip: ip(from + i) }));
 
 function servers(count: number) {

@@ -28,9 +28,19 @@ import type { SimAccount } from './account';
 import { ServiceSim } from './service';
 
 export type LifecycleState =
-  | 'Pending' | 'Pending:Wait' | 'Pending:Proceed' | 'InService'
-  | 'Terminating' | 'Terminating:Wait' | 'Terminating:Proceed' | 'Terminated'
-  | 'Standby' | 'Detached' | 'Warmed:Pending:Wait' | 'Warmed:Stopped' | 'Warmed:Terminating:Wait';
+  | 'Pending'
+  | 'Pending:Wait'
+  | 'Pending:Proceed'
+  | 'InService'
+  | 'Terminating'
+  | 'Terminating:Wait'
+  | 'Terminating:Proceed'
+  | 'Terminated'
+  | 'Standby'
+  | 'Detached'
+  | 'Warmed:Pending:Wait'
+  | 'Warmed:Stopped'
+  | 'Warmed:Terminating:Wait';
 
 export type Transition = 'autoscaling:EC2_INSTANCE_LAUNCHING' | 'autoscaling:EC2_INSTANCE_TERMINATING';
 
@@ -84,7 +94,10 @@ interface Group {
   instances: Map<string, GroupInstance>;
   /** Instances in the warm pool: DescribeAutoScalingGroups does not list them. */
   warmPool: Map<string, GroupInstance>;
-  hooks: Map<string, Required<Pick<LifecycleHook, 'LifecycleHookName' | 'LifecycleTransition' | 'HeartbeatTimeout' | 'GlobalTimeout' | 'DefaultResult'>> & LifecycleHook>;
+  hooks: Map<
+    string,
+    Required<Pick<LifecycleHook, 'LifecycleHookName' | 'LifecycleTransition' | 'HeartbeatTimeout' | 'GlobalTimeout' | 'DefaultResult'>> & LifecycleHook
+  >;
   /** Instances launched so far, to spread new ones over the zones round-robin. */
   launched: number;
 }
@@ -257,14 +270,16 @@ export class AutoScalingSim extends ServiceSim {
           const lag = this.lags.get(gi.instanceId);
           if (lag && --lag.calls <= 0) this.lags.delete(gi.instanceId);
           if (lag?.state === 'unlisted') return [];
-          return [{
-          InstanceId: gi.instanceId,
-          AvailabilityZone: gi.availabilityZone,
-          LifecycleState: lag?.state ?? gi.state,
-          HealthStatus: 'Healthy',
-          ProtectedFromScaleIn: false,
-          InstanceType: 'c7g.large',
-          }];
+          return [
+            {
+              InstanceId: gi.instanceId,
+              AvailabilityZone: gi.availabilityZone,
+              LifecycleState: lag?.state ?? gi.state,
+              HealthStatus: 'Healthy',
+              ProtectedFromScaleIn: false,
+              InstanceType: 'c7g.large',
+            },
+          ];
         }),
       })),
       ...(start + max < found.length ? { NextToken: String(start + max) } : {}),
@@ -316,7 +331,12 @@ export class AutoScalingSim extends ServiceSim {
     return {
       ...(all.length ? { WarmPoolConfiguration: { MinSize: 0, PoolState: 'Stopped' } } : {}),
       Instances: all.slice(start, start + max).map((gi) => ({
-        InstanceId: gi.instanceId, AvailabilityZone: gi.availabilityZone, LifecycleState: gi.state, HealthStatus: 'Healthy', ProtectedFromScaleIn: false, InstanceType: 'c7g.large',
+        InstanceId: gi.instanceId,
+        AvailabilityZone: gi.availabilityZone,
+        LifecycleState: gi.state,
+        HealthStatus: 'Healthy',
+        ProtectedFromScaleIn: false,
+        InstanceType: 'c7g.large',
       })),
       ...(start + max < all.length ? { NextToken: String(start + max) } : {}),
     };

@@ -194,7 +194,8 @@ export class CloudWatchSim extends ServiceSim {
   PutMetricAlarm(input: PutMetricAlarmCommandInput): Record<string, never> {
     if (input.Metrics && input.Metrics.length > 0) throw new Error('simulated account: metric math alarms (Metrics) are not modelled');
     if (!input.AlarmName) this.fail('ValidationError', constraint('alarmName', input.AlarmName, 'Member must not be null'));
-    if (input.AlarmName.length > 255) this.fail('ValidationError', constraint('alarmName', input.AlarmName, 'Member must have length less than or equal to 255'));
+    if (input.AlarmName.length > 255)
+      this.fail('ValidationError', constraint('alarmName', input.AlarmName, 'Member must have length less than or equal to 255'));
     if (input.AlarmDescription !== undefined && input.AlarmDescription.length > 1024) {
       this.fail('ValidationError', constraint('alarmDescription', '...', 'Member must have length less than or equal to 1024'));
     }
@@ -213,7 +214,8 @@ export class CloudWatchSim extends ServiceSim {
       this.fail('ValidationError', 'Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400)');
     }
     if (input.DatapointsToAlarm !== undefined) {
-      if (input.DatapointsToAlarm < 1) this.fail('ValidationError', constraint('datapointsToAlarm', input.DatapointsToAlarm, 'Member must have value greater than or equal to 1'));
+      if (input.DatapointsToAlarm < 1)
+        this.fail('ValidationError', constraint('datapointsToAlarm', input.DatapointsToAlarm, 'Member must have value greater than or equal to 1'));
       if (input.DatapointsToAlarm > input.EvaluationPeriods) this.fail('ValidationError', 'DatapointsToAlarm must be less than or equal to EvaluationPeriods');
     }
     if ((input.Statistic === undefined) === (input.ExtendedStatistic === undefined)) {
@@ -227,15 +229,23 @@ export class CloudWatchSim extends ServiceSim {
     }
     const op = input.ComparisonOperator;
     if (!op || (!STATIC_OPERATORS.includes(op) && !BAND_OPERATORS.includes(op))) {
-      this.fail('ValidationError', constraint('comparisonOperator', op, `Member must satisfy enum value set: [${[...STATIC_OPERATORS, ...BAND_OPERATORS].join(', ')}]`));
+      this.fail(
+        'ValidationError',
+        constraint('comparisonOperator', op, `Member must satisfy enum value set: [${[...STATIC_OPERATORS, ...BAND_OPERATORS].join(', ')}]`),
+      );
     }
     if (BAND_OPERATORS.includes(op)) throw new Error('simulated account: anomaly detection alarms are not modelled');
     if (input.Threshold === undefined) this.fail('ValidationError', 'Threshold must not be null for an alarm with a static threshold');
     if (input.TreatMissingData !== undefined && !TREAT_MISSING.includes(input.TreatMissingData)) {
       this.fail('ValidationError', `The value ${input.TreatMissingData} is not a valid TreatMissingData value; valid values are ${TREAT_MISSING.join(', ')}`);
     }
-    for (const [field, list] of [['alarmActions', input.AlarmActions], ['oKActions', input.OKActions], ['insufficientDataActions', input.InsufficientDataActions]] as const) {
-      if ((list?.length ?? 0) > MAX_ACTIONS) this.fail('ValidationError', constraint(field, list, `Member must have length less than or equal to ${MAX_ACTIONS}`));
+    for (const [field, list] of [
+      ['alarmActions', input.AlarmActions],
+      ['oKActions', input.OKActions],
+      ['insufficientDataActions', input.InsufficientDataActions],
+    ] as const) {
+      if ((list?.length ?? 0) > MAX_ACTIONS)
+        this.fail('ValidationError', constraint(field, list, `Member must have length less than or equal to ${MAX_ACTIONS}`));
       for (const arn of list ?? []) if (!arn.startsWith('arn:')) this.fail('ValidationError', `Invalid arn syntax: ${arn}`);
     }
     if ((input.Dimensions?.length ?? 0) > 30) this.fail('ValidationError', constraint('dimensions', '...', 'Member must have length less than or equal to 30'));
@@ -285,7 +295,10 @@ export class CloudWatchSim extends ServiceSim {
     }
     const max = input.MaxRecords ?? 50;
     if (max < 1 || max > 100) {
-      this.fail('ValidationError', constraint('maxRecords', max, `Member must have value ${max < 1 ? 'greater than or equal to 1' : 'less than or equal to 100'}`));
+      this.fail(
+        'ValidationError',
+        constraint('maxRecords', max, `Member must have value ${max < 1 ? 'greater than or equal to 1' : 'less than or equal to 100'}`),
+      );
     }
     if (input.StateValue !== undefined && !STATES.includes(input.StateValue)) {
       this.fail('ValidationError', constraint('stateValue', input.StateValue, `Member must satisfy enum value set: [${STATES.join(', ')}]`));
@@ -302,7 +315,10 @@ export class CloudWatchSim extends ServiceSim {
       .filter((a) => !names || names.includes(a.name))
       .filter((a) => input.AlarmNamePrefix === undefined || a.name.startsWith(input.AlarmNamePrefix))
       .filter((a) => input.StateValue === undefined || a.state === input.StateValue)
-      .filter((a) => input.ActionPrefix === undefined || [...a.alarmActions, ...a.okActions, ...a.insufficientDataActions].some((x) => x.startsWith(input.ActionPrefix!)))
+      .filter(
+        (a) =>
+          input.ActionPrefix === undefined || [...a.alarmActions, ...a.okActions, ...a.insufficientDataActions].some((x) => x.startsWith(input.ActionPrefix!)),
+      )
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .filter((a) => a.name >= start);
     const page = matching.slice(0, max);

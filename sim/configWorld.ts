@@ -49,7 +49,8 @@ export class ConfigWorld extends FleetWorld {
       const text = gunzipSync(Buffer.from(payload, 'base64')).toString('utf8');
       if (createHash('sha256').update(text).digest('hex') !== digest) return { status: 'Failed', exitCode: 2, stderr: 'apply-config: payload corrupt' };
       const current = this.running.get(instanceId);
-      if (current && Number(version) < current.version) return { status: 'Failed', exitCode: 3, stderr: `apply-config: refusing version ${version}: version ${current.version} is applied` };
+      if (current && Number(version) < current.version)
+        return { status: 'Failed', exitCode: 3, stderr: `apply-config: refusing version ${version}: version ${current.version} is applied` };
       const refusal = this.refusing.get(instanceId);
       if (refusal) return { status: 'Failed', exitCode: 4, stderr: `apply-config: ${refusal}; the old configuration keeps running` };
       this.running.set(instanceId, { version: Number(version), digest, text });
@@ -67,6 +68,9 @@ export class ConfigWorld extends FleetWorld {
   }
 
   appServers(): string[] {
-    return this.account.autoScaling.instances(APP_GROUP).map((i) => i.instanceId).sort();
+    return this.account.autoScaling
+      .instances(APP_GROUP)
+      .map((i) => i.instanceId)
+      .sort();
   }
 }

@@ -15,13 +15,7 @@
  * - Association lag (optional): after an association change the next N describe calls still
  *   show the address (and the instances' public IPv4) as they were.
  */
-import type {
-  Address,
-  Filter,
-  InstanceNetworkInterface,
-  InstanceNetworkInterfaceAssociation,
-  NetworkInterface,
-} from '@aws-sdk/client-ec2';
+import type { Address, Filter, InstanceNetworkInterface, InstanceNetworkInterfaceAssociation, NetworkInterface } from '@aws-sdk/client-ec2';
 import type { IdGen } from './ids';
 import { filterMatches } from './filters';
 
@@ -157,7 +151,6 @@ export class Network {
     return [...this.addresses.values()].map((a) => structuredClone(a));
   }
 
-
   eni(eniId: string): SimEni | undefined {
     return this.enis.get(eniId);
   }
@@ -178,7 +171,12 @@ export class Network {
 
   // ---- private IPs ----
 
-  assign(input: { NetworkInterfaceId?: string; PrivateIpAddresses?: string[]; SecondaryPrivateIpAddressCount?: number; AllowReassignment?: boolean }): string[] {
+  assign(input: {
+    NetworkInterfaceId?: string;
+    PrivateIpAddresses?: string[];
+    SecondaryPrivateIpAddressCount?: number;
+    AllowReassignment?: boolean;
+  }): string[] {
     const eni = this.requireEni(input.NetworkInterfaceId);
     const wanted = input.PrivateIpAddresses ?? [];
     const count = input.SecondaryPrivateIpAddressCount;
@@ -191,7 +189,10 @@ export class Network {
     const n = wanted.length || count!;
     const limit = IPV4_PER_ENI[this.instance(eni.instanceId)?.instanceType ?? DEFAULT_INSTANCE_TYPE] ?? 10;
     if (1 + eni.secondaryIps.length + n > limit) {
-      this.fail('PrivateIpAddressLimitExceeded', `Number of private addresses will exceed limit. The network interface ${eni.eniId} can have at most ${limit} IPv4 addresses.`);
+      this.fail(
+        'PrivateIpAddressLimitExceeded',
+        `Number of private addresses will exceed limit. The network interface ${eni.eniId} can have at most ${limit} IPv4 addresses.`,
+      );
     }
     if (new Set(wanted).size !== wanted.length) this.fail('InvalidParameterValue', 'The same address is specified more than once');
     const moves: { ip: string; from: SimEni }[] = [];
@@ -226,7 +227,8 @@ export class Network {
     const ips = input.PrivateIpAddresses ?? [];
     if (ips.length === 0) this.fail('MissingParameter', 'The request must contain the parameter privateIpAddress');
     if (ips.includes(eni.primaryIp)) this.fail('InvalidParameterValue', `The primary private IP address ${eni.primaryIp} of ${eni.eniId} cannot be unassigned`);
-    if (ips.some((ip) => !eni.secondaryIps.includes(ip))) this.fail('InvalidParameterValue', `Some of the specified addresses are not assigned to interface ${eni.eniId}`);
+    if (ips.some((ip) => !eni.secondaryIps.includes(ip)))
+      this.fail('InvalidParameterValue', `Some of the specified addresses are not assigned to interface ${eni.eniId}`);
     for (const ip of ips) {
       const eip = this.addressAt(eni.eniId, ip);
       if (eip) this.setAssociation(eip, undefined, lag);
@@ -250,11 +252,19 @@ export class Network {
   // ---- Elastic IPs ----
 
   associate(
-    input: { AllocationId?: string; InstanceId?: string; NetworkInterfaceId?: string; PrivateIpAddress?: string; AllowReassociation?: boolean; PublicIp?: string },
+    input: {
+      AllocationId?: string;
+      InstanceId?: string;
+      NetworkInterfaceId?: string;
+      PrivateIpAddress?: string;
+      AllowReassociation?: boolean;
+      PublicIp?: string;
+    },
     lag: number,
   ): string {
     if (!input.AllocationId) {
-      if (input.PublicIp) this.fail('InvalidParameterValue', 'You must specify an allocation id when mapping an address to a VPC instance or network interface');
+      if (input.PublicIp)
+        this.fail('InvalidParameterValue', 'You must specify an allocation id when mapping an address to a VPC instance or network interface');
       this.fail('MissingParameter', 'The request must contain the parameter AllocationId');
     }
     const address = this.requireAddress(input.AllocationId);
@@ -360,11 +370,21 @@ export class Network {
   }
 
   /** The public side of one private IP, as DescribeInstances and DescribeNetworkInterfaces show it. */
-  private ipAssociation(inst: NetInstance, eni: SimEni, privateIp: string): (InstanceNetworkInterfaceAssociation & { AllocationId?: string; AssociationId?: string }) | undefined {
+  private ipAssociation(
+    inst: NetInstance,
+    eni: SimEni,
+    privateIp: string,
+  ): (InstanceNetworkInterfaceAssociation & { AllocationId?: string; AssociationId?: string }) | undefined {
     const eip = this.visibleAddressAt(eni.eniId, privateIp);
     if (eip) {
       const assoc = this.visibleAssociation(eip)!;
-      return { IpOwnerId: this.accountId, PublicDnsName: this.dnsName(eip.publicIp), PublicIp: eip.publicIp, AllocationId: eip.allocationId, AssociationId: assoc.associationId };
+      return {
+        IpOwnerId: this.accountId,
+        PublicDnsName: this.dnsName(eip.publicIp),
+        PublicIp: eip.publicIp,
+        AllocationId: eip.allocationId,
+        AssociationId: assoc.associationId,
+      };
     }
     const pub = privateIp === eni.primaryIp ? this.visiblePublicIp(inst) : undefined;
     return pub ? { IpOwnerId: 'amazon', PublicDnsName: this.dnsName(pub), PublicIp: pub } : undefined;
@@ -410,7 +430,15 @@ export class Network {
       out.push({
         NetworkInterfaceId: eni.eniId,
         AvailabilityZone: eni.availabilityZone,
-        Attachment: { AttachmentId: eni.attachmentId, DeviceIndex: 0, NetworkCardIndex: 0, InstanceId: eni.instanceId, InstanceOwnerId: this.accountId, Status: 'attached', DeleteOnTermination: true },
+        Attachment: {
+          AttachmentId: eni.attachmentId,
+          DeviceIndex: 0,
+          NetworkCardIndex: 0,
+          InstanceId: eni.instanceId,
+          InstanceOwnerId: this.accountId,
+          Status: 'attached',
+          DeleteOnTermination: true,
+        },
         OwnerId: this.accountId,
         Status: 'in-use',
         InterfaceType: 'interface',

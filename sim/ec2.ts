@@ -34,7 +34,12 @@ type Out<T> = Omit<T, '$metadata'>;
 
 type StateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 const STATE_CODE: Record<StateName, number> = {
-  pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80,
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
 };
 
 export interface SimInstance {
@@ -65,7 +70,10 @@ export class Ec2Sim extends ServiceSim {
    */
   associationLagDescribes = 0;
 
-  constructor(private readonly account: SimAccount, seed: number) {
+  constructor(
+    private readonly account: SimAccount,
+    seed: number,
+  ) {
     super();
     this.ids = new IdGen(seed);
     // Interface and address ids come from their own generator, so instance ids stay as they were.
@@ -237,7 +245,11 @@ export class Ec2Sim extends ServiceSim {
 
   AssignPrivateIpAddresses(input: AssignPrivateIpAddressesCommandInput): Out<AssignPrivateIpAddressesCommandOutput> {
     const assigned = this.network.assign(input);
-    return { NetworkInterfaceId: input.NetworkInterfaceId!, AssignedPrivateIpAddresses: assigned.map((PrivateIpAddress) => ({ PrivateIpAddress })), AssignedIpv4Prefixes: [] };
+    return {
+      NetworkInterfaceId: input.NetworkInterfaceId!,
+      AssignedPrivateIpAddresses: assigned.map((PrivateIpAddress) => ({ PrivateIpAddress })),
+      AssignedIpv4Prefixes: [],
+    };
   }
 
   /** An Elastic IP associated with an unassigned secondary IP is disassociated with it. */

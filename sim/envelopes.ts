@@ -61,7 +61,13 @@ export function eventBridgeEvent(account: SimAccount, message: LifecycleNotifica
     region: account.region,
     resources: [`arn:aws:autoscaling:${account.region}:${account.accountId}:autoScalingGroup:sim:autoScalingGroupName/${AutoScalingGroupName}`],
     detail: {
-      LifecycleActionToken, AutoScalingGroupName, LifecycleHookName, EC2InstanceId, LifecycleTransition, Origin, Destination,
+      LifecycleActionToken,
+      AutoScalingGroupName,
+      LifecycleHookName,
+      EC2InstanceId,
+      LifecycleTransition,
+      Origin,
+      Destination,
       ...(meta !== undefined ? { NotificationMetadata: meta } : {}),
     },
   };
@@ -74,7 +80,10 @@ export function scheduledEvent(account: SimAccount) {
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
     account: account.accountId,
-    time: account.now().toISOString().replace(/\.\d+Z$/, 'Z'),
+    time: account
+      .now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z'),
     region: account.region,
     resources: [`arn:aws:events:${account.region}:${account.accountId}:rule/haproxy-fleet-control-dev-reconcile`],
     detail: {},
@@ -87,7 +96,8 @@ export function scheduledEvent(account: SimAccount) {
  * the first SNS action of the new state (CloudWatch publishes to each of them).
  */
 export function alarmSnsEvent(account: SimAccount, message: AlarmNotification, opts: { topicArn?: string } = {}) {
-  const actions = message.NewStateValue === 'ALARM' ? message.AlarmActions : message.NewStateValue === 'OK' ? message.OKActions : message.InsufficientDataActions;
+  const actions =
+    message.NewStateValue === 'ALARM' ? message.AlarmActions : message.NewStateValue === 'OK' ? message.OKActions : message.InsufficientDataActions;
   const topic =
     opts.topicArn ?? actions.find((a) => a.startsWith('arn:aws:sns:')) ?? `arn:aws:sns:${account.region}:${account.accountId}:haproxy-fleet-control-dev-alarms`;
   // "ALARM: \"name\" in EU (Ireland)", cut to SNS's 100-character subject limit.

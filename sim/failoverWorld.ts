@@ -58,7 +58,8 @@ export class FailoverWorld extends FleetWorld {
   async deliverAlarms(via: Via = this.via): Promise<AlarmOutcome[]> {
     const sns = this.account.cloudWatch.takeNotifications();
     const changes = this.account.cloudWatch.takeStateChanges();
-    const events = via === 'sns' ? sns.map((n) => alarmSnsEvent(this.account, n)) : changes.map((c) => alarmEventBridgeEvent(this.account, c.alarm, c.newState, c.oldState));
+    const events =
+      via === 'sns' ? sns.map((n) => alarmSnsEvent(this.account, n)) : changes.map((c) => alarmEventBridgeEvent(this.account, c.alarm, c.newState, c.oldState));
     const out: AlarmOutcome[] = [];
     for (const e of events) out.push(...(await this.invokeAlarm(e)));
     return out;
@@ -69,7 +70,12 @@ export class FailoverWorld extends FleetWorld {
     return this.account.ec2
       .addresses()
       .filter((a) => a.tags['hfc:pool'] === this.fleet.elasticIps!.pool)
-      .map((a) => ({ publicIp: a.publicIp, home: a.tags['hfc:home'] ?? '-', holder: a.association?.instanceId ?? '-', privateIp: a.association?.privateIp ?? '-' }))
+      .map((a) => ({
+        publicIp: a.publicIp,
+        home: a.tags['hfc:home'] ?? '-',
+        holder: a.association?.instanceId ?? '-',
+        privateIp: a.association?.privateIp ?? '-',
+      }))
       .sort((x, y) => x.publicIp.localeCompare(y.publicIp));
   }
 

@@ -11,10 +11,10 @@ function toRegExp(pattern: string): RegExp {
     let out = '';
     for (let i = 0; i < pattern.length; i++) {
       const c = pattern[i]!;
-      if (c === '\\' && i + 1 < pattern.length) out += escape(pattern[++i]!);
+      if (c === '\\' && i + 1 < pattern.length) out += escapeChar(pattern[++i]!);
       else if (c === '*') out += '.*';
       else if (c === '?') out += '.?';
-      else out += escape(c);
+      else out += escapeChar(c);
     }
     re = new RegExp(`^${out}$`, 's');
     cache.set(pattern, re);
@@ -22,7 +22,7 @@ function toRegExp(pattern: string): RegExp {
   return re;
 }
 
-const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeChar = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Whether `value` matches any of the filter's values. */
 export function filterMatches(values: readonly string[], value: string | undefined): boolean {

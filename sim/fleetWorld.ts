@@ -115,7 +115,9 @@ export class FleetWorld {
         LifecycleTransition: p.LifecycleTransition,
         HeartbeatTimeout: p.HeartbeatTimeout,
         DefaultResult: p.DefaultResult,
-        ...(this.via === 'sns' ? { NotificationTargetARN: 'arn:aws:sns:eu-west-1:123456789012:lifecycle', RoleARN: 'arn:aws:iam::123456789012:role/asg-sns' } : {}),
+        ...(this.via === 'sns'
+          ? { NotificationTargetARN: 'arn:aws:sns:eu-west-1:123456789012:lifecycle', RoleARN: 'arn:aws:iam::123456789012:role/asg-sns' }
+          : {}),
       });
     }
   }
@@ -199,7 +201,8 @@ export class FleetWorld {
       if (recs.length !== 1) problems.push(`${n.instanceId}: ${recs.length} records`);
       if (hcs.length !== 1) problems.push(`${n.instanceId}: ${hcs.length} health checks`);
       if (recs[0] && recs[0].value !== ip) problems.push(`${n.instanceId}: record value ${recs[0].value}, address ${ip}`);
-      if (recs[0] && hcs[0] && recs[0].healthCheckId !== hcs[0].id) problems.push(`${n.instanceId}: record references ${recs[0].healthCheckId}, check is ${hcs[0].id}`);
+      if (recs[0] && hcs[0] && recs[0].healthCheckId !== hcs[0].id)
+        problems.push(`${n.instanceId}: record references ${recs[0].healthCheckId}, check is ${hcs[0].id}`);
       if (hcs[0] && hcs[0].ip !== ip) problems.push(`${n.instanceId}: health check checks ${hcs[0].ip}, address ${ip}`);
     }
     const liveIds = new Set(live.map((n) => n.instanceId));

@@ -53,15 +53,8 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /** Listing order: DNS name (labels reversed), then record type, then SetIdentifier. */
-export function compareRecordKeys(
-  a: { name: string; type: string; setIdentifier: string },
-  b: { name: string; type: string; setIdentifier: string },
-): number {
-  return (
-    compareStrings(dnsSortKey(a.name), dnsSortKey(b.name)) ||
-    compareStrings(a.type, b.type) ||
-    compareStrings(a.setIdentifier, b.setIdentifier)
-  );
+export function compareRecordKeys(a: { name: string; type: string; setIdentifier: string }, b: { name: string; type: string; setIdentifier: string }): number {
+  return compareStrings(dnsSortKey(a.name), dnsSortKey(b.name)) || compareStrings(a.type, b.type) || compareStrings(a.setIdentifier, b.setIdentifier);
 }
 
 /** True when a (normalised) name is the zone apex or below it. */

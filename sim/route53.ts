@@ -107,9 +107,7 @@ const ACTION_LIMITS: Record<string, BucketSpec> = {
 };
 const RECORD_CHANGE_LIMIT: BucketSpec = { burst: 1500, refill: 100 };
 
-const RR_TYPES = new Set([
-  'A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HTTPS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT',
-]);
+const RR_TYPES = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HTTPS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT']);
 const ENDPOINT_CHECK_TYPES = new Set(['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP']);
 const MAX_RECORDS_PER_BATCH = 1000;
 const MAX_VALUE_CHARS_PER_BATCH = 32000;
@@ -123,9 +121,21 @@ const MAX_RESOURCES_PER_TAG_LISTING = 10;
  * ranges (192.0.2/24, 198.51.100/24, 203.0.113/24), so tests must use routable-looking addresses.
  */
 const UNCHECKABLE_IPV4: readonly [string, number][] = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16],
-  ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ];
 
 export class Route53Sim extends ServiceSim {
@@ -408,7 +418,15 @@ export class Route53Sim extends ServiceSim {
     const next: HealthCheckConfig = { ...current };
     const fields = next as unknown as Record<string, unknown>;
     const updatable = [
-      'IPAddress', 'Port', 'ResourcePath', 'FullyQualifiedDomainName', 'SearchString', 'FailureThreshold', 'Inverted', 'Disabled', 'EnableSNI',
+      'IPAddress',
+      'Port',
+      'ResourcePath',
+      'FullyQualifiedDomainName',
+      'SearchString',
+      'FailureThreshold',
+      'Inverted',
+      'Disabled',
+      'EnableSNI',
     ] as const;
     for (const field of updatable) {
       if (input[field] !== undefined) fields[field] = input[field];
@@ -544,7 +562,8 @@ export class Route53Sim extends ServiceSim {
     if (action === 'DELETE') {
       const existing = working.get(key);
       if (!existing) return `Tried to delete resource record set ${describe(record)} but it was not found`;
-      if (!sameValues(existing, record)) return `Tried to delete resource record set ${describe(record)} but the values provided do not match the current values`;
+      if (!sameValues(existing, record))
+        return `Tried to delete resource record set ${describe(record)} but the values provided do not match the current values`;
       working.delete(key);
       return undefined;
     }
@@ -845,7 +864,7 @@ function location(id: string): string {
 function isUncheckable(ip: string): boolean {
   if (isIPv4(ip)) {
     const n = ipv4ToInt(ip);
-    return UNCHECKABLE_IPV4.some(([base, bits]) => (n >>> (32 - bits)) === (ipv4ToInt(base) >>> (32 - bits)));
+    return UNCHECKABLE_IPV4.some(([base, bits]) => n >>> (32 - bits) === ipv4ToInt(base) >>> (32 - bits));
   }
   // RFC 5156: unspecified, loopback, IPv4-mapped, unique-local, link-local, multicast, documentation.
   const lower = ip.toLowerCase();

@@ -179,13 +179,16 @@ const RUN_SHELL_SCRIPT = JSON.stringify({
     executionTimeout: {
       type: 'String',
       default: '3600',
-      description: '(Optional) The time in seconds for a command to complete before it is considered to have failed. Default is 3600 (1 hour). Maximum is 172800 (48 hours).',
+      description:
+        '(Optional) The time in seconds for a command to complete before it is considered to have failed. Default is 3600 (1 hour). Maximum is 172800 (48 hours).',
       allowedPattern: '([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800)',
     },
   },
   runtimeConfig: {
     'aws:runShellScript': {
-      properties: [{ id: '0.aws:runShellScript', runCommand: '{{ commands }}', workingDirectory: '{{ workingDirectory }}', timeoutSeconds: '{{ executionTimeout }}' }],
+      properties: [
+        { id: '0.aws:runShellScript', runCommand: '{{ commands }}', workingDirectory: '{{ workingDirectory }}', timeoutSeconds: '{{ executionTimeout }}' },
+      ],
     },
   },
 });
@@ -213,7 +216,10 @@ export class SsmSim extends ServiceSim {
   private readonly runs = new Map<string, SimInvocation>();
   private readonly lag = new Map<string, number>();
 
-  constructor(private readonly account: SimAccount, seed: number) {
+  constructor(
+    private readonly account: SimAccount,
+    seed: number,
+  ) {
     super();
     this.ids = new IdGen(seed * 104729 + 31);
     this.documents.set('AWS-RunShellScript', this.parseDocument('AWS-RunShellScript', RUN_SHELL_SCRIPT, 'Amazon'));
@@ -254,9 +260,12 @@ export class SsmSim extends ServiceSim {
    */
   createDocument(name: string, content: string | object): void {
     const text = typeof content === 'string' ? content : JSON.stringify(content);
-    this.documents.set(name, this.parseDocument(name, text, this.account.accountId, (msg) => {
-      throw new Error(`simulated SSM document ${name}: ${msg}`);
-    }));
+    this.documents.set(
+      name,
+      this.parseDocument(name, text, this.account.accountId, (msg) => {
+        throw new Error(`simulated SSM document ${name}: ${msg}`);
+      }),
+    );
   }
 
   /**
@@ -266,7 +275,10 @@ export class SsmSim extends ServiceSim {
   commandSize(documentName: string, parameters: Record<string, string[]> = {}): number {
     const doc = this.documents.get(documentName);
     if (!doc) throw new Error(`no simulated SSM document ${documentName}`);
-    return Buffer.byteLength(doc.content) + Object.entries(parameters).reduce((n, [k, vs]) => n + Buffer.byteLength(k) + vs.reduce((m, v) => m + Buffer.byteLength(v), 0), 0);
+    return (
+      Buffer.byteLength(doc.content) +
+      Object.entries(parameters).reduce((n, [k, vs]) => n + Buffer.byteLength(k) + vs.reduce((m, v) => m + Buffer.byteLength(v), 0), 0)
+    );
   }
 
   /** Every command sent, oldest first, with its parameters. */
@@ -300,7 +312,10 @@ export class SsmSim extends ServiceSim {
   DescribeInstanceInformation(input: DescribeInstanceInformationCommandInput): Out<DescribeInstanceInformationCommandOutput> {
     const max = input.MaxResults ?? 50;
     if (max < 5 || max > 50) {
-      this.fail('ValidationException', `1 validation error detected: ${violation('maxResults', max, `Member must have value ${max < 5 ? 'greater than or equal to 5' : 'less than or equal to 50'}`)}`);
+      this.fail(
+        'ValidationException',
+        `1 validation error detected: ${violation('maxResults', max, `Member must have value ${max < 5 ? 'greater than or equal to 5' : 'less than or equal to 50'}`)}`,
+      );
     }
     const tests: ((info: InstanceInformation, inst: SimInstance) => boolean)[] = [];
     for (const f of input.InstanceInformationFilterList ?? []) tests.push(this.filterTest(f.key, f.valueSet, false));
@@ -323,12 +338,16 @@ export class SsmSim extends ServiceSim {
   CreateDocument(input: CreateDocumentCommandInput): Out<CreateDocumentCommandOutput> {
     const name = input.Name;
     if (!name || !DOCUMENT_NAME.test(name) || name.includes('/') || name.includes(':')) {
-      this.fail('ValidationException', `1 validation error detected: ${violation('name', name, 'Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-.]{3,128}$')}`);
+      this.fail(
+        'ValidationException',
+        `1 validation error detected: ${violation('name', name, 'Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-.]{3,128}$')}`,
+      );
     }
     if ((input.DocumentType ?? 'Command') !== 'Command') throw new Error(`simulated account: SSM documents of type ${input.DocumentType} are not modelled`);
     if ((input.DocumentFormat ?? 'JSON') !== 'JSON') throw new Error(`simulated account: SSM documents in ${input.DocumentFormat} are not modelled`);
     const content = input.Content ?? '';
-    if (Buffer.byteLength(content) > SSM_DOCUMENT_LIMIT_BYTES) this.fail('MaxDocumentSizeExceeded', `The document content exceeds the maximum size of ${SSM_DOCUMENT_LIMIT_BYTES / 1024} KB.`);
+    if (Buffer.byteLength(content) > SSM_DOCUMENT_LIMIT_BYTES)
+      this.fail('MaxDocumentSizeExceeded', `The document content exceeds the maximum size of ${SSM_DOCUMENT_LIMIT_BYTES / 1024} KB.`);
     if (this.documents.has(name)) this.fail('DocumentAlreadyExists', `Document with same name ${name} already exists`);
     const doc = this.parseDocument(name, content, this.account.accountId, (msg) => this.fail('InvalidDocumentContent', msg));
     this.documents.set(name, doc);
@@ -349,14 +368,22 @@ export class SsmSim extends ServiceSim {
     const problems: string[] = [];
     if (ids.length > MAX_INSTANCE_IDS) problems.push(violation('instanceIds', ids, `Member must have length less than or equal to ${MAX_INSTANCE_IDS}`));
     ids.forEach((id, i) => {
-      if (!INSTANCE_ID.test(id)) problems.push(violation(`instanceIds.${i + 1}.member`, id, 'Member must satisfy regular expression pattern: (^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)'));
+      if (!INSTANCE_ID.test(id))
+        problems.push(violation(`instanceIds.${i + 1}.member`, id, 'Member must satisfy regular expression pattern: (^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)'));
     });
     if (!input.DocumentName || !DOCUMENT_NAME.test(input.DocumentName)) {
       problems.push(violation('documentName', input.DocumentName, 'Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-.:/]{3,128}$'));
     }
-    if (input.Comment !== undefined && input.Comment.length > 100) problems.push(violation('comment', input.Comment, 'Member must have length less than or equal to 100'));
+    if (input.Comment !== undefined && input.Comment.length > 100)
+      problems.push(violation('comment', input.Comment, 'Member must have length less than or equal to 100'));
     if (input.TimeoutSeconds !== undefined && (input.TimeoutSeconds < 30 || input.TimeoutSeconds > 2592000)) {
-      problems.push(violation('timeoutSeconds', input.TimeoutSeconds, `Member must have value ${input.TimeoutSeconds < 30 ? 'greater than or equal to 30' : 'less than or equal to 2592000'}`));
+      problems.push(
+        violation(
+          'timeoutSeconds',
+          input.TimeoutSeconds,
+          `Member must have value ${input.TimeoutSeconds < 30 ? 'greater than or equal to 30' : 'less than or equal to 2592000'}`,
+        ),
+      );
     }
     if (input.MaxConcurrency !== undefined && !MAX_CONCURRENCY.test(input.MaxConcurrency)) {
       problems.push(violation('maxConcurrency', input.MaxConcurrency, `Member must satisfy regular expression pattern: ${MAX_CONCURRENCY.source}`));
@@ -469,7 +496,9 @@ export class SsmSim extends ServiceSim {
     const max = this.maxResults(input.MaxResults);
     const start = this.pageStart(input.NextToken);
     const matching = [...this.runs.values()]
-      .filter((i) => (input.CommandId === undefined || i.commandId === input.CommandId) && (input.InstanceId === undefined || i.instanceId === input.InstanceId))
+      .filter(
+        (i) => (input.CommandId === undefined || i.commandId === input.CommandId) && (input.InstanceId === undefined || i.instanceId === input.InstanceId),
+      )
       .reverse();
     const page = matching.slice(start, start + max);
     return {
@@ -484,7 +513,10 @@ export class SsmSim extends ServiceSim {
     const max = this.maxResults(input.MaxResults);
     const start = this.pageStart(input.NextToken);
     const matching = [...this.sent]
-      .filter((c) => (input.CommandId === undefined || c.commandId === input.CommandId) && (input.InstanceId === undefined || c.instanceIds.includes(input.InstanceId)))
+      .filter(
+        (c) =>
+          (input.CommandId === undefined || c.commandId === input.CommandId) && (input.InstanceId === undefined || c.instanceIds.includes(input.InstanceId)),
+      )
       .reverse();
     const page = matching.slice(start, start + max);
     return {
@@ -497,7 +529,10 @@ export class SsmSim extends ServiceSim {
 
   private record(instanceId: string): AgentRecord {
     let rec = this.agents.get(instanceId);
-    if (!rec) this.agents.set(instanceId, (rec = {}));
+    if (!rec) {
+      rec = {};
+      this.agents.set(instanceId, rec);
+    }
     return rec;
   }
 
@@ -575,7 +610,12 @@ export class SsmSim extends ServiceSim {
 
   // ---- internals: documents ----
 
-  private parseDocument(name: string, content: string, owner: string, invalid: (msg: string) => never = (msg) => this.fail('InvalidDocumentContent', msg)): SimDocument {
+  private parseDocument(
+    name: string,
+    content: string,
+    owner: string,
+    invalid: (msg: string) => never = (msg) => this.fail('InvalidDocumentContent', msg),
+  ): SimDocument {
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(content) as Record<string, unknown>;
@@ -584,7 +624,8 @@ export class SsmSim extends ServiceSim {
     }
     if (!json || typeof json !== 'object' || Array.isArray(json)) return invalid('The document content must be a JSON object.');
     const schemaVersion = json.schemaVersion;
-    if (schemaVersion !== '2.2' && schemaVersion !== '1.2') return invalid(`Document schema version, ${String(schemaVersion)}, is not supported for Command documents.`);
+    if (schemaVersion !== '2.2' && schemaVersion !== '1.2')
+      return invalid(`Document schema version, ${String(schemaVersion)}, is not supported for Command documents.`);
     const parameters = (json.parameters ?? {}) as Record<string, DocParameter>;
     if (typeof parameters !== 'object' || Array.isArray(parameters)) return invalid('parameters must be an object.');
     let stepNames: string[];
@@ -696,7 +737,12 @@ export class SsmSim extends ServiceSim {
       Object.assign(inv, { status: 'Failed', statusDetails: 'Undeliverable', responseCode: -1, ended: now });
       return;
     }
-    const result = this.runner({ commandId: inv.commandId, instanceId: inv.instanceId, documentName: inv.documentName, parameters: structuredClone(inv.parameters) });
+    const result = this.runner({
+      commandId: inv.commandId,
+      instanceId: inv.instanceId,
+      documentName: inv.documentName,
+      parameters: structuredClone(inv.parameters),
+    });
     const details = { Success: 'Success', Failed: 'Failed', TimedOut: 'ExecutionTimedOut' }[result.status];
     if (!details) throw new Error(`simulated SSM runner returned status ${String(result.status)}`);
     const exit = result.exitCode ?? { Success: 0, Failed: 1, TimedOut: -1 }[result.status];
@@ -810,7 +856,10 @@ export class SsmSim extends ServiceSim {
   private maxResults(value: number | undefined): number {
     const max = value ?? 50;
     if (max < 1 || max > 50) {
-      this.fail('ValidationException', `1 validation error detected: ${violation('maxResults', max, `Member must have value ${max < 1 ? 'greater than or equal to 1' : 'less than or equal to 50'}`)}`);
+      this.fail(
+        'ValidationException',
+        `1 validation error detected: ${violation('maxResults', max, `Member must have value ${max < 1 ? 'greater than or equal to 1' : 'less than or equal to 50'}`)}`,
+      );
     }
     return max;
   }
@@ -823,7 +872,7 @@ export class SsmSim extends ServiceSim {
     if (token === undefined) return 0;
     const decoded = Buffer.from(token, 'base64').toString('utf8');
     const n = Number(decoded.slice(TOKEN_PREFIX.length));
-    if (!decoded.startsWith(TOKEN_PREFIX) || !Number.isInteger(n) || n < 0) this.fail('InvalidNextToken', 'The specified token isn\'t valid.');
+    if (!decoded.startsWith(TOKEN_PREFIX) || !Number.isInteger(n) || n < 0) this.fail('InvalidNextToken', "The specified token isn't valid.");
     return n;
   }
 }

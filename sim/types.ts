@@ -10,4 +10,3 @@ export interface CallRecord {
   /** Error code when the attempt failed, for example `Throttling`. */
   error?: string;
 }
-

@@ -29,22 +29,24 @@ export class AddressAdapter {
   /** The pool's addresses (tag `hfc:pool` = pool), with their claims, holders and our last moves. */
   async describePool(pool: string): Promise<PoolAddress[]> {
     const res = await this.client.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${POOL_TAG}`, Values: [literalFilterValue(pool)] }] }));
-    return (res.Addresses ?? [])
-      // The filter is the request; the tag is the truth: never take another pool's address.
-      .filter((a) => a.AllocationId && a.PublicIp && (a.Tags ?? []).some((t) => t.Key === POOL_TAG && t.Value === pool))
-      .map((a) => {
-        const tags = Object.fromEntries((a.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-        const movedTo = decodePlacement(tags[MOVED_TO_TAG]);
-        return {
-          allocationId: a.AllocationId!,
-          publicIp: a.PublicIp!,
-          ...(tags[HOME_TAG] ? { home: tags[HOME_TAG] } : {}),
-          ...(a.InstanceId && a.NetworkInterfaceId && a.PrivateIpAddress
-            ? { holder: { instanceId: a.InstanceId, eniId: a.NetworkInterfaceId, privateIp: a.PrivateIpAddress } }
-            : {}),
-          ...(movedTo && tags[MOVED_AT_TAG] ? { lastMove: { to: movedTo, at: tags[MOVED_AT_TAG] } } : {}),
-        };
-      });
+    return (
+      (res.Addresses ?? [])
+        // The filter is the request; the tag is the truth: never take another pool's address.
+        .filter((a) => a.AllocationId && a.PublicIp && (a.Tags ?? []).some((t) => t.Key === POOL_TAG && t.Value === pool))
+        .map((a) => {
+          const tags = Object.fromEntries((a.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+          const movedTo = decodePlacement(tags[MOVED_TO_TAG]);
+          return {
+            allocationId: a.AllocationId!,
+            publicIp: a.PublicIp!,
+            ...(tags[HOME_TAG] ? { home: tags[HOME_TAG] } : {}),
+            ...(a.InstanceId && a.NetworkInterfaceId && a.PrivateIpAddress
+              ? { holder: { instanceId: a.InstanceId, eniId: a.NetworkInterfaceId, privateIp: a.PrivateIpAddress } }
+              : {}),
+            ...(movedTo && tags[MOVED_AT_TAG] ? { lastMove: { to: movedTo, at: tags[MOVED_AT_TAG] } } : {}),
+          };
+        })
+    );
   }
 
   /**

@@ -1,5 +1,11 @@
 /** Auto Scaling adapter: the group's instances, confirming and completing lifecycle actions. */
-import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, DescribeWarmPoolCommand, RecordLifecycleActionHeartbeatCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import {
+  CompleteLifecycleActionCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeWarmPoolCommand,
+  RecordLifecycleActionHeartbeatCommand,
+  type AutoScalingClient,
+} from '@aws-sdk/client-auto-scaling';
 import { asLifecycleState, type LifecycleState } from '../plan/lifecycle';
 import { isAwsError } from './errors';
 
@@ -32,7 +38,9 @@ export class AutoScalingAdapter {
     const out = new Map<string, string>();
     let token: string | undefined;
     do {
-      const res = await this.client.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: groupName, MaxRecords: 100, ...(token ? { NextToken: token } : {}) }));
+      const res = await this.client.send(
+        new DescribeWarmPoolCommand({ AutoScalingGroupName: groupName, MaxRecords: 100, ...(token ? { NextToken: token } : {}) }),
+      );
       for (const i of res.Instances ?? []) if (i.InstanceId) out.set(i.InstanceId, i.LifecycleState ?? 'Unknown');
       token = res.NextToken;
     } while (token);

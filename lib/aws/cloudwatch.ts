@@ -45,7 +45,9 @@ export class CloudWatchAdapter {
           settings: settingsOf(a),
           ...(a.AlarmArn ? { arn: a.AlarmArn } : {}),
           // StateUpdatedTimestamp also moves when only the reason or evaluation state changes.
-          ...((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp) ? { stateUpdated: new Date((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp)!).toISOString() } : {}),
+          ...((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp)
+            ? { stateUpdated: new Date((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp)!).toISOString() }
+            : {}),
           ...(instanceId ? { instanceId } : {}),
         });
       }

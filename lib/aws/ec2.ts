@@ -28,9 +28,15 @@ function primaryEni(inst: Instance): Pick<InstanceInfo, 'eni'> {
     eni: {
       id: eni.NetworkInterfaceId,
       primaryIp: ips.find((p) => p.Primary)?.PrivateIpAddress ?? eni.PrivateIpAddress ?? '',
-      secondaryIps: ips.filter((p) => !p.Primary && p.PrivateIpAddress).map((p) => p.PrivateIpAddress!).sort(),
+      secondaryIps: ips
+        .filter((p) => !p.Primary && p.PrivateIpAddress)
+        .map((p) => p.PrivateIpAddress!)
+        .sort(),
       // An auto-assigned public IPv4 (IpOwnerId "amazon") is not an Elastic IP.
-      associatedIps: ips.filter((p) => p.Association?.PublicIp && p.Association.IpOwnerId !== 'amazon').map((p) => p.PrivateIpAddress!).sort(),
+      associatedIps: ips
+        .filter((p) => p.Association?.PublicIp && p.Association.IpOwnerId !== 'amazon')
+        .map((p) => p.PrivateIpAddress!)
+        .sort(),
     },
   };
 }
@@ -52,7 +58,13 @@ export class Ec2Adapter {
    */
   async describeGroupInstances(groupName: string): Promise<Map<string, InstanceInfo>> {
     const out = new Map<string, InstanceInfo>();
-    await this.describe([{ Name: 'tag:aws:autoscaling:groupName', Values: [literalFilterValue(groupName)] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }], out);
+    await this.describe(
+      [
+        { Name: 'tag:aws:autoscaling:groupName', Values: [literalFilterValue(groupName)] },
+        { Name: 'instance-state-name', Values: ['pending', 'running'] },
+      ],
+      out,
+    );
     for (const [id, info] of out) if (info.tags['aws:autoscaling:groupName'] !== groupName) out.delete(id);
     return out;
   }

@@ -100,7 +100,8 @@ export function toSpec(c: HealthCheckConfig): HealthCheckSpec {
  * way: "... conflicting RRSet ... already exists", a name outside the zone, the 100-member
  * limit): only the first kind is worth observing again. Matched on Route 53's exact wording.
  */
-const CONFLICT_MESSAGES = /Tried to create resource record set .* but it already exists|Tried to delete resource record set .* but it was not found|but the values provided do not match the current values/i;
+const CONFLICT_MESSAGES =
+  /Tried to create resource record set .* but it already exists|Tried to delete resource record set .* but it was not found|but the values provided do not match the current values/i;
 
 export function isConflict(err: unknown): boolean {
   if (isAwsError(err, 'NoSuchHealthCheck')) return true; // a record referenced a check deleted meanwhile
@@ -179,7 +180,8 @@ export class Route53Adapter {
       try {
         res = await this.client.send(new ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + TAG_BATCH) }));
       } catch (err) {
-        if (isAwsError(err, 'NoSuchHealthCheck')) throw new ConflictError(`a health check disappeared while its tags were read: ${describeAwsError(err)}`, { cause: err });
+        if (isAwsError(err, 'NoSuchHealthCheck'))
+          throw new ConflictError(`a health check disappeared while its tags were read: ${describeAwsError(err)}`, { cause: err });
         throw err;
       }
       for (const set of res.ResourceTagSets ?? []) {
@@ -219,7 +221,8 @@ export class Route53Adapter {
       return 'deleted';
     } catch (err) {
       if (isAwsError(err, 'NoSuchHealthCheck')) return 'absent';
-      if (isAwsError(err, 'HealthCheckInUse')) throw new ConflictError(`health check ${id} is still referenced by a record: ${describeAwsError(err)}`, { cause: err });
+      if (isAwsError(err, 'HealthCheckInUse'))
+        throw new ConflictError(`health check ${id} is still referenced by a record: ${describeAwsError(err)}`, { cause: err });
       throw err;
     }
   }

@@ -39,7 +39,10 @@ export class SsmAdapter {
   async onlineInstances(instanceIds: readonly string[]): Promise<Set<string>> {
     const online = new Set<string>();
     for (let i = 0; i < instanceIds.length; i += SEND_BATCH) {
-      const pages = paginateDescribeInstanceInformation({ client: this.client, pageSize: 50 }, { Filters: [{ Key: 'InstanceIds', Values: instanceIds.slice(i, i + SEND_BATCH) }] });
+      const pages = paginateDescribeInstanceInformation(
+        { client: this.client, pageSize: 50 },
+        { Filters: [{ Key: 'InstanceIds', Values: instanceIds.slice(i, i + SEND_BATCH) }] },
+      );
       for await (const page of pages) {
         for (const info of page.InstanceInformationList ?? []) if (info.InstanceId && info.PingStatus === 'Online') online.add(info.InstanceId);
       }
@@ -65,7 +68,9 @@ export class SsmAdapter {
       let ids = instanceIds.slice(i, i + SEND_BATCH);
       while (ids.length > 0) {
         try {
-          const res = await this.client.send(new SendCommandCommand({ DocumentName: documentName, InstanceIds: ids, Parameters, Comment: comment.slice(0, 100), TimeoutSeconds: 60 }));
+          const res = await this.client.send(
+            new SendCommandCommand({ DocumentName: documentName, InstanceIds: ids, Parameters, Comment: comment.slice(0, 100), TimeoutSeconds: 60 }),
+          );
           commands.push({ commandId: res.Command?.CommandId ?? '', instanceIds: ids });
           break;
         } catch (err) {

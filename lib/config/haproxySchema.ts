@@ -22,7 +22,11 @@ const backend = z.strictObject({
   servers: z.union(
     [
       z.strictObject({ autoScalingGroup: tokenSchema('awsName').max(255) }),
-      z.strictObject({ tags: z.record(tokenSchema('tagText').min(1).max(128), tokenSchema('tagText').max(256)).refine((t) => Object.keys(t).length > 0, 'needs at least one tag') }),
+      z.strictObject({
+        tags: z
+          .record(tokenSchema('tagText').min(1).max(128), tokenSchema('tagText').max(256))
+          .refine((t) => Object.keys(t).length > 0, 'needs at least one tag'),
+      }),
     ],
     { error: 'must be {"autoScalingGroup": "<group name>"} or {"tags": {"<key>": "<value>", ...}}' },
   ),
@@ -69,7 +73,7 @@ export const haproxySchema = z
     crossField(
       (h, ctx) => {
         // Names, ports and modes of the parts that passed their own checks; the rest were reported.
-        const isObject = (x: unknown): x is Record<string, any> => !!x && typeof x === 'object';
+        const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object';
         const backends = new Map<string, 'http' | 'tcp'>();
         h.backends.forEach((b, i) => {
           if (!isObject(b) || ctx.invalid(['backends', i, 'name'])) return;
@@ -102,11 +106,13 @@ export const haproxySchema = z
           if (!isObject(f)) return;
           usePort(f.port, ['httpFrontends', i, 'port']);
           // Listeners are rendered as `tcp_<port>` and the health endpoint as `health`.
-          if (typeof f.name === 'string' && (/^tcp_\d+$/.test(f.name) || f.name === 'health')) ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'name'], message: `"${f.name}" is a name the renderer uses itself` });
+          if (typeof f.name === 'string' && (/^tcp_\d+$/.test(f.name) || f.name === 'health'))
+            ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'name'], message: `"${f.name}" is a name the renderer uses itself` });
           (Array.isArray(f.routes) ? f.routes : []).forEach((r, j) => {
             if (!isObject(r)) return;
             useBackend(r.backend, 'http', ['httpFrontends', i, 'routes', j, 'backend']);
-            if (!r.host && !r.pathPrefix && !ctx.invalid(['httpFrontends', i, 'routes', j])) ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'routes', j], message: 'needs a host, a pathPrefix or both' });
+            if (!r.host && !r.pathPrefix && !ctx.invalid(['httpFrontends', i, 'routes', j]))
+              ctx.addIssue({ code: 'custom', path: ['httpFrontends', i, 'routes', j], message: 'needs a host, a pathPrefix or both' });
           });
           if (f.defaultBackend) useBackend(f.defaultBackend, 'http', ['httpFrontends', i, 'defaultBackend']);
         });
@@ -114,7 +120,8 @@ export const haproxySchema = z
       (h, ctx) => {
         h.backends.forEach((b, i) => {
           if (!b || ctx.invalid(['backends', i, 'mode'])) return;
-          if (b.check?.httpPath && b.mode !== 'http') ctx.addIssue({ code: 'custom', path: ['backends', i, 'check', 'httpPath'], message: 'is for http backends only' });
+          if (b.check?.httpPath && b.mode !== 'http')
+            ctx.addIssue({ code: 'custom', path: ['backends', i, 'check', 'httpPath'], message: 'is for http backends only' });
         });
       },
     ),

@@ -21,12 +21,21 @@ export function placeholderProblems(config: Config): string[] {
   const problems: string[] = [];
   config.fleets.forEach((f, i) => {
     const at = `fleets[${i}]`;
-    if (/EXAMPLE/i.test(f.dns.hostedZoneId)) problems.push(`${at}.dns.hostedZoneId: "${f.dns.hostedZoneId}" is the example's placeholder: put your hosted zone's id (${LIST_ZONES})`);
-    if (RESERVED_NAME.test(f.dns.recordName)) problems.push(`${at}.dns.recordName: "${f.dns.recordName}" is a name reserved for documentation (RFC 2606): put the name your clients resolve, in that zone`);
-    if (EXAMPLE_GROUP_NAMES.includes(f.autoScalingGroupName)) problems.push(`${at}.autoScalingGroupName: "${f.autoScalingGroupName}" is the example's group name: put your HAProxy Auto Scaling group's name (${LIST_GROUPS})`);
+    if (/EXAMPLE/i.test(f.dns.hostedZoneId))
+      problems.push(`${at}.dns.hostedZoneId: "${f.dns.hostedZoneId}" is the example's placeholder: put your hosted zone's id (${LIST_ZONES})`);
+    if (RESERVED_NAME.test(f.dns.recordName))
+      problems.push(
+        `${at}.dns.recordName: "${f.dns.recordName}" is a name reserved for documentation (RFC 2606): put the name your clients resolve, in that zone`,
+      );
+    if (EXAMPLE_GROUP_NAMES.includes(f.autoScalingGroupName))
+      problems.push(
+        `${at}.autoScalingGroupName: "${f.autoScalingGroupName}" is the example's group name: put your HAProxy Auto Scaling group's name (${LIST_GROUPS})`,
+      );
     (f.haproxy?.backends ?? []).forEach((b, j) => {
       if ('autoScalingGroup' in b.servers && EXAMPLE_GROUP_NAMES.includes(b.servers.autoScalingGroup)) {
-        problems.push(`${at}.haproxy.backends[${j}].servers.autoScalingGroup: "${b.servers.autoScalingGroup}" is the example's group name: put your application group's name (${LIST_GROUPS})`);
+        problems.push(
+          `${at}.haproxy.backends[${j}].servers.autoScalingGroup: "${b.servers.autoScalingGroup}" is the example's group name: put your application group's name (${LIST_GROUPS})`,
+        );
       }
     });
   });

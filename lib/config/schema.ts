@@ -8,9 +8,7 @@ import { ALWAYS, crossField, intIn, num, oneOfLiterals } from './fields';
 import { haproxySchema } from './haproxySchema';
 
 /** Fleet and owner names end up in SetIdentifiers, CallerReferences, tags and hook names. */
-const slug = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1-32 characters of a-z, 0-9 and "-", not starting or ending with "-"');
+const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1-32 characters of a-z, 0-9 and "-", not starting or ending with "-"');
 
 /** A DNS name as Route 53 stores it: lower case, with the trailing dot. */
 const dnsName = z
@@ -57,7 +55,10 @@ const hook = (defaultResult: 'CONTINUE' | 'ABANDON') =>
   z
     .strictObject({
       /** Defaults to `<fleet>-hfc-launching` / `<fleet>-hfc-terminating`. */
-      name: z.string().regex(/^[A-Za-z0-9\-_/]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, "-", "_" and "/"').optional(),
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9\-_/]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, "-", "_" and "/"')
+        .optional(),
       heartbeatTimeoutSeconds: intIn(30, 7200, 'a number of seconds').default(300),
       defaultResult: z.enum(['CONTINUE', 'ABANDON']).default(defaultResult),
     })
@@ -91,8 +92,14 @@ const alarmsSchema = z.strictObject({
       treatMissingData: z.enum(['breaching', 'notBreaching', 'ignore', 'missing']).default('missing'),
     })
     .default({
-      namespace: 'AWS/EC2', name: 'StatusCheckFailed', statistic: 'Maximum', periodSeconds: 60, evaluationPeriods: 2, threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'missing',
+      namespace: 'AWS/EC2',
+      name: 'StatusCheckFailed',
+      statistic: 'Maximum',
+      periodSeconds: 60,
+      evaluationPeriods: 2,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'missing',
     }),
 });
 
@@ -153,12 +160,10 @@ export const fleetSchema = z
      * once none has it any more. CONTINUE at timeout by default: the application tier keeps
      * scaling even when the control plane cannot reach the load balancers.
      */
-    appLifecycleHooks: z
-      .strictObject({ launching: hook('CONTINUE'), terminating: hook('CONTINUE') })
-      .default({
-        launching: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
-        terminating: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
-      }),
+    appLifecycleHooks: z.strictObject({ launching: hook('CONTINUE'), terminating: hook('CONTINUE') }).default({
+      launching: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+      terminating: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+    }),
   })
   .superRefine(
     crossField(
@@ -172,7 +177,11 @@ export const fleetSchema = z
         const path = f.healthCheck.path;
         // (A path that fails its own rule is reported there already.)
         if (f.haproxy && f.healthCheck.protocol === 'HTTP' && isToken('route53Path', path) && !isToken('requestPath', path) && !ctx.invalid(['healthCheck'])) {
-          ctx.addIssue({ code: 'custom', path: ['healthCheck', 'path'], message: `${TOKENS.requestPath.rule}: with haproxy, the rendered configuration answers it` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['healthCheck', 'path'],
+            message: `${TOKENS.requestPath.rule}: with haproxy, the rendered configuration answers it`,
+          });
         }
       },
       (f, ctx) => {
@@ -180,23 +189,39 @@ export const fleetSchema = z
         // The rendered configuration serves the health check endpoint itself (render.ts).
         const port = num(f.healthCheck.port);
         if (port === undefined) return;
-        if (port === f.haproxy.peers.port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'peers', 'port'], message: `port ${port} is the health check's port` });
+        if (port === f.haproxy.peers.port)
+          ctx.addIssue({ code: 'custom', path: ['haproxy', 'peers', 'port'], message: `port ${port} is the health check's port` });
         f.haproxy.listeners.forEach((l, i) => {
-          if (l.port === port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'listeners', i, 'port'], message: `port ${port} is the health check's port (the rendered configuration serves it)` });
+          if (l.port === port)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['haproxy', 'listeners', i, 'port'],
+              message: `port ${port} is the health check's port (the rendered configuration serves it)`,
+            });
         });
         f.haproxy.httpFrontends.forEach((h, i) => {
-          if (h.port === port) ctx.addIssue({ code: 'custom', path: ['haproxy', 'httpFrontends', i, 'port'], message: `port ${port} is the health check's port (the rendered configuration serves it)` });
+          if (h.port === port)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['haproxy', 'httpFrontends', i, 'port'],
+              message: `port ${port} is the health check's port (the rendered configuration serves it)`,
+            });
         });
       },
       (f, ctx) => {
         if (f.elasticIps && f.dns.address !== 'elastic-ip' && !ctx.invalid(['dns', 'address'])) {
           // EC2 gives a node a new public IPv4 whenever its home address moves away and back:
           // registering that would change DNS on every failover.
-          ctx.addIssue({ code: 'custom', path: ['dns', 'address'], message: 'must be "elastic-ip" when elasticIps is set (a node\'s own public IPv4 changes whenever its address moves)' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dns', 'address'],
+            message: 'must be "elastic-ip" when elasticIps is set (a node\'s own public IPv4 changes whenever its address moves)',
+          });
         }
       },
       (f, ctx) => {
-        if (f.elasticIps && !f.alarms && !ctx.invalid(['alarms'])) ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
+        if (f.elasticIps && !f.alarms && !ctx.invalid(['alarms']))
+          ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
       },
       (f, ctx) => {
         // The scheduled reconcile (every minute) completes the action once the delay has passed:
@@ -231,7 +256,9 @@ export const fleetSchema = z
 
 /** The application groups a fleet's HAProxy backends take their servers from. */
 export function appGroupsOf(f: { haproxy?: { backends: { servers: object }[] } | undefined }): string[] {
-  const groups = (f.haproxy?.backends ?? []).flatMap((b) => ('autoScalingGroup' in b.servers ? [(b.servers as { autoScalingGroup: string }).autoScalingGroup] : []));
+  const groups = (f.haproxy?.backends ?? []).flatMap((b) =>
+    'autoScalingGroup' in b.servers ? [(b.servers as { autoScalingGroup: string }).autoScalingGroup] : [],
+  );
   return [...new Set(groups)].sort();
 }
 
@@ -246,7 +273,10 @@ export const configSchema = z
         /** How lifecycle notifications reach the lifecycle function. */
         lifecycleEvents: z.enum(['eventbridge', 'sns']).default('eventbridge'),
         /** The scheduled reconcile; an EventBridge rate or cron expression. */
-        schedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge rate(...) or cron(...) expression').default('rate(1 minute)'),
+        schedule: z
+          .string()
+          .regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge rate(...) or cron(...) expression')
+          .default('rate(1 minute)'),
         /**
          * Reserved concurrency of each function: 1 serialises each function (one decider at a
          * time, the default), false reserves nothing (for accounts whose concurrency quota cannot
@@ -259,30 +289,32 @@ export const configSchema = z
   })
   .superRefine(
     crossField((cfg, ctx) => {
-    const seen = (key: (f: (typeof cfg.fleets)[number]) => string, what: string) => {
-      const first = new Map<string, number>();
+      const seen = (key: (f: (typeof cfg.fleets)[number]) => string, what: string) => {
+        const first = new Map<string, number>();
+        cfg.fleets.forEach((f, i) => {
+          const k = key(f);
+          if (typeof k !== 'string' || ctx.invalid(['fleets', i])) return; // reported by its own field
+          const j = first.get(k);
+          if (j === undefined) first.set(k, i);
+          else ctx.addIssue({ code: 'custom', path: ['fleets', i], message: `${what} "${k}" is also used by fleets[${j}]` });
+        });
+      };
+      seen((f) => f.name, 'fleet name');
+      // One group, one fleet: two fleets completing each other's lifecycle actions would race.
+      seen((f) => f.autoScalingGroupName, 'autoScalingGroupName');
+      // An application group serves one fleet, and is never a load-balancer group: whose hooks
+      // an event belongs to must be unambiguous.
+      const owner = new Map(cfg.fleets.map((f, i) => [f.autoScalingGroupName, i]));
       cfg.fleets.forEach((f, i) => {
-        const k = key(f);
-        if (typeof k !== 'string' || ctx.invalid(['fleets', i])) return; // reported by its own field
-        const j = first.get(k);
-        if (j === undefined) first.set(k, i);
-        else ctx.addIssue({ code: 'custom', path: ['fleets', i], message: `${what} "${k}" is also used by fleets[${j}]` });
+        for (const g of appGroupsOf(f)) {
+          const j = owner.get(g);
+          if (j !== undefined && j !== i)
+            ctx.addIssue({ code: 'custom', path: ['fleets', i, 'haproxy'], message: `application group "${g}" is also used by fleets[${j}]` });
+          if (j === i)
+            ctx.addIssue({ code: 'custom', path: ['fleets', i, 'haproxy'], message: `application group "${g}" is this fleet's own load-balancer group` });
+          owner.set(g, i);
+        }
       });
-    };
-    seen((f) => f.name, 'fleet name');
-    // One group, one fleet: two fleets completing each other's lifecycle actions would race.
-    seen((f) => f.autoScalingGroupName, 'autoScalingGroupName');
-    // An application group serves one fleet, and is never a load-balancer group: whose hooks
-    // an event belongs to must be unambiguous.
-    const owner = new Map(cfg.fleets.map((f, i) => [f.autoScalingGroupName, i]));
-    cfg.fleets.forEach((f, i) => {
-      for (const g of appGroupsOf(f)) {
-        const j = owner.get(g);
-        if (j !== undefined && j !== i) ctx.addIssue({ code: 'custom', path: ['fleets', i, 'haproxy'], message: `application group "${g}" is also used by fleets[${j}]` });
-        if (j === i) ctx.addIssue({ code: 'custom', path: ['fleets', i, 'haproxy'], message: `application group "${g}" is this fleet's own load-balancer group` });
-        owner.set(g, i);
-      }
-    });
     }),
     ALWAYS,
   );

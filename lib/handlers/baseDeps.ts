@@ -26,11 +26,15 @@ export function baseDeps(): BaseDeps {
   const settings = readRuntimeSettings();
   const managing = config.fleets.filter((f) => f.alarms?.manage).map((f) => f.name);
   if (managing.length && !settings.alarmTopicArn) {
-    throw new ConfigError(`fleets ${managing.join(', ')} manage their alarms, but ALARM_TOPIC_ARN is not set (serverless.yml sets it)`, ['ALARM_TOPIC_ARN: required when alarms.manage is true']);
+    throw new ConfigError(`fleets ${managing.join(', ')} manage their alarms, but ALARM_TOPIC_ARN is not set (serverless.yml sets it)`, [
+      'ALARM_TOPIC_ARN: required when alarms.manage is true',
+    ]);
   }
   const pushing = config.fleets.filter((f) => f.haproxy).map((f) => f.name);
   if (pushing.length && !settings.configDocumentName) {
-    throw new ConfigError(`fleets ${pushing.join(', ')} have an haproxy section, but CONFIG_DOCUMENT_NAME is not set (serverless.yml sets it)`, ['CONFIG_DOCUMENT_NAME: required when a fleet has haproxy']);
+    throw new ConfigError(`fleets ${pushing.join(', ')} have an haproxy section, but CONFIG_DOCUMENT_NAME is not set (serverless.yml sets it)`, [
+      'CONFIG_DOCUMENT_NAME: required when a fleet has haproxy',
+    ]);
   }
   // Every line says whether this control plane acts: a shadow deployment's plans are only plans.
   const mode = settings.mode === 'shadow' ? 'shadow' : settings.dryRun ? 'dry-run' : 'active';

@@ -27,14 +27,7 @@
  * address (free = no home, or a home that cannot hold one), unassociated ones first, then by
  * allocation id.
  */
-import {
-  MOVE_GRACE_MS,
-  type AddressAction,
-  type AddressNode,
-  type AddressPlan,
-  type Placement,
-  type PoolAddress,
-} from './addressTypes';
+import { MOVE_GRACE_MS, type AddressAction, type AddressNode, type AddressPlan, type Placement, type PoolAddress } from './addressTypes';
 import { LAUNCHING } from './lifecycle';
 
 export interface AddressSettings {
@@ -75,13 +68,18 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
   const node = new Map(sortedNodes.map((n) => [n.instanceId, n]));
   const addresses = [...pool].sort((a, b) => a.allocationId.localeCompare(b.allocationId));
   const where = new Map<string, Placement | undefined>(addresses.map((a) => [a.allocationId, effectiveHolder(a, now)]));
-  const onPrimaryOf = (a: PoolAddress, n: AddressNode) => samePlacement(where.get(a.allocationId), { instanceId: n.instanceId, eniId: n.eni?.id ?? '', privateIp: n.eni?.primaryIp ?? '' });
+  const onPrimaryOf = (a: PoolAddress, n: AddressNode) =>
+    samePlacement(where.get(a.allocationId), { instanceId: n.instanceId, eniId: n.eni?.id ?? '', privateIp: n.eni?.primaryIp ?? '' });
 
   // 1. Homes: one per node (the one on its primary IP, else the lowest allocation id).
   const home = new Map<string, string | undefined>(); // allocationId -> home instance
   const homeOf = new Map<string, string>(); // instance -> allocationId
   const valid = (a: PoolAddress) => !!a.home && !!node.get(a.home) && canHoldHome(node.get(a.home)!);
-  const byPreference = [...addresses].sort((x, y) => Number(y.home ? onPrimaryOf(y, node.get(y.home) ?? ({} as AddressNode)) : 0) - Number(x.home ? onPrimaryOf(x, node.get(x.home) ?? ({} as AddressNode)) : 0));
+  const byPreference = [...addresses].sort(
+    (x, y) =>
+      Number(y.home ? onPrimaryOf(y, node.get(y.home) ?? ({} as AddressNode)) : 0) -
+      Number(x.home ? onPrimaryOf(x, node.get(x.home) ?? ({} as AddressNode)) : 0),
+  );
   for (const a of byPreference) {
     if (valid(a) && !homeOf.has(a.home!)) {
       home.set(a.allocationId, a.home);
@@ -97,7 +95,12 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
       home.set(a.allocationId, claimer.instanceId);
       homeOf.set(claimer.instanceId, a.allocationId);
       const why = !a.home ? 'unclaimed' : valid(a) ? `a second home of ${a.home}` : `its home ${a.home} is gone or leaving`;
-      actions.push({ kind: 'claimAddress', allocationId: a.allocationId, instanceId: claimer.instanceId, reason: `node has no home address; ${a.allocationId} is ${why}` });
+      actions.push({
+        kind: 'claimAddress',
+        allocationId: a.allocationId,
+        instanceId: claimer.instanceId,
+        reason: `node has no home address; ${a.allocationId} is ${why}`,
+      });
     } else if (a.home) {
       const why = valid(a) ? `${a.home} already has a home address` : `home ${a.home} is gone or leaving`;
       actions.push({ kind: 'releaseAddress', allocationId: a.allocationId, instanceId: a.home, reason: why });
@@ -119,7 +122,15 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
     if (from) taken.delete(key(from));
     taken.add(key(to));
     where.set(a.allocationId, to);
-    actions.push({ kind: 'associateAddress', allocationId: a.allocationId, publicIp: a.publicIp, to: assignIp ? { ...to, privateIp: '' } : to, ...(from ? { from } : {}), ...(assignIp ? { assignIp: true as const } : {}), reason });
+    actions.push({
+      kind: 'associateAddress',
+      allocationId: a.allocationId,
+      publicIp: a.publicIp,
+      to: assignIp ? { ...to, privateIp: '' } : to,
+      ...(from ? { from } : {}),
+      ...(assignIp ? { assignIp: true as const } : {}),
+      reason,
+    });
   };
   /** Onto the best healthy peer: a free secondary IP if any peer has one, else a new one. */
   const rescue = (a: PoolAddress, exclude: string, preferAz: string | undefined, why: string) => {
@@ -129,7 +140,13 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
     const withRoom = peers.filter((p) => freeSecondaries(p).length > 0).sort(rank)[0];
     if (withRoom) return move(a, { instanceId: withRoom.instanceId, eniId: withRoom.eni!.id, privateIp: freeSecondaries(withRoom)[0]! }, why);
     const best = [...peers].sort(rank)[0];
-    if (best) return move(a, { instanceId: best.instanceId, eniId: best.eni!.id, privateIp: `new:${a.allocationId}` }, `${why} (no free secondary IP: assigning one)`, true);
+    if (best)
+      return move(
+        a,
+        { instanceId: best.instanceId, eniId: best.eni!.id, privateIp: `new:${a.allocationId}` },
+        `${why} (no free secondary IP: assigning one)`,
+        true,
+      );
     stuck.push({ allocationId: a.allocationId, reason: `${why}, and no healthy peer can receive it; left where it is` });
   };
 
@@ -142,7 +159,12 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
     if (!homeId) {
       // Unclaimed: keep an entry point that has served alive; leave a never-used one alone.
       if (holderServes || (!current && !a.lastMove)) continue;
-      rescue(a, current?.instanceId ?? '', holder?.availabilityZone, current ? `unclaimed and its holder ${current.instanceId} cannot serve` : 'unclaimed and not associated');
+      rescue(
+        a,
+        current?.instanceId ?? '',
+        holder?.availabilityZone,
+        current ? `unclaimed and its holder ${current.instanceId} cannot serve` : 'unclaimed and not associated',
+      );
       continue;
     }
     const h = node.get(homeId)!;
@@ -169,7 +191,14 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
   for (const n of sortedNodes) {
     if (!canReceive(n) && !(LAUNCHING.has(n.lifecycleState) && n.eni)) continue;
     const missing = settings.sparePrivateIps - freeSecondaries(n).length;
-    if (missing > 0) actions.push({ kind: 'assignSecondaryIps', instanceId: n.instanceId, eniId: n.eni!.id, count: missing, reason: `keeps ${settings.sparePrivateIps} free secondary private IP(s) to receive peers' addresses` });
+    if (missing > 0)
+      actions.push({
+        kind: 'assignSecondaryIps',
+        instanceId: n.instanceId,
+        eniId: n.eni!.id,
+        count: missing,
+        reason: `keeps ${settings.sparePrivateIps} free secondary private IP(s) to receive peers' addresses`,
+      });
   }
 
   const homes = new Map<string, string>();

@@ -19,7 +19,6 @@ export interface AlarmSpec extends AlarmSettings {
 
 export type AlarmAction = { kind: 'putAlarm'; spec: AlarmSpec; reason: string } | { kind: 'deleteAlarm'; name: string; instanceId: string; reason: string };
 
-
 export function alarmSpec(fleet: FleetConfig, instanceId: string, topicArn: string): AlarmSpec {
   const a = fleet.alarms!;
   return {

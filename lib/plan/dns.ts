@@ -21,7 +21,14 @@ import type { Action, DesiredRecord, HealthCheckRef, ObservedFleet, ObservedHeal
 
 /** Sort key: phase, then step within the phase (see the order above). */
 const ORDER: Record<Action['kind'], number> = {
-  markDeregistered: 10, unmarkDeregistered: 10, createHealthCheck: 20, tagHealthCheck: 20, deleteRecord: 30, createRecord: 30, updateRecord: 30, deleteHealthCheck: 40,
+  markDeregistered: 10,
+  unmarkDeregistered: 10,
+  createHealthCheck: 20,
+  tagHealthCheck: 20,
+  deleteRecord: 30,
+  createRecord: 30,
+  updateRecord: 30,
+  deleteHealthCheck: 40,
 };
 
 const byInstance = <T extends { instanceId: string }>(items: T[], id: string) => items.filter((i) => i.instanceId === id);

@@ -52,7 +52,11 @@ export function alarmInstance(alarm: Pick<NodeAlarm, 'name' | 'instanceId'>, nam
 export function healthOf(instanceId: string, alarms: readonly NodeAlarm[], namePrefix: string): Pick<AddressNode, 'health' | 'healthSince'> {
   const mine = alarms.filter((a) => alarmInstance(a, namePrefix) === instanceId);
   if (mine.some((a) => a.state === 'ALARM')) return { health: 'alarm' };
-  const since = mine.map((a) => a.stateUpdated).filter((t): t is string => !!t).sort().pop();
+  const since = mine
+    .map((a) => a.stateUpdated)
+    .filter((t): t is string => !!t)
+    .sort()
+    .pop();
   const health = mine.length > 0 && mine.every((a) => a.state === 'OK') ? 'ok' : 'unknown';
   return { health, ...(since ? { healthSince: since } : {}) };
 }

@@ -20,7 +20,14 @@ export function desiredHealthCheck(fleet: FleetConfig, address: string): HealthC
 }
 
 const KEYS: (keyof HealthCheckSpec)[] = [
-  'type', 'ipAddress', 'port', 'resourcePath', 'fullyQualifiedDomainName', 'searchString', 'requestInterval', 'failureThreshold',
+  'type',
+  'ipAddress',
+  'port',
+  'resourcePath',
+  'fullyQualifiedDomainName',
+  'searchString',
+  'requestInterval',
+  'failureThreshold',
 ];
 
 /** True when every setting we own matches; settings we do not own are ignored. */

@@ -32,16 +32,17 @@ import type { LifecycleMessage } from '../events/types';
 import { belongsInDns } from './nodes';
 import type { ObservedNode } from './types';
 
-export type HintVerdict =
-  | { verdict: 'agrees' }
-  | { verdict: 'no-effect'; reason: string }
-  | { verdict: 'confirm'; reason: string };
+export type HintVerdict = { verdict: 'agrees' } | { verdict: 'no-effect'; reason: string } | { verdict: 'confirm'; reason: string };
 
 /**
  * @param listed the instance as the group's describe lists it, if it does
  * @param alive whether EC2 shows the instance pending or running
  */
-export function judgeHint(hint: Pick<LifecycleMessage, 'instanceId' | 'transition'>, listed: Pick<ObservedNode, 'lifecycleState'> | undefined, alive: boolean): HintVerdict {
+export function judgeHint(
+  hint: Pick<LifecycleMessage, 'instanceId' | 'transition'>,
+  listed: Pick<ObservedNode, 'lifecycleState'> | undefined,
+  alive: boolean,
+): HintVerdict {
   const id = hint.instanceId;
   if (!listed) {
     if (!alive) return { verdict: 'no-effect', reason: `instance ${id} is neither in the group nor running (a late duplicate)` };
@@ -96,7 +97,10 @@ export function poolProblem(hint: Pick<LifecycleMessage, 'instanceId' | 'origin'
   const id = hint.instanceId;
   if (hint.origin === 'WarmPool' && hint.destination === 'AutoScalingGroup') return undefined;
   const want = hint.destination === 'WarmPool' ? 'Warmed:Pending:Wait' : hint.origin === 'WarmPool' ? 'Warmed:Terminating:Wait' : undefined;
-  if (want === undefined) return pooled === undefined ? undefined : `the warm pool lists instance ${id} as ${pooled}, but the event says it goes from ${hint.origin} to ${hint.destination}`;
+  if (want === undefined)
+    return pooled === undefined
+      ? undefined
+      : `the warm pool lists instance ${id} as ${pooled}, but the event says it goes from ${hint.origin} to ${hint.destination}`;
   if (pooled === want) return undefined;
   return pooled === undefined
     ? `the warm pool does not list instance ${id}, but the event says it goes from ${hint.origin} to ${hint.destination}`
@@ -113,7 +117,11 @@ export function judgeWarmPoolMove(
   listed: Pick<ObservedNode, 'lifecycleState'> | undefined,
   pooled: string | undefined,
 ): { verdict: 'confirm'; reason: string } | { verdict: 'refuse'; reason: string } {
-  if (listed) return { verdict: 'refuse', reason: `the group lists instance ${hint.instanceId} as ${listed.lifecycleState}: not in a warm pool, so not a warm-pool move` };
+  if (listed)
+    return {
+      verdict: 'refuse',
+      reason: `the group lists instance ${hint.instanceId} as ${listed.lifecycleState}: not in a warm pool, so not a warm-pool move`,
+    };
   const problem = poolProblem(hint, pooled);
   if (problem) return { verdict: 'refuse', reason: problem };
   return { verdict: 'confirm', reason: `a warm-pool move of instance ${hint.instanceId} is completed without DNS work` };

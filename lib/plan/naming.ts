@@ -58,7 +58,11 @@ export function callerReferencePrefix(fleet: Owned): string {
 
 /** Canonical text of a spec: same settings, same text, whatever the key order. */
 function canonical(spec: HealthCheckSpec): string {
-  return JSON.stringify(Object.entries(spec).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify(
+    Object.entries(spec)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /**
@@ -66,7 +70,9 @@ function canonical(spec: HealthCheckSpec): string {
  * four random characters, so two passes never share one, even within a millisecond.
  */
 export function passNonce(now: Date = new Date(), random: () => number = Math.random): string {
-  return `${now.getTime().toString(36).slice(-8)}${Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0')}`;
+  return `${now.getTime().toString(36).slice(-8)}${Math.floor(random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0')}`;
 }
 
 export function callerReference(fleet: Owned, instanceId: string, spec: HealthCheckSpec, nonce: string): string {

@@ -35,7 +35,11 @@ export function belongsInDns(node: ObservedNode): boolean {
  * nothing. A termination whose Destination is the warm pool is flagged: no later run will see
  * the node.
  */
-export function withHint(nodes: ObservedNode[], hint: Pick<LifecycleHint, 'instanceId' | 'transition' | 'destination'> | undefined, alive?: ObservedNode): ObservedNode[] {
+export function withHint(
+  nodes: ObservedNode[],
+  hint: Pick<LifecycleHint, 'instanceId' | 'transition' | 'destination'> | undefined,
+  alive?: ObservedNode,
+): ObservedNode[] {
   if (!hint) return nodes;
   const current = nodes.find((n) => n.instanceId === hint.instanceId);
   if (hint.transition === 'terminating') {

@@ -114,13 +114,17 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, l
 
   // 3. One atomic batch: leaving records out, joining records in, changed ones replaced. Keeping
   // them together means a set that is replaced whole is never empty in between.
-  const recordActions = plan.actions.filter((a): a is RecordAction => (a.kind === 'deleteRecord' || a.kind === 'createRecord' || a.kind === 'updateRecord') && ok(a.instanceId));
+  const recordActions = plan.actions.filter(
+    (a): a is RecordAction => (a.kind === 'deleteRecord' || a.kind === 'createRecord' || a.kind === 'updateRecord') && ok(a.instanceId),
+  );
   const changeOf = (a: RecordAction): RecordChange => {
     if (a.kind === 'deleteRecord') return { action: 'DELETE', record: a.record };
     const { healthCheck, ...rest } = a.record;
     const healthCheckId = 'id' in healthCheck ? healthCheck.id : created.get(healthCheck.callerReference);
     if (!healthCheckId) throw new Error(`internal: record for ${a.instanceId} references a health check this plan did not create`);
-    return a.kind === 'createRecord' ? { action: 'CREATE', record: { ...rest, healthCheckId } } : { action: 'REPLACE', previous: a.previous, record: { ...rest, healthCheckId } };
+    return a.kind === 'createRecord'
+      ? { action: 'CREATE', record: { ...rest, healthCheckId } }
+      : { action: 'REPLACE', previous: a.previous, record: { ...rest, healthCheckId } };
   };
   const submit = async (actions: RecordAction[]): Promise<unknown> => {
     if (actions.length === 0) return undefined;
@@ -142,7 +146,8 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, l
     const upserts = recordActions.filter((a) => a.kind !== 'deleteRecord');
     for (const part of [deletes, upserts]) {
       const err = await submit(part);
-      if (err) for (const a of part) fail(a.instanceId, `record ${a.kind === 'deleteRecord' ? 'DELETE' : a.kind === 'createRecord' ? 'CREATE' : 'REPLACE'}`, err);
+      if (err)
+        for (const a of part) fail(a.instanceId, `record ${a.kind === 'deleteRecord' ? 'DELETE' : a.kind === 'createRecord' ? 'CREATE' : 'REPLACE'}`, err);
     }
   }
 
@@ -155,7 +160,12 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, l
       if (outcome === 'absent') logger.info('health check was already gone', { healthCheckId: a.healthCheckId });
     } catch (err) {
       if (err instanceof ConflictError) throw err;
-      if (registered.has(a.instanceId)) logger.warn('could not delete a replaced health check; the next run retries', { instanceId: a.instanceId, healthCheckId: a.healthCheckId, error: err as Error });
+      if (registered.has(a.instanceId))
+        logger.warn('could not delete a replaced health check; the next run retries', {
+          instanceId: a.instanceId,
+          healthCheckId: a.healthCheckId,
+          error: err as Error,
+        });
       else fail(a.instanceId, 'health check deletion', err);
     }
   }

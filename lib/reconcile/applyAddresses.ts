@@ -32,7 +32,14 @@ export async function applyAddressPlan(plan: AddressPlan, addresses: AddressAdap
   };
 
   const moves = of('associateAddress');
-  for (const m of moves) logger.info('moving address', { allocationId: m.allocationId, publicIp: m.publicIp, from: m.from ? encodePlacement(m.from) : 'unassociated', to: encodePlacement(m.to), reason: m.reason });
+  for (const m of moves)
+    logger.info('moving address', {
+      allocationId: m.allocationId,
+      publicIp: m.publicIp,
+      from: m.from ? encodePlacement(m.from) : 'unassociated',
+      to: encodePlacement(m.to),
+      reason: m.reason,
+    });
   // A peer without a free secondary IP gets one first (one extra round trip, only then).
   const placed = new Map<string, Placement>();
   await Promise.all(
@@ -49,15 +56,23 @@ export async function applyAddressPlan(plan: AddressPlan, addresses: AddressAdap
   await Promise.all([
     ...moves
       .filter((m) => !result.failed.has(m.allocationId))
-      .map((m) => attempt(`${m.allocationId}:mark`, [], `marking the move of ${m.publicIp}`, () => addresses.tagAddress(m.allocationId, { [MOVED_TO_TAG]: encodePlacement(placed.get(m.allocationId)!), [MOVED_AT_TAG]: at }))),
+      .map((m) =>
+        attempt(`${m.allocationId}:mark`, [], `marking the move of ${m.publicIp}`, () =>
+          addresses.tagAddress(m.allocationId, { [MOVED_TO_TAG]: encodePlacement(placed.get(m.allocationId)!), [MOVED_AT_TAG]: at }),
+        ),
+      ),
     ...of('claimAddress').map((c) => {
       logger.info('claiming address', { ...c });
-      return attempt(`${c.allocationId}:claim`, [c.instanceId], `claiming ${c.allocationId} for ${c.instanceId}`, () => addresses.tagAddress(c.allocationId, { [HOME_TAG]: c.instanceId }));
+      return attempt(`${c.allocationId}:claim`, [c.instanceId], `claiming ${c.allocationId} for ${c.instanceId}`, () =>
+        addresses.tagAddress(c.allocationId, { [HOME_TAG]: c.instanceId }),
+      );
     }),
     ...of('releaseAddress').map((r) => {
       logger.info('releasing address', { ...r });
       // Conditional on the old value: a stale release never erases another run's fresh claim.
-      return attempt(`${r.allocationId}:release`, [r.instanceId], `releasing ${r.allocationId}`, () => addresses.untagAddress(r.allocationId, [{ Key: HOME_TAG, Value: r.instanceId }]));
+      return attempt(`${r.allocationId}:release`, [r.instanceId], `releasing ${r.allocationId}`, () =>
+        addresses.untagAddress(r.allocationId, [{ Key: HOME_TAG, Value: r.instanceId }]),
+      );
     }),
     ...of('assignSecondaryIps').map((s) => {
       logger.info('assigning secondary private IPs', { ...s });

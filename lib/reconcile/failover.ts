@@ -38,7 +38,9 @@ export async function failover(
   const node = state.nodes.find((n) => n.instanceId === instanceId);
   const base = { fleet: fleet.name, ...(instanceId ? { instanceId } : {}), ...(alarm ? { alarmState: alarm.state } : {}) };
   if (!node) {
-    const ignored = instanceId ? `instance ${instanceId} is not a node of fleet ${fleet.name}` : 'the alarm names no instance (no InstanceId dimension, managed name or hfc:instance-id tag)';
+    const ignored = instanceId
+      ? `instance ${instanceId} is not a node of fleet ${fleet.name}`
+      : 'the alarm names no instance (no InstanceId dimension, managed name or hfc:instance-id tag)';
     logger.info(`${ignored}; alarm ignored`);
     return { ...base, actions: [], stuck: [], failed: [], ignored };
   }

@@ -36,7 +36,11 @@ export async function trustedHint(
   if (touchesWarmPool(hint) || (judged.verdict === 'confirm' && !listed)) {
     const pooled = (await checks.autoScaling.describeWarmPool(hint.groupName)).get(hint.instanceId);
     const problem = poolProblem(hint, pooled);
-    if (problem) throw new StaleEventError(`the ${hint.transition} event for ${hint.instanceId} contradicts Auto Scaling: ${problem}; ignored, nothing was changed`, hint.instanceId);
+    if (problem)
+      throw new StaleEventError(
+        `the ${hint.transition} event for ${hint.instanceId} contradicts Auto Scaling: ${problem}; ignored, nothing was changed`,
+        hint.instanceId,
+      );
   }
   if (judged.verdict === 'agrees') return hintOf(hint, 'agrees');
   const what = `the ${hint.transition} event for ${hint.instanceId} contradicts Auto Scaling (${judged.reason})`;
@@ -45,11 +49,20 @@ export async function trustedHint(
   if (checks.dryRun) return hintOf(hint, 'assumed (dry run)');
   const answer = await checks.autoScaling.confirmAction({ groupName: hint.groupName, hookName, instanceId: hint.instanceId });
   if (answer === 'no-active-action') {
-    throw new StaleEventError(`${what}, and Auto Scaling has no active ${hint.transition} action for it on hook ${hookName}: a stale or forged event, ignored; nothing was changed`, hint.instanceId);
+    throw new StaleEventError(
+      `${what}, and Auto Scaling has no active ${hint.transition} action for it on hook ${hookName}: a stale or forged event, ignored; nothing was changed`,
+      hint.instanceId,
+    );
   }
   return hintOf(hint, 'confirmed');
 }
 
 const hintOf = ({ instanceId, transition, origin, destination, groupName, hookName }: LifecycleMessage, check: LifecycleHint['check']): LifecycleHint => ({
-  instanceId, transition, origin, destination, groupName, hookName, check,
+  instanceId,
+  transition,
+  origin,
+  destination,
+  groupName,
+  hookName,
+  check,
 });

@@ -103,14 +103,19 @@ export async function observeFleet(fleet: FleetConfig, aws: Adapters, opts: Obse
   const hinted = hint ? instances.get(hint.instanceId) : undefined;
   const isAlive = !!hinted && ALIVE.has(hinted.state);
   const trusted = hint
-    ? await trustedHint(hint, fleet.lifecycleHooks[hint.transition].name, groupInstances.find((i) => i.instanceId === hint.instanceId), isAlive, { autoScaling: aws.autoScaling, dryRun })
+    ? await trustedHint(
+        hint,
+        fleet.lifecycleHooks[hint.transition].name,
+        groupInstances.find((i) => i.instanceId === hint.instanceId),
+        isAlive,
+        { autoScaling: aws.autoScaling, dryRun },
+      )
     : undefined;
-  const alive: ObservedNode | undefined = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: LAUNCH_WAIT, ...facts(hinted!.instanceId) } : undefined;
+  const alive: ObservedNode | undefined =
+    trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: LAUNCH_WAIT, ...facts(hinted!.instanceId) } : undefined;
 
   const finalNodes = withHint(nodes, trusted, alive);
-  const addressState = extra
-    ? { nodes: addressNodes(fleet, finalNodes, instances, extra.alarms), pool: extra.pool, alarms: extra.alarms }
-    : undefined;
+  const addressState = extra ? { nodes: addressNodes(fleet, finalNodes, instances, extra.alarms), pool: extra.pool, alarms: extra.alarms } : undefined;
   return {
     nodes: finalNodes,
     records: ourRecords,

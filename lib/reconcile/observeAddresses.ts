@@ -17,7 +17,12 @@ export type { AddressState };
 type Lifecycle = Pick<GroupInstance, 'instanceId' | 'lifecycleState' | 'availabilityZone'>;
 
 /** Joins lifecycle states, interfaces and alarm states into the planner's nodes. */
-export function addressNodes(fleet: FleetConfig, group: readonly Lifecycle[], instances: ReadonlyMap<string, InstanceInfo>, alarms: readonly NodeAlarm[]): AddressNode[] {
+export function addressNodes(
+  fleet: FleetConfig,
+  group: readonly Lifecycle[],
+  instances: ReadonlyMap<string, InstanceInfo>,
+  alarms: readonly NodeAlarm[],
+): AddressNode[] {
   const prefix = fleet.alarms?.namePrefix ?? '';
   return group.map((g) => {
     const info = instances.get(g.instanceId);
@@ -32,7 +37,10 @@ export function addressNodes(fleet: FleetConfig, group: readonly Lifecycle[], in
 }
 
 /** The pool and the alarms, for a run that has already read the group and its instances. */
-export async function observePoolAndAlarms(fleet: FleetConfig, aws: Pick<Adapters, 'addresses' | 'cloudWatch'>): Promise<{ pool: PoolAddress[]; alarms: NodeAlarm[] }> {
+export async function observePoolAndAlarms(
+  fleet: FleetConfig,
+  aws: Pick<Adapters, 'addresses' | 'cloudWatch'>,
+): Promise<{ pool: PoolAddress[]; alarms: NodeAlarm[] }> {
   const [pool, found] = await Promise.all([
     fleet.elasticIps ? aws.addresses.describePool(fleet.elasticIps.pool) : Promise.resolve([]),
     fleet.alarms ? aws.cloudWatch.describeAlarms(fleet.alarms.namePrefix) : Promise.resolve([]),
@@ -57,6 +65,7 @@ export async function observeAddressState(fleet: FleetConfig, aws: Pick<Adapters
     aws.autoScaling.describeGroup(fleet.autoScalingGroupName),
     aws.ec2.describeGroupInstances(fleet.autoScalingGroupName),
   ]);
-  if (!group) throw new ReconcileError(`Auto Scaling group "${fleet.autoScalingGroupName}" of fleet ${fleet.name} does not exist; nothing was changed`, fleet.name);
+  if (!group)
+    throw new ReconcileError(`Auto Scaling group "${fleet.autoScalingGroupName}" of fleet ${fleet.name} does not exist; nothing was changed`, fleet.name);
   return { nodes: addressNodes(fleet, group, instances, alarms), pool, alarms };
 }

@@ -41,7 +41,13 @@ export async function observeServers(
         const hinted = hint ? infos.get(hint.instanceId) : undefined;
         const isAlive = !!hinted && ALIVE.has(hinted.state);
         const trusted = hint
-          ? await trustedHint(hint, fleet.appLifecycleHooks[hint.transition].name, group.find((i) => i.instanceId === hint.instanceId), isAlive, { ...checks, autoScaling: aws.autoScaling })
+          ? await trustedHint(
+              hint,
+              fleet.appLifecycleHooks[hint.transition].name,
+              group.find((i) => i.instanceId === hint.instanceId),
+              isAlive,
+              { ...checks, autoScaling: aws.autoScaling },
+            )
           : undefined;
         if (trusted) folded = trusted;
         const alive = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: LAUNCH_WAIT } : undefined;

@@ -62,13 +62,24 @@ const NOT_READY_EXIT = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const byId = (a: { instanceId: string }, b: { instanceId: string }) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
 
-export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], tier: ServersState, aws: Adapters, logger: Logger, opts: PushOptions): Promise<PushReport> {
+export async function pushConfig(
+  fleet: FleetConfig,
+  nodes: readonly ObservedNode[],
+  tier: ServersState,
+  aws: Adapters,
+  logger: Logger,
+  opts: PushOptions,
+): Promise<PushReport> {
   // Peers: the nodes in DNS. Pushed to: those and the draining ones (they still serve).
   const serving = nodes.filter((n) => (belongsInDns(n) || n.lifecycleState === LEAVING) && n.privateIp).sort(byId);
   const peers: Member[] = serving.filter(belongsInDns).map((n) => ({ instanceId: n.instanceId, ip: n.privateIp! }));
   const { servers, appNodes } = tier;
   const hc = fleet.healthCheck;
-  const text = renderConfig(fleet.haproxy!, { peers, servers, health: { protocol: hc.protocol, port: hc.port, ...(hc.protocol !== 'TCP' ? { path: hc.path } : {}) } });
+  const text = renderConfig(fleet.haproxy!, {
+    peers,
+    servers,
+    health: { protocol: hc.protocol, port: hc.port, ...(hc.protocol !== 'TCP' ? { path: hc.path } : {}) },
+  });
   const { payload, digest, bytes } = checkedPayload(text);
   const rendered = new Set(Object.values(servers).flatMap((list) => list.map((m) => m.instanceId)));
   const current = new Set(serving.filter((n) => n.configDigest === digest).map((n) => n.instanceId));
@@ -84,7 +95,13 @@ export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNod
   const online = await aws.ssm.onlineInstances(behind.map((n) => n.instanceId));
   report.offline = behind.filter((n) => !online.has(n.instanceId)).map((n) => n.instanceId);
   const targets = behind.filter((n) => online.has(n.instanceId)).map((n) => n.instanceId);
-  logger.info('HAProxy configuration to push', { digest, bytes, servers: Object.fromEntries(Object.entries(servers).map(([k, v]) => [k, v.length])), targets, offline: report.offline });
+  logger.info('HAProxy configuration to push', {
+    digest,
+    bytes,
+    servers: Object.fromEntries(Object.entries(servers).map(([k, v]) => [k, v.length])),
+    targets,
+    offline: report.offline,
+  });
   const settle = () => {
     report.gateOpen = behind.every((n) => report.current.includes(n.instanceId) || (report.offline.includes(n.instanceId) && excusable(n.instanceId)));
   };
@@ -132,7 +149,12 @@ export async function pushConfig(fleet: FleetConfig, nodes: readonly ObservedNod
         }
       } else {
         report.failed.push({ instanceId: id, status: r.status, output: `${r.stderr}\n${r.stdout}`.trim().slice(-2000) });
-        logger.error('node refused or failed the configuration; it keeps its old one, the next run retries', { instanceId: id, status: r.status, exitCode: r.exitCode, stderr: r.stderr.slice(-2000) });
+        logger.error('node refused or failed the configuration; it keeps its old one, the next run retries', {
+          instanceId: id,
+          status: r.status,
+          exitCode: r.exitCode,
+          stderr: r.stderr.slice(-2000),
+        });
       }
     }
   }

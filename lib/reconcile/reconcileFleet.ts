@@ -110,7 +110,8 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
         lastObserved = observed;
         const at = now();
         // Addresses first: a node's home Elastic IP is what DNS registers for it.
-        addressPlan = fleet.elasticIps && observed.addressState ? planAddresses(observed.addressState.nodes, observed.addressState.pool, fleet.elasticIps, at) : undefined;
+        addressPlan =
+          fleet.elasticIps && observed.addressState ? planAddresses(observed.addressState.nodes, observed.addressState.pool, fleet.elasticIps, at) : undefined;
         alarmActions = observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn) : [];
         const forDns = fleet.dns.address === 'elastic-ip' && addressPlan ? withHomeAddresses(observed, addressPlan.homeOf) : observed;
         // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
@@ -124,7 +125,9 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
           healthChecks: observed.healthChecks.length,
           changes: plan.actions.map(describeAction),
           ...(addressPlan ? { addressChanges: addressPlan.actions, stuckAddresses: addressPlan.stuck } : {}),
-          ...(alarmActions.length ? { alarmChanges: alarmActions.map((a) => ({ kind: a.kind, reason: a.reason, name: a.kind === 'putAlarm' ? a.spec.name : a.name })) } : {}),
+          ...(alarmActions.length
+            ? { alarmChanges: alarmActions.map((a) => ({ kind: a.kind, reason: a.reason, name: a.kind === 'putAlarm' ? a.spec.name : a.name })) }
+            : {}),
         });
         if (!dryRun && addressPlan && addressPlan.actions.length > 0) {
           addressFailures = (await applyAddressPlan(addressPlan, aws.addresses, logger, now)).failedNodes;
@@ -169,13 +172,17 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
 
   const hint = lastObserved?.hint ?? lastObserved?.servers?.hint;
   if (hint?.check === 'assumed (dry run)') {
-    logger.warn('the event contradicts Auto Scaling; a dry run does not confirm it (a heartbeat would extend the action): the plan assumes Auto Scaling would', { ...hint });
+    logger.warn(
+      'the event contradicts Auto Scaling; a dry run does not confirm it (a heartbeat would extend the action): the plan assumes Auto Scaling would',
+      { ...hint },
+    );
   }
   for (const w of plan.waiting) {
     logger.warn('node cannot be registered yet; its launch is completed once it can be, or ABANDONed when the hook times out', { ...w });
   }
   for (const d of completions.draining) logger.info('leaving node is draining; its termination continues after the deregistration delay', { ...d });
-  if (applied.deferred.size) logger.warn('nodes left for the next run (out of time, or Route 53 throttling health check creation)', { deferred: [...applied.deferred] });
+  if (applied.deferred.size)
+    logger.warn('nodes left for the next run (out of time, or Route 53 throttling health check creation)', { deferred: [...applied.deferred] });
 
   const outcomes: CompletionOutcome[] = [];
   /** Completes one lifecycle action with CONTINUE; a failure is reported with the others at the end. */
@@ -192,7 +199,10 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
         instanceId: c.instanceId,
         result: 'CONTINUE',
       });
-      logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', { ...c, group: groupName });
+      logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', {
+        ...c,
+        group: groupName,
+      });
       outcomes.push({ ...c, outcome });
     } catch (err) {
       // One node's failure must not keep the others waiting; reported with the rest below.
@@ -227,7 +237,10 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     const transition = n.lifecycleState === LAUNCH_WAIT ? 'launching' : n.lifecycleState === LEAVING ? 'terminating' : undefined;
     if (!transition) continue;
     if (!push!.gateOpen) {
-      logger.info('application server waits until every load balancer that may carry traffic has the new configuration', { instanceId: n.instanceId, transition });
+      logger.info('application server waits until every load balancer that may carry traffic has the new configuration', {
+        instanceId: n.instanceId,
+        transition,
+      });
       continue;
     }
     if (transition === 'launching' && !push!.rendered.has(n.instanceId)) {

@@ -15,9 +15,18 @@ import type { Adapters } from './adapters';
 export type WarmPoolOutcome = 'completed' | 'no-active-action' | 'dry-run';
 
 /** @throws StaleEventError when the event is not a warm-pool move Auto Scaling confirms (nothing changed) */
-export async function completeWarmPoolMove(msg: LifecycleMessage, aws: Pick<Adapters, 'autoScaling'>, logger: Logger, opts: { dryRun: boolean }): Promise<WarmPoolOutcome> {
+export async function completeWarmPoolMove(
+  msg: LifecycleMessage,
+  aws: Pick<Adapters, 'autoScaling'>,
+  logger: Logger,
+  opts: { dryRun: boolean },
+): Promise<WarmPoolOutcome> {
   const [group, pool] = await Promise.all([aws.autoScaling.describeGroup(msg.groupName), aws.autoScaling.describeWarmPool(msg.groupName)]);
-  const judged = judgeWarmPoolMove(msg, group?.find((i) => i.instanceId === msg.instanceId), pool.get(msg.instanceId));
+  const judged = judgeWarmPoolMove(
+    msg,
+    group?.find((i) => i.instanceId === msg.instanceId),
+    pool.get(msg.instanceId),
+  );
   if (judged.verdict === 'refuse') throw new StaleEventError(`warm pool move event ignored: ${judged.reason}; nothing was changed`, msg.instanceId);
   const action = { groupName: msg.groupName, hookName: msg.hookName, instanceId: msg.instanceId };
   if (opts.dryRun) {
@@ -25,7 +34,10 @@ export async function completeWarmPoolMove(msg: LifecycleMessage, aws: Pick<Adap
     return 'dry-run';
   }
   if ((await aws.autoScaling.confirmAction(action)) === 'no-active-action') {
-    throw new StaleEventError(`warm pool move event ignored: Auto Scaling has no active ${msg.transition} action for ${msg.instanceId} on hook ${msg.hookName} (stale or forged); nothing was changed`, msg.instanceId);
+    throw new StaleEventError(
+      `warm pool move event ignored: Auto Scaling has no active ${msg.transition} action for ${msg.instanceId} on hook ${msg.hookName} (stale or forged); nothing was changed`,
+      msg.instanceId,
+    );
   }
   const outcome = await aws.autoScaling.completeLifecycleAction({ ...action, result: 'CONTINUE' });
   logger.info('warm pool move: lifecycle action completed without DNS changes', { outcome, origin: msg.origin, destination: msg.destination });

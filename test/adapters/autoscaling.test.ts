@@ -55,9 +55,27 @@ describe('describeGroup', () => {
     asMock.on(DescribeAutoScalingGroupsCommand).resolves({
       AutoScalingGroups: [
         group('edge-asg', [
-          { InstanceId: 'i-0aaaaaaaaaaaaaaa1', AvailabilityZone: 'eu-west-1a', LifecycleState: 'Pending:Wait', HealthStatus: 'Healthy', ProtectedFromScaleIn: false },
-          { InstanceId: 'i-0aaaaaaaaaaaaaaa2', AvailabilityZone: 'eu-west-1b', LifecycleState: 'InService', HealthStatus: 'Healthy', ProtectedFromScaleIn: false },
-          { InstanceId: 'i-0aaaaaaaaaaaaaaa3', AvailabilityZone: 'eu-west-1a', LifecycleState: 'Terminating:Wait', HealthStatus: 'Unhealthy', ProtectedFromScaleIn: false },
+          {
+            InstanceId: 'i-0aaaaaaaaaaaaaaa1',
+            AvailabilityZone: 'eu-west-1a',
+            LifecycleState: 'Pending:Wait',
+            HealthStatus: 'Healthy',
+            ProtectedFromScaleIn: false,
+          },
+          {
+            InstanceId: 'i-0aaaaaaaaaaaaaaa2',
+            AvailabilityZone: 'eu-west-1b',
+            LifecycleState: 'InService',
+            HealthStatus: 'Healthy',
+            ProtectedFromScaleIn: false,
+          },
+          {
+            InstanceId: 'i-0aaaaaaaaaaaaaaa3',
+            AvailabilityZone: 'eu-west-1a',
+            LifecycleState: 'Terminating:Wait',
+            HealthStatus: 'Unhealthy',
+            ProtectedFromScaleIn: false,
+          },
         ]),
       ],
     });
@@ -119,7 +137,7 @@ describe('completeLifecycleAction', () => {
   const base = { groupName: 'edge-asg', hookName: 'hfc-launch', instanceId: 'i-0aaaaaaaaaaaaaaa1' };
   const sent = () => asMock.commandCalls(CompleteLifecycleActionCommand).map((c) => c.args[0].input as CompleteLifecycleActionCommandInput);
 
-  it('completes by instance id, never by a token (an event\'s token may name another instance\'s action)', async () => {
+  it("completes by instance id, never by a token (an event's token may name another instance's action)", async () => {
     // Prepare
     asMock.on(CompleteLifecycleActionCommand).resolves({});
 
@@ -191,7 +209,9 @@ describe('confirmAction', () => {
     // Assess
     expect(res).toBe('active');
     expect(asMock).toHaveReceivedCommandWith(RecordLifecycleActionHeartbeatCommand, {
-      AutoScalingGroupName: 'edge-haproxy', LifecycleHookName: 'edge-hfc-terminating', InstanceId: 'i-0aaaaaaaaaaaaaaa1',
+      AutoScalingGroupName: 'edge-haproxy',
+      LifecycleHookName: 'edge-hfc-terminating',
+      InstanceId: 'i-0aaaaaaaaaaaaaaa1',
     });
     expect(asMock.commandCalls(RecordLifecycleActionHeartbeatCommand)[0]!.args[0].input).not.toHaveProperty('LifecycleActionToken');
   });

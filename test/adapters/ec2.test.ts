@@ -6,7 +6,15 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException, type DescribeInstancesCommandInput, type Instance } from '@aws-sdk/client-ec2';
+import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  EC2ServiceException,
+  type DescribeInstancesCommandInput,
+  type Instance,
+} from '@aws-sdk/client-ec2';
 import { Ec2Adapter } from '../../lib/aws/ec2';
 
 const ec2Mock = mockClient(EC2Client);
@@ -46,13 +54,18 @@ describe('describeInstances', () => {
           ReservationId: 'r-1',
           Instances: [
             instance(id(1), {
-              PublicIpAddress: '54.170.0.11', PrivateIpAddress: '10.0.0.11', Placement: { AvailabilityZone: 'eu-west-1b' },
+              PublicIpAddress: '54.170.0.11',
+              PrivateIpAddress: '10.0.0.11',
+              Placement: { AvailabilityZone: 'eu-west-1b' },
               Tags: [{ Key: 'hfc:deregistered-at', Value: '2026-11-22T10:00:00.000Z' }],
             }),
             instance(id(2), { State: { Name: 'pending', Code: 0 }, PublicIpAddress: undefined, PrivateIpAddress: '10.0.0.12' }),
           ],
         },
-        { ReservationId: 'r-2', Instances: [instance(id(3), { State: { Name: 'terminated', Code: 48 }, PublicIpAddress: undefined, PrivateIpAddress: undefined, Placement: {} })] },
+        {
+          ReservationId: 'r-2',
+          Instances: [instance(id(3), { State: { Name: 'terminated', Code: 48 }, PublicIpAddress: undefined, PrivateIpAddress: undefined, Placement: {} })],
+        },
       ],
     });
 
@@ -63,7 +76,14 @@ describe('describeInstances', () => {
     expect(sent()).toEqual([{ Filters: [{ Name: 'instance-id', Values: [id(1), id(2), id(3), id(4)] }], MaxResults: 1000 }]);
     expect(sent()[0]).not.toHaveProperty('InstanceIds');
     expect([...found.values()]).toEqual([
-      { instanceId: id(1), state: 'running', availabilityZone: 'eu-west-1b', privateIp: '10.0.0.11', publicIp: '54.170.0.11', tags: { 'hfc:deregistered-at': '2026-11-22T10:00:00.000Z' } },
+      {
+        instanceId: id(1),
+        state: 'running',
+        availabilityZone: 'eu-west-1b',
+        privateIp: '10.0.0.11',
+        publicIp: '54.170.0.11',
+        tags: { 'hfc:deregistered-at': '2026-11-22T10:00:00.000Z' },
+      },
       { instanceId: id(2), state: 'pending', availabilityZone: 'eu-west-1a', privateIp: '10.0.0.12', tags: {} },
       { instanceId: id(3), state: 'terminated', tags: {} },
     ]);
@@ -96,7 +116,10 @@ describe('describeInstances', () => {
       { Reservations: [{ Instances: [instance(id(3))] }] },
     ];
     const seen: unknown[] = [];
-    ec2Mock.on(DescribeInstancesCommand).callsFake((input: object) => (seen.push(structuredClone(input)), pages.shift()));
+    ec2Mock.on(DescribeInstancesCommand).callsFake((input: object) => {
+      seen.push(structuredClone(input));
+      return pages.shift();
+    });
 
     // Act
     const found = await adapter.describeInstances([id(1), id(2), id(3)]);
@@ -122,7 +145,12 @@ describe('describeInstances', () => {
 
   it('lets EC2 errors pass through unchanged', async () => {
     // Prepare
-    const throttled = new EC2ServiceException({ name: 'RequestLimitExceeded', $fault: 'client', $metadata: { httpStatusCode: 503 }, message: 'Request limit exceeded.' });
+    const throttled = new EC2ServiceException({
+      name: 'RequestLimitExceeded',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 503 },
+      message: 'Request limit exceeded.',
+    });
     ec2Mock.on(DescribeInstancesCommand).rejects(throttled);
 
     // Act
@@ -165,10 +193,12 @@ describe('describeTagged: configuration values are literal, never EC2 filter wil
   it('escapes *, ? and \\ in the filter values, and keeps only instances whose tags are exactly the values', async () => {
     // Prepare: EC2 reads `*` as a wildcard; an answer that matched one must not be taken
     ec2Mock.on(DescribeInstancesCommand).resolves({
-      Reservations: [{ ReservationId: 'r-1', Instances: [
-        instance(id(1), { Tags: [{ Key: 'role', Value: 'app*' }] }),
-        instance(id(2), { Tags: [{ Key: 'role', Value: 'app-server' }] }),
-      ] }],
+      Reservations: [
+        {
+          ReservationId: 'r-1',
+          Instances: [instance(id(1), { Tags: [{ Key: 'role', Value: 'app*' }] }), instance(id(2), { Tags: [{ Key: 'role', Value: 'app-server' }] })],
+        },
+      ],
     });
 
     // Act

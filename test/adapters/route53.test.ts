@@ -315,9 +315,7 @@ describe('changeRecords', () => {
     expect(sent.map((s) => s.ChangeBatch?.Changes?.length)).toEqual([600, 100]);
     expect(sent.every((s) => s.HostedZoneId === ZONE && s.ChangeBatch?.Comment === 'scale out')).toBe(true);
     const flat = sent.flatMap((s) => s.ChangeBatch?.Changes ?? []);
-    expect(flat.map((c: Change) => `${c.Action} ${c.ResourceRecordSet?.SetIdentifier}`)).toEqual(
-      changes.map((c) => `${c.action} ${c.record.setIdentifier}`),
-    );
+    expect(flat.map((c: Change) => `${c.Action} ${c.ResourceRecordSet?.SetIdentifier}`)).toEqual(changes.map((c) => `${c.action} ${c.record.setIdentifier}`));
     expect(route53Mock).toHaveReceivedNthCommandWith(ChangeResourceRecordSetsCommand, 2, {
       HostedZoneId: ZONE,
       ChangeBatch: expect.objectContaining({ Comment: 'scale out', Changes: expect.arrayContaining([expect.objectContaining({ Action: 'CREATE' })]) }),
@@ -371,7 +369,10 @@ describe('changeRecords', () => {
   });
 
   it.each([
-    ['PriorRequestNotComplete', () => new PriorRequestNotComplete({ message: 'The request was rejected because Route 53 was still processing a prior request.', $metadata: {} })],
+    [
+      'PriorRequestNotComplete',
+      () => new PriorRequestNotComplete({ message: 'The request was rejected because Route 53 was still processing a prior request.', $metadata: {} }),
+    ],
     ['Throttling', () => new Route53ServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' })],
     ['InvalidInput', () => new InvalidInput({ message: 'Invalid request', $metadata: {} })],
     ['a non-AWS error', () => new TypeError('socket hang up')],
@@ -407,7 +408,10 @@ describe('listHealthChecks', () => {
       { HealthChecks: [check('d')], IsTruncated: false, Marker: 'm-3', MaxItems: 1000 },
     ];
     const seen: unknown[] = [];
-    route53Mock.on(ListHealthChecksCommand).callsFake((input: object) => (seen.push({ ...input }), pages.shift()));
+    route53Mock.on(ListHealthChecksCommand).callsFake((input: object) => {
+      seen.push({ ...input });
+      return pages.shift();
+    });
 
     // Act
     const checks = await adapter.listHealthChecks();
@@ -476,11 +480,7 @@ describe('healthCheckTags', () => {
 
 describe('createHealthCheck', () => {
   it.each<[string, HealthCheckSpec, Record<string, unknown>]>([
-    [
-      'HTTP',
-      httpSpec,
-      { Type: 'HTTP', IPAddress: '54.170.0.10', Port: 8404, ResourcePath: '/health', RequestInterval: 30, FailureThreshold: 3 },
-    ],
+    ['HTTP', httpSpec, { Type: 'HTTP', IPAddress: '54.170.0.10', Port: 8404, ResourcePath: '/health', RequestInterval: 30, FailureThreshold: 3 }],
     [
       'HTTP_STR_MATCH with its SearchString',
       { ...httpSpec, type: 'HTTP_STR_MATCH', searchString: 'UP', requestInterval: 10, failureThreshold: 2 },
@@ -527,7 +527,9 @@ describe('createHealthCheck', () => {
     ],
   ])('sends the CallerReference and the HealthCheckConfig of a %s spec', async (_what, spec, config) => {
     // Prepare
-    route53Mock.on(CreateHealthCheckCommand).resolves({ HealthCheck: { Id: 'hc-new', CallerReference: REF, HealthCheckConfig: config as any, HealthCheckVersion: 1 }, Location: 'x' });
+    route53Mock
+      .on(CreateHealthCheckCommand)
+      .resolves({ HealthCheck: { Id: 'hc-new', CallerReference: REF, HealthCheckConfig: config as any, HealthCheckVersion: 1 }, Location: 'x' });
 
     // Act
     const res = await adapter.createHealthCheck(REF, spec);
@@ -603,7 +605,9 @@ describe('deleteHealthCheck', () => {
 
   it("answers 'absent' for NoSuchHealthCheck", async () => {
     // Prepare
-    route53Mock.on(DeleteHealthCheckCommand).rejects(new NoSuchHealthCheck({ message: 'A health check with id hc-1 does not exist.', $metadata: { httpStatusCode: 404 } }));
+    route53Mock
+      .on(DeleteHealthCheckCommand)
+      .rejects(new NoSuchHealthCheck({ message: 'A health check with id hc-1 does not exist.', $metadata: { httpStatusCode: 404 } }));
 
     // Act
     const res = await adapter.deleteHealthCheck('hc-1');
@@ -651,14 +655,23 @@ describe('REPLACE and conflict classification', () => {
 
     // Assess
     const changes = inputs(ChangeResourceRecordSetsCommand)[0]!.ChangeBatch!.Changes!;
-    expect(changes.map((c) => [c.Action, c.ResourceRecordSet!.Weight])).toEqual([['DELETE', old.weight], ['CREATE', 50]]);
+    expect(changes.map((c) => [c.Action, c.ResourceRecordSet!.Weight])).toEqual([
+      ['DELETE', old.weight],
+      ['CREATE', 50],
+    ]);
   });
 
   it.each([
-    ['Tried to create resource record set [name=\'lb.example.com.\', type=\'A\', set-identifier=\'x\'] but it already exists', true],
-    ['Tried to delete resource record set [name=\'lb.example.com.\', type=\'A\', set-identifier=\'x\'] but it was not found', true],
-    ['Tried to delete resource record set [name=\'lb.example.com.\', type=\'A\', set-identifier=\'x\'] but the values provided do not match the current values', true],
-    ['RRSet of type A with DNS name lb.example.com. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com.', false],
+    ["Tried to create resource record set [name='lb.example.com.', type='A', set-identifier='x'] but it already exists", true],
+    ["Tried to delete resource record set [name='lb.example.com.', type='A', set-identifier='x'] but it was not found", true],
+    [
+      "Tried to delete resource record set [name='lb.example.com.', type='A', set-identifier='x'] but the values provided do not match the current values",
+      true,
+    ],
+    [
+      'RRSet of type A with DNS name lb.example.com. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com.',
+      false,
+    ],
     ['RRSet with DNS name lb.other.org. is not permitted in zone example.com.', false],
   ])('InvalidChangeBatch "%s" -> conflict: %s', async (message, conflict) => {
     // Prepare

@@ -1,7 +1,15 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { GetCommandInvocationCommand, InvalidInstanceId, InvocationDoesNotExist, ListCommandInvocationsCommand, SendCommandCommand, SSMClient, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
+import {
+  GetCommandInvocationCommand,
+  InvalidInstanceId,
+  InvocationDoesNotExist,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  SSMClient,
+  type SendCommandCommandInput,
+} from '@aws-sdk/client-ssm';
 import { SsmAdapter } from '../../lib/aws/ssm';
 
 const ssmMock = mockClient(SSMClient);
@@ -43,7 +51,10 @@ describe('send', () => {
 
     // Assess
     expect(refused).toEqual([id(2)]);
-    expect(sent().map((s) => s.InstanceIds)).toEqual([[id(1), id(2), id(3)], [id(1), id(3)]]);
+    expect(sent().map((s) => s.InstanceIds)).toEqual([
+      [id(1), id(2), id(3)],
+      [id(1), id(3)],
+    ]);
     expect(commands).toEqual([{ commandId: 'c-1', instanceIds: [id(1), id(3)] }]);
   });
 });

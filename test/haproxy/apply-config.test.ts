@@ -54,21 +54,25 @@ describeLive('apply-config.sh against a live HAProxy', () => {
    * Script arguments for pushing `text` as `version`, against this test's directories and HAProxy
    * (its real pid file). `extra` comes last: a repeated option overrides the earlier one.
    */
-  const pushArgs = (
-    text: string,
-    version: number,
-    overrides: { reloadCmd?: string; digest?: string; payload?: string; extra?: string[] } = {},
-  ) => {
+  const pushArgs = (text: string, version: number, overrides: { reloadCmd?: string; digest?: string; payload?: string; extra?: string[] } = {}) => {
     const enc = overrides.payload === undefined || overrides.digest === undefined ? encodeConfig(text) : undefined;
     return [
-      '--payload', overrides.payload ?? enc!.payload,
-      '--digest', overrides.digest ?? enc!.digest,
-      '--version', String(version),
-      '--peer-name', PEER,
-      '--config', config,
-      '--state-dir', stateDir,
-      '--reload-cmd', overrides.reloadCmd ?? `kill -USR2 ${haproxy!.masterPid}`,
-      '--pidfile', pidFile,
+      '--payload',
+      overrides.payload ?? enc!.payload,
+      '--digest',
+      overrides.digest ?? enc!.digest,
+      '--version',
+      String(version),
+      '--peer-name',
+      PEER,
+      '--config',
+      config,
+      '--state-dir',
+      stateDir,
+      '--reload-cmd',
+      overrides.reloadCmd ?? `kill -USR2 ${haproxy!.masterPid}`,
+      '--pidfile',
+      pidFile,
       ...(overrides.extra ?? []),
     ];
   };
@@ -277,7 +281,7 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     const next = configWith([serverA, serverB]);
 
     // Act
-    const wrongDigest = await runApply(pushArgs(next, 1, { digest: encodeConfig(next + '# tampered\n').digest }));
+    const wrongDigest = await runApply(pushArgs(next, 1, { digest: encodeConfig(`${next}# tampered\n`).digest }));
     const notGzip = await runApply(pushArgs(next, 1, { payload: Buffer.from('not gzip at all').toString('base64') }));
     const truncated = encodeConfig(next).payload.slice(0, 40);
     const cut = await runApply(pushArgs(next, 1, { payload: truncated }));
@@ -329,9 +333,9 @@ describeLive('apply-config.sh against a live HAProxy', () => {
   it('refuses a payload that decompresses to more than 4 MiB (a gzip bomb) with exit 2; exactly 4 MiB still decodes', async () => {
     // Prepare: 4 MiB + 1 byte, and 64 MiB (64 KB of gzip: it must stop decompressing at the cap)
     const cap = 4 * 1024 * 1024;
-    const justOver = '#'.repeat(cap) + '\n';
+    const justOver = `${'#'.repeat(cap)}\n`;
     const bomb = '\n'.repeat(64 * 1024 * 1024);
-    const atCap = '#'.repeat(cap - 1) + '\n';
+    const atCap = `${'#'.repeat(cap - 1)}\n`;
 
     // Act
     const over = await runApply(pushArgs(justOver, 1));
@@ -344,7 +348,9 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     // Assess
     for (const result of [over, big]) {
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^apply-config: payload corrupt: it decompresses to more than 4194304 bytes \(4 MiB\); nothing was changed, the old configuration keeps running$/m);
+      expect(result.stderr).toMatch(
+        /^apply-config: payload corrupt: it decompresses to more than 4194304 bytes \(4 MiB\); nothing was changed, the old configuration keeps running$/m,
+      );
       expect(result.stdout).toBe('');
     }
     expect(bigMs).toBeLessThan(5000);
@@ -369,7 +375,9 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     // Assess
     expect(result.code, result.stderr).toBe(5);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^apply-config: reload of version 1 failed; restored the previous configuration .* and reloaded it: the old configuration keeps running/m);
+    expect(result.stderr).toMatch(
+      /^apply-config: reload of version 1 failed; restored the previous configuration .* and reloaded it: the old configuration keeps running/m,
+    );
     expect(result.stderr).toMatch(/^apply-config: first reload \(version 1\): HAProxy started no new worker within 4 s: it did not load the configuration$/m);
     expect(result.stderr).toMatch(/^apply-config: reload of the restored configuration: HAProxy started a new worker with it$/m);
     expect(result.stderr).toMatch(/^apply-config: why HAProxy did not load it is in HAProxy's log/m);
@@ -484,7 +492,10 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     it('refuses a state directory writable by its group or by others', async () => {
       mkdirSync(stateDir);
       chmodSync(stateDir, 0o777);
-      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: state directory .* is writable by its group or by others \(mode 777\);/m);
+      expectRefusedUnchanged(
+        await runApply(pushArgs(configWith([serverA, serverB]), 1)),
+        /^apply-config: state directory .* is writable by its group or by others \(mode 777\);/m,
+      );
       chmodSync(stateDir, 0o775);
       expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /\(mode 775\)/);
     });
@@ -500,20 +511,29 @@ describeLive('apply-config.sh against a live HAProxy', () => {
       mkdirSync(theirs, { mode: 0o755 });
       chownSync(theirs, 65534, 65534);
       const inside = join(theirs, 'state');
-      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1, { extra: ['--state-dir', inside] })), /^apply-config: a directory above the state directory .*theirs is owned by uid 65534/m);
+      expectRefusedUnchanged(
+        await runApply(pushArgs(configWith([serverA, serverB]), 1, { extra: ['--state-dir', inside] })),
+        /^apply-config: a directory above the state directory .*theirs is owned by uid 65534/m,
+      );
     });
 
     it('refuses a state directory below a directory writable by others without the sticky bit', async () => {
       const open = join(dir, 'open');
       mkdirSync(open);
       chmodSync(open, 0o777);
-      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1, { extra: ['--state-dir', join(open, 'state')] })), /^apply-config: a directory above the state directory .*open is writable by its group or by others \(mode 777\)/m);
+      expectRefusedUnchanged(
+        await runApply(pushArgs(configWith([serverA, serverB]), 1, { extra: ['--state-dir', join(open, 'state')] })),
+        /^apply-config: a directory above the state directory .*open is writable by its group or by others \(mode 777\)/m,
+      );
     });
 
     it('refuses a configuration directory writable by others', async () => {
       chmodSync(etc, 0o777);
       try {
-        expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: configuration directory .*etc is writable by its group or by others \(mode 777\)/m);
+        expectRefusedUnchanged(
+          await runApply(pushArgs(configWith([serverA, serverB]), 1)),
+          /^apply-config: configuration directory .*etc is writable by its group or by others \(mode 777\)/m,
+        );
       } finally {
         chmodSync(etc, 0o755);
       }
@@ -522,7 +542,10 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     it.runIf(process.getuid?.() === 0)('refuses a state directory owned by another user (as root)', async () => {
       mkdirSync(stateDir, { mode: 0o755 });
       chownSync(stateDir, 65534, 65534);
-      expectRefusedUnchanged(await runApply(pushArgs(configWith([serverA, serverB]), 1)), /^apply-config: state directory .* is owned by uid 65534, not by root/m);
+      expectRefusedUnchanged(
+        await runApply(pushArgs(configWith([serverA, serverB]), 1)),
+        /^apply-config: state directory .* is owned by uid 65534, not by root/m,
+      );
     });
   });
 });

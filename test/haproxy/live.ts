@@ -113,16 +113,13 @@ export interface Reply {
 /** One GET on a fresh connection (no keep-alive), so every request exercises the listener. */
 export function get(port: number, timeoutMs = 2000): Promise<Reply> {
   return new Promise((resolve) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: '/', agent: false, headers: { connection: 'close' }, timeout: timeoutMs },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode, body }));
-        res.on('error', (e) => resolve({ error: e.message }));
-      },
-    );
+    const req = http.request({ host: '127.0.0.1', port, path: '/', agent: false, headers: { connection: 'close' }, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+      res.on('error', (e) => resolve({ error: e.message }));
+    });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (e) => resolve({ error: e.message }));
     req.end();
@@ -133,10 +130,7 @@ export function get(port: number, timeoutMs = 2000): Promise<Reply> {
  * Sends requests one after the other until `during` has settled, then for `afterMs` more, and at
  * least `minRequests` in all. Returns every reply in order.
  */
-export async function hammer(
-  port: number,
-  opts: { during?: Promise<unknown>; afterMs?: number; minRequests?: number; maxMs?: number } = {},
-): Promise<Reply[]> {
+export async function hammer(port: number, opts: { during?: Promise<unknown>; afterMs?: number; minRequests?: number; maxMs?: number } = {}): Promise<Reply[]> {
   const { afterMs = 0, minRequests = 0, maxMs = 10_000 } = opts;
   let settledAt = opts.during ? 0 : Date.now();
   opts.during?.then(
@@ -193,12 +187,7 @@ function alive(pid: number): boolean {
  * Starts HAProxy in master-worker mode in the foreground (`-W -db`), as a node would run it under
  * systemd; `kill -USR2 <masterPid>` reloads it. Resolves once `frontendPort` answers 200.
  */
-export async function startHaproxy(opts: {
-  config: string;
-  pidFile: string;
-  peerName: string;
-  frontendPort: number;
-}): Promise<LiveHaproxy> {
+export async function startHaproxy(opts: { config: string; pidFile: string; peerName: string; frontendPort: number }): Promise<LiveHaproxy> {
   const child = spawn('haproxy', ['-W', '-db', '-f', opts.config, '-p', opts.pidFile, '-L', opts.peerName], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

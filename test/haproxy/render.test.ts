@@ -41,12 +41,17 @@ describe('renderConfig (pure)', () => {
   });
 
   it('a wildcard host is a suffix match', () => {
-    const h = config({ backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], httpFrontends: [{ name: 'web', port: 80, routes: [{ host: '*.example.com', backend: 'app' }] }] });
+    const h = config({
+      backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }],
+      httpFrontends: [{ name: 'web', port: 80, routes: [{ host: '*.example.com', backend: 'app' }] }],
+    });
     expect(renderConfig(h, SMALL_STATE)).toContain('acl route0_host hdr(host),field(1,:) -m end -i .example.com');
   });
 
   it('serves the health check endpoint (the file replaces the whole configuration)', () => {
-    expect(renderConfig(SMALL, { ...SMALL_STATE, health: { protocol: 'HTTP', port: 8404, path: '/healthz' } })).toContain('frontend health\n    bind :8404\n    mode http\n    monitor-uri /healthz');
+    expect(renderConfig(SMALL, { ...SMALL_STATE, health: { protocol: 'HTTP', port: 8404, path: '/healthz' } })).toContain(
+      'frontend health\n    bind :8404\n    mode http\n    monitor-uri /healthz',
+    );
     expect(renderConfig(SMALL, { ...SMALL_STATE, health: { protocol: 'TCP', port: 8404 } })).toContain('frontend health\n    bind :8404\n    mode tcp');
   });
 
@@ -64,14 +69,65 @@ describe('renderConfig (pure)', () => {
 
   it.each([
     ['a backend name with a space', { backends: [{ name: 'app x', servers: { autoScalingGroup: 'g' }, port: 80 }] }, 'backends.0.name'],
-    ['a host with a quote', { backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], httpFrontends: [{ name: 'web', port: 80, routes: [{ host: 'a"b', backend: 'app' }] }] }, 'httpFrontends.0.routes.0.host'],
-    ['a path with a newline', { backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], httpFrontends: [{ name: 'web', port: 80, routes: [{ pathPrefix: '/a\nbackend b', backend: 'app' }] }] }, 'httpFrontends.0.routes.0.pathPrefix'],
-    ['a tcp listener to an http backend', { backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], listeners: [{ port: 9000, backend: 'app' }] }, 'listeners.0.backend'],
-    ['two listeners on one port', { backends: [{ name: 'db', mode: 'tcp', servers: { autoScalingGroup: 'g' }, port: 5432 }], listeners: [{ port: 9000, backend: 'db' }, { port: 9000, backend: 'db' }] }, 'listeners.1.port'],
-    ['a quote in a path (HAProxy would read it)', { backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80, check: { httpPath: "/it's" } }] }, 'backends.0.check.httpPath'],
-    ['a zero timeout (HAProxy warns: missing timeouts)', { backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], timeouts: { client: '0' } }, 'timeouts.client'],
-    ['a frontend named like a rendered listener', { backends: [{ name: 'db', mode: 'tcp', servers: { autoScalingGroup: 'g' }, port: 5432 }, { name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], listeners: [{ port: 8081, backend: 'db' }], httpFrontends: [{ name: 'tcp_8081', port: 8082, defaultBackend: 'app' }] }, 'httpFrontends.0.name'],
-    ['a listener on the peers port', { backends: [{ name: 'db', mode: 'tcp', servers: { autoScalingGroup: 'g' }, port: 5432 }], listeners: [{ port: 10000, backend: 'db' }] }, 'listeners.0.port'],
+    [
+      'a host with a quote',
+      {
+        backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }],
+        httpFrontends: [{ name: 'web', port: 80, routes: [{ host: 'a"b', backend: 'app' }] }],
+      },
+      'httpFrontends.0.routes.0.host',
+    ],
+    [
+      'a path with a newline',
+      {
+        backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }],
+        httpFrontends: [{ name: 'web', port: 80, routes: [{ pathPrefix: '/a\nbackend b', backend: 'app' }] }],
+      },
+      'httpFrontends.0.routes.0.pathPrefix',
+    ],
+    [
+      'a tcp listener to an http backend',
+      { backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], listeners: [{ port: 9000, backend: 'app' }] },
+      'listeners.0.backend',
+    ],
+    [
+      'two listeners on one port',
+      {
+        backends: [{ name: 'db', mode: 'tcp', servers: { autoScalingGroup: 'g' }, port: 5432 }],
+        listeners: [
+          { port: 9000, backend: 'db' },
+          { port: 9000, backend: 'db' },
+        ],
+      },
+      'listeners.1.port',
+    ],
+    [
+      'a quote in a path (HAProxy would read it)',
+      { backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80, check: { httpPath: "/it's" } }] },
+      'backends.0.check.httpPath',
+    ],
+    [
+      'a zero timeout (HAProxy warns: missing timeouts)',
+      { backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], timeouts: { client: '0' } },
+      'timeouts.client',
+    ],
+    [
+      'a frontend named like a rendered listener',
+      {
+        backends: [
+          { name: 'db', mode: 'tcp', servers: { autoScalingGroup: 'g' }, port: 5432 },
+          { name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 },
+        ],
+        listeners: [{ port: 8081, backend: 'db' }],
+        httpFrontends: [{ name: 'tcp_8081', port: 8082, defaultBackend: 'app' }],
+      },
+      'httpFrontends.0.name',
+    ],
+    [
+      'a listener on the peers port',
+      { backends: [{ name: 'db', mode: 'tcp', servers: { autoScalingGroup: 'g' }, port: 5432 }], listeners: [{ port: 10000, backend: 'db' }] },
+      'listeners.0.port',
+    ],
   ])('the configuration refuses %s', (_what, raw, path) => {
     const r = haproxySchema.safeParse(raw);
     expect(r.success).toBe(false);
@@ -96,7 +152,20 @@ describe.runIf(run)('rendered configurations pass haproxy -c with warnings as er
   });
 
   it('a TCP health endpoint, a wildcard route and an empty backend', () => {
-    const h = config({ backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }], httpFrontends: [{ name: 'web', port: 8080, routes: [{ host: '*.example.com', backend: 'app' }, { pathPrefix: '/v2', backend: 'app' }], defaultBackend: 'app' }] });
+    const h = config({
+      backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }],
+      httpFrontends: [
+        {
+          name: 'web',
+          port: 8080,
+          routes: [
+            { host: '*.example.com', backend: 'app' },
+            { pathPrefix: '/v2', backend: 'app' },
+          ],
+          defaultBackend: 'app',
+        },
+      ],
+    });
     const r = check('tcp-health', renderConfig(h, { peers: members(1, 1), servers: {}, health: { protocol: 'TCP', port: 8404 } }), id(1));
     expect(r.ok, r.output).toBe(true);
   });

@@ -42,7 +42,15 @@ function baseConfig(): Record<string, any> {
           ],
           listeners: [{ port: 20001, backend: 'client1' }],
           httpFrontends: [
-            { name: 'web', port: 8081, routes: [{ host: 'api.example.com', pathPrefix: '/v1', backend: 'app' }, { host: '*.example.org', backend: 'app' }], defaultBackend: 'app' },
+            {
+              name: 'web',
+              port: 8081,
+              routes: [
+                { host: 'api.example.com', pathPrefix: '/v1', backend: 'app' },
+                { host: '*.example.org', backend: 'app' },
+              ],
+              defaultBackend: 'app',
+            },
           ],
         },
       },
@@ -88,7 +96,36 @@ const FIELDS: { field: string; set: (c: Record<string, any>, v: string) => void 
 ];
 
 /** Pieces that break tokenizers, and ordinary ones, so that many draws are near-valid. */
-const HOSTILE = ['\n', '\r', ' ', '\t', '#', '"', "'", '\\', '${HOME}', '%[src]', '%41', '%zz', '{', '}', '(', ')', '-', '*', '*.', '.', '?', ':', '/', '\u0000', '\u2028', 'é', 'listen x', 'server s1 169.254.169.254:80'];
+const HOSTILE = [
+  '\n',
+  '\r',
+  ' ',
+  '\t',
+  '#',
+  '"',
+  "'",
+  '\\',
+  '${HOME}',
+  '%[src]',
+  '%41',
+  '%zz',
+  '{',
+  '}',
+  '(',
+  ')',
+  '-',
+  '*',
+  '*.',
+  '.',
+  '?',
+  ':',
+  '/',
+  '\u0000',
+  '\u2028',
+  'é',
+  'listen x',
+  'server s1 169.254.169.254:80',
+];
 const ORDINARY = ['a', 'b', 'x1', 'api', 'example', 'com', '5', 's', 'ms', 'v1', '/'];
 const hostileString = fc.oneof(
   fc.array(fc.constantFrom(...HOSTILE, ...ORDINARY, ...ORDINARY), { minLength: 0, maxLength: 8 }).map((parts) => parts.join('')),
@@ -101,7 +138,11 @@ const STATE: RenderState = { peers: members(1, 3), servers: {} };
 function render(fleet: FleetConfig): string {
   const servers = { [fleet.haproxy!.backends[0]!.name]: members(2, 2), [fleet.haproxy!.backends[1]!.name]: members(3, 1) };
   const hc = fleet.healthCheck;
-  return renderConfig(fleet.haproxy!, { ...STATE, servers, health: { protocol: hc.protocol, port: hc.port, ...(hc.protocol !== 'TCP' ? { path: hc.path } : {}) } });
+  return renderConfig(fleet.haproxy!, {
+    ...STATE,
+    servers,
+    health: { protocol: hc.protocol, port: hc.port, ...(hc.protocol !== 'TCP' ? { path: hc.path } : {}) },
+  });
 }
 
 /** Sections (header line) and their directives, split the way HAProxy's parser does: by line. */
@@ -133,18 +174,36 @@ function assessRendered(fleet: FleetConfig, text: string): void {
   const frontends = [...h.httpFrontends].map((f) => f.name).sort();
   const backends = [app.name, client.name].sort();
   expect([...got.keys()]).toEqual([
-    'global', 'defaults', `peers ${h.peers.section}`, 'frontend health',
-    ...frontends.map((f) => `frontend ${f}`), 'frontend tcp_20001', ...backends.map((b) => `backend ${b}`),
+    'global',
+    'defaults',
+    `peers ${h.peers.section}`,
+    'frontend health',
+    ...frontends.map((f) => `frontend ${f}`),
+    'frontend tcp_20001',
+    ...backends.map((b) => `backend ${b}`),
   ]);
-  expect(got.get('global')).toEqual([['maxconn', '50000'], ['hard-stop-after', h.hardStopAfter]]);
-  expect(got.get('defaults')).toEqual([['mode', 'http'], ['timeout', 'connect', h.timeouts.connect], ['timeout', 'client', h.timeouts.client], ['timeout', 'server', h.timeouts.server]]);
+  expect(got.get('global')).toEqual([
+    ['maxconn', '50000'],
+    ['hard-stop-after', h.hardStopAfter],
+  ]);
+  expect(got.get('defaults')).toEqual([
+    ['mode', 'http'],
+    ['timeout', 'connect', h.timeouts.connect],
+    ['timeout', 'client', h.timeouts.client],
+    ['timeout', 'server', h.timeouts.server],
+  ]);
   expect(got.get(`peers ${h.peers.section}`)).toHaveLength(3);
-  expect(got.get('frontend health')).toEqual([['bind', ':8404'], ['mode', 'http'], ['monitor-uri', fleet.healthCheck.path]]);
+  expect(got.get('frontend health')).toEqual([
+    ['bind', ':8404'],
+    ['mode', 'http'],
+    ['monitor-uri', fleet.healthCheck.path],
+  ]);
   const host0 = web.routes[0]!.host!;
   const host1 = web.routes[1]!.host!;
   const hostMatch = (host: string) => (host.startsWith('*.') ? ['-m', 'end', '-i', host.slice(1)] : ['-i', host]);
   expect(got.get(`frontend ${web.name}`)).toEqual([
-    ['bind', ':8081'], ['mode', 'http'],
+    ['bind', ':8081'],
+    ['mode', 'http'],
     ['acl', 'route0_host', 'hdr(host),field(1,:)', ...hostMatch(host0)],
     ['acl', 'route0_path', 'path_beg', web.routes[0]!.pathPrefix],
     ['use_backend', app.name, 'if', 'route0_host', 'route0_path'],
@@ -152,14 +211,22 @@ function assessRendered(fleet: FleetConfig, text: string): void {
     ['use_backend', app.name, 'if', 'route1_host'],
     ['default_backend', app.name],
   ]);
-  expect(got.get('frontend tcp_20001')).toEqual([['bind', ':20001'], ['mode', 'tcp'], ['default_backend', client.name]]);
+  expect(got.get('frontend tcp_20001')).toEqual([
+    ['bind', ':20001'],
+    ['mode', 'tcp'],
+    ['default_backend', client.name],
+  ]);
   expect(got.get(`backend ${app.name}`)).toEqual([
-    ['mode', 'http'], ['balance', 'roundrobin'], ['option', 'httpchk', 'GET', app.check.httpPath],
-    ['stick-table', 'type', 'ip', 'size', '1m', 'expire', '30m', 'peers', h.peers.section], ['stick', 'on', 'src'],
+    ['mode', 'http'],
+    ['balance', 'roundrobin'],
+    ['option', 'httpchk', 'GET', app.check.httpPath],
+    ['stick-table', 'type', 'ip', 'size', '1m', 'expire', '30m', 'peers', h.peers.section],
+    ['stick', 'on', 'src'],
     ...members(2, 2).map((m) => ['server', m.instanceId, `${m.ip}:8080`, 'check', 'inter', app.check.interval, 'fall', '3', 'rise', '2']),
   ]);
   expect(got.get(`backend ${client.name}`)).toEqual([
-    ['mode', 'tcp'], ['balance', 'roundrobin'],
+    ['mode', 'tcp'],
+    ['balance', 'roundrobin'],
     ...members(3, 1).map((m) => ['server', m.instanceId, `${m.ip}:5432`, 'check', 'inter', '2s', 'fall', '3', 'rise', '2']),
   ]);
 }
@@ -187,7 +254,10 @@ describe('every user-settable string is refused by name, or renders as one token
       fc.property(hostileString, (value) => {
         const r = attempt(field, value);
         if ('problems' in r) {
-          expect(r.problems.some((p) => p.startsWith(`fleets[0].${field.field}:`)), `a problem names fleets[0].${field.field}: ${r.problems.join(' | ')}`).toBe(true);
+          expect(
+            r.problems.some((p) => p.startsWith(`fleets[0].${field.field}:`)),
+            `a problem names fleets[0].${field.field}: ${r.problems.join(' | ')}`,
+          ).toBe(true);
           return;
         }
         assessRendered(r.fleet, render(r.fleet));
@@ -210,7 +280,10 @@ describe('hostile answers from AWS are never written', () => {
   it('a member whose id or address is not one renders nothing: the render throws, naming it', () => {
     fc.assert(
       fc.property(hostileMember, fc.boolean(), (m, asPeer) => {
-        const valid = /^i-[0-9a-f]{8,17}$/.test(m.instanceId) && /^(\d{1,3}\.){3}\d{1,3}$/.test(m.ip) && m.ip.split('.').every((o) => Number(o) <= 255 && String(Number(o)) === o);
+        const valid =
+          /^i-[0-9a-f]{8,17}$/.test(m.instanceId) &&
+          /^(\d{1,3}\.){3}\d{1,3}$/.test(m.ip) &&
+          m.ip.split('.').every((o) => Number(o) <= 255 && String(Number(o)) === o);
         const state: RenderState = asPeer
           ? { peers: [...members(1, 2), m], servers: {} }
           : { peers: members(1, 2), servers: { [fleet.haproxy!.backends[0]!.name]: [m] } };
@@ -237,7 +310,12 @@ describe.runIf(live)('accepted hostile values pass haproxy -c -dW (real haproxy)
     const dir = mkdtempSync(join(tmpdir(), 'hfc-tokens-'));
     let checked = 0;
     for (const field of FIELDS) {
-      const accepted = fc.sample(hostileString.map((v) => attempt(field, v)), { numRuns: 300, seed: 3 }).filter((r): r is { fleet: FleetConfig } => 'fleet' in r);
+      const accepted = fc
+        .sample(
+          hostileString.map((v) => attempt(field, v)),
+          { numRuns: 300, seed: 3 },
+        )
+        .filter((r): r is { fleet: FleetConfig } => 'fleet' in r);
       // A few distinct accepted values per field: real haproxy takes ~10 ms a check.
       const distinct = [...new Map(accepted.map((r) => [render(r.fleet), r])).values()].slice(0, 3);
       for (const r of distinct) {

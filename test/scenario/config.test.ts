@@ -69,7 +69,12 @@ describe('configuration push', () => {
 
   it('SendCommand takes 50 instances at most: 60 nodes, two commands', async () => {
     const { world } = await fleetOf(60);
-    expect(world.account.callsWhere({ op: 'SendCommand', failed: false }).map((c) => (c.input as { InstanceIds: string[] }).InstanceIds.length).sort()).toEqual([10, 50]);
+    expect(
+      world.account
+        .callsWhere({ op: 'SendCommand', failed: false })
+        .map((c) => (c.input as { InstanceIds: string[] }).InstanceIds.length)
+        .sort(),
+    ).toEqual([10, 50]);
     expect(world.running.size).toBe(60);
     // Results are read with one listing per command, never one call per node; the full output
     // only of a node that failed (none here).
@@ -153,7 +158,7 @@ describe('application tier lifecycle hooks', () => {
     expect(world.appServers()).not.toContain(server);
   });
 
-  it('while a load balancer refuses the configuration, a launching app server waits (the hook\'s default applies at its timeout)', async () => {
+  it("while a load balancer refuses the configuration, a launching app server waits (the hook's default applies at its timeout)", async () => {
     const { world, ids } = await fleetOf(2);
     world.account.autoScaling.takeNotifications();
     world.refusing.set(ids[0]!, 'haproxy -c failed');
@@ -212,7 +217,6 @@ describe('the gate on application servers (review findings)', () => {
     expect((last.input as { Parameters: { version: string[] } }).Parameters.version).toEqual([String(observedAt)]);
     expect(world.running.get(ids[0]!)!.version).toBe(observedAt);
   });
-
 });
 
 describe('the application tier cannot be read', () => {
@@ -220,7 +224,12 @@ describe('the application tier cannot be read', () => {
     // Prepare: reading the application group fails on every call (throttled past the retries)
     const { world, ids } = await fleetOf(3);
     world.account.autoScaling.takeNotifications();
-    world.account.faults.fail({ service: 'autoScaling', ops: ['DescribeAutoScalingGroups'], when: (input: { AutoScalingGroupNames?: string[] }) => input.AutoScalingGroupNames?.includes(APP_GROUP) ?? false, error: { code: 'AccessDenied', message: 'not authorized', status: 403 } });
+    world.account.faults.fail({
+      service: 'autoScaling',
+      ops: ['DescribeAutoScalingGroups'],
+      when: (input: { AutoScalingGroupNames?: string[] }) => input.AutoScalingGroupNames?.includes(APP_GROUP) ?? false,
+      error: { code: 'AccessDenied', message: 'not authorized', status: 403 },
+    });
     const [leaving] = ids;
     world.account.autoScaling.terminate(leaving!);
     const [launching] = world.account.autoScaling.scaleOut(GROUP, 1);

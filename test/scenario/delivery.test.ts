@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LifecycleNotification } from '../../sim/autoscaling';
 import { FleetWorld, GROUP } from '../../sim/fleetWorld';
 
-const lifecycleOnly = (world: FleetWorld) =>
-  world.account.autoScaling.takeNotifications().filter((n): n is LifecycleNotification => !('Event' in n));
+const lifecycleOnly = (world: FleetWorld) => world.account.autoScaling.takeNotifications().filter((n): n is LifecycleNotification => !('Event' in n));
 
 describe('duplicated events', () => {
   it('every event delivered three times converges to the same state as once', async () => {

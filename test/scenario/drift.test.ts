@@ -24,7 +24,10 @@ describe('scheduled reconcile', () => {
     await world.schedule();
     const victim = world.dnsTable()[0]!;
     world.account.route53.deleteRecordByHand(world.zoneId, victim.name, 'A', victim.setIdentifier);
-    const checksBefore = world.ourHealthChecks().map((h) => h.id).sort();
+    const checksBefore = world
+      .ourHealthChecks()
+      .map((h) => h.id)
+      .sort();
 
     // Act
     const mark = world.account.mark();
@@ -32,7 +35,12 @@ describe('scheduled reconcile', () => {
 
     // Assess
     expect(world.dnsTable()).toContainEqual(victim);
-    expect(world.ourHealthChecks().map((h) => h.id).sort()).toEqual(checksBefore);
+    expect(
+      world
+        .ourHealthChecks()
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(checksBefore);
     expect(world.account.callsSince(mark).filter((c) => c.op === 'CreateHealthCheck')).toEqual([]);
   });
 
@@ -75,7 +83,15 @@ describe('scheduled reconcile', () => {
     const foreignCheck = world.account.route53.createHealthCheckByHand({ Type: 'TCP', IPAddress: '54.200.0.1', Port: 443 }, { team: 'payments' }).Id!;
     const name = 'lb.example.com.';
     const foreign = [
-      { Name: name, Type: 'A' as const, SetIdentifier: 'manual-canary', Weight: 5, TTL: 60, ResourceRecords: [{ Value: '54.200.0.1' }], HealthCheckId: foreignCheck },
+      {
+        Name: name,
+        Type: 'A' as const,
+        SetIdentifier: 'manual-canary',
+        Weight: 5,
+        TTL: 60,
+        ResourceRecords: [{ Value: '54.200.0.1' }],
+        HealthCheckId: foreignCheck,
+      },
       { Name: name, Type: 'A' as const, SetIdentifier: 'staging:edge:i-0123456789abcdef0', Weight: 100, TTL: 60, ResourceRecords: [{ Value: '54.200.0.2' }] },
       { Name: 'www.example.com.', Type: 'A' as const, TTL: 300, ResourceRecords: [{ Value: '54.200.0.3' }] },
     ];

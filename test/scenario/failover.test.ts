@@ -17,7 +17,17 @@ describe('failover', () => {
   it('launch: every node claims a pool address, holds it on its primary IP, and DNS registers it', async () => {
     const { world, ids, homeOf } = await fleetOf(3);
     for (const id of ids) expect(world.holderOf(homeOf(id))).toBe(id);
-    expect(world.dnsTable().map((r) => r.value).sort()).toEqual(world.eipTable().map((r) => r.publicIp).sort());
+    expect(
+      world
+        .dnsTable()
+        .map((r) => r.value)
+        .sort(),
+    ).toEqual(
+      world
+        .eipTable()
+        .map((r) => r.publicIp)
+        .sort(),
+    );
     expect(world.convergenceProblems().filter((p) => !p.includes('record value'))).toEqual([]);
     expect(world.account.cloudWatch.alarmNames()).toEqual(ids.map((id) => world.alarmName(id)).sort());
   });
@@ -26,7 +36,9 @@ describe('failover', () => {
     // Prepare: nodes alternate AZs a, b, a, b
     const { world, ids, homeOf } = await fleetOf(4);
     const [failed] = ids;
-    const sameAz = world.nodes().find((n) => n.instanceId !== failed && n.availabilityZone === world.nodes().find((m) => m.instanceId === failed)!.availabilityZone)!;
+    const sameAz = world
+      .nodes()
+      .find((n) => n.instanceId !== failed && n.availabilityZone === world.nodes().find((m) => m.instanceId === failed)!.availabilityZone)!;
 
     // Act
     world.fail(failed!);
@@ -106,7 +118,7 @@ describe('failover', () => {
     world.fail(a!);
     const alarmEvents = world.account.cloudWatch.takeNotifications();
     world.account.cloudWatch.takeStateChanges();
-        const failEvent = alarmSnsEvent(world.account, alarmEvents[0]!);
+    const failEvent = alarmSnsEvent(world.account, alarmEvents[0]!);
     const mark = world.account.mark();
     await world.invokeAlarm(failEvent);
     await world.invokeAlarm(failEvent);
@@ -126,7 +138,7 @@ describe('failover', () => {
     expect(world.account.callsWhere({ op: 'AssociateAddress' })).toHaveLength(moves);
   });
 
-  it('scale-in: a leaving node\'s addresses move before its termination continues, and a replacement claims the released one', async () => {
+  it("scale-in: a leaving node's addresses move before its termination continues, and a replacement claims the released one", async () => {
     const { world, ids, homeOf } = await fleetOf(2);
     const [a, b] = ids;
     const ip = homeOf(a!);
@@ -138,9 +150,16 @@ describe('failover', () => {
     // Assess: moved to b, claim released, before any CONTINUE
     expect(world.holderOf(ip)).toBe(b);
     expect(world.eipTable().find((r) => r.publicIp === ip)!.home).toBe('-');
-    const moved = world.account.calls.findIndex((c) => c.op === 'AssociateAddress' && (c.input as { AllocationId: string }).AllocationId && JSON.stringify(c.input).includes(world.account.ec2.primaryEni(b!)!.eniId));
+    const moved = world.account.calls.findIndex(
+      (c) =>
+        c.op === 'AssociateAddress' &&
+        (c.input as { AllocationId: string }).AllocationId &&
+        JSON.stringify(c.input).includes(world.account.ec2.primaryEni(b!)!.eniId),
+    );
     await world.drain();
-    const released = world.account.calls.findIndex((c) => c.op === 'CompleteLifecycleAction' && JSON.stringify(c.input).includes(a!) && JSON.stringify(c.input).includes('terminating'));
+    const released = world.account.calls.findIndex(
+      (c) => c.op === 'CompleteLifecycleAction' && JSON.stringify(c.input).includes(a!) && JSON.stringify(c.input).includes('terminating'),
+    );
     expect(moved).toBeGreaterThan(-1);
     expect(released).toBeGreaterThan(moved);
 
@@ -167,7 +186,8 @@ describe('failover', () => {
       await Promise.all([world.deliverAlarms(), world.deliverAll(), world.schedule(), world.schedule()]);
       await world.schedule();
       const unhealthy = new Set([a, d]);
-      for (const row of world.eipTable()) if (row.holder !== '-') expect(unhealthy.has(row.holder), `seed ${seed}: ${row.publicIp} on ${row.holder}`).toBe(false);
+      for (const row of world.eipTable())
+        if (row.holder !== '-') expect(unhealthy.has(row.holder), `seed ${seed}: ${row.publicIp} on ${row.holder}`).toBe(false);
       const moves = world.account.callsWhere({ op: 'AssociateAddress', failed: false }).length;
       await world.schedule();
       await world.schedule();
@@ -193,8 +213,15 @@ describe('alarm input', () => {
   it('an alarm that maps to no managed node is ignored, changing nothing', async () => {
     const { world } = await fleetOf(1);
     world.account.cloudWatch.PutMetricAlarm({
-      AlarmName: `${world.fleet.alarms!.namePrefix}i-0123456789abcdef0`, Namespace: 'AWS/EC2', MetricName: 'StatusCheckFailed', Statistic: 'Maximum',
-      Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:x'],
+      AlarmName: `${world.fleet.alarms!.namePrefix}i-0123456789abcdef0`,
+      Namespace: 'AWS/EC2',
+      MetricName: 'StatusCheckFailed',
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:x'],
       Dimensions: [{ Name: 'InstanceId', Value: 'i-0123456789abcdef0' }],
     });
     world.account.cloudWatch.setState(`${world.fleet.alarms!.namePrefix}i-0123456789abcdef0`, 'ALARM');
@@ -214,11 +241,12 @@ describe('alarm input', () => {
   it('a malformed alarm event is rejected before any AWS call', async () => {
     const { world } = await fleetOf(1);
     const mark = world.account.mark();
-    await expect(world.invokeAlarm({ Records: [{ EventSource: 'aws:sns', Sns: { Message: '{"AlarmName": 5}' } }] })).rejects.toThrow(/^Records\[0\]\.Sns\.Message\.AlarmName/);
+    await expect(world.invokeAlarm({ Records: [{ EventSource: 'aws:sns', Sns: { Message: '{"AlarmName": 5}' } }] })).rejects.toThrow(
+      /^Records\[0\]\.Sns\.Message\.AlarmName/,
+    );
     expect(world.account.callsSince(mark)).toEqual([]);
   });
 });
-
 
 describe('alarms the control plane did not create', () => {
   it('an alarm that names its node only in an hfc:instance-id tag fails it over, and the schedule agrees', async () => {
@@ -227,8 +255,16 @@ describe('alarms the control plane did not create', () => {
     const [a, b] = ids;
     const name = `${world.fleet.alarms!.namePrefix}haproxy-backend-errors-${a}`;
     world.account.cloudWatch.PutMetricAlarm({
-      AlarmName: name, Namespace: 'HAProxy', MetricName: 'BackendErrors', Statistic: 'Sum', Period: 10, EvaluationPeriods: 2, Threshold: 5,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:x'], OKActions: ['arn:aws:sns:eu-west-1:123456789012:x'],
+      AlarmName: name,
+      Namespace: 'HAProxy',
+      MetricName: 'BackendErrors',
+      Statistic: 'Sum',
+      Period: 10,
+      EvaluationPeriods: 2,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:x'],
+      OKActions: ['arn:aws:sns:eu-west-1:123456789012:x'],
       Tags: [{ Key: 'hfc:instance-id', Value: a! }],
     });
 
@@ -258,7 +294,10 @@ describe('failover edge cases (review findings)', () => {
     await world.schedule();
 
     // Assess: one home per node, and no more moves once repaired
-    const homes = world.eipTable().map((r) => r.home).filter((h) => h !== '-');
+    const homes = world
+      .eipTable()
+      .map((r) => r.home)
+      .filter((h) => h !== '-');
     expect(new Set(homes).size).toBe(homes.length);
     expect(world.account.callsWhere({ op: 'AssociateAddress' })).toHaveLength(moves);
   });

@@ -15,7 +15,11 @@ describe('throttling', () => {
     // Act
     await world.deliverAll();
     world.account.advance(1);
-    for (const id of world.nodes().slice(0, 2).map((n) => n.instanceId)) world.account.autoScaling.terminate(id);
+    for (const id of world
+      .nodes()
+      .slice(0, 2)
+      .map((n) => n.instanceId))
+      world.account.autoScaling.terminate(id);
     await world.deliverAll();
     await world.drain();
     await world.schedule();
@@ -42,7 +46,10 @@ describe('throttling', () => {
     world.account.advance(1);
 
     // Assess
-    expect(world.account.callsWhere({ op: 'ChangeResourceRecordSets', failed: true }).map((c) => c.error)).toEqual(['PriorRequestNotComplete', 'PriorRequestNotComplete']);
+    expect(world.account.callsWhere({ op: 'ChangeResourceRecordSets', failed: true }).map((c) => c.error)).toEqual([
+      'PriorRequestNotComplete',
+      'PriorRequestNotComplete',
+    ]);
     expect(world.convergenceProblems()).toEqual([]);
   });
 });
@@ -51,7 +58,11 @@ describe('failed registration', () => {
   it('never completes CONTINUE; the error surfaces; the schedule finishes the job later', async () => {
     // Prepare: every record change fails with a server error, past the SDK's retries
     const world = new FleetWorld();
-    world.account.faults.fail({ service: 'route53', ops: ['ChangeResourceRecordSets'], error: { code: 'ServiceUnavailable', message: 'try later', status: 503 } });
+    world.account.faults.fail({
+      service: 'route53',
+      ops: ['ChangeResourceRecordSets'],
+      error: { code: 'ServiceUnavailable', message: 'try later', status: 503 },
+    });
     const [id] = world.account.autoScaling.scaleOut(GROUP, 1);
     const [launch] = world.account.autoScaling.takeNotifications().filter((n) => !('Event' in n));
 
@@ -155,14 +166,23 @@ describe('Route 53 rate limits (the published buckets, scaled down, on the simul
     // call to Route 53 takes 10 ms of simulated time (round trips and the SDK's back-off pass)
     const world = new FleetWorld({ seed: 5 });
     let elapsed = 0;
-    world.account.route53.enableRateLimits({ clock: () => world.account.now().getTime() + (elapsed += 10), burstScale: 0.2 });
+    world.account.route53.enableRateLimits({
+      clock: () => {
+        elapsed += 10;
+        return world.account.now().getTime() + elapsed;
+      },
+      burstScale: 0.2,
+    });
     world.account.autoScaling.takeNotifications();
     const ids = world.account.autoScaling.scaleOut(GROUP, 15);
     const [first] = world.account.autoScaling.takeNotifications();
 
     // Act: the first launch event's run
     const mark = world.account.mark();
-    const firstRun = await world.deliver(first!).then(() => undefined, (err: Error) => err);
+    const firstRun = await world.deliver(first!).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     const firstCalls = world.account.callsSince(mark);
 
     // Assess: it failed for some nodes only, and completed the ones it registered
@@ -199,7 +219,12 @@ describe('completions', () => {
     const world = new FleetWorld();
     const [first, second] = world.account.autoScaling.scaleOut(GROUP, 2).sort();
     world.account.autoScaling.takeNotifications();
-    world.account.faults.fail({ service: 'autoScaling', ops: ['CompleteLifecycleAction'], when: (i: { InstanceId?: string }) => i.InstanceId === first, error: { code: 'InternalFailure', message: 'boom', status: 500 } });
+    world.account.faults.fail({
+      service: 'autoScaling',
+      ops: ['CompleteLifecycleAction'],
+      when: (i: { InstanceId?: string }) => i.InstanceId === first,
+      error: { code: 'InternalFailure', message: 'boom', status: 500 },
+    });
 
     // Act
     const run = world.schedule();

@@ -79,8 +79,13 @@ describe('fuzzed lifecycle events against a fleet with actions in flight', () =>
         const after = records(world);
         const truth = new Map(world.nodes().map((n) => [n.instanceId, n.state]));
         if (truth.get(ids.serving) === 'InService') expect(after.has(ids.serving), 'the serving node keeps its record').toBe(true);
-        for (const id of after) if (!before.has(id)) expect(SERVING.has(truth.get(id) ?? 'not in the group'), `${id} registered while ${truth.get(id) ?? 'not in the group'}`).toBe(true);
-        const completed = world.account.callsSince(mark).filter((c) => c.op === 'CompleteLifecycleAction' && !c.error).map((c) => (c.input as { InstanceId?: string }).InstanceId);
+        for (const id of after)
+          if (!before.has(id))
+            expect(SERVING.has(truth.get(id) ?? 'not in the group'), `${id} registered while ${truth.get(id) ?? 'not in the group'}`).toBe(true);
+        const completed = world.account
+          .callsSince(mark)
+          .filter((c) => c.op === 'CompleteLifecycleAction' && !c.error)
+          .map((c) => (c.input as { InstanceId?: string }).InstanceId);
         for (const id of completed) {
           if (id === ids.launching) expect(after.has(id), 'a launch is completed only once its record exists').toBe(true);
           else if (id === ids.terminating) expect.fail('a termination was completed before its deregistration delay');

@@ -47,9 +47,7 @@ describe('malformed events', () => {
 
   it('names the missing field precisely', async () => {
     const world = new FleetWorld();
-    await expect(world.invokeLifecycle(load(join(MALFORMED, 'sns-missing-instance-id.json')))).rejects.toThrow(
-      /^Records\[0\]\.Sns\.Message\.EC2InstanceId: /,
-    );
+    await expect(world.invokeLifecycle(load(join(MALFORMED, 'sns-missing-instance-id.json')))).rejects.toThrow(/^Records\[0\]\.Sns\.Message\.EC2InstanceId: /);
     await expect(world.invokeLifecycle(load(join(MALFORMED, 'eventbridge-missing-token.json')))).rejects.toThrow(/^detail\.LifecycleActionToken: /);
   });
 });
@@ -73,7 +71,10 @@ describe('events that are not ours', () => {
     // Prepare: a second launching hook on the group, and a node launching
     const world = new FleetWorld({ via: 'eventbridge' });
     world.account.autoScaling.PutLifecycleHook({
-      AutoScalingGroupName: GROUP, LifecycleHookName: 'security-scan', LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING', HeartbeatTimeout: 600,
+      AutoScalingGroupName: GROUP,
+      LifecycleHookName: 'security-scan',
+      LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+      HeartbeatTimeout: 600,
     });
     world.account.autoScaling.scaleOut(GROUP, 1);
     const notes = world.account.autoScaling.takeNotifications() as LifecycleNotification[];
@@ -86,7 +87,9 @@ describe('events that are not ours', () => {
 
     // Assess: ours completed, theirs still pending, so the node waits for the scan
     expect(outcome).toEqual([{ status: 'ignored', reason: expect.stringContaining('security-scan is not this fleet') }]);
-    const completed = world.account.callsWhere({ op: 'CompleteLifecycleAction', failed: false }).map((c) => (c.input as { LifecycleHookName: string }).LifecycleHookName);
+    const completed = world.account
+      .callsWhere({ op: 'CompleteLifecycleAction', failed: false })
+      .map((c) => (c.input as { LifecycleHookName: string }).LifecycleHookName);
     expect(completed).toEqual(['edge-hfc-launching']);
     expect(world.nodes()[0]!.state).toBe('Pending:Wait');
   });
@@ -116,7 +119,10 @@ describe('DRY_RUN', () => {
     expect(world.dnsTable()).toEqual([]);
     const report = outcomes.find((o) => o.status === 'reconciled');
     expect(report?.status === 'reconciled' && report.report.actions.map((a) => a.kind)).toEqual([
-      'createHealthCheck', 'createHealthCheck', 'createRecord', 'createRecord',
+      'createHealthCheck',
+      'createHealthCheck',
+      'createRecord',
+      'createRecord',
     ]);
     expect(scheduled?.completions.map((c) => c.outcome)).toEqual(['dry-run']);
   });

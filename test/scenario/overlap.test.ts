@@ -42,7 +42,10 @@ describe('functions without reserved concurrency (runs overlap)', () => {
 
       const results = await Promise.allSettled([...sns, ...eb].map((e) => world.invokeAlarm(e)));
 
-      expect(results.filter((r) => r.status === 'rejected'), `seed ${seed}`).toEqual([]);
+      expect(
+        results.filter((r) => r.status === 'rejected'),
+        `seed ${seed}`,
+      ).toEqual([]);
       for (const row of world.eipTable()) expect([a, b].includes(row.holder), `seed ${seed}: ${row.publicIp} on failed ${row.holder}`).toBe(false);
     }
   });

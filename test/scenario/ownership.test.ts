@@ -15,7 +15,14 @@ describe('two deployments in one account', () => {
     const stagingDeps = {
       ...world.deps,
       config: parseConfig({
-        fleets: [{ name: 'edge', autoScalingGroupName: staging, dns: { hostedZoneId: world.zoneId, recordName: 'lb.example.com' }, healthCheck: { protocol: 'HTTP', port: 8404, path: '/healthz' } }],
+        fleets: [
+          {
+            name: 'edge',
+            autoScalingGroupName: staging,
+            dns: { hostedZoneId: world.zoneId, recordName: 'lb.example.com' },
+            healthCheck: { protocol: 'HTTP', port: 8404, path: '/healthz' },
+          },
+        ],
       }),
       logger: new Logger({ logLevel: 'SILENT' }),
     };
@@ -74,8 +81,15 @@ describe('warm pool', () => {
     // the action, and it is completed by instance
     expect(outcomes).toEqual([expect.objectContaining({ status: 'warm-pool', outcome: 'completed' })]);
     const calls = world.account.callsSince(mark);
-    expect(calls.map((c) => c.op).sort()).toEqual(['CompleteLifecycleAction', 'DescribeAutoScalingGroups', 'DescribeWarmPool', 'RecordLifecycleActionHeartbeat']);
-    expect(calls.find((c) => c.op === 'CompleteLifecycleAction')!.input).toEqual(expect.objectContaining({ InstanceId: pooled, LifecycleActionResult: 'CONTINUE' }));
+    expect(calls.map((c) => c.op).sort()).toEqual([
+      'CompleteLifecycleAction',
+      'DescribeAutoScalingGroups',
+      'DescribeWarmPool',
+      'RecordLifecycleActionHeartbeat',
+    ]);
+    expect(calls.find((c) => c.op === 'CompleteLifecycleAction')!.input).toEqual(
+      expect.objectContaining({ InstanceId: pooled, LifecycleActionResult: 'CONTINUE' }),
+    );
     expect(world.account.autoScaling.warmPoolInstances(GROUP)).toEqual([{ instanceId: pooled, state: 'Warmed:Stopped' }]);
     expect(world.dnsTable()).toEqual([]);
   });
@@ -107,7 +121,12 @@ describe('warm pool', () => {
 
     // Assess: rejected, with the reason, after two reads; the launch is untouched
     expect(outcomes).toEqual([{ status: 'rejected', instanceId: id, reason: expect.stringContaining('not in a warm pool') }]);
-    expect(world.account.callsSince(mark).map((c) => c.op).sort()).toEqual(['DescribeAutoScalingGroups', 'DescribeWarmPool']);
+    expect(
+      world.account
+        .callsSince(mark)
+        .map((c) => c.op)
+        .sort(),
+    ).toEqual(['DescribeAutoScalingGroups', 'DescribeWarmPool']);
     expect(world.nodes()).toEqual([expect.objectContaining({ instanceId: id, state: 'Pending:Wait' })]);
   });
 

@@ -12,7 +12,11 @@ import { FailoverWorld } from '../../sim/failoverWorld';
 import { FleetWorld, GROUP } from '../../sim/fleetWorld';
 import type { SimAccount } from '../../sim/account';
 
-const changes = (account: SimAccount, mark: number) => account.callsSince(mark).filter((c) => !/^(Describe|List|Get)/.test(c.op) && !c.error).map((c) => c.op);
+const changes = (account: SimAccount, mark: number) =>
+  account
+    .callsSince(mark)
+    .filter((c) => !/^(Describe|List|Get)/.test(c.op) && !c.error)
+    .map((c) => c.op);
 const takeOne = (world: FleetWorld) => (world.account.autoScaling.takeNotifications() as LifecycleNotification[]).find((n) => 'LifecycleTransition' in n)!;
 const ids = (world: FleetWorld) => world.dnsTable().map((r) => r.setIdentifier.split(':').pop());
 
@@ -31,7 +35,9 @@ describe('a real action with a rewritten route changes nothing', () => {
     const outcomes = await world.deliver({ ...genuine, Origin: 'WarmPool', Destination: 'EC2' });
 
     // Assess: rejected; the instance still waits on our hook, and stays in DNS until its real event
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'rejected', reason: expect.stringContaining('as Warmed:Pending:Wait, not Warmed:Terminating:Wait') })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ status: 'rejected', reason: expect.stringContaining('as Warmed:Pending:Wait, not Warmed:Terminating:Wait') }),
+    ]);
     expect(changes(world.account, mark)).toEqual([]);
     expect(world.account.autoScaling.warmPoolInstances(GROUP)).toEqual([{ instanceId: leaving, state: 'Warmed:Pending:Wait' }]);
 

@@ -21,7 +21,12 @@ describe.each(['sns', 'eventbridge'] as const)('via %s', (via) => {
 
     // Assess
     expect(world.convergenceProblems()).toEqual([]);
-    expect(world.dnsTable().map((r) => r.setIdentifier).sort()).toEqual(ids.map((id) => setIdentifier(world.fleet, id)).sort());
+    expect(
+      world
+        .dnsTable()
+        .map((r) => r.setIdentifier)
+        .sort(),
+    ).toEqual(ids.map((id) => setIdentifier(world.fleet, id)).sort());
     expect(world.nodes().every((n) => n.state === 'InService')).toBe(true);
     // CONTINUE only after the record batch: every completion comes after the ChangeResourceRecordSets.
     const change = world.account.calls.findIndex((c) => c.op === 'ChangeResourceRecordSets' && !c.error);
@@ -44,7 +49,13 @@ describe.each(['sns', 'eventbridge'] as const)('via %s', (via) => {
     // Assess: out of DNS at once, but still running through the deregistration delay
     expect(world.dnsTable().map((r) => r.setIdentifier)).toEqual([setIdentifier(world.fleet, keep!)]);
     expect(world.ourHealthChecks().map((h) => h.instanceId)).toEqual([keep]);
-    expect(world.nodes().filter((n) => n.state === 'Terminating:Wait').map((n) => n.instanceId).sort()).toEqual([...leave].sort());
+    expect(
+      world
+        .nodes()
+        .filter((n) => n.state === 'Terminating:Wait')
+        .map((n) => n.instanceId)
+        .sort(),
+    ).toEqual([...leave].sort());
     for (const id of leave) expect(world.account.ec2.instance(id!)?.tags['hfc:deregistered-at']).toBe(world.account.now().toISOString());
 
     // Act: the delay passes; the schedule releases them
@@ -58,7 +69,9 @@ describe.each(['sns', 'eventbridge'] as const)('via %s', (via) => {
     // Order, per leaving node: its record DELETE and its check deletion before its CONTINUE.
     const calls = world.account.calls;
     for (const id of leave) {
-      const deleted = calls.findIndex((c) => c.op === 'ChangeResourceRecordSets' && !c.error && JSON.stringify(c.input).includes(`"DELETE"`) && JSON.stringify(c.input).includes(id!));
+      const deleted = calls.findIndex(
+        (c) => c.op === 'ChangeResourceRecordSets' && !c.error && JSON.stringify(c.input).includes(`"DELETE"`) && JSON.stringify(c.input).includes(id!),
+      );
       const checkGone = calls.findIndex((c) => c.op === 'DeleteHealthCheck' && !c.error);
       const released = calls.findIndex((c) => {
         const input = c.input as { InstanceId?: string; LifecycleHookName?: string };
@@ -120,6 +133,12 @@ it('a second reconcile of a converged fleet makes zero mutating calls', async ()
   // Assess
   const calls = world.account.callsSince(mark);
   expect(calls.filter((c) => !/^(Describe|List|Get)/.test(c.op))).toEqual([]);
-  expect(calls.map((c) => c.op).sort()).toEqual(['DescribeAutoScalingGroups', 'DescribeInstances', 'ListHealthChecks', 'ListResourceRecordSets', 'ListTagsForResources']);
+  expect(calls.map((c) => c.op).sort()).toEqual([
+    'DescribeAutoScalingGroups',
+    'DescribeInstances',
+    'ListHealthChecks',
+    'ListResourceRecordSets',
+    'ListTagsForResources',
+  ]);
   expect(report?.actions).toEqual([]);
 });

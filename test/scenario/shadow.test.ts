@@ -50,8 +50,15 @@ describe('shadow mode with Elastic IPs and a configuration push', () => {
     const world = new FailoverWorld({ mode: 'shadow', eips: 2, preexisting: 2 });
     const node = world.preexisting[0]!;
     world.account.cloudWatch.PutMetricAlarm({
-      AlarmName: world.alarmName(node), Namespace: 'AWS/EC2', MetricName: 'StatusCheckFailed', Statistic: 'Maximum', Period: 60,
-      EvaluationPeriods: 2, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Dimensions: [{ Name: 'InstanceId', Value: node }],
+      AlarmName: world.alarmName(node),
+      Namespace: 'AWS/EC2',
+      MetricName: 'StatusCheckFailed',
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'InstanceId', Value: node }],
     });
     world.fail(node);
 
@@ -59,7 +66,9 @@ describe('shadow mode with Elastic IPs and a configuration push', () => {
     await world.schedule();
 
     // The plan (claims for the healthy node's home addresses) is reported, and only reported.
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'handled', report: expect.objectContaining({ actions: expect.arrayContaining([expect.anything()]) }) })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ status: 'handled', report: expect.objectContaining({ actions: expect.arrayContaining([expect.anything()]) }) }),
+    ]);
     expect(world.account.callsWhere({ mutating: true })).toEqual([]);
   });
 
@@ -70,7 +79,12 @@ describe('shadow mode with Elastic IPs and a configuration push', () => {
     letHooksTimeOut(world);
 
     expect(world.account.callsWhere({ mutating: true })).toEqual([]);
-    expect(world.nodes().filter((n) => lbs.includes(n.instanceId)).map((n) => n.state)).toEqual(['InService', 'InService']);
+    expect(
+      world
+        .nodes()
+        .filter((n) => lbs.includes(n.instanceId))
+        .map((n) => n.state),
+    ).toEqual(['InService', 'InService']);
   });
 });
 

@@ -15,7 +15,10 @@ import type { SimAccount } from '../../sim/account';
 type Transition = 'launching' | 'terminating';
 
 /** A lifecycle notification nobody sent: Auto Scaling's shape, with a token it never issued. */
-function forged(account: SimAccount, opts: { group?: string; hook: string; instanceId: string; transition: Transition; token?: string }): LifecycleNotification {
+function forged(
+  account: SimAccount,
+  opts: { group?: string; hook: string; instanceId: string; transition: Transition; token?: string },
+): LifecycleNotification {
   const launching = opts.transition === 'launching';
   return {
     Origin: launching ? 'EC2' : 'AutoScalingGroup',
@@ -47,13 +50,22 @@ describe.each(['sns', 'eventbridge'] as const)('a forged or stale lifecycle even
 
     // Act
     const mark = world.account.mark();
-    const outcomes = await world.invokeLifecycle(envelope(world.account, forged(world.account, { hook: 'edge-hfc-terminating', instanceId: victim!, transition: 'terminating' }), via));
+    const outcomes = await world.invokeLifecycle(
+      envelope(world.account, forged(world.account, { hook: 'edge-hfc-terminating', instanceId: victim!, transition: 'terminating' }), via),
+    );
 
     // Assess
-    expect(outcomes).toEqual([{ status: 'rejected', instanceId: victim, reason: expect.stringMatching(/shows instance .* InService.*no active terminating action/) }]);
+    expect(outcomes).toEqual([
+      { status: 'rejected', instanceId: victim, reason: expect.stringMatching(/shows instance .* InService.*no active terminating action/) },
+    ]);
     expect(changes(world.account, mark)).toEqual([]);
     const asked = world.account.callsSince(mark).filter((c) => c.op === 'RecordLifecycleActionHeartbeat');
-    expect(asked).toEqual([expect.objectContaining({ input: { AutoScalingGroupName: GROUP, LifecycleHookName: 'edge-hfc-terminating', InstanceId: victim }, error: 'ValidationError' })]);
+    expect(asked).toEqual([
+      expect.objectContaining({
+        input: { AutoScalingGroupName: GROUP, LifecycleHookName: 'edge-hfc-terminating', InstanceId: victim },
+        error: 'ValidationError',
+      }),
+    ]);
     expect(world.dnsTable()).toEqual(before);
     expect(world.account.ec2.instance(victim!)?.tags['hfc:deregistered-at']).toBeUndefined();
   });
@@ -64,7 +76,9 @@ describe.each(['sns', 'eventbridge'] as const)('a forged or stale lifecycle even
     const stranger = world.account.ec2.runInstance({ availabilityZone: 'eu-west-1a', tags: {} }).instanceId;
 
     const mark = world.account.mark();
-    const outcomes = await world.invokeLifecycle(envelope(world.account, forged(world.account, { hook: 'edge-hfc-launching', instanceId: stranger, transition: 'launching' }), via));
+    const outcomes = await world.invokeLifecycle(
+      envelope(world.account, forged(world.account, { hook: 'edge-hfc-launching', instanceId: stranger, transition: 'launching' }), via),
+    );
 
     expect(outcomes).toEqual([expect.objectContaining({ status: 'rejected', reason: expect.stringContaining('does not list instance') })]);
     expect(changes(world.account, mark)).toEqual([]);
@@ -176,7 +190,9 @@ describe('application tier', () => {
 
     // Act
     const mark = world.account.mark();
-    const outcomes = await world.deliver(forged(world.account, { group: APP_GROUP, hook: 'edge-hfc-app-terminating', instanceId: server!, transition: 'terminating' }));
+    const outcomes = await world.deliver(
+      forged(world.account, { group: APP_GROUP, hook: 'edge-hfc-app-terminating', instanceId: server!, transition: 'terminating' }),
+    );
 
     // Assess
     expect(outcomes).toEqual([expect.objectContaining({ status: 'rejected', reason: expect.stringContaining('no active terminating action') })]);
@@ -209,7 +225,12 @@ describe('dry run (shadow mode)', () => {
 
     const outcomes = await world.deliver(forged(world.account, { hook: 'edge-hfc-terminating', instanceId: victim!, transition: 'terminating' }));
 
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'reconciled', report: expect.objectContaining({ dryRun: true, hint: expect.objectContaining({ instanceId: victim, check: 'assumed (dry run)' }) }) })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        status: 'reconciled',
+        report: expect.objectContaining({ dryRun: true, hint: expect.objectContaining({ instanceId: victim, check: 'assumed (dry run)' }) }),
+      }),
+    ]);
     expect(world.account.callsWhere({ mutating: true })).toEqual([]);
   });
 
@@ -229,7 +250,7 @@ describe('dry run (shadow mode)', () => {
   });
 });
 
-describe('a real event carrying another action\'s token', () => {
+describe("a real event carrying another action's token", () => {
   it('completes nothing but the instance it names (actions are completed by instance id)', async () => {
     // Prepare: two load balancers launching; B's agent is offline, so B must wait for its configuration
     const world = new ConfigWorld({ via: 'eventbridge' });

@@ -61,7 +61,8 @@ async function address(allocationId: string): Promise<Address> {
 }
 
 const associate = (input: AssociateAddressCommandInput) => ec2.send(new AssociateAddressCommand(input));
-const assign = (eni: string, count: number) => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: count }));
+const assign = (eni: string, count: number) =>
+  ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: count }));
 const secondaries = (inst: Instance) => (inst.NetworkInterfaces?.[0]?.PrivateIpAddresses ?? []).filter((p) => !p.Primary).map((p) => p.PrivateIpAddress);
 const dns = (ip: string) => `ec2-${ip.replace(/\./g, '-')}.eu-west-1.compute.amazonaws.com`;
 
@@ -98,7 +99,9 @@ describe('AssignPrivateIpAddresses', () => {
     // Act
     const res = await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a.eni, PrivateIpAddresses: ['10.0.200.7'] }));
     const taken = await failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b.eni, PrivateIpAddresses: ['10.0.200.7'] })));
-    const primary = await failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b.eni, PrivateIpAddresses: [a.primaryIp], AllowReassignment: true })));
+    const primary = await failure(
+      ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b.eni, PrivateIpAddresses: [a.primaryIp], AllowReassignment: true })),
+    );
     const outside = await failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b.eni, PrivateIpAddresses: ['192.168.0.9'] })));
 
     // Assess
@@ -171,7 +174,9 @@ describe('AssignPrivateIpAddresses', () => {
     const node = launch();
 
     // Act
-    const both = await failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: node.eni, PrivateIpAddresses: ['10.0.200.1'], SecondaryPrivateIpAddressCount: 1 })));
+    const both = await failure(
+      ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: node.eni, PrivateIpAddresses: ['10.0.200.1'], SecondaryPrivateIpAddressCount: 1 })),
+    );
     const neither = await failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: node.eni })));
 
     // Assess
@@ -242,7 +247,9 @@ describe('DescribeNetworkInterfaces', () => {
 
     // Act
     const byInstance = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [a.id] }] }));
-    const byFilterId = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: [b.eni, 'eni-0123456789abcdef0'] }] }));
+    const byFilterId = await ec2.send(
+      new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: [b.eni, 'eni-0123456789abcdef0'] }] }),
+    );
     const byIds = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [a.eni, b.eni] }));
 
     // Assess
@@ -284,7 +291,14 @@ describe('allocateAddress and DescribeAddresses', () => {
     expect(eip.allocationId).toMatch(/^eipalloc-0[0-9a-f]{16}$/);
     expect(eip.publicIp).toMatch(/^52\.16\.\d+\.\d+$/);
     expect(await addresses()).toEqual([
-      { AllocationId: eip.allocationId, PublicIp: eip.publicIp, Domain: 'vpc', PublicIpv4Pool: 'amazon', NetworkBorderGroup: 'eu-west-1', Tags: [{ Key: 'hfc:pool', Value: 'edge' }] },
+      {
+        AllocationId: eip.allocationId,
+        PublicIp: eip.publicIp,
+        Domain: 'vpc',
+        PublicIpv4Pool: 'amazon',
+        NetworkBorderGroup: 'eu-west-1',
+        Tags: [{ Key: 'hfc:pool', Value: 'edge' }],
+      },
     ]);
   });
 
@@ -306,7 +320,12 @@ describe('allocateAddress and DescribeAddresses', () => {
     expect(await ids([{ Name: 'association-id', Values: [AssociationId!] }])).toEqual([edge.allocationId]);
     expect(await ids([{ Name: 'domain', Values: ['vpc'] }])).toEqual([edge.allocationId, other.allocationId, bare.allocationId].sort());
     expect(await ids([{ Name: 'public-ip', Values: [bare.publicIp] }])).toEqual([bare.allocationId]);
-    expect(await ids([{ Name: 'tag:hfc:pool', Values: ['edge'] }, { Name: 'domain', Values: ['standard'] }])).toEqual([]);
+    expect(
+      await ids([
+        { Name: 'tag:hfc:pool', Values: ['edge'] },
+        { Name: 'domain', Values: ['standard'] },
+      ]),
+    ).toEqual([]);
   });
 
   it('fails the whole call for an unknown allocation id (InvalidAllocationID.NotFound) or public IP; an unknown filter is InvalidParameterValue', async () => {
@@ -478,7 +497,7 @@ describe('AssociateAddress', () => {
     expect((await instance(node.id)).PublicIpAddress).toBe(incoming.publicIp);
   });
 
-  it('failover: moving a node\'s address to a peer\'s secondary IP leaves the node without a public IPv4 and the peer with both', async () => {
+  it("failover: moving a node's address to a peer's secondary IP leaves the node without a public IPv4 and the peer with both", async () => {
     // Prepare
     const home = launch();
     const peer = launch();
@@ -543,7 +562,15 @@ describe('CreateTags and DeleteTags on Elastic IPs', () => {
     const tags = async () => Object.fromEntries(((await address(eip.allocationId)).Tags ?? []).map((t) => [t.Key, t.Value]));
 
     // Act + Assess
-    await ec2.send(new CreateTagsCommand({ Resources: [eip.allocationId, node.id], Tags: [{ Key: 'hfc:home', Value: node.id }, { Key: 'hfc:moved-at', Value: 't1' }] }));
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [eip.allocationId, node.id],
+        Tags: [
+          { Key: 'hfc:home', Value: node.id },
+          { Key: 'hfc:moved-at', Value: 't1' },
+        ],
+      }),
+    );
     expect(await tags()).toEqual({ 'hfc:pool': 'edge', 'hfc:home': node.id, 'hfc:moved-at': 't1' });
     expect(account.ec2.instance(node.id)!.tags['hfc:home']).toBe(node.id);
 
@@ -559,7 +586,9 @@ describe('CreateTags and DeleteTags on Elastic IPs', () => {
     const eip = account.ec2.allocateAddress();
 
     // Act
-    const err = await failure(ec2.send(new CreateTagsCommand({ Resources: [eip.allocationId, 'eipalloc-0123456789abcdef0'], Tags: [{ Key: 'k', Value: 'v' }] })));
+    const err = await failure(
+      ec2.send(new CreateTagsCommand({ Resources: [eip.allocationId, 'eipalloc-0123456789abcdef0'], Tags: [{ Key: 'k', Value: 'v' }] })),
+    );
     const del = await failure(ec2.send(new DeleteTagsCommand({ Resources: ['eipalloc-0123456789abcdef0'], Tags: [{ Key: 'k' }] })));
 
     // Assess
@@ -589,7 +618,9 @@ describe('instance lifecycle', () => {
     expect(inst.State?.Name).toBe('terminated');
     expect(inst).not.toHaveProperty('PublicIpAddress');
     expect(inst.NetworkInterfaces).toEqual([]);
-    expect((await failure(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [node.eni] })))).name).toBe('InvalidNetworkInterfaceID.NotFound');
+    expect((await failure(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [node.eni] })))).name).toBe(
+      'InvalidNetworkInterfaceID.NotFound',
+    );
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other.eni, PrivateIpAddresses: [ip!] }));
     expect(secondaries(await instance(other.id))).toEqual([ip]);
   });

@@ -47,7 +47,14 @@ async function failure(call: Promise<unknown>): Promise<Error & { $metadata: { h
 
 function putHook(name: string, transition: string, extra: Partial<PutLifecycleHookCommandInput> = {}) {
   return autoScaling.send(
-    new PutLifecycleHookCommand({ AutoScalingGroupName: GROUP, LifecycleHookName: name, LifecycleTransition: transition, HeartbeatTimeout: 300, DefaultResult: 'ABANDON', ...extra }),
+    new PutLifecycleHookCommand({
+      AutoScalingGroupName: GROUP,
+      LifecycleHookName: name,
+      LifecycleTransition: transition,
+      HeartbeatTimeout: 300,
+      DefaultResult: 'ABANDON',
+      ...extra,
+    }),
   );
 }
 
@@ -538,7 +545,14 @@ describe('DescribeLifecycleHooks', () => {
 
     // Assess
     expect(all.LifecycleHooks).toEqual([
-      { LifecycleHookName: 'launch', AutoScalingGroupName: GROUP, LifecycleTransition: LAUNCHING, HeartbeatTimeout: 3600, GlobalTimeout: 172800, DefaultResult: 'ABANDON' },
+      {
+        LifecycleHookName: 'launch',
+        AutoScalingGroupName: GROUP,
+        LifecycleTransition: LAUNCHING,
+        HeartbeatTimeout: 3600,
+        GlobalTimeout: 172800,
+        DefaultResult: 'ABANDON',
+      },
       {
         LifecycleHookName: 'drain',
         AutoScalingGroupName: GROUP,
@@ -605,7 +619,13 @@ describe('DescribeAutoScalingGroups', () => {
     const err = await failure(autoScaling.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 101 })));
 
     // Assess
-    expect([...(first.AutoScalingGroups ?? []), ...(second.AutoScalingGroups ?? [])].map((g) => g.AutoScalingGroupName)).toEqual([GROUP, 'g0', 'g1', 'g2', 'g3']);
+    expect([...(first.AutoScalingGroups ?? []), ...(second.AutoScalingGroups ?? [])].map((g) => g.AutoScalingGroupName)).toEqual([
+      GROUP,
+      'g0',
+      'g1',
+      'g2',
+      'g3',
+    ]);
     expect(second.NextToken).toBeUndefined();
     expect(err.name).toBe('ValidationError');
   });

@@ -302,7 +302,10 @@ describe('tags', () => {
     const unknown = await failure(cw.send(new ListTagsForResourceCommand({ ResourceARN: `${arn}-gone` })));
 
     // Assess
-    expect(listed.Tags).toEqual([{ Key: 'hfc:fleet', Value: 'edge' }, { Key: 'hfc:instance-id', Value: INSTANCE }]);
+    expect(listed.Tags).toEqual([
+      { Key: 'hfc:fleet', Value: 'edge' },
+      { Key: 'hfc:instance-id', Value: INSTANCE },
+    ]);
     expect(unknown.name).toBe('ResourceNotFoundException');
     expect(unknown.$metadata.httpStatusCode).toBe(404);
   });
@@ -324,7 +327,12 @@ describe('state changes', () => {
 
     // Assess
     expect([changed, again]).toEqual([true, false]);
-    expect(await describeOne('a')).toMatchObject({ StateValue: 'ALARM', StateReason: 'Threshold Crossed', StateUpdatedTimestamp: at, StateTransitionedTimestamp: at });
+    expect(await describeOne('a')).toMatchObject({
+      StateValue: 'ALARM',
+      StateReason: 'Threshold Crossed',
+      StateUpdatedTimestamp: at,
+      StateTransitionedTimestamp: at,
+    });
     expect(account.cloudWatch.takeNotifications()).toHaveLength(1);
     expect(account.cloudWatch.takeStateChanges()).toHaveLength(1);
   });
@@ -404,12 +412,35 @@ describe('state changes', () => {
       },
     });
     expect(Object.keys(n!)).toEqual([
-      'AlarmName', 'AlarmDescription', 'AWSAccountId', 'AlarmConfigurationUpdatedTimestamp', 'NewStateValue', 'NewStateReason',
-      'StateChangeTime', 'Region', 'AlarmArn', 'OldStateValue', 'OKActions', 'AlarmActions', 'InsufficientDataActions', 'Trigger',
+      'AlarmName',
+      'AlarmDescription',
+      'AWSAccountId',
+      'AlarmConfigurationUpdatedTimestamp',
+      'NewStateValue',
+      'NewStateReason',
+      'StateChangeTime',
+      'Region',
+      'AlarmArn',
+      'OldStateValue',
+      'OKActions',
+      'AlarmActions',
+      'InsufficientDataActions',
+      'Trigger',
     ]);
     expect(Object.keys(n!.Trigger)).toEqual([
-      'MetricName', 'Namespace', 'StatisticType', 'Statistic', 'Unit', 'Dimensions', 'Period', 'EvaluationPeriods', 'DatapointsToAlarm',
-      'ComparisonOperator', 'Threshold', 'TreatMissingData', 'EvaluateLowSampleCountPercentile',
+      'MetricName',
+      'Namespace',
+      'StatisticType',
+      'Statistic',
+      'Unit',
+      'Dimensions',
+      'Period',
+      'EvaluationPeriods',
+      'DatapointsToAlarm',
+      'ComparisonOperator',
+      'Threshold',
+      'TreatMissingData',
+      'EvaluateLowSampleCountPercentile',
     ]);
   });
 
@@ -431,7 +462,7 @@ describe('state changes', () => {
 });
 
 describe('SetAlarmState', () => {
-  it('changes the state through the API and runs the new state\'s actions', async () => {
+  it("changes the state through the API and runs the new state's actions", async () => {
     // Prepare
     await put('a');
 
@@ -463,7 +494,7 @@ describe('SetAlarmState', () => {
 // ---- envelopes ----
 
 describe('alarm envelopes', () => {
-  it('alarmSnsEvent: an SNS event from the action\'s topic whose Message is the notification', async () => {
+  it("alarmSnsEvent: an SNS event from the action's topic whose Message is the notification", async () => {
     // Prepare
     await put('node-a');
     account.cloudWatch.setState('node-a', 'ALARM');
@@ -480,7 +511,15 @@ describe('alarm envelopes', () => {
     expect(sns.Timestamp).toBe(account.now().toISOString());
     expect(JSON.parse(sns.Message)).toEqual(n);
     expect(parseAlarmEvent(event)).toEqual([
-      { alarmName: 'node-a', alarmArn: n!.AlarmArn, newState: 'ALARM', oldState: 'INSUFFICIENT_DATA', time: n!.StateChangeTime, instanceId: INSTANCE, via: 'sns' },
+      {
+        alarmName: 'node-a',
+        alarmArn: n!.AlarmArn,
+        newState: 'ALARM',
+        oldState: 'INSUFFICIENT_DATA',
+        time: n!.StateChangeTime,
+        instanceId: INSTANCE,
+        via: 'sns',
+      },
     ]);
   });
 

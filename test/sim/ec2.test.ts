@@ -30,7 +30,10 @@ async function failure(call: Promise<unknown>): Promise<Error & { $metadata: { h
 }
 
 const launch = (n: number, opts: { availabilityZone?: string; tags?: Record<string, string> } = {}) =>
-  Array.from({ length: n }, () => account.ec2.runInstance({ availabilityZone: opts.availabilityZone ?? 'eu-west-1a', ...(opts.tags ? { tags: opts.tags } : {}) }).instanceId);
+  Array.from(
+    { length: n },
+    () => account.ec2.runInstance({ availabilityZone: opts.availabilityZone ?? 'eu-west-1a', ...(opts.tags ? { tags: opts.tags } : {}) }).instanceId,
+  );
 
 async function describe_(input: DescribeInstancesCommandInput): Promise<{ instances: Instance[]; nextToken?: string }> {
   const res = await ec2.send(new DescribeInstancesCommand(input));
@@ -55,7 +58,11 @@ describe('DescribeInstances with InstanceIds', () => {
     // Assess
     const inst = account.ec2.instance(id!)!;
     const eniId = account.ec2.primaryEni(id!)!.eniId;
-    const publicSide = { IpOwnerId: 'amazon', PublicDnsName: `ec2-${inst.publicIp!.replace(/\./g, '-')}.eu-west-1.compute.amazonaws.com`, PublicIp: inst.publicIp };
+    const publicSide = {
+      IpOwnerId: 'amazon',
+      PublicDnsName: `ec2-${inst.publicIp!.replace(/\./g, '-')}.eu-west-1.compute.amazonaws.com`,
+      PublicIp: inst.publicIp,
+    };
     expect(instances).toEqual([
       {
         InstanceId: id,
@@ -67,7 +74,13 @@ describe('DescribeInstances with InstanceIds', () => {
         NetworkInterfaces: [
           {
             NetworkInterfaceId: expect.stringMatching(/^eni-0[0-9a-f]{16}$/),
-            Attachment: { AttachmentId: expect.stringMatching(/^eni-attach-0[0-9a-f]{16}$/), DeviceIndex: 0, NetworkCardIndex: 0, Status: 'attached', DeleteOnTermination: true },
+            Attachment: {
+              AttachmentId: expect.stringMatching(/^eni-attach-0[0-9a-f]{16}$/),
+              DeviceIndex: 0,
+              NetworkCardIndex: 0,
+              Status: 'attached',
+              DeleteOnTermination: true,
+            },
             OwnerId: account.accountId,
             Status: 'in-use',
             InterfaceType: 'interface',
@@ -346,10 +359,20 @@ describe('fault injection', () => {
       new PutLifecycleHookCommand({ AutoScalingGroupName: 'edge-asg', LifecycleHookName: 'launch', LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING' }),
     );
     const [id] = account.autoScaling.scaleOut('edge-asg', 1);
-    account.faults.fail({ service: 'autoScaling', ops: ['CompleteLifecycleAction'], error: { code: 'ServiceUnavailable', message: 'try later', status: 503 }, times: 2 });
+    account.faults.fail({
+      service: 'autoScaling',
+      ops: ['CompleteLifecycleAction'],
+      error: { code: 'ServiceUnavailable', message: 'try later', status: 503 },
+      times: 2,
+    });
     const complete = () =>
       autoScaling.send(
-        new CompleteLifecycleActionCommand({ AutoScalingGroupName: 'edge-asg', LifecycleHookName: 'launch', InstanceId: id!, LifecycleActionResult: 'CONTINUE' }),
+        new CompleteLifecycleActionCommand({
+          AutoScalingGroupName: 'edge-asg',
+          LifecycleHookName: 'launch',
+          InstanceId: id!,
+          LifecycleActionResult: 'CONTINUE',
+        }),
       );
 
     // Act

@@ -197,8 +197,7 @@ describe('ChangeResourceRecordSets', () => {
   });
 
   it('counts an UPSERT twice towards the 1,000 ResourceRecord limit', async () => {
-    const batch = (n: number, make: (r: ResourceRecordSet) => Change) =>
-      Array.from({ length: n }, (_, i) => make(a(`n${i}.example.com`, ip(i))));
+    const batch = (n: number, make: (r: ResourceRecordSet) => Change) => Array.from({ length: n }, (_, i) => make(a(`n${i}.example.com`, ip(i))));
 
     await change(...batch(1000, create));
     await change(...batch(500, upsert));
@@ -356,9 +355,7 @@ describe('PriorRequestNotComplete', () => {
     // Act
     const first = await failure(change(create(a('two.example.com', '54.170.0.2'))));
     const second = await failure(change(create(a('two.example.com', '54.170.0.2'))));
-    await route53.send(
-      new ChangeResourceRecordSetsCommand({ HostedZoneId: otherZone, ChangeBatch: { Changes: [create(a('x.example.net', '54.170.0.3'))] } }),
-    );
+    await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: otherZone, ChangeBatch: { Changes: [create(a('x.example.net', '54.170.0.3'))] } }));
     await change(create(a('two.example.com', '54.170.0.2')));
 
     // Assess
@@ -639,7 +636,9 @@ describe('GetHealthCheck, UpdateHealthCheck and DeleteHealthCheck', () => {
     const id = await checkId('node-1');
 
     // Act
-    const updated = await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, HealthCheckVersion: 1, IPAddress: '54.170.0.99', FailureThreshold: 2 }));
+    const updated = await route53.send(
+      new UpdateHealthCheckCommand({ HealthCheckId: id, HealthCheckVersion: 1, IPAddress: '54.170.0.99', FailureThreshold: 2 }),
+    );
     const stale = await failure(route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, HealthCheckVersion: 1, Port: 80 })));
     const got = await route53.send(new GetHealthCheckCommand({ HealthCheckId: id }));
 
@@ -724,7 +723,14 @@ describe('tags', () => {
     const id = await checkId('node-1');
 
     await route53.send(
-      new ChangeTagsForResourceCommand({ ResourceType: 'healthcheck', ResourceId: id, AddTags: [{ Key: 'Name', Value: 'n1' }, { Key: 'fleet', Value: 'edge' }] }),
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'healthcheck',
+        ResourceId: id,
+        AddTags: [
+          { Key: 'Name', Value: 'n1' },
+          { Key: 'fleet', Value: 'edge' },
+        ],
+      }),
     );
     await route53.send(
       new ChangeTagsForResourceCommand({ ResourceType: 'healthcheck', ResourceId: id, AddTags: [{ Key: 'Name', Value: 'n1b' }], RemoveTagKeys: ['fleet'] }),

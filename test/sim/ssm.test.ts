@@ -77,7 +77,9 @@ const launch = (n: number, opts: { tags?: Record<string, string> } = {}) =>
   Array.from({ length: n }, () => account.ec2.runInstance({ availabilityZone: 'eu-west-1a', ...(opts.tags ? { tags: opts.tags } : {}) }).instanceId);
 
 const send = (instanceIds: string[], extra: Partial<SendCommandCommandInput> = {}) =>
-  ssm.send(new SendCommandCommand({ DocumentName: DOC, InstanceIds: instanceIds, Parameters: params(), Comment: 'hfc config v7', TimeoutSeconds: 600, ...extra }));
+  ssm.send(
+    new SendCommandCommand({ DocumentName: DOC, InstanceIds: instanceIds, Parameters: params(), Comment: 'hfc config v7', TimeoutSeconds: 600, ...extra }),
+  );
 
 async function sendOk(instanceIds: string[], extra: Partial<SendCommandCommandInput> = {}): Promise<string> {
   return (await send(instanceIds, extra)).Command!.CommandId!;
@@ -419,10 +421,13 @@ describe('SendCommand', () => {
     expect(account.ssm.commands()).toEqual([]);
   });
 
-  it("words InvalidParameters as SSM does for a document without parameters", async () => {
+  it('words InvalidParameters as SSM does for a document without parameters', async () => {
     // Prepare
     const ids = launch(1);
-    account.ssm.createDocument('hfc-noparams', { schemaVersion: '2.2', mainSteps: [{ action: 'aws:runShellScript', name: 'run', inputs: { runCommand: ['true'] } }] });
+    account.ssm.createDocument('hfc-noparams', {
+      schemaVersion: '2.2',
+      mainSteps: [{ action: 'aws:runShellScript', name: 'run', inputs: { runCommand: ['true'] } }],
+    });
 
     // Act
     const err = await failure(send(ids, { DocumentName: 'hfc-noparams', Parameters: { x: ['1'] } }));
@@ -487,7 +492,9 @@ describe('SendCommand', () => {
 
     // Assess
     expect(err).toBeInstanceOf(ValidationException);
-    expect(err.message).toBe(`1 validation error detected: Value '[${ids.join(', ')}]' at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50`);
+    expect(err.message).toBe(
+      `1 validation error detected: Value '[${ids.join(', ')}]' at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50`,
+    );
     expect(account.ssm.commands()).toEqual([]);
   });
 
@@ -532,7 +539,9 @@ describe('SendCommand', () => {
 
     // Assess
     expect(err).toBeInstanceOf(ValidationException);
-    expect(err.message).toMatch(/^2 validation errors detected: Value 'c{101}' at 'comment' failed to satisfy constraint: Member must have length less than or equal to 100; Value '29' at 'timeoutSeconds'/);
+    expect(err.message).toMatch(
+      /^2 validation errors detected: Value 'c{101}' at 'comment' failed to satisfy constraint: Member must have length less than or equal to 100; Value '29' at 'timeoutSeconds'/,
+    );
   });
 
   it('is throttled with ThrottlingException, which the SDK retries', async () => {
@@ -664,7 +673,14 @@ describe('invocations', () => {
     const after = await invocation(commandId, id!);
 
     // Assess
-    expect(before).toMatchObject({ Status: 'Pending', StatusDetails: 'Pending', ResponseCode: -1, ExecutionStartDateTime: '', ExecutionEndDateTime: '', StandardOutputContent: '' });
+    expect(before).toMatchObject({
+      Status: 'Pending',
+      StatusDetails: 'Pending',
+      ResponseCode: -1,
+      ExecutionStartDateTime: '',
+      ExecutionEndDateTime: '',
+      StandardOutputContent: '',
+    });
     expect(after).toMatchObject({ Status: 'Success', ResponseCode: 0, StandardOutputContent: 'ok', ExecutionStartDateTime: account.now().toISOString() });
     expect(runs).toBe(1);
   });
@@ -686,7 +702,14 @@ describe('invocations', () => {
     const inv = await invocation(commandId, id!);
 
     // Assess
-    expect(inv).toMatchObject({ Status: 'Failed', StatusDetails: 'Undeliverable', ResponseCode: -1, ExecutionStartDateTime: '', StandardOutputContent: '', StandardErrorContent: '' });
+    expect(inv).toMatchObject({
+      Status: 'Failed',
+      StatusDetails: 'Undeliverable',
+      ResponseCode: -1,
+      ExecutionStartDateTime: '',
+      StandardOutputContent: '',
+      StandardErrorContent: '',
+    });
     expect(runs).toBe(0);
   });
 
@@ -737,10 +760,11 @@ describe('invocations', () => {
 // ---- ListCommandInvocations / ListCommands ----
 
 describe('ListCommandInvocations and ListCommands', () => {
-  it('list a command\'s invocations, with the plugin output (first 2,500 characters) when Details is set', async () => {
+  it("list a command's invocations, with the plugin output (first 2,500 characters) when Details is set", async () => {
     // Prepare
     const [a, b] = launch(2);
-    account.ssm.runner = ({ instanceId }) => (instanceId === a ? { status: 'Success', stdout: 'x'.repeat(3000) } : { status: 'Failed', exitCode: 4, stdout: '', stderr: 'haproxy -c failed' });
+    account.ssm.runner = ({ instanceId }) =>
+      instanceId === a ? { status: 'Success', stdout: 'x'.repeat(3000) } : { status: 'Failed', exitCode: 4, stdout: '', stderr: 'haproxy -c failed' };
     const commandId = await sendOk([a!, b!]);
 
     // Act

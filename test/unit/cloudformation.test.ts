@@ -5,9 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  ADDRESS_TAG_KEYS, ALARM_TAG_KEYS, alarmFunctionPolicy, CONFIG_APPLY_TIMEOUT_SECONDS, CONFIG_DOCUMENT_PARAMETERS, configDocumentContent, functionPolicy,
-  deploymentMode, generateDeployment, LOGICAL_IDS, normalizedRecordName, resolvedPolicyLength, SCRIPT_DELIMITER, SHADOW_HEARTBEAT_SECONDS,
-  type CfnResource, type CfnValue, type PolicyStatement,
+  ADDRESS_TAG_KEYS,
+  ALARM_TAG_KEYS,
+  alarmFunctionPolicy,
+  CONFIG_APPLY_TIMEOUT_SECONDS,
+  CONFIG_DOCUMENT_PARAMETERS,
+  configDocumentContent,
+  functionPolicy,
+  deploymentMode,
+  generateDeployment,
+  LOGICAL_IDS,
+  normalizedRecordName,
+  resolvedPolicyLength,
+  SCRIPT_DELIMITER,
+  SHADOW_HEARTBEAT_SECONDS,
+  type CfnResource,
+  type CfnValue,
+  type PolicyStatement,
 } from '../../deploy/cloudformation';
 import { readRuntimeSettings } from '../../lib/config/env';
 import { placeholderProblems } from '../../lib/config/placeholders';
@@ -27,8 +41,7 @@ const rawFleet = (name: string, overrides: Record<string, unknown> = {}) => ({
 
 const config = (fleets: unknown[], deployment: Record<string, unknown> = {}): Config => parseConfig({ fleets, deployment });
 
-const hooksOf = (resources: Record<string, CfnResource>) =>
-  Object.entries(resources).filter(([, r]) => r.Type === 'AWS::AutoScaling::LifecycleHook');
+const hooksOf = (resources: Record<string, CfnResource>) => Object.entries(resources).filter(([, r]) => r.Type === 'AWS::AutoScaling::LifecycleHook');
 
 const statement = (statements: PolicyStatement[], sid: string) => {
   const s = statements.find((x) => x.Sid === sid);
@@ -38,7 +51,12 @@ const statement = (statements: PolicyStatement[], sid: string) => {
 
 /** A fleet with an Elastic IP pool and alarms (managed or not), defaults from the real parser. */
 const eipFleet = (name: string, manage: boolean, overrides: Record<string, unknown> = {}) =>
-  rawFleet(name, { elasticIps: {}, alarms: { manage }, dns: { hostedZoneId: 'Z0EXAMPLE1234567890AB', recordName: `${name}.example.com`, address: 'elastic-ip' }, ...overrides });
+  rawFleet(name, {
+    elasticIps: {},
+    alarms: { manage },
+    dns: { hostedZoneId: 'Z0EXAMPLE1234567890AB', recordName: `${name}.example.com`, address: 'elastic-ip' },
+    ...overrides,
+  });
 
 /** A fleet with an haproxy section (one backend from an Auto Scaling group), defaults from the real parser. */
 const haproxyFleet = (name: string, overrides: Record<string, unknown> = {}) =>
@@ -53,7 +71,9 @@ const ec2Arn = (type: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AW
 /** The SDK commands a lib/aws adapter sends, read from the source so a new call fails the tests. */
 const commandsOf = (...files: string[]) =>
   // `new XCommand(` and the SDK's paginators, `paginateX(`.
-  files.flatMap((f) => [...readFileSync(new URL(`../../lib/aws/${f}.ts`, import.meta.url), 'utf8').matchAll(/new (\w+)Command\(|paginate(\w+)\(/g)].map((m) => (m[1] ?? m[2])!));
+  files.flatMap((f) =>
+    [...readFileSync(new URL(`../../lib/aws/${f}.ts`, import.meta.url), 'utf8').matchAll(/new (\w+)Command\(|paginate(\w+)\(/g)].map((m) => (m[1] ?? m[2])!),
+  );
 
 /** Commands no statement grants under any of the services' prefixes. */
 const ungranted = (commands: string[], statements: PolicyStatement[], prefixes: string[]) => {
@@ -85,18 +105,27 @@ describe('lifecycle trigger', () => {
       },
     ]);
     // No topic, publish role, policy or output that nothing would use.
-    for (const id of [LOGICAL_IDS.lifecycleTopic, LOGICAL_IDS.lifecycleTopicRole, LOGICAL_IDS.lifecycleTopicPolicy]) expect(resources.Resources[id]).toBeUndefined();
+    for (const id of [LOGICAL_IDS.lifecycleTopic, LOGICAL_IDS.lifecycleTopicRole, LOGICAL_IDS.lifecycleTopicPolicy])
+      expect(resources.Resources[id]).toBeUndefined();
     expect(resources.Outputs.LifecycleTopicArn).toBeUndefined();
     for (const [, hook] of hooksOf(resources.Resources)) expect(hook.DependsOn).toBeUndefined();
   });
 
-  it('sns mode: every hook waits for the publish role, the topic policy and the function\'s subscription (IAM propagation before the test message)', () => {
+  it("sns mode: every hook waits for the publish role, the topic policy and the function's subscription (IAM propagation before the test message)", () => {
     const { resources } = generateDeployment(config([rawFleet('edge'), rawFleet('edge-us')], { lifecycleEvents: 'sns' }));
     const hooks = hooksOf(resources.Resources);
     expect(hooks).toHaveLength(4);
     for (const [, hook] of hooks) {
-      expect(hook.DependsOn).toEqual([LOGICAL_IDS.lifecycleTopicRole, LOGICAL_IDS.lifecycleTopicPolicy, 'LifecycleSnsSubscriptionLifecycle', 'LifecycleLambdaPermissionLifecycleSNS']);
-      expect(hook.Properties).toMatchObject({ NotificationTargetARN: { Ref: LOGICAL_IDS.lifecycleTopic }, RoleARN: { 'Fn::GetAtt': [LOGICAL_IDS.lifecycleTopicRole, 'Arn'] } });
+      expect(hook.DependsOn).toEqual([
+        LOGICAL_IDS.lifecycleTopicRole,
+        LOGICAL_IDS.lifecycleTopicPolicy,
+        'LifecycleSnsSubscriptionLifecycle',
+        'LifecycleLambdaPermissionLifecycleSNS',
+      ]);
+      expect(hook.Properties).toMatchObject({
+        NotificationTargetARN: { Ref: LOGICAL_IDS.lifecycleTopic },
+        RoleARN: { 'Fn::GetAtt': [LOGICAL_IDS.lifecycleTopicRole, 'Arn'] },
+      });
     }
   });
 
@@ -112,9 +141,7 @@ describe('lifecycle trigger', () => {
     expect(resources.Resources[LOGICAL_IDS.lifecycleTopic]?.Type).toBe('AWS::SNS::Topic');
     const role = resources.Resources[LOGICAL_IDS.lifecycleTopicRole]?.Properties;
     expect(role?.AssumeRolePolicyDocument).toMatchObject({ Statement: [{ Principal: { Service: 'autoscaling.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-    expect(role?.Policies).toMatchObject([
-      { PolicyDocument: { Statement: [{ Action: ['sns:Publish'], Resource: [{ Ref: LOGICAL_IDS.lifecycleTopic }] }] } },
-    ]);
+    expect(role?.Policies).toMatchObject([{ PolicyDocument: { Statement: [{ Action: ['sns:Publish'], Resource: [{ Ref: LOGICAL_IDS.lifecycleTopic }] }] } }]);
     expect(resources.Outputs.LifecycleTopicArn).toBeDefined();
   });
 
@@ -177,7 +204,7 @@ describe('function roles', () => {
   ]);
   const statements = functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup);
 
-  it('record changes: per zone, only type A and that zone\'s normalized names', () => {
+  it("record changes: per zone, only type A and that zone's normalized names", () => {
     // Act
     const first = statement(statements, 'ChangeFleetRecordsZ0EXAMPLE1234567890AB');
     const other = statement(statements, 'ChangeFleetRecordsZ0OTHERZONE00000000AB');
@@ -206,13 +233,22 @@ describe('function roles', () => {
 
   it('"*" only for actions that accept no resource, and nothing mutating beyond CreateHealthCheck', () => {
     // Act
-    const star = statements.filter((s) => s.Resource === '*').flatMap((s) => s.Action).sort();
+    const star = statements
+      .filter((s) => s.Resource === '*')
+      .flatMap((s) => s.Action)
+      .sort();
 
     // Assess
-    expect(star).toEqual(['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks']);
+    expect(star).toEqual([
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeWarmPool',
+      'ec2:DescribeInstances',
+      'route53:CreateHealthCheck',
+      'route53:ListHealthChecks',
+    ]);
   });
 
-  it('covers every AWS call the adapters make, and logs to the function\'s own group only', () => {
+  it("covers every AWS call the adapters make, and logs to the function's own group only", () => {
     // Prepare: a configuration that uses everything (Elastic IPs, managed alarms, the HAProxy push).
     const full = functionPolicy(config([rawFleet('edge'), eipFleet('edge-eu', true), haproxyFleet('edge-us')]), LOGICAL_IDS.lifecycleLogGroup);
     const commands = commandsOf('route53', 'autoscaling', 'ec2', 'addresses', 'cloudwatch', 'ssm');
@@ -222,7 +258,15 @@ describe('function roles', () => {
 
     // Assess
     expect(commands).toEqual(
-      expect.arrayContaining(['AssociateAddress', 'AssignPrivateIpAddresses', 'DescribeAddresses', 'DescribeAlarms', 'PutMetricAlarm', 'DeleteAlarms', 'ListTagsForResource']),
+      expect.arrayContaining([
+        'AssociateAddress',
+        'AssignPrivateIpAddresses',
+        'DescribeAddresses',
+        'DescribeAlarms',
+        'PutMetricAlarm',
+        'DeleteAlarms',
+        'ListTagsForResource',
+      ]),
     );
     expect(commands).toEqual(expect.arrayContaining(['DescribeInstanceInformation', 'SendCommand', 'GetCommandInvocation', 'ListCommandInvocations']));
     expect(missing).toEqual([]);
@@ -234,7 +278,8 @@ describe('function roles', () => {
   it('one role per function, each writing only to its own log group', () => {
     // Act
     const { Resources } = generateDeployment(cfg).resources;
-    const logs = (id: string) => (Resources[id]?.Properties.Policies as unknown as [{ PolicyDocument: { Statement: PolicyStatement[] } }])[0].PolicyDocument.Statement[0];
+    const logs = (id: string) =>
+      (Resources[id]!.Properties.Policies as unknown as [{ PolicyDocument: { Statement: PolicyStatement[] } }])[0].PolicyDocument.Statement[0];
 
     // Assess
     expect(logs(LOGICAL_IDS.lifecycleRole)?.Resource).toEqual([{ 'Fn::GetAtt': ['LifecycleLogGroup', 'Arn'] }]);
@@ -243,16 +288,22 @@ describe('function roles', () => {
   });
 
   it('refuses a group name IAM would read as a wildcard (the configuration schema, before the template)', () => {
-    expect(() => config([rawFleet('edge', { autoScalingGroupName: 'edge-*' })])).toThrow(/fleets\[0\]\.autoScalingGroupName: must not contain control characters \(such as newlines\), "\*" or "\?"/);
+    expect(() => config([rawFleet('edge', { autoScalingGroupName: 'edge-*' })])).toThrow(
+      /fleets\[0\]\.autoScalingGroupName: must not contain control characters \(such as newlines\), "\*" or "\?"/,
+    );
   });
 });
 
 describe('Elastic IP failover: IAM', () => {
-  const cfg = config([rawFleet('plain'), eipFleet('edge', true), eipFleet('edge-us', false, { elasticIps: { pool: 'shared:us' }, alarms: { namePrefix: 'us-node-' } })]);
+  const cfg = config([
+    rawFleet('plain'),
+    eipFleet('edge', true),
+    eipFleet('edge-us', false, { elasticIps: { pool: 'shared:us' }, alarms: { namePrefix: 'us-node-' } }),
+  ]);
   const statements = functionPolicy(cfg, LOGICAL_IDS.reconcileLogGroup);
   const alarm = alarmFunctionPolicy(cfg);
 
-  it('addresses: associate and tag only pool addresses, only onto the fleets\' instances', () => {
+  it("addresses: associate and tag only pool addresses, only onto the fleets' instances", () => {
     // Act
     const associate = statement(alarm, 'AssociatePoolAddresses');
     const instances = statement(alarm, 'AssociateToFleetInstances');
@@ -269,7 +320,12 @@ describe('Elastic IP failover: IAM', () => {
       Condition: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': ['edge-haproxy', 'edge-us-haproxy'] } },
     });
     // Interfaces carry no group tag: any interface, but nothing else is allowed on them.
-    expect(interfaces).toEqual({ Sid: 'UseNetworkInterfaces', Effect: 'Allow', Action: ['ec2:AssignPrivateIpAddresses', 'ec2:AssociateAddress'], Resource: [ec2Arn('network-interface')] });
+    expect(interfaces).toEqual({
+      Sid: 'UseNetworkInterfaces',
+      Effect: 'Allow',
+      Action: ['ec2:AssignPrivateIpAddresses', 'ec2:AssociateAddress'],
+      Resource: [ec2Arn('network-interface')],
+    });
     expect(tags).toMatchObject({
       Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
       Resource: [ec2Arn('elastic-ip')],
@@ -281,14 +337,17 @@ describe('Elastic IP failover: IAM', () => {
     }
   });
 
-  it('alarms: tags read and managed alarms changed only under the fleets\' name prefixes', () => {
+  it("alarms: tags read and managed alarms changed only under the fleets' name prefixes", () => {
     // Act
     const put = statement(statements, 'PutFleetAlarms');
     const tag = statement(statements, 'TagFleetAlarms');
     const del = statement(statements, 'DeleteFleetAlarms');
 
     // Assess
-    expect(statement(statements, 'ReadFleetAlarmTags')).toMatchObject({ Action: ['cloudwatch:ListTagsForResource'], Resource: [alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')] });
+    expect(statement(statements, 'ReadFleetAlarmTags')).toMatchObject({
+      Action: ['cloudwatch:ListTagsForResource'],
+      Resource: [alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')],
+    });
     expect(statement(alarm, 'ReadFleetAlarmTags').Resource).toEqual([alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')]);
     // Only "edge" manages its alarms.
     expect(put).toMatchObject({
@@ -296,7 +355,11 @@ describe('Elastic IP failover: IAM', () => {
       Resource: [alarmArn('hfc-hfc-edge-')],
       Condition: { 'ForAllValues:StringEquals': { 'cloudwatch:AlarmActions': [{ Ref: LOGICAL_IDS.alarmTopic }] } },
     });
-    expect(tag).toMatchObject({ Action: ['cloudwatch:TagResource'], Resource: [alarmArn('hfc-hfc-edge-')], Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ALARM_TAG_KEYS } } });
+    expect(tag).toMatchObject({
+      Action: ['cloudwatch:TagResource'],
+      Resource: [alarmArn('hfc-hfc-edge-')],
+      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ALARM_TAG_KEYS } },
+    });
     expect(del).toMatchObject({ Action: ['cloudwatch:DeleteAlarms'], Resource: [alarmArn('hfc-hfc-edge-')] });
   });
 
@@ -312,11 +375,21 @@ describe('Elastic IP failover: IAM', () => {
 
   it('"*" only for read-only describes that accept no resource (and CreateHealthCheck)', () => {
     // Act
-    const star = (xs: PolicyStatement[]) => xs.filter((s) => s.Resource === '*').flatMap((s) => s.Action).sort();
+    const star = (xs: PolicyStatement[]) =>
+      xs
+        .filter((s) => s.Resource === '*')
+        .flatMap((s) => s.Action)
+        .sort();
 
     // Assess
     expect(star(statements)).toEqual([
-      'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'cloudwatch:DescribeAlarms', 'ec2:DescribeAddresses', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeWarmPool',
+      'cloudwatch:DescribeAlarms',
+      'ec2:DescribeAddresses',
+      'ec2:DescribeInstances',
+      'route53:CreateHealthCheck',
+      'route53:ListHealthChecks',
     ]);
     expect(star(alarm)).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudwatch:DescribeAlarms', 'ec2:DescribeAddresses', 'ec2:DescribeInstances']);
   });
@@ -346,7 +419,7 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
   const cfg = config([rawFleet('plain'), eipFleet('edge', true), eipFleet('edge-us', false, { alarms: { namePrefix: 'us-node-' } })]);
   const pieces = generateDeployment(cfg);
 
-  it('the alarm function: the alarm topic and an EventBridge rule for the fleets\' alarm name prefixes', () => {
+  it("the alarm function: the alarm topic and an EventBridge rule for the fleets' alarm name prefixes", () => {
     expect(pieces.alarmEvents).toEqual([
       { sns: { arn: { Ref: LOGICAL_IDS.alarmTopic }, topicName: 'alarms' } },
       {
@@ -361,7 +434,7 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
     ]);
   });
 
-  it('the topic: only CloudWatch may publish, for this account\'s alarms with a fleet\'s prefix', () => {
+  it("the topic: only CloudWatch may publish, for this account's alarms with a fleet's prefix", () => {
     // Act
     const { Resources, Outputs } = pieces.resources;
     const policy = Resources[LOGICAL_IDS.alarmTopicPolicy];
@@ -380,7 +453,10 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',
             Resource: { Ref: LOGICAL_IDS.alarmTopic },
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': [alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')] } },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': [alarmArn('hfc-hfc-edge-'), alarmArn('us-node-')] },
+            },
           },
           {
             Sid: 'NoPrincipalOfTheAccountPublishes',
@@ -435,10 +511,16 @@ describe('docs/fleet.config.elastic-ip.json', () => {
     const pieces = generateDeployment(cfg);
 
     // Assess
-    expect(cfg.fleets[0]).toMatchObject({ dns: { address: 'elastic-ip' }, elasticIps: { pool: 'hfc:edge' }, alarms: { manage: true, namePrefix: 'hfc-hfc-edge-' } });
+    expect(cfg.fleets[0]).toMatchObject({
+      dns: { address: 'elastic-ip' },
+      elasticIps: { pool: 'hfc:edge' },
+      alarms: { manage: true, namePrefix: 'hfc-hfc-edge-' },
+    });
     expect(pieces.alarmEvents).toHaveLength(2);
     expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
-    expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(expect.arrayContaining(['PutFleetAlarms', 'TagFleetAlarms', 'DeleteFleetAlarms']));
+    expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(
+      expect.arrayContaining(['PutFleetAlarms', 'TagFleetAlarms', 'DeleteFleetAlarms']),
+    );
   });
 });
 
@@ -481,15 +563,19 @@ describe('HAProxy configuration push: the SSM document', () => {
     // Assess
     expect(runCommand.slice(0, 2)).toEqual(['f="$(mktemp)" || exit 1', `trap 'rm -f "$f"' EXIT`]);
     const tail = runCommand.slice(runCommand.indexOf(SCRIPT_DELIMITER) + 1);
-    expect(tail[0]).toMatch(/^t="\$\(curl -fsS --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http:\/\/169\.254\.169\.254\/latest\/api\/token\)" \|\| /);
-    expect(tail[1]).toMatch(/^i="\$\(curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: \$t" http:\/\/169\.254\.169\.254\/latest\/meta-data\/instance-id\)" \|\| /);
+    expect(tail[0]).toMatch(
+      /^t="\$\(curl -fsS --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http:\/\/169\.254\.169\.254\/latest\/api\/token\)" \|\| /,
+    );
+    expect(tail[1]).toMatch(
+      /^i="\$\(curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: \$t" http:\/\/169\.254\.169\.254\/latest\/meta-data\/instance-id\)" \|\| /,
+    );
     expect(tail[2]).toBe(`bash "$f" --payload '{{ payload }}' --digest '{{ digest }}' --version '{{ version }}' --peer-name "$i"`);
     expect(tail).toHaveLength(3);
     // The parameters appear there and nowhere else.
     expect(runCommand.filter((l) => l.includes('{{'))).toEqual([tail[2]]);
   });
 
-  it('embeds the repository\'s script: the same lines without comment-only and blank ones, shebang kept', () => {
+  it("embeds the repository's script: the same lines without comment-only and blank ones, shebang kept", () => {
     // Prepare
     const lines = APPLY_SCRIPT.split('\n');
     const code = lines.filter((l) => !/^\s*(#.*)?$/.test(l));
@@ -542,7 +628,10 @@ describe('HAProxy configuration push: the SSM document', () => {
     const pidFile = join(dir, 'haproxy.pid');
     const master = spawn(
       'sh',
-      ['-c', `trap 'kill $w; sleep 60 & w=$!' USR2; trap 'kill $w; exit 0' TERM; sleep 60 & w=$!; echo $$ >"${pidFile}.tmp"; mv "${pidFile}.tmp" "${pidFile}"; while :; do wait; done`],
+      [
+        '-c',
+        `trap 'kill $w; sleep 60 & w=$!' USR2; trap 'kill $w; exit 0' TERM; sleep 60 & w=$!; echo $$ >"${pidFile}.tmp"; mv "${pidFile}.tmp" "${pidFile}"; while :; do wait; done`,
+      ],
       { stdio: 'ignore' },
     );
     try {
@@ -562,7 +651,10 @@ describe('HAProxy configuration push: the SSM document', () => {
         ].join('\n'),
       );
       stub('haproxy', `echo "$*" >>"${dir}/haproxy.log"`);
-      stub('bash', `exec "${realBash}" "$@" --config "${dir}/etc/haproxy.cfg" --state-dir "${dir}/state" --reload-cmd 'kill -USR2 ${master.pid}' --pidfile "${pidFile}" --haproxy "${bin}/haproxy"`);
+      stub(
+        'bash',
+        `exec "${realBash}" "$@" --config "${dir}/etc/haproxy.cfg" --state-dir "${dir}/state" --reload-cmd 'kill -USR2 ${master.pid}' --pidfile "${pidFile}" --haproxy "${bin}/haproxy"`,
+      );
       for (const t = Date.now(); !existsSync(pidFile) && Date.now() - t < 5000; ) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
       const run = (parameters: { payload: string; digest: string; version: string }) => {
         const text = runCommand.join('\n').replace(/\{\{ (payload|digest|version) \}\}/g, (_, name: keyof typeof parameters) => parameters[name]);
@@ -605,9 +697,9 @@ describe('HAProxy configuration push: IAM and environment', () => {
   const cfg = config([rawFleet('plain'), haproxyFleet('edge'), haproxyFleet('edge-us')]);
   const pieces = generateDeployment(cfg, { applyScript: APPLY_SCRIPT });
   const policyOf = (id: string) =>
-    (pieces.resources.Resources[id]?.Properties.Policies as unknown as [{ PolicyDocument: { Statement: PolicyStatement[] } }])[0].PolicyDocument.Statement;
+    (pieces.resources.Resources[id]!.Properties.Policies as unknown as [{ PolicyDocument: { Statement: PolicyStatement[] } }])[0].PolicyDocument.Statement;
 
-  it('the lifecycle and reconcile roles send only our document, only to the haproxy fleets\' instances', () => {
+  it("the lifecycle and reconcile roles send only our document, only to the haproxy fleets' instances", () => {
     for (const role of [LOGICAL_IDS.lifecycleRole, LOGICAL_IDS.reconcileRole]) {
       // Act
       const statements = policyOf(role);
@@ -637,7 +729,7 @@ describe('HAProxy configuration push: IAM and environment', () => {
     }
   });
 
-  it('the applied digest is one more instance tag key, on the fleets\' instances only', () => {
+  it("the applied digest is one more instance tag key, on the fleets' instances only", () => {
     // Act
     const mark = statement(policyOf(LOGICAL_IDS.reconcileRole), 'MarkFleetInstances');
     const plain = statement(functionPolicy(config([rawFleet('plain')]), LOGICAL_IDS.reconcileLogGroup), 'MarkFleetInstances');
@@ -653,21 +745,41 @@ describe('HAProxy configuration push: IAM and environment', () => {
   });
 
   it('"*" only for read-only actions that accept no resource (and CreateHealthCheck)', () => {
-    const star = policyOf(LOGICAL_IDS.lifecycleRole).filter((s) => s.Resource === '*').flatMap((s) => s.Action).sort();
+    const star = policyOf(LOGICAL_IDS.lifecycleRole)
+      .filter((s) => s.Resource === '*')
+      .flatMap((s) => s.Action)
+      .sort();
     expect(star).toEqual([
-      'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'ec2:DescribeInstances', 'route53:CreateHealthCheck', 'route53:ListHealthChecks',
-      'ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations',
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeWarmPool',
+      'ec2:DescribeInstances',
+      'route53:CreateHealthCheck',
+      'route53:ListHealthChecks',
+      'ssm:DescribeInstanceInformation',
+      'ssm:GetCommandInvocation',
+      'ssm:ListCommandInvocations',
     ]);
   });
 
   it('the alarm function gets no SSM permission', () => {
-    expect(policyOf(LOGICAL_IDS.alarmRole).flatMap((s) => s.Action).filter((a) => a.startsWith('ssm:'))).toEqual([]);
+    expect(
+      policyOf(LOGICAL_IDS.alarmRole)
+        .flatMap((s) => s.Action)
+        .filter((a) => a.startsWith('ssm:')),
+    ).toEqual([]);
   });
 
   it('CONFIG_DOCUMENT_NAME for every function (baseDeps requires it at every cold start), next to ALARM_TOPIC_ARN', () => {
     expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
-    const both = generateDeployment(config([eipFleet('edge', true, { haproxy: { backends: [{ name: 'web', servers: { tags: { role: 'web' } }, port: 80 }] } })]), { applyScript: APPLY_SCRIPT });
-    expect(both.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic }, CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+    const both = generateDeployment(
+      config([eipFleet('edge', true, { haproxy: { backends: [{ name: 'web', servers: { tags: { role: 'web' } }, port: 80 }] } })]),
+      { applyScript: APPLY_SCRIPT },
+    );
+    expect(both.functionEnvironment).toEqual({
+      HFC_MODE: 'active',
+      ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic },
+      CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument },
+    });
   });
 
   it('a configuration without haproxy generates none of it, and needs no script', () => {
@@ -695,10 +807,16 @@ describe('docs/fleet.config.haproxy.json', () => {
     const pieces = generateDeployment(cfg, { applyScript: APPLY_SCRIPT });
 
     // Assess
-    expect(cfg.fleets[0]?.haproxy?.backends.map((b) => b.servers)).toEqual([{ autoScalingGroup: 'web-app' }, { autoScalingGroup: 'api-app' }, { tags: { 'hfc:backend': 'client-a' } }]);
+    expect(cfg.fleets[0]?.haproxy?.backends.map((b) => b.servers)).toEqual([
+      { autoScalingGroup: 'web-app' },
+      { autoScalingGroup: 'api-app' },
+      { tags: { 'hfc:backend': 'client-a' } },
+    ]);
     expect(pieces.resources.Resources[LOGICAL_IDS.configDocument]?.Type).toBe('AWS::SSM::Document');
     expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
-    expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(expect.arrayContaining(['SendConfigDocument', 'SendCommandToFleetInstances', 'ReadRunCommandState']));
+    expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(
+      expect.arrayContaining(['SendConfigDocument', 'SendCommandToFleetInstances', 'ReadRunCommandState']),
+    );
   });
 });
 
@@ -725,7 +843,7 @@ describe('serverless-vars.cjs', () => {
   const vars = createRequire(import.meta.url)('../../deploy/serverless-vars.cjs') as Vars;
   const repoConfig = () => parseConfigText(readFileSync(new URL('../../fleet.config.json', import.meta.url), 'utf8'));
 
-  it('returns the generator\'s pieces for the repository\'s fleet.config.json', async () => {
+  it("returns the generator's pieces for the repository's fleet.config.json", async () => {
     // Prepare
     vars.reset();
     const expected = generateDeployment(repoConfig(), { applyScript: APPLY_SCRIPT });
@@ -759,14 +877,16 @@ describe('serverless-vars.cjs', () => {
     }
   }
 
-  it('serverless deploy refuses the example\'s placeholders, naming each field and how to find the real value; the problems are printed once', async () => {
+  it("serverless deploy refuses the example's placeholders, naming each field and how to find the real value; the problems are printed once", async () => {
     vars.reset();
     const deploy = as('deploy', async () => Promise.allSettled([vars.resources!(), vars.lifecycleEvents!()]));
     const [resources, events] = await deploy;
     expect(resources).toMatchObject({ status: 'rejected' });
     const message = (resources as PromiseRejectedResult).reason.message as string;
     expect(message).toContain('fill them in before deploying (nothing was deployed)');
-    expect(message).toContain('fleets[0].dns.hostedZoneId: "Z0EXAMPLE1234567890AB" is the example\'s placeholder: put your hosted zone\'s id (aws route53 list-hosted-zones');
+    expect(message).toContain(
+      'fleets[0].dns.hostedZoneId: "Z0EXAMPLE1234567890AB" is the example\'s placeholder: put your hosted zone\'s id (aws route53 list-hosted-zones',
+    );
     expect(message).toContain('fleets[0].autoScalingGroupName: "edge-haproxy" is the example\'s group name');
     expect(message).toContain('fleets[0].dns.recordName: "lb.example.com." is a name reserved for documentation');
     expect((events as PromiseRejectedResult).reason.message).not.toContain('fleets[0]');
@@ -777,7 +897,10 @@ describe('serverless-vars.cjs', () => {
     vars.reset();
     const written: string[] = [];
     const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       await expect(as('package', () => vars.resources!())).resolves.toBeDefined();
       vars.reset();
@@ -827,7 +950,9 @@ describe('serverless-vars.cjs', () => {
       vars.reset();
       expect(await vars.functionEnvironment!()).toMatchObject({ HFC_MODE: 'shadow' });
       vars.reset();
-      await expect(vars.resources!({ options: { param: ['mode=active'] } })).rejects.toThrow('mode=active and dryRun=true (or DRY_RUN=true) contradict each other');
+      await expect(vars.resources!({ options: { param: ['mode=active'] } })).rejects.toThrow(
+        'mode=active and dryRun=true (or DRY_RUN=true) contradict each other',
+      );
     } finally {
       delete process.env.DRY_RUN;
       process.argv = argv;
@@ -854,7 +979,7 @@ describe('serverless-vars.cjs', () => {
     const argv = process.argv;
     process.argv = [argv[0]!, 'serverless', 'deploy', 'function', '-f', 'lifecycle'];
     try {
-      await expect(vars.resources!()).rejects.toThrow('serverless deploy function re-sends the function\'s environment (HFC_MODE) but not the hooks');
+      await expect(vars.resources!()).rejects.toThrow("serverless deploy function re-sends the function's environment (HFC_MODE) but not the hooks");
       vars.reset();
       await expect(vars.resources!({ options: { param: ['mode=shadow', 'placeholders=allow'] } })).resolves.toBeDefined();
     } finally {
@@ -865,7 +990,9 @@ describe('serverless-vars.cjs', () => {
 
   it('an unknown mode fails the package, naming the parameter', async () => {
     vars.reset();
-    await expect(vars.resources!({ options: { param: ['mode=shdow'] } })).rejects.toThrow('--param="mode=shdow" is not a mode: use mode=active (the default) or mode=shadow');
+    await expect(vars.resources!({ options: { param: ['mode=shdow'] } })).rejects.toThrow(
+      '--param="mode=shdow" is not a mode: use mode=active (the default) or mode=shadow',
+    );
     vars.reset();
   });
 });
@@ -916,7 +1043,6 @@ describe('shadow mode (serverless deploy --param="mode=shadow")', () => {
   });
 });
 
-
 describe('application group hooks (haproxy backends from Auto Scaling groups)', () => {
   it('hooks on every application group, in the EventBridge pattern and the lifecycle completion scope', () => {
     // Prepare: the documented example, whose backends take servers from Auto Scaling groups
@@ -930,9 +1056,16 @@ describe('application group hooks (haproxy backends from Auto Scaling groups)', 
     const { resources, lifecycleEvents } = generateDeployment(cfg, { applyScript: script });
 
     // Assess
-    const hooks = Object.values(resources.Resources).filter((r) => r.Type === 'AWS::AutoScaling::LifecycleHook').map((r) => r.Properties);
+    const hooks = Object.values(resources.Resources)
+      .filter((r) => r.Type === 'AWS::AutoScaling::LifecycleHook')
+      .map((r) => r.Properties);
     for (const g of groups) {
-      expect(hooks.filter((h) => h.AutoScalingGroupName === g).map((h) => [h.LifecycleHookName, h.LifecycleTransition, h.DefaultResult]).sort()).toEqual([
+      expect(
+        hooks
+          .filter((h) => h.AutoScalingGroupName === g)
+          .map((h) => [h.LifecycleHookName, h.LifecycleTransition, h.DefaultResult])
+          .sort(),
+      ).toEqual([
         [fleet.appLifecycleHooks.launching.name, 'autoscaling:EC2_INSTANCE_LAUNCHING', 'CONTINUE'],
         [fleet.appLifecycleHooks.terminating.name, 'autoscaling:EC2_INSTANCE_TERMINATING', 'CONTINUE'],
       ]);
@@ -953,50 +1086,84 @@ describe('deployment.reservedConcurrency', () => {
   });
 
   it.each([0, true, 'off', 1.5])('refuses %j, saying what is allowed', (value) => {
-    expect(() => config([rawFleet('edge')], { reservedConcurrency: value })).toThrow('deployment.reservedConcurrency: must be a number of executions from 1 to 1000, or false (no reservation)');
+    expect(() => config([rawFleet('edge')], { reservedConcurrency: value })).toThrow(
+      'deployment.reservedConcurrency: must be a number of executions from 1 to 1000, or false (no reservation)',
+    );
   });
 });
 
 describe('placeholderProblems', () => {
   it('a filled-in configuration has none', () => {
-    const cfg = parseConfig({ fleets: [{ name: 'edge', autoScalingGroupName: 'prod-lb', dns: { hostedZoneId: 'Z04414252OHF0UNW4Y8QO', recordName: 'lb.acme.io' }, healthCheck: { protocol: 'TCP', port: 443 } }] });
+    const cfg = parseConfig({
+      fleets: [
+        {
+          name: 'edge',
+          autoScalingGroupName: 'prod-lb',
+          dns: { hostedZoneId: 'Z04414252OHF0UNW4Y8QO', recordName: 'lb.acme.io' },
+          healthCheck: { protocol: 'TCP', port: 443 },
+        },
+      ],
+    });
     expect(placeholderProblems(cfg)).toEqual([]);
   });
 
   it.each(['lb.example.org', 'x.example', 'edge.test', 'a.b.invalid', 'host.localhost'])('%s is a reserved name', (recordName) => {
-    const cfg = parseConfig({ fleets: [{ name: 'edge', autoScalingGroupName: 'prod-lb', dns: { hostedZoneId: 'Z04414252OHF0UNW4Y8QO', recordName }, healthCheck: { protocol: 'TCP', port: 443 } }] });
+    const cfg = parseConfig({
+      fleets: [
+        {
+          name: 'edge',
+          autoScalingGroupName: 'prod-lb',
+          dns: { hostedZoneId: 'Z04414252OHF0UNW4Y8QO', recordName },
+          healthCheck: { protocol: 'TCP', port: 443 },
+        },
+      ],
+    });
     expect(placeholderProblems(cfg)).toEqual([expect.stringMatching(/^fleets\[0\]\.dns\.recordName: /)]);
   });
 
   it('the example application groups too', () => {
     const raw = JSON.parse(readFileSync(new URL('../../docs/fleet.config.haproxy.json', import.meta.url), 'utf8'));
     expect(placeholderProblems(parseConfig(raw)).map((p) => p.split(':')[0])).toEqual([
-      'fleets[0].dns.hostedZoneId', 'fleets[0].dns.recordName', 'fleets[0].autoScalingGroupName',
-      'fleets[0].haproxy.backends[0].servers.autoScalingGroup', 'fleets[0].haproxy.backends[1].servers.autoScalingGroup',
+      'fleets[0].dns.hostedZoneId',
+      'fleets[0].dns.recordName',
+      'fleets[0].autoScalingGroupName',
+      'fleets[0].haproxy.backends[0].servers.autoScalingGroup',
+      'fleets[0].haproxy.backends[1].servers.autoScalingGroup',
     ]);
   });
 });
 
 describe('IAM inline policy size', () => {
-  const full = (i: number) => haproxyFleet(`edge-${i}`, { autoScalingGroupName: `lb-${i}`, dns: { hostedZoneId: `Z0EXAMPLE${i}`, recordName: `lb${i}.example.com` } });
+  const full = (i: number) =>
+    haproxyFleet(`edge-${i}`, { autoScalingGroupName: `lb-${i}`, dns: { hostedZoneId: `Z0EXAMPLE${i}`, recordName: `lb${i}.example.com` } });
 
   it('a deployment whose role policy IAM would refuse fails at package time, saying what to do', () => {
     const many = config(Array.from({ length: 20 }, (_, i) => full(i)));
-    expect(() => generateDeployment(many, { applyScript: APPLY_SCRIPT })).toThrow(/function's IAM policy would take up to \d+ characters, and IAM allows 10240 of inline policy per role: split the fleets/);
+    expect(() => generateDeployment(many, { applyScript: APPLY_SCRIPT })).toThrow(
+      /function's IAM policy would take up to \d+ characters, and IAM allows 10240 of inline policy per role: split the fleets/,
+    );
   });
 
   it('the resolved size is an upper bound: intrinsics count as their longest values', () => {
-    const doc: CfnValue = { Statement: [{ Resource: [{ 'Fn::Sub': ['arn:${AWS::Partition}:route53:::hostedzone/${Zone}', { Zone: 'Z1' }] }, { Ref: 'AWS::AccountId' }] }] };
+    const doc: CfnValue = {
+      Statement: [{ Resource: [{ 'Fn::Sub': ['arn:${AWS::Partition}:route53:::hostedzone/${Zone}', { Zone: 'Z1' }] }, { Ref: 'AWS::AccountId' }] }],
+    };
     expect(resolvedPolicyLength(doc)).toBe(JSON.stringify({ Statement: [{ Resource: ['arn:aws-us-gov:route53:::hostedzone/Z1', '123456789012'] }] }).length);
   });
 });
 
 describe('application groups whose names differ only in case or punctuation', () => {
   it('each gets its own pair of hooks', () => {
-    const cfg = config([haproxyFleet('edge', { haproxy: { backends: [
-      { name: 'a', servers: { autoScalingGroup: 'web_app' }, port: 80 },
-      { name: 'b', servers: { autoScalingGroup: 'Web-App' }, port: 81 },
-    ] } })]);
+    const cfg = config([
+      haproxyFleet('edge', {
+        haproxy: {
+          backends: [
+            { name: 'a', servers: { autoScalingGroup: 'web_app' }, port: 80 },
+            { name: 'b', servers: { autoScalingGroup: 'Web-App' }, port: 81 },
+          ],
+        },
+      }),
+    ]);
     const hooks = hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT }).resources.Resources).map(([, h]) => h.Properties.AutoScalingGroupName);
     expect(hooks.filter((g) => g === 'web_app')).toHaveLength(2);
     expect(hooks.filter((g) => g === 'Web-App')).toHaveLength(2);

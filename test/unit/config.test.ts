@@ -42,7 +42,15 @@ describe('fleet configuration', () => {
       name: 'edge',
       ownerId: 'hfc',
       autoScalingGroupName: 'edge-haproxy',
-      dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com.', recordType: 'A', ttl: 60, weight: 100, deregistrationDelaySeconds: 120, address: 'public-ipv4' },
+      dns: {
+        hostedZoneId: 'Z0EXAMPLE',
+        recordName: 'lb.example.com.',
+        recordType: 'A',
+        ttl: 60,
+        weight: 100,
+        deregistrationDelaySeconds: 120,
+        address: 'public-ipv4',
+      },
       healthCheck: { protocol: 'HTTP', port: 8404, path: '/', requestInterval: 30, failureThreshold: 3 },
       lifecycleHooks: {
         launching: { name: 'edge-hfc-launching', heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
@@ -62,32 +70,72 @@ describe('fleet configuration', () => {
 
   it.each([
     ['port out of range', minimal({ healthCheck: { protocol: 'HTTP', port: 70000 } }), 'fleets[0].healthCheck.port: must be a port from 1 to 65535'],
-    ['interval not 10 or 30', minimal({ healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 } }), 'fleets[0].healthCheck.requestInterval: must be 10 or 30'],
-    ['threshold above 10', minimal({ healthCheck: { protocol: 'TCP', port: 80, failureThreshold: 11 } }), 'fleets[0].healthCheck.failureThreshold: must be a whole number from 1 to 10'],
-    ['an unknown protocol', minimal({ healthCheck: { protocol: 'UDP', port: 80 } }), 'fleets[0].healthCheck.protocol: Invalid option: expected one of "HTTP"|"HTTPS"|"TCP"'],
-    ['path on a TCP check', minimal({ healthCheck: { protocol: 'TCP', port: 80, path: '/x' } }), 'fleets[0].healthCheck.path: is not allowed for a TCP health check'],
-    ['path without a slash', minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: 'health' } }), 'fleets[0].healthCheck.path: must be a URL path of at most 255 characters starting with "/", without spaces or control characters'],
-    ['bad zone id', minimal({ dns: { hostedZoneId: 'example.com', recordName: 'lb.example.com' } }), 'fleets[0].dns.hostedZoneId: must be a Route 53 hosted zone id'],
-    ['bad record name', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'not a name' } }), 'fleets[0].dns.recordName: must be a fully qualified domain name'],
+    [
+      'interval not 10 or 30',
+      minimal({ healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 } }),
+      'fleets[0].healthCheck.requestInterval: must be 10 or 30',
+    ],
+    [
+      'threshold above 10',
+      minimal({ healthCheck: { protocol: 'TCP', port: 80, failureThreshold: 11 } }),
+      'fleets[0].healthCheck.failureThreshold: must be a whole number from 1 to 10',
+    ],
+    [
+      'an unknown protocol',
+      minimal({ healthCheck: { protocol: 'UDP', port: 80 } }),
+      'fleets[0].healthCheck.protocol: Invalid option: expected one of "HTTP"|"HTTPS"|"TCP"',
+    ],
+    [
+      'path on a TCP check',
+      minimal({ healthCheck: { protocol: 'TCP', port: 80, path: '/x' } }),
+      'fleets[0].healthCheck.path: is not allowed for a TCP health check',
+    ],
+    [
+      'path without a slash',
+      minimal({ healthCheck: { protocol: 'HTTP', port: 80, path: 'health' } }),
+      'fleets[0].healthCheck.path: must be a URL path of at most 255 characters starting with "/", without spaces or control characters',
+    ],
+    [
+      'bad zone id',
+      minimal({ dns: { hostedZoneId: 'example.com', recordName: 'lb.example.com' } }),
+      'fleets[0].dns.hostedZoneId: must be a Route 53 hosted zone id',
+    ],
+    [
+      'bad record name',
+      minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'not a name' } }),
+      'fleets[0].dns.recordName: must be a fully qualified domain name',
+    ],
     ['record type other than A', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', recordType: 'AAAA' } }), 'fleets[0].dns.recordType'],
-    ['weight above 255', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', weight: 256 } }), 'fleets[0].dns.weight: must be a whole number from 0 to 255'],
+    [
+      'weight above 255',
+      minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', weight: 256 } }),
+      'fleets[0].dns.weight: must be a whole number from 0 to 255',
+    ],
     ['fleet name with upper case', minimal({ name: 'Edge' }), 'fleets[0].name: must be 1-32 characters'],
     ['unknown key (a typo)', minimal({ healthcheck: {} }), 'fleets[0]: Unrecognized key: "healthcheck"'],
-    ['heartbeat too short', minimal({ lifecycleHooks: { launching: { heartbeatTimeoutSeconds: 10 } } }), 'fleets[0].lifecycleHooks.launching.heartbeatTimeoutSeconds: must be a number of seconds from 30 to 7200'],
+    [
+      'heartbeat too short',
+      minimal({ lifecycleHooks: { launching: { heartbeatTimeoutSeconds: 10 } } }),
+      'fleets[0].lifecycleHooks.launching.heartbeatTimeoutSeconds: must be a number of seconds from 30 to 7200',
+    ],
     ['no fleets', { fleets: [] }, 'fleets: must list at least one fleet'],
     [
       'a deregistration delay the terminating hook would cut short',
       minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 250 } }),
       "fleets[0].dns.deregistrationDelaySeconds: must be at most the terminating hook's heartbeatTimeoutSeconds (300) minus 90",
     ],
-    ['bad schedule', minimal({}, { deployment: { schedule: 'every minute' } }), 'deployment.schedule: must be an EventBridge rate(...) or cron(...) expression'],
+    [
+      'bad schedule',
+      minimal({}, { deployment: { schedule: 'every minute' } }),
+      'deployment.schedule: must be an EventBridge rate(...) or cron(...) expression',
+    ],
   ])('rejects %s, naming the field', (_name, raw, expected) => {
     expect(problems(raw).join('\n')).toContain(expected);
   });
 
   it('rejects two fleets on one group, and lists every problem at once', () => {
     const fleet = minimal().fleets[0]!;
-    const raw = { fleets: [fleet, { ...fleet, name: 'edge2' }, { ...fleet, name: 'edge' , autoScalingGroupName: 'other' }] };
+    const raw = { fleets: [fleet, { ...fleet, name: 'edge2' }, { ...fleet, name: 'edge', autoScalingGroupName: 'other' }] };
     expect(problems(raw)).toEqual([
       'fleets[2]: fleet name "edge" is also used by fleets[0]',
       'fleets[1]: autoScalingGroupName "edge-haproxy" is also used by fleets[0]',
@@ -96,7 +144,10 @@ describe('fleet configuration', () => {
 
   it('reports a cross-field rule together with the problems of single fields', () => {
     // Prepare: a field problem, and a deregistration delay the terminating hook would cut short
-    const raw = minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 250 }, healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 } });
+    const raw = minimal({
+      dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 250 },
+      healthCheck: { protocol: 'HTTP', port: 80, requestInterval: 15 },
+    });
 
     // Act & Assess: both, in one error
     expect(problems(raw)).toEqual([
@@ -107,10 +158,14 @@ describe('fleet configuration', () => {
 
   it('a rule whose inputs are invalid adds nothing of its own (no spurious duplicate names)', () => {
     const fleet = minimal().fleets[0]!;
-    expect(problems({ fleets: [{ ...fleet, name: 7 }, { ...fleet, name: 8, autoScalingGroupName: 'other' }] })).toEqual([
-      'fleets[0].name: Invalid input: expected string, received number',
-      'fleets[1].name: Invalid input: expected string, received number',
-    ]);
+    expect(
+      problems({
+        fleets: [
+          { ...fleet, name: 7 },
+          { ...fleet, name: 8, autoScalingGroupName: 'other' },
+        ],
+      }),
+    ).toEqual(['fleets[0].name: Invalid input: expected string, received number', 'fleets[1].name: Invalid input: expected string, received number']);
   });
 
   it('a health check path or host that only Route 53 sees may hold what HAProxy could not', () => {
@@ -123,26 +178,42 @@ describe('fleet configuration', () => {
       healthCheck: { protocol: 'HTTP', port: 8404, path: '/health(check)' },
       haproxy: { backends: [{ name: 'app', servers: { tags: { role: 'app' } }, port: 8080 }] },
     });
-    expect(problems(raw)).toEqual([expect.stringMatching(/^fleets\[0\]\.healthCheck\.path: must be a URL path .*: with haproxy, the rendered configuration answers it$/)]);
+    expect(problems(raw)).toEqual([
+      expect.stringMatching(/^fleets\[0\]\.healthCheck\.path: must be a URL path .*: with haproxy, the rendered configuration answers it$/),
+    ]);
   });
 
   it.each([
-    ['a delay out of range is reported once (not again by the rule that compares it with the heartbeat)', minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 5000 } }), [
-      'fleets[0].dns.deregistrationDelaySeconds: must be a number of seconds from 0 to 3600',
-    ]],
-    ['a heartbeat out of range says nothing about the delay it would bound', minimal({ lifecycleHooks: { terminating: { heartbeatTimeoutSeconds: 20 } } }), [
-      'fleets[0].lifecycleHooks.terminating.heartbeatTimeoutSeconds: must be a number of seconds from 30 to 7200',
-    ]],
-    ['a backend with an unknown mode is not compared with the frontends that use it', minimal({ haproxy: { backends: [{ name: 'web', mode: 'HTTP', servers: { tags: { a: 'b' } }, port: 80, check: { httpPath: '/x' } }], httpFrontends: [{ name: 'f', port: 81, defaultBackend: 'web' }] } }), [
-      'fleets[0].haproxy.backends[0].mode: Invalid option: expected one of "http"|"tcp"',
-    ]],
-    ['a null backend does not hide a listener naming an undefined one', minimal({ haproxy: { backends: [null, { name: 'web', servers: { tags: { a: 'b' } }, port: 80 }], listeners: [{ port: 2000, backend: 'nope' }] } }), [
-      'fleets[0].haproxy.backends[0]: Invalid input: expected object, received null',
-      'fleets[0].haproxy.listeners[0].backend: backend "nope" is not defined',
-    ]],
-    ['a misspelt servers source says what it may be', minimal({ haproxy: { backends: [{ name: 'web', servers: { autoscalingGroup: 'web-app' }, port: 80 }] } }), [
-      'fleets[0].haproxy.backends[0].servers: must be {"autoScalingGroup": "<group name>"} or {"tags": {"<key>": "<value>", ...}}',
-    ]],
+    [
+      'a delay out of range is reported once (not again by the rule that compares it with the heartbeat)',
+      minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 5000 } }),
+      ['fleets[0].dns.deregistrationDelaySeconds: must be a number of seconds from 0 to 3600'],
+    ],
+    [
+      'a heartbeat out of range says nothing about the delay it would bound',
+      minimal({ lifecycleHooks: { terminating: { heartbeatTimeoutSeconds: 20 } } }),
+      ['fleets[0].lifecycleHooks.terminating.heartbeatTimeoutSeconds: must be a number of seconds from 30 to 7200'],
+    ],
+    [
+      'a backend with an unknown mode is not compared with the frontends that use it',
+      minimal({
+        haproxy: {
+          backends: [{ name: 'web', mode: 'HTTP', servers: { tags: { a: 'b' } }, port: 80, check: { httpPath: '/x' } }],
+          httpFrontends: [{ name: 'f', port: 81, defaultBackend: 'web' }],
+        },
+      }),
+      ['fleets[0].haproxy.backends[0].mode: Invalid option: expected one of "http"|"tcp"'],
+    ],
+    [
+      'a null backend does not hide a listener naming an undefined one',
+      minimal({ haproxy: { backends: [null, { name: 'web', servers: { tags: { a: 'b' } }, port: 80 }], listeners: [{ port: 2000, backend: 'nope' }] } }),
+      ['fleets[0].haproxy.backends[0]: Invalid input: expected object, received null', 'fleets[0].haproxy.listeners[0].backend: backend "nope" is not defined'],
+    ],
+    [
+      'a misspelt servers source says what it may be',
+      minimal({ haproxy: { backends: [{ name: 'web', servers: { autoscalingGroup: 'web-app' }, port: 80 }] } }),
+      ['fleets[0].haproxy.backends[0].servers: must be {"autoScalingGroup": "<group name>"} or {"tags": {"<key>": "<value>", ...}}'],
+    ],
   ])('%s', (_what, raw, expected) => {
     expect(problems(raw)).toEqual(expected);
   });
@@ -162,7 +233,7 @@ describe('environment', () => {
 });
 
 describe('documentation', () => {
-  it('the README\'s configuration example is valid', () => {
+  it("the README's configuration example is valid", () => {
     const readme = readFileSync('README.md', 'utf8');
     const example = /## Configuration[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toBeDefined();

@@ -16,8 +16,14 @@ const DOC = read('docs/deploy-permissions.md');
 
 /** The resource types serverless adds to every stack of serverless.yml (deployment bucket, functions and their triggers). */
 const SERVERLESS_TYPES = [
-  'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Logs::LogGroup', 'AWS::Lambda::Function', 'AWS::Lambda::EventInvokeConfig',
-  'AWS::Lambda::Permission', 'AWS::Events::Rule', 'AWS::SNS::Subscription',
+  'AWS::S3::Bucket',
+  'AWS::S3::BucketPolicy',
+  'AWS::Logs::LogGroup',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::EventInvokeConfig',
+  'AWS::Lambda::Permission',
+  'AWS::Events::Rule',
+  'AWS::SNS::Subscription',
 ];
 
 /** Every deployment shape: the repository's configuration, both lifecycle modes, Elastic IPs, the configuration push, shadow mode. */
@@ -38,7 +44,9 @@ function stackTypes(): Set<string> {
 /** The actions the document's JSON policy blocks grant (an action may end in `*`). */
 function granted(): string[] {
   const blocks = [...DOC.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!));
-  return blocks.flatMap((p: { Statement: { Effect: string; Action: string | string[] }[] }) => p.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
+  return blocks.flatMap((p: { Statement: { Effect: string; Action: string | string[] }[] }) =>
+    p.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()),
+  );
 }
 
 /**
@@ -50,11 +58,22 @@ function leftOut(): string[] {
   return [...section.matchAll(/`([a-z0-9-]+:[A-Za-z*]+)`/g)].map((m) => m[1]!).filter((a) => a !== 'iam:PassRole');
 }
 
-interface Statement { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string | string[]>> }
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
 
 /** The example policy's statements, with REGION, ACCOUNT and STAGE filled in as a user would. */
 function statements(): Statement[] {
-  const text = [...DOC.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n---\n').replace(/REGION/g, 'eu-west-1').replace(/ACCOUNT/g, '123456789012').replace(/STAGE/g, 'prod');
+  const text = [...DOC.matchAll(/```json\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .join('\n---\n')
+    .replace(/REGION/g, 'eu-west-1')
+    .replace(/ACCOUNT/g, '123456789012')
+    .replace(/STAGE/g, 'prod');
   return text.split('\n---\n').flatMap((b) => (JSON.parse(b) as { Statement: Statement[] }).Statement);
 }
 
@@ -73,8 +92,8 @@ const NEEDS_NO_PERMISSION = ['sts:GetCallerIdentity'];
 
 const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
 
-describe('the deploying principal\'s permissions', () => {
-  it('every resource type a stack can hold has its handlers\' permissions listed', () => {
+describe("the deploying principal's permissions", () => {
+  it("every resource type a stack can hold has its handlers' permissions listed", () => {
     const missing = [...stackTypes()].filter((t) => !(t in DEPLOY_PERMISSIONS)).sort();
     expect(missing).toEqual([]);
   });
@@ -84,14 +103,17 @@ describe('the deploying principal\'s permissions', () => {
     const out = leftOut();
     expect(policy.length).toBeGreaterThan(50);
     const needed = new Set([
-      ...[...stackTypes()].flatMap((t) => { const p = DEPLOY_PERMISSIONS[t]!; return [...p.create, ...p.update, ...p.delete, ...p.read]; }),
+      ...[...stackTypes()].flatMap((t) => {
+        const p = DEPLOY_PERMISSIONS[t]!;
+        return [...p.create, ...p.update, ...p.delete, ...p.read];
+      }),
       ...FRAMEWORK_PERMISSIONS.flatMap((f) => f.actions),
     ]);
     const uncovered = [...needed].filter((a) => !NEEDS_NO_PERMISSION.includes(a) && !policy.some((p) => covers(p, a)) && !out.some((o) => covers(o, a))).sort();
     expect(uncovered).toEqual([]);
   });
 
-  it('iam:PassRole is granted for the stack\'s roles to Lambda and Auto Scaling only', () => {
+  it("iam:PassRole is granted for the stack's roles to Lambda and Auto Scaling only", () => {
     const role = 'arn:aws:iam::123456789012:role/haproxy-fleet-control-prod-LifecycleFunctionRole-1A2B3C4D5E6F';
     expect(allows('iam:PassRole', role, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(true);
     expect(allows('iam:PassRole', role, { 'iam:PassedToService': 'autoscaling.amazonaws.com' })).toBe(true);
@@ -104,7 +126,10 @@ describe('the deploying principal\'s permissions', () => {
     // named as serverless and CloudFormation name it.
     ['cloudformation:CreateChangeSet', 'arn:aws:cloudformation:eu-west-1:123456789012:stack/haproxy-fleet-control-prod/8d1e2f30-0000-11ef-9a1b-0a1b2c3d4e5f'],
     ['s3:CreateBucket', 'arn:aws:s3:::haproxy-fleet-control-prod-serverlessdeploymentbucket-1a2b3c4d5e6f'],
-    ['s3:PutObject', 'arn:aws:s3:::haproxy-fleet-control-prod-serverlessdeploymentbucket-1a2b3c4d5e6f/serverless/haproxy-fleet-control/prod/1700000000000/lifecycle.zip'],
+    [
+      's3:PutObject',
+      'arn:aws:s3:::haproxy-fleet-control-prod-serverlessdeploymentbucket-1a2b3c4d5e6f/serverless/haproxy-fleet-control/prod/1700000000000/lifecycle.zip',
+    ],
     ['iam:CreateRole', 'arn:aws:iam::123456789012:role/haproxy-fleet-control-prod-LifecycleFunctionRole-1A2B3C4D5E6F'],
     ['lambda:CreateFunction', 'arn:aws:lambda:eu-west-1:123456789012:function:haproxy-fleet-control-prod-lifecycle'],
     ['lambda:PutFunctionConcurrency', 'arn:aws:lambda:eu-west-1:123456789012:function:haproxy-fleet-control-prod-alarm'],
@@ -113,14 +138,20 @@ describe('the deploying principal\'s permissions', () => {
     ['events:PutRule', 'arn:aws:events:eu-west-1:123456789012:rule/haproxy-fleet-control-prod-ReconcileEventsRuleSchedule1-1A2B3C4D5E6F'],
     ['sqs:CreateQueue', 'arn:aws:sqs:eu-west-1:123456789012:haproxy-fleet-control-prod-failed-events'],
     ['sns:CreateTopic', 'arn:aws:sns:eu-west-1:123456789012:haproxy-fleet-control-prod-lifecycle'],
-    ['autoscaling:PutLifecycleHook', 'arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:6d8a4c2e-3b1f-4e5a-9c7d-2f1e0b9a8c7d:autoScalingGroupName/edge-haproxy'],
+    [
+      'autoscaling:PutLifecycleHook',
+      'arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:6d8a4c2e-3b1f-4e5a-9c7d-2f1e0b9a8c7d:autoScalingGroupName/edge-haproxy',
+    ],
     ['ssm:CreateDocument', 'arn:aws:ssm:eu-west-1:123456789012:document/haproxy-fleet-control-prod-ConfigDocument-1A2B3C4D5E6F'],
   ])('the example policy allows %s on %s', (action, arn) => {
     expect(allows(action, arn)).toBe(true);
   });
 
   it('every action is written service:Action', () => {
-    const all = [...Object.values(DEPLOY_PERMISSIONS).flatMap((p) => [...p.create, ...p.update, ...p.delete, ...p.read]), ...FRAMEWORK_PERMISSIONS.flatMap((f) => f.actions)];
+    const all = [
+      ...Object.values(DEPLOY_PERMISSIONS).flatMap((p) => [...p.create, ...p.update, ...p.delete, ...p.read]),
+      ...FRAMEWORK_PERMISSIONS.flatMap((f) => f.actions),
+    ];
     expect(all.filter((a) => !/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a))).toEqual([]);
   });
 });

@@ -11,9 +11,18 @@ describe('parseLifecycleEvent', () => {
   it('SNS launching sample', () => {
     expect(parseLifecycleEvent(sample('sns-lifecycle-launching.json'))).toEqual([
       {
-        kind: 'lifecycle', via: 'sns', groupName: 'edge-haproxy', instanceId: 'i-0a1b2c3d4e5f60718', transition: 'launching',
-        hookName: 'edge-hfc-launching', token: '71d2a0e4-3b5c-4f6d-8e9a-0b1c2d3e4f50', origin: 'EC2', destination: 'AutoScalingGroup',
-        metadata: { fleet: 'edge' }, requestId: '4e6156f4-a9e2-d0a5-4c3a-8c1b2e7f3a91', time: '2026-11-22T10:00:00.000Z',
+        kind: 'lifecycle',
+        via: 'sns',
+        groupName: 'edge-haproxy',
+        instanceId: 'i-0a1b2c3d4e5f60718',
+        transition: 'launching',
+        hookName: 'edge-hfc-launching',
+        token: '71d2a0e4-3b5c-4f6d-8e9a-0b1c2d3e4f50',
+        origin: 'EC2',
+        destination: 'AutoScalingGroup',
+        metadata: { fleet: 'edge' },
+        requestId: '4e6156f4-a9e2-d0a5-4c3a-8c1b2e7f3a91',
+        time: '2026-11-22T10:00:00.000Z',
       },
     ]);
   });
@@ -27,7 +36,11 @@ describe('parseLifecycleEvent', () => {
 
   it('EventBridge terminating sample with NotificationMetadata as an object', () => {
     expect(parseLifecycleEvent(sample('eventbridge-lifecycle-terminating.json'))[0]).toMatchObject({
-      transition: 'terminating', origin: 'AutoScalingGroup', destination: 'EC2', metadata: { fleet: 'edge' }, via: 'eventbridge',
+      transition: 'terminating',
+      origin: 'AutoScalingGroup',
+      destination: 'EC2',
+      metadata: { fleet: 'edge' },
+      via: 'eventbridge',
     });
   });
 
@@ -81,12 +94,24 @@ describe('parseScheduledEvent', () => {
 describe('parseAlarmEvent', () => {
   it('SNS alarm sample: the alarm, its new state and the InstanceId dimension', () => {
     expect(parseAlarmEvent(sample('alarm-sns-alarm.json'))).toEqual([
-      expect.objectContaining({ alarmName: 'hfc-hfc-edge-i-0a1b2c3d4e5f60718', newState: 'ALARM', oldState: 'OK', instanceId: 'i-0a1b2c3d4e5f60718', via: 'sns' }),
+      expect.objectContaining({
+        alarmName: 'hfc-hfc-edge-i-0a1b2c3d4e5f60718',
+        newState: 'ALARM',
+        oldState: 'OK',
+        instanceId: 'i-0a1b2c3d4e5f60718',
+        via: 'sns',
+      }),
     ]);
   });
   it('EventBridge sample: the same fields from the "CloudWatch Alarm State Change" shape', () => {
     expect(parseAlarmEvent(sample('alarm-eventbridge-ok.json'))).toEqual([
-      expect.objectContaining({ alarmName: 'hfc-hfc-edge-i-0a1b2c3d4e5f60718', newState: 'OK', oldState: 'ALARM', instanceId: 'i-0a1b2c3d4e5f60718', via: 'eventbridge' }),
+      expect.objectContaining({
+        alarmName: 'hfc-hfc-edge-i-0a1b2c3d4e5f60718',
+        newState: 'OK',
+        oldState: 'ALARM',
+        instanceId: 'i-0a1b2c3d4e5f60718',
+        via: 'eventbridge',
+      }),
     ]);
   });
   it('a lifecycle event is not an alarm', () => {

@@ -4,8 +4,13 @@ import { fleetOfAlarm, fleetOfGroup } from '../../lib/config/fleets';
 import { parseConfig } from '../../lib/config/load';
 
 const fleet = (name: string, group: string, extra: Record<string, unknown> = {}) => ({
-  name, autoScalingGroupName: group, dns: { hostedZoneId: 'Z0EXAMPLE', recordName: `${name}.example.com`, address: 'elastic-ip' },
-  healthCheck: { protocol: 'TCP', port: 8404 }, elasticIps: {}, alarms: {}, ...extra,
+  name,
+  autoScalingGroupName: group,
+  dns: { hostedZoneId: 'Z0EXAMPLE', recordName: `${name}.example.com`, address: 'elastic-ip' },
+  healthCheck: { protocol: 'TCP', port: 8404 },
+  elasticIps: {},
+  alarms: {},
+  ...extra,
 });
 const config = parseConfig({
   fleets: [

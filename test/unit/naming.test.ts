@@ -28,7 +28,7 @@ describe('ownership markers', () => {
     expect(instanceOfCallerReference(other, ref)).toBeUndefined();
   });
 
-  it("never claims a hand-made record or check", () => {
+  it('never claims a hand-made record or check', () => {
     expect(instanceOfSetIdentifier(FLEET, 'primary')).toBeUndefined();
     expect(instanceOfSetIdentifier(FLEET, undefined)).toBeUndefined();
     expect(instanceOfCallerReference(FLEET, 'console-2026-11-22')).toBeUndefined();
@@ -48,12 +48,17 @@ describe('ownership markers', () => {
 
   it('any instance id, fleet name and pass nonce fit in 64 characters and round-trip', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[0-9a-f]{17}$/), fc.stringMatching(/^[a-z0-9]{1,32}$/), fc.date({ min: new Date(0), max: new Date(8.64e15), noInvalidDate: true }), (hex, name, when) => {
-        const fleet = fleetConfig({ name, ownerId: name });
-        const id = `i-${hex}`;
-        const ref = callerReference(fleet, id, desiredHealthCheck(fleet, '54.0.0.1'), passNonce(when));
-        return ref.length <= 64 && instanceOfCallerReference(fleet, ref) === id && setIdentifier(fleet, id).length <= 128;
-      }),
+      fc.property(
+        fc.stringMatching(/^[0-9a-f]{17}$/),
+        fc.stringMatching(/^[a-z0-9]{1,32}$/),
+        fc.date({ min: new Date(0), max: new Date(8.64e15), noInvalidDate: true }),
+        (hex, name, when) => {
+          const fleet = fleetConfig({ name, ownerId: name });
+          const id = `i-${hex}`;
+          const ref = callerReference(fleet, id, desiredHealthCheck(fleet, '54.0.0.1'), passNonce(when));
+          return ref.length <= 64 && instanceOfCallerReference(fleet, ref) === id && setIdentifier(fleet, id).length <= 128;
+        },
+      ),
     );
   });
 });

@@ -39,6 +39,8 @@ function summary(actions: AddressAction[]): string[] {
         return `release ${a.allocationId} from ${a.instanceId}`;
       case 'assignSecondaryIps':
         return `assign ${a.count} to ${a.instanceId}`;
+      default:
+        throw new Error(`unknown action ${JSON.stringify(a satisfies never)}`);
     }
   });
 }
@@ -52,7 +54,7 @@ const cases: { name: string; nodes: AddressNode[]; pool: PoolAddress[]; want: st
     want: ['claim eipalloc-2 for i-2', 'move eipalloc-2 -> i-2/10.0.0.2'],
   },
   {
-    name: 'a failed node: its address moves to a healthy peer\'s free secondary IP',
+    name: "a failed node: its address moves to a healthy peer's free secondary IP",
     nodes: [node(1, { health: 'alarm' }), node(2), node(3)],
     pool: [eip(1, 1), eip(2, 2), eip(3, 3)],
     // node 3 shares node 1's AZ (a): preferred over node 2
@@ -73,7 +75,7 @@ const cases: { name: string; nodes: AddressNode[]; pool: PoolAddress[]; want: st
     want: ['release eipalloc-7 from i-1', 'move eipalloc-1 -> i-3/10.0.1.3', 'move eipalloc-7 -> i-5/10.0.1.5', 'assign 1 to i-3', 'assign 1 to i-5'],
   },
   {
-    name: 'a terminating node\'s address moves and its claim is released for a replacement',
+    name: "a terminating node's address moves and its claim is released for a replacement",
     nodes: [node(1, { lifecycleState: 'Terminating:Wait' }), node(2)],
     pool: [eip(1, 1), eip(2, 2)],
     want: ['release eipalloc-1 from i-1', 'move eipalloc-1 -> i-2/10.0.1.2', 'assign 1 to i-2'],
@@ -81,7 +83,12 @@ const cases: { name: string; nodes: AddressNode[]; pool: PoolAddress[]; want: st
   },
   {
     name: 'never onto a node in ALARM, Terminating or not InService; with no peer, stays and says why',
-    nodes: [node(1, { health: 'alarm' }), node(2, { health: 'alarm' }), node(3, { lifecycleState: 'Terminating:Wait' }), node(5, { lifecycleState: 'Pending:Wait' })],
+    nodes: [
+      node(1, { health: 'alarm' }),
+      node(2, { health: 'alarm' }),
+      node(3, { lifecycleState: 'Terminating:Wait' }),
+      node(5, { lifecycleState: 'Pending:Wait' }),
+    ],
     pool: [eip(1, 1), eip(2, 2), eip(5, 5)],
     // node 5 (launching) keeps its own address but receives no peer's
     want: [],
@@ -155,13 +162,19 @@ const cases: { name: string; nodes: AddressNode[]; pool: PoolAddress[]; want: st
   },
   {
     name: 'after ALARM, INSUFFICIENT_DATA is not a recovery: the address stays on the peer',
-    nodes: [node(1, { health: 'unknown', healthSince: ago(600) }), node(3, { eni: { id: 'eni-3', primaryIp: '10.0.0.3', secondaryIps: ['10.0.1.3', '10.0.2.3'] } })],
+    nodes: [
+      node(1, { health: 'unknown', healthSince: ago(600) }),
+      node(3, { eni: { id: 'eni-3', primaryIp: '10.0.0.3', secondaryIps: ['10.0.1.3', '10.0.2.3'] } }),
+    ],
     pool: [eip(1, 1, onSecondary(3)), eip(3, 3)],
     want: [],
   },
   {
     name: 'a secondary IP holding an Elastic IP from outside the pool is not free',
-    nodes: [node(1, { health: 'alarm' }), node(3, { eni: { id: 'eni-3', primaryIp: '10.0.0.3', secondaryIps: ['10.0.1.3', '10.0.2.3'], associatedIps: ['10.0.0.3', '10.0.1.3'] } })],
+    nodes: [
+      node(1, { health: 'alarm' }),
+      node(3, { eni: { id: 'eni-3', primaryIp: '10.0.0.3', secondaryIps: ['10.0.1.3', '10.0.2.3'], associatedIps: ['10.0.0.3', '10.0.1.3'] } }),
+    ],
     pool: [eip(1, 1), eip(3, 3)],
     want: ['move eipalloc-1 -> i-3/10.0.2.3', 'assign 1 to i-3'],
   },
@@ -190,7 +203,10 @@ describe('planAddresses', () => {
 
   it('maps every node to its home address', () => {
     const plan = planAddresses([node(1), node(2)], [eip(1, 1), eip(2, undefined)], SETTINGS, NOW);
-    expect([...plan.homeOf]).toEqual([['i-1', '52.16.0.1'], ['i-2', '52.16.0.2']]);
+    expect([...plan.homeOf]).toEqual([
+      ['i-1', '52.16.0.1'],
+      ['i-2', '52.16.0.2'],
+    ]);
   });
 });
 

@@ -50,7 +50,11 @@ const cases: Case[] = [
   {
     name: 'no delay configured: nothing to note',
     fleet: fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 0 } }),
-    observed: { nodes: [node(A, 'Terminating:Wait')], records: [record(A, {}, fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 0 } }))], healthChecks: [] },
+    observed: {
+      nodes: [node(A, 'Terminating:Wait')],
+      records: [record(A, {}, fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 0 } }))],
+      healthChecks: [],
+    },
     want: [`deleteRecord:${A}`],
   },
   {
@@ -136,9 +140,13 @@ const cases: Case[] = [
     },
     want: [
       `markDeregistered:${B}`,
-      `createHealthCheck:${A}`, `createHealthCheck:${C}`,
-      `updateRecord:${A}`, `deleteRecord:${B}`, `createRecord:${C}`,
-      `deleteHealthCheck:${A}`, `deleteHealthCheck:${B}`,
+      `createHealthCheck:${A}`,
+      `createHealthCheck:${C}`,
+      `updateRecord:${A}`,
+      `deleteRecord:${B}`,
+      `createRecord:${C}`,
+      `deleteHealthCheck:${A}`,
+      `deleteHealthCheck:${B}`,
     ],
   },
 ];
@@ -156,7 +164,9 @@ describe('planDns', () => {
     const plan = planDns(FLEET, { nodes: [node(A)], records: [], healthChecks: [] });
     const create = plan.actions.find((a) => a.kind === 'createHealthCheck');
     const rec = plan.actions.find((a) => a.kind === 'createRecord');
-    expect(create?.kind === 'createHealthCheck' && rec?.kind === 'createRecord' && rec.record.healthCheck).toEqual({ callerReference: create?.kind === 'createHealthCheck' ? create.callerReference : '' });
+    expect(create?.kind === 'createHealthCheck' && rec?.kind === 'createRecord' && rec.record.healthCheck).toEqual({
+      callerReference: create?.kind === 'createHealthCheck' ? create.callerReference : '',
+    });
   });
 
   it('writes the configured record: name, weight, TTL, address, set identifier', () => {
@@ -164,7 +174,15 @@ describe('planDns', () => {
     expect(plan.actions).toEqual([
       expect.objectContaining({
         kind: 'createRecord',
-        record: { name: 'lb.example.com.', type: 'A', setIdentifier: setIdentifier(FLEET, A), weight: 100, ttl: 60, values: ['54.0.0.1'], healthCheck: { id: 'hc-1' } },
+        record: {
+          name: 'lb.example.com.',
+          type: 'A',
+          setIdentifier: setIdentifier(FLEET, A),
+          weight: 100,
+          ttl: 60,
+          values: ['54.0.0.1'],
+          healthCheck: { id: 'hc-1' },
+        },
       }),
     ]);
   });
@@ -176,8 +194,16 @@ describe('planDns', () => {
   });
 
   it('is deterministic: shuffled observations give the same plan', () => {
-    const observed: ObservedFleet = { nodes: [node(A), node(B), node(C, 'Terminating:Wait')], records: [record(C), record(B)], healthChecks: [check(C), check(B)] };
-    const reversed: ObservedFleet = { nodes: [...observed.nodes].reverse(), records: [...observed.records].reverse(), healthChecks: [...observed.healthChecks].reverse() };
+    const observed: ObservedFleet = {
+      nodes: [node(A), node(B), node(C, 'Terminating:Wait')],
+      records: [record(C), record(B)],
+      healthChecks: [check(C), check(B)],
+    };
+    const reversed: ObservedFleet = {
+      nodes: [...observed.nodes].reverse(),
+      records: [...observed.records].reverse(),
+      healthChecks: [...observed.healthChecks].reverse(),
+    };
     expect(planDns(FLEET, reversed)).toEqual(planDns(FLEET, observed));
   });
 });

@@ -7,15 +7,32 @@ import type { ObservedFleet } from '../../lib/plan/types';
 import { A, B, FLEET, check, fleetConfig, node, record } from '../fixtures/fleet';
 
 const hint = (over: Partial<LifecycleMessage>): LifecycleMessage => ({
-  kind: 'lifecycle', groupName: 'edge-haproxy', instanceId: A, transition: 'launching', hookName: 'edge-hfc-launching',
-  token: 'tok-1', origin: 'EC2', destination: 'AutoScalingGroup', via: 'sns', ...over,
+  kind: 'lifecycle',
+  groupName: 'edge-haproxy',
+  instanceId: A,
+  transition: 'launching',
+  hookName: 'edge-hfc-launching',
+  token: 'tok-1',
+  origin: 'EC2',
+  destination: 'AutoScalingGroup',
+  via: 'sns',
+  ...over,
 });
 
 describe('belongsInDns', () => {
   it.each([
-    ['Pending', true], ['Pending:Wait', true], ['Pending:Proceed', true], ['InService', true],
-    ['EnteringStandby', false], ['Standby', false], ['Terminating', false], ['Terminating:Wait', false],
-    ['Terminating:Proceed', false], ['Terminated', false], ['Detaching', false], ['Detached', false],
+    ['Pending', true],
+    ['Pending:Wait', true],
+    ['Pending:Proceed', true],
+    ['InService', true],
+    ['EnteringStandby', false],
+    ['Standby', false],
+    ['Terminating', false],
+    ['Terminating:Wait', false],
+    ['Terminating:Proceed', false],
+    ['Terminated', false],
+    ['Detaching', false],
+    ['Detached', false],
   ])('%s -> %s', (state, want) => {
     expect(belongsInDns(node(A, state))).toBe(want);
   });
@@ -72,8 +89,18 @@ describe('planCompletions', () => {
     ['record deleted by this run: drains from now', { nodes: [node(A, 'Terminating:Wait')], records: [record(A)], healthChecks: [check(A)] }, [], [A]],
     ['deleted 30 s ago: still draining', { nodes: [{ ...node(A, 'Terminating:Wait'), deregisteredAt: at(30) }], records: [], healthChecks: [] }, [], [A]],
     ['deleted 120 s ago: released', { nodes: [{ ...node(A, 'Terminating:Wait'), deregisteredAt: at(120) }], records: [], healthChecks: [] }, [A], []],
-    ['no record and no note: drains from now (a missing note never skips the delay)', { nodes: [node(A, 'Terminating:Wait')], records: [], healthChecks: [] }, [], [A]],
-    ['leaving for the warm pool: released at once', { nodes: [{ ...node(A, 'Terminating:Wait'), toWarmPool: true }], records: [record(A)], healthChecks: [] }, [A], []],
+    [
+      'no record and no note: drains from now (a missing note never skips the delay)',
+      { nodes: [node(A, 'Terminating:Wait')], records: [], healthChecks: [] },
+      [],
+      [A],
+    ],
+    [
+      'leaving for the warm pool: released at once',
+      { nodes: [{ ...node(A, 'Terminating:Wait'), toWarmPool: true }], records: [record(A)], healthChecks: [] },
+      [A],
+      [],
+    ],
   ];
   it.each(cases)('%s', (_name, observed, completed, draining) => {
     const result = complete(observed);

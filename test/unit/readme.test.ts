@@ -36,7 +36,12 @@ describe('README', () => {
 
   it('starts with a quick start of exactly two commands', () => {
     const quick = read('README.md').split('## Quick start')[1]!.split('```')[1]!;
-    expect(quick.trim().split('\n').map((l) => l.replace(/#.*/, '').trim())).toEqual(['sh', 'npm install && npm run demo', 'npm test']);
+    expect(
+      quick
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/#.*/, '').trim()),
+    ).toEqual(['sh', 'npm install && npm run demo', 'npm test']);
   });
 });
 

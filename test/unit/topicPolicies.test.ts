@@ -40,17 +40,28 @@ const { Resources } = generateDeployment(config).resources;
 /** The policy document of a topic policy, intrinsics resolved; Fn::Sub of the alarm ARNs resolved too. */
 function policyOf(id: string): { Statement: Json[] } {
   const doc = resolve(Resources[id]!.Properties.PolicyDocument as Json, refs) as Record<string, Json>;
-  const text = JSON.stringify(doc).replace(/\{"Fn::Sub":\["arn:\$\{AWS::Partition\}:cloudwatch:\$\{AWS::Region\}:\$\{AWS::AccountId\}:alarm:\$\{Prefix\}\*",\{"Prefix":"([^"]+)"\}\]\}/g, (_, p) => `"arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${p}*"`);
+  const text = JSON.stringify(doc).replace(
+    /\{"Fn::Sub":\["arn:\$\{AWS::Partition\}:cloudwatch:\$\{AWS::Region\}:\$\{AWS::AccountId\}:alarm:\$\{Prefix\}\*",\{"Prefix":"([^"]+)"\}\]\}/g,
+    (_, p) => `"arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${p}*"`,
+  );
   return JSON.parse(text);
 }
 
-const publish = (principal: { arn: string } | { service: string }, context: Record<string, string> = {}) => ({ action: 'sns:Publish', principal, context, identityAllows: true });
+const publish = (principal: { arn: string } | { service: string }, context: Record<string, string> = {}) => ({
+  action: 'sns:Publish',
+  principal,
+  context,
+  identityAllows: true,
+});
 
 describe('LifecycleTopicPolicy', () => {
   const policy = policyOf(LOGICAL_IDS.lifecycleTopicPolicy);
 
   it('is attached to the lifecycle topic', () => {
-    expect(Resources[LOGICAL_IDS.lifecycleTopicPolicy]).toMatchObject({ Type: 'AWS::SNS::TopicPolicy', Properties: { Topics: [{ Ref: LOGICAL_IDS.lifecycleTopic }] } });
+    expect(Resources[LOGICAL_IDS.lifecycleTopicPolicy]).toMatchObject({
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: { Topics: [{ Ref: LOGICAL_IDS.lifecycleTopic }] },
+    });
   });
 
   it.each([
@@ -71,7 +82,12 @@ describe('AlarmTopicPolicy', () => {
   it.each([
     ["CloudWatch, for a fleet's alarm", { service: 'cloudwatch.amazonaws.com' }, alarm('hfc-hfc-edge-i-0123456789abcdef0'), 'allow'],
     ['CloudWatch, for another alarm', { service: 'cloudwatch.amazonaws.com' }, alarm('billing'), 'implicit-deny'],
-    ['CloudWatch, for another account', { service: 'cloudwatch.amazonaws.com' }, { ...alarm('hfc-hfc-edge-x'), 'aws:SourceAccount': '999999999999' }, 'implicit-deny'],
+    [
+      'CloudWatch, for another account',
+      { service: 'cloudwatch.amazonaws.com' },
+      { ...alarm('hfc-hfc-edge-x'), 'aws:SourceAccount': '999999999999' },
+      'implicit-deny',
+    ],
     ['an IAM user allowed sns:* by its own policy', { arn: `arn:aws:iam::${ACCOUNT}:user/ops` }, {}, 'deny'],
     ['the lifecycle functions', { arn: `arn:aws:iam::${ACCOUNT}:role/hfc-dev-LifecycleFunctionRole` }, {}, 'deny'],
   ] as const)('%s: %s', (_, principal, context, want) => {
