@@ -600,8 +600,8 @@ describe('HAProxy configuration push: the SSM document', () => {
     expect(bytes + parameters).toBeLessThan(SSM_DOCUMENT_LIMIT_BYTES);
   });
 
-  it('allowedPatterns: accept what pushConfig sends, refuse anything that could leave its single quotes', () => {
-    // Prepare: what lib/reconcile/pushConfig.ts sends.
+  it('allowedPatterns: accept what the push sends, refuse anything that could leave its single quotes', () => {
+    // Prepare: what lib/reconcile/applyConfig.ts sends.
     const sent = encodePayload('global\n    maxconn 100\n');
     const pattern = (name: keyof typeof CONFIG_DOCUMENT_PARAMETERS) => new RegExp(CONFIG_DOCUMENT_PARAMETERS[name].allowedPattern);
 

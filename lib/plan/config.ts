@@ -1,0 +1,96 @@
+/**
+ * The HAProxy configuration plan: what every load balancer should run, rendered from the
+ * observed fleet, and which nodes are behind it. Pure: the push itself (which agents are online,
+ * Run Command, the results) is lib/reconcile/applyConfig.ts.
+ *
+ *   load balancer                          pushed to   must be current before an app server
+ *                                                      is put in service or let go
+ *   -------------------------------------  ----------  ----------------------------------------
+ *   in DNS (launching or in service)       yes         yes (an offline agent blocks: it may
+ *                                                      still route to the old server list)
+ *   draining (Terminating:Wait)            yes         yes (it serves until released)
+ *   launching, never configured            yes         no, once the push finds its agent offline
+ *                                                      or the node not ready (it serves nothing)
+ *
+ * One text for the whole fleet (peers by instance id; each node knows its own name from `-L`),
+ * byte-identical for the same state, so an unchanged fleet is never pushed to.
+ */
+import type { FleetConfig } from '../config/schema';
+import { type Member, renderConfig } from '../haproxy/render';
+import { encodePayload, MAX_PAYLOAD_BYTES } from '../haproxy/payload';
+import { LAUNCHING, LEAVING } from './lifecycle';
+import { belongsInDns } from './nodes';
+import { TokenError } from '../tokens';
+import type { Reason } from './reasons';
+import type { ObservedNode, ServersState } from './types';
+
+export interface ConfigPlan {
+  digest: string;
+  /** base64(gzip(text)): what Run Command carries. */
+  payload: string;
+  /** Bytes of the payload. */
+  bytes: number;
+  /** Servers per backend, for the log. */
+  servers: Record<string, number>;
+  /** Load balancers that run it already (their hfc:config-digest tag). */
+  current: string[];
+  /** Load balancers to push it to. */
+  behind: string[];
+  /** Every load balancer that may carry traffic: all must run it before an app server changes. */
+  mustBeCurrent: string[];
+  /** Launching load balancers never configured: excused from that if their agent is offline or not ready. */
+  excusable: string[];
+  /** The application servers the configuration lists (instance ids). */
+  rendered: string[];
+}
+
+export type ConfigPlanOutcome = { ok: true; plan: ConfigPlan } | { ok: false; reason: Reason };
+
+const byId = (a: { instanceId: string }, b: { instanceId: string }) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
+
+export function planConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], tier: ServersState): ConfigPlanOutcome {
+  // Peers: the nodes in DNS. Pushed to: those and the draining ones (they still serve).
+  const serving = nodes.filter((n) => (belongsInDns(n) || n.lifecycleState === LEAVING) && n.privateIp).sort(byId);
+  const peers: Member[] = serving.filter(belongsInDns).map((n) => ({ instanceId: n.instanceId, ip: n.privateIp! }));
+  const hc = fleet.healthCheck;
+  let text: string;
+  try {
+    text = renderConfig(fleet.haproxy!, {
+      peers,
+      servers: tier.servers,
+      health: { protocol: hc.protocol, port: hc.port, ...(hc.protocol !== 'TCP' ? { path: hc.path } : {}) },
+    });
+  } catch (err) {
+    // A value that is not a valid token of its place (a hostile answer from AWS): never written.
+    if (!(err instanceof TokenError)) throw err;
+    return {
+      ok: false,
+      reason: { code: 'config-refused', message: `the HAProxy configuration was not rendered: ${err.message}; nothing is pushed, launches wait` },
+    };
+  }
+  const { payload, digest, bytes } = encodePayload(text);
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    return {
+      ok: false,
+      reason: {
+        code: 'config-too-large',
+        message: `the rendered HAProxy configuration is ${bytes} bytes compressed; one SSM command carries at most ${MAX_PAYLOAD_BYTES}: nothing is pushed, launches wait`,
+      },
+    };
+  }
+  const current = serving.filter((n) => n.configDigest === digest).map((n) => n.instanceId);
+  return {
+    ok: true,
+    plan: {
+      digest,
+      payload,
+      bytes,
+      servers: Object.fromEntries(Object.entries(tier.servers).map(([k, v]) => [k, v.length])),
+      current,
+      behind: serving.filter((n) => n.configDigest !== digest).map((n) => n.instanceId),
+      mustBeCurrent: serving.map((n) => n.instanceId),
+      excusable: serving.filter((n) => LAUNCHING.has(n.lifecycleState) && !n.configDigest).map((n) => n.instanceId),
+      rendered: [...new Set(Object.values(tier.servers).flatMap((list) => list.map((m) => m.instanceId)))].sort(),
+    },
+  };
+}

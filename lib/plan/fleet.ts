@@ -1,0 +1,251 @@
+/**
+ * One pure plan for one fleet and one pass: DNS, Elastic IPs, managed alarms, the HAProxy
+ * configuration, and which lifecycle actions to complete once that work is done. Every decision
+ * is here; the executor (lib/reconcile/reconcileFleet.ts) only applies the plan in its order and
+ * reports what succeeded, and `unmet` (below) says, from those results, which planned completion
+ * must still wait and why. No AWS imports: everything comes in as observed data.
+ *
+ * Lifecycle gates, for a node waiting on one of our hooks:
+ *
+ *   node                                  completed once (requirements)          else waits because
+ *   ------------------------------------  -------------------------------------  --------------------------
+ *   launching load balancer, with an      its DNS work succeeded; its address     no-address (nothing to
+ *     address                             work succeeded; it runs the rendered    register), or the unmet
+ *                                         configuration (haproxy)                 requirement
+ *   leaving load balancer                 delay over (completions.ts); its DNS    draining until T; holding
+ *                                         and address work succeeded              Elastic IPs a peer can take
+ *   launching application server          listed in the configuration; every      not-in-config; gate closed
+ *                                         load balancer that may carry traffic
+ *                                         runs it (the gate)
+ *   leaving application server            the gate                                gate closed
+ *   warm-pool move                        (the lifecycle handler, after its       -
+ *                                         checks: lib/reconcile/warmPoolMove.ts)
+ */
+import type { FleetConfig } from '../config/schema';
+import type { Transition } from '../events/types';
+import { planAddresses } from './addresses';
+import type { AddressPlan } from './addressTypes';
+import { type AlarmAction, planAlarms } from './alarms';
+import { planCompletions } from './completions';
+import { type ConfigPlanOutcome, planConfig } from './config';
+import { planDns } from './dns';
+import { LAUNCH_WAIT, LEAVING } from './lifecycle';
+import { type Reason, reason } from './reasons';
+import type { ObservedFleet, Plan } from './types';
+
+/** What must have succeeded before a completion is sent. */
+export type Requirement =
+  | { kind: 'dns'; instanceId: string }
+  | { kind: 'addresses'; instanceId: string }
+  | { kind: 'configApplied'; instanceId: string }
+  | { kind: 'configOnAll' };
+
+export interface PlannedCompletion {
+  instanceId: string;
+  /** The group whose hook it is (the load balancers', or an application group). */
+  groupName: string;
+  tier: 'load-balancers' | 'application';
+  transition: Transition;
+  hookName: string;
+  reason: Reason;
+  requires: Requirement[];
+}
+
+export interface WaitingNode {
+  instanceId: string;
+  tier: 'load-balancers' | 'application';
+  transition?: Transition;
+  reason: Reason;
+  /** When it can go on (a deregistration delay). */
+  until?: string;
+}
+
+export interface FleetPlan {
+  fleet: string;
+  dns: Plan;
+  addresses?: AddressPlan;
+  alarms: AlarmAction[];
+  /** Absent when the configuration is not pushed (no haproxy section, or no document deployed). */
+  config?: ConfigPlanOutcome;
+  completions: PlannedCompletion[];
+  waiting: WaitingNode[];
+}
+
+export interface PlanOptions {
+  now: Date;
+  /** The CallerReference nonce of this pass. */
+  nonce: string;
+  /** The topic managed alarms notify; without it no alarm is managed. */
+  alarmTopicArn?: string;
+  /** Whether the configuration is pushed (a fleet with haproxy, and the document deployed). */
+  pushConfig: boolean;
+}
+
+/** In elastic-ip mode a node registers its home address (wherever that address floats now). */
+function withHomeAddresses(observed: ObservedFleet, homeOf: ReadonlyMap<string, string>): ObservedFleet {
+  return { ...observed, nodes: observed.nodes.map((n) => (homeOf.has(n.instanceId) ? { ...n, address: homeOf.get(n.instanceId)! } : n)) };
+}
+
+export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: PlanOptions): FleetPlan {
+  // Addresses first: a node's home Elastic IP is what DNS registers for it.
+  const addresses =
+    fleet.elasticIps && observed.addressState ? planAddresses(observed.addressState.nodes, observed.addressState.pool, fleet.elasticIps, opts.now) : undefined;
+  const alarms = observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn) : [];
+  const forDns = fleet.dns.address === 'elastic-ip' && addresses ? withHomeAddresses(observed, addresses.homeOf) : observed;
+  const dns = planDns(fleet, forDns, { nonce: opts.nonce, now: opts.now });
+  const config: ConfigPlanOutcome | undefined = !opts.pushConfig
+    ? undefined
+    : observed.serversError
+      ? {
+          ok: false,
+          reason: reason('app-tier-unreadable', `the application tier could not be read (${observed.serversError.message}): nothing is pushed, launches wait`),
+        }
+      : observed.servers
+        ? planConfig(fleet, observed.nodes, observed.servers)
+        : undefined;
+
+  const completions: PlannedCompletion[] = [];
+  const waiting: WaitingNode[] = [];
+  const lb = { groupName: fleet.autoScalingGroupName, tier: 'load-balancers' as const };
+
+  for (const w of dns.waiting) {
+    const node = observed.nodes.find((n) => n.instanceId === w.instanceId);
+    waiting.push({
+      instanceId: w.instanceId,
+      tier: 'load-balancers',
+      ...(node?.lifecycleState === LAUNCH_WAIT ? { transition: 'launching' as const } : {}),
+      reason: reason('no-address', w.reason),
+    });
+  }
+  const delays = planCompletions(fleet, forDns, dns, { now: opts.now });
+  for (const d of delays.draining) {
+    waiting.push({
+      instanceId: d.instanceId,
+      tier: 'load-balancers',
+      transition: 'terminating',
+      reason: reason('draining', `deregistered; released after the deregistration delay, at ${d.until}`),
+      until: d.until,
+    });
+  }
+  for (const c of delays.complete) {
+    const requires: Requirement[] = [{ kind: 'dns', instanceId: c.instanceId }];
+    if (addresses) requires.push({ kind: 'addresses', instanceId: c.instanceId });
+    if (c.transition === 'launching' && opts.pushConfig) requires.push({ kind: 'configApplied', instanceId: c.instanceId });
+    if (c.transition === 'terminating' && addresses) {
+      // A leaving node still holding a pool address keeps it serving until a peer has taken it
+      // (the next run places it); only with no healthy peer at all is it let go.
+      const holding = [...addresses.holders].filter(([, h]) => h === c.instanceId).map(([id]) => id);
+      if (holding.length && addresses.anyReceiver) {
+        waiting.push({
+          instanceId: c.instanceId,
+          tier: 'load-balancers',
+          transition: 'terminating',
+          reason: reason('holding-elastic-ips', `still holds ${holding.join(', ')}; released once a peer has them`),
+        });
+        continue;
+      }
+    }
+    completions.push({
+      ...lb,
+      instanceId: c.instanceId,
+      transition: c.transition,
+      hookName: c.hookName,
+      reason: reason(c.transition === 'launching' ? 'registered' : 'deregistered', c.reason),
+      requires,
+    });
+  }
+
+  // Application servers: launching ones once every load balancer that may carry traffic runs a
+  // configuration with them, leaving ones once none runs one with them any more.
+  if (config && observed.servers) {
+    const rendered = new Set(config.ok ? config.plan.rendered : []);
+    for (const n of observed.servers.appNodes) {
+      const transition = n.lifecycleState === LAUNCH_WAIT ? 'launching' : n.lifecycleState === LEAVING ? 'terminating' : undefined;
+      if (!transition) continue;
+      if (transition === 'launching' && config.ok && !rendered.has(n.instanceId)) {
+        waiting.push({
+          instanceId: n.instanceId,
+          tier: 'application',
+          transition,
+          reason: reason('not-in-config', 'no private IP seen yet, so the configuration does not list it'),
+        });
+        continue;
+      }
+      completions.push({
+        instanceId: n.instanceId,
+        groupName: n.groupName,
+        tier: 'application',
+        transition,
+        hookName: fleet.appLifecycleHooks[transition].name,
+        reason: reason(
+          transition === 'launching' ? 'in-config' : 'out-of-config',
+          `every load balancer that may carry traffic runs a configuration ${transition === 'launching' ? 'with' : 'without'} it`,
+        ),
+        requires: [{ kind: 'configOnAll' }],
+      });
+    }
+  }
+  return { fleet: fleet.name, dns, ...(addresses ? { addresses } : {}), alarms, ...(config ? { config } : {}), completions, waiting };
+}
+
+/** What the executor reports of a pass, for `unmet`. */
+export interface PassResults {
+  /** Nodes whose DNS work failed, with why. */
+  dnsFailed: ReadonlyMap<string, string>;
+  /** Nodes left for the next run (out of time, throttled). */
+  dnsDeferred: ReadonlySet<string>;
+  /** Nodes whose address work failed. */
+  addressesFailed: ReadonlySet<string>;
+  /** The push: which load balancers run the rendered configuration now, and which were found offline or not ready. */
+  config?: { current: readonly string[]; offline: readonly string[]; failed: readonly string[] };
+}
+
+/** Why a planned completion must still wait, from what the pass did (empty: complete it). */
+export function unmet(c: PlannedCompletion, plan: FleetPlan, results: PassResults): Reason[] {
+  const out: Reason[] = [];
+  const configFailed = plan.config && !plan.config.ok ? plan.config.reason : undefined;
+  for (const r of c.requires) {
+    switch (r.kind) {
+      case 'dns':
+        if (results.dnsFailed.has(r.instanceId)) out.push(reason('dns-failed', `its DNS work failed: ${results.dnsFailed.get(r.instanceId)}`));
+        else if (results.dnsDeferred.has(r.instanceId))
+          out.push(reason('dns-deferred', 'left for the next run (out of time, or Route 53 throttling health check creation)'));
+        break;
+      case 'addresses':
+        if (results.addressesFailed.has(r.instanceId)) out.push(reason('addresses-failed', 'its Elastic IP work failed (see the errors above)'));
+        break;
+      case 'configApplied':
+        if (configFailed) out.push(configFailed);
+        else if (!results.config?.current.includes(r.instanceId)) {
+          const why = results.config?.offline.includes(r.instanceId)
+            ? 'its SSM agent is not online or the node not ready yet'
+            : results.config?.failed.includes(r.instanceId)
+              ? 'it refused or failed the configuration'
+              : 'the push is still running';
+          out.push(reason('config-not-applied', `has not applied the HAProxy configuration yet: ${why}`));
+        }
+        break;
+      case 'configOnAll': {
+        if (configFailed) {
+          out.push(configFailed);
+          break;
+        }
+        if (!plan.config?.ok) break;
+        const current = new Set(results.config?.current ?? plan.config.plan.current);
+        const offline = new Set(results.config?.offline ?? []);
+        const excusable = new Set(plan.config.plan.excusable);
+        const behind = plan.config.plan.mustBeCurrent.filter((id) => !current.has(id) && !(offline.has(id) && excusable.has(id)));
+        if (behind.length) out.push(reason('gate-closed', `load balancers that may carry traffic do not run the new configuration yet: ${behind.join(', ')}`));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The plan as JSON (Maps as objects): for the log, the report and the CLI. */
+export function planJson(plan: FleetPlan): unknown {
+  return JSON.parse(
+    JSON.stringify(plan, (k, v) => (v instanceof Map ? Object.fromEntries(v) : k === 'payload' && typeof v === 'string' ? `(${v.length} bytes)` : v)),
+  );
+}

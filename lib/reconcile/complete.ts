@@ -1,0 +1,65 @@
+/**
+ * Sends the completions a plan made whose requirements the pass met (lib/plan/fleet.ts `unmet`
+ * decides), with CONTINUE and by instance id. One node's failure never keeps the others waiting:
+ * it is reported with the rest.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { describeAwsError } from '../aws/errors';
+import type { PassResults, FleetPlan, PlannedCompletion, WaitingNode } from '../plan/fleet';
+import { unmet } from '../plan/fleet';
+import type { Adapters } from './adapters';
+
+export interface CompletionOutcome {
+  instanceId: string;
+  transition: PlannedCompletion['transition'];
+  hookName: string;
+  reason: string;
+  outcome: 'completed' | 'no-active-action' | 'dry-run';
+}
+
+export interface CompletionResults {
+  outcomes: CompletionOutcome[];
+  /** Planned completions whose requirements were not met, with why. */
+  held: WaitingNode[];
+  /** Completions AWS refused (the run fails, the next one retries). */
+  failed: Map<string, string>;
+}
+
+export async function completeActions(
+  plan: FleetPlan,
+  results: PassResults,
+  aws: Pick<Adapters, 'autoScaling'>,
+  logger: Logger,
+  dryRun: boolean,
+): Promise<CompletionResults> {
+  const out: CompletionResults = { outcomes: [], held: [], failed: new Map() };
+  for (const c of plan.completions) {
+    const why = unmet(c, plan, results);
+    const log = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, group: c.groupName, reason: c.reason.message };
+    if (why.length) {
+      for (const reason of why) out.held.push({ instanceId: c.instanceId, tier: c.tier, transition: c.transition, reason });
+      logger.info(`${c.tier === 'application' ? 'application server' : 'node'} waits: ${why.map((r) => r.message).join('; ')}`, log);
+      continue;
+    }
+    const base = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, reason: c.reason.message };
+    if (dryRun) {
+      logger.info('would complete lifecycle action (dry run)', log);
+      out.outcomes.push({ ...base, outcome: 'dry-run' });
+      continue;
+    }
+    try {
+      const outcome = await aws.autoScaling.completeLifecycleAction({
+        groupName: c.groupName,
+        hookName: c.hookName,
+        instanceId: c.instanceId,
+        result: 'CONTINUE',
+      });
+      logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', log);
+      out.outcomes.push({ ...base, outcome });
+    } catch (err) {
+      out.failed.set(c.instanceId, `completing the ${c.transition} action: ${describeAwsError(err)}`);
+      logger.error('completing the lifecycle action failed; the next run retries', { ...log, error: err as Error });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+/**
+ * One pass of a reconcile: observe, plan (lib/plan/fleet.ts), apply the plan's address, DNS and
+ * alarm work in that order. When Route 53 rejects a change because another run got there first
+ * (ConflictError), the pass observes and plans again, up to three times; a second pass over a
+ * converged fleet plans nothing and makes no mutating call.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { FleetConfig } from '../config/schema';
+import { ConflictError } from '../errors';
+import type { LifecycleMessage } from '../events/types';
+import { type FleetPlan, planFleet } from '../plan/fleet';
+import { passNonce } from '../plan/naming';
+import type { ObservedFleet } from '../plan/types';
+import type { Adapters } from './adapters';
+import { applyPlan, describeAction } from './apply';
+import { applyAddressPlan } from './applyAddresses';
+import { applyAlarms } from './applyAlarms';
+import { observeFleet } from './observe';
+
+const MAX_PASSES = 3;
+
+export interface PassOptions {
+  dryRun: boolean;
+  now: () => Date;
+  hint?: LifecycleMessage;
+  appHint?: LifecycleMessage;
+  alarmTopicArn?: string;
+  pushConfig: boolean;
+  deadline?: number;
+}
+
+export interface PassOutcome {
+  passes: number;
+  observed: ObservedFleet;
+  /** When the last pass started observing: the version of the configuration it pushes. */
+  observedAt: number;
+  plan: FleetPlan;
+  dnsFailed: Map<string, string>;
+  dnsDeferred: Set<string>;
+  addressesFailed: Set<string>;
+}
+
+export async function runPasses(fleet: FleetConfig, aws: Adapters, logger: Logger, opts: PassOptions): Promise<PassOutcome> {
+  for (let passes = 1; ; passes++) {
+    try {
+      const observedAt = opts.now().getTime();
+      const observed = await observeFleet(fleet, aws, {
+        ...(opts.hint ? { hint: opts.hint } : {}),
+        ...(opts.appHint ? { appHint: opts.appHint } : {}),
+        servers: opts.pushConfig,
+        dryRun: opts.dryRun,
+      });
+      // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
+      const plan = planFleet(fleet, observed, {
+        now: opts.now(),
+        nonce: passNonce(),
+        pushConfig: opts.pushConfig,
+        ...(opts.alarmTopicArn ? { alarmTopicArn: opts.alarmTopicArn } : {}),
+      });
+      const changes = plan.dns.actions.length + (plan.addresses?.actions.length ?? 0) + plan.alarms.length;
+      logger.info(changes ? 'planned changes' : 'fleet in sync', {
+        pass: passes,
+        nodes: observed.nodes.length,
+        records: observed.records.length,
+        healthChecks: observed.healthChecks.length,
+        changes: plan.dns.actions.map(describeAction),
+        ...(plan.addresses ? { addressChanges: plan.addresses.actions, stuckAddresses: plan.addresses.stuck } : {}),
+        ...(plan.alarms.length
+          ? { alarmChanges: plan.alarms.map((a) => ({ kind: a.kind, reason: a.reason, name: a.kind === 'putAlarm' ? a.spec.name : a.name })) }
+          : {}),
+      });
+      const outcome: PassOutcome = { passes, observed, observedAt, plan, dnsFailed: new Map(), dnsDeferred: new Set(), addressesFailed: new Set() };
+      if (opts.dryRun) return outcome;
+      if (plan.addresses && plan.addresses.actions.length > 0)
+        outcome.addressesFailed = (await applyAddressPlan(plan.addresses, aws.addresses, logger, opts.now)).failedNodes;
+      if (plan.dns.actions.length > 0) {
+        const applied = await applyPlan(fleet, plan.dns, aws, logger, opts.deadline !== undefined ? { deadline: opts.deadline } : {});
+        outcome.dnsFailed = applied.failed;
+        outcome.dnsDeferred = applied.deferred;
+      }
+      if (plan.alarms.length > 0) await applyAlarms(plan.alarms, aws.cloudWatch, logger);
+      return outcome;
+    } catch (err) {
+      if (!(err instanceof ConflictError) || passes >= MAX_PASSES) throw err;
+      logger.warn('another writer changed Route 53 under this pass; observing again', { pass: passes, error: err.message });
+    }
+  }
+}
