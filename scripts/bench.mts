@@ -10,7 +10,7 @@
  * times reflect the number of sequential round trips, not the simulation's own speed.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { FleetWorld, GROUP } from '../sim/fleetWorld';
+import { FleetWorld, GROUP } from '../test/harness/fleetWorld';
 import { conditions, saveResults } from './results.mjs';
 
 const arg = (name: string, fallback: number) => {

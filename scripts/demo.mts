@@ -13,8 +13,8 @@ import type { MessageOutcome } from '../lib/handlers/lifecycle';
 import type { AddressAction } from '../lib/plan/addressTypes';
 import type { FleetReport } from '../lib/reconcile/reconcileFleet';
 import type { LifecycleNotification, TestNotification } from '../sim/autoscaling';
-import { FailoverWorld } from '../sim/failoverWorld';
-import { GROUP } from '../sim/fleetWorld';
+import { FailoverWorld } from '../test/harness/failoverWorld';
+import { GROUP } from '../test/harness/fleetWorld';
 import { configDemo } from './demoConfig.mjs';
 
 const world = new FailoverWorld({ seed: 2026, preexisting: 1, via: 'sns', eips: 4 });

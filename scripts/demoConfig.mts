@@ -5,8 +5,8 @@
  * load balancer, and the new servers are put in service only after that. Prints the diff each
  * node receives and the calls each step made.
  */
-import { APP_GROUP, ConfigWorld } from '../sim/configWorld';
-import { GROUP } from '../sim/fleetWorld';
+import { APP_GROUP, ConfigWorld } from '../test/harness/configWorld';
+import { GROUP } from '../test/harness/fleetWorld';
 
 /** Lines removed (-) and added (+) between two configurations. */
 function diff(before: string, after: string): string[] {

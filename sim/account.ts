@@ -6,10 +6,15 @@
  * of inputs and its retry strategy (a `Throttling` thrown here is retried by the SDK exactly as
  * one from AWS).
  *
- * Test infrastructure only: nothing in functions/ or lib/ imports it.
+ * Test infrastructure only: nothing in functions/ or lib/ imports it, and it imports nothing of
+ * theirs (only the SDK): the harness that drives the handlers against it is test/harness/.
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { createClients, type AwsClients } from '../lib/aws/clients';
 import { awsError } from './errors';
 import { Faults } from './faults';
 import { Route53Sim } from './route53';
@@ -19,6 +24,18 @@ import { CloudWatchSim } from './cloudwatch';
 import { SsmSim } from './ssm';
 import type { ServiceSim } from './service';
 import type { CallRecord, SimService } from './types';
+
+/** Plain SDK clients of the five services the account simulates. */
+export interface SimClients {
+  route53: Route53Client;
+  autoScaling: AutoScalingClient;
+  ec2: EC2Client;
+  cloudWatch: CloudWatchClient;
+  ssm: SSMClient;
+}
+
+/** What `attach` needs of a client: its middleware stack. */
+type Attachable = { middlewareStack: any };
 
 export interface SimAccountOptions {
   /** Seed for fault injection and generated ids, so runs replay exactly. */
@@ -69,22 +86,35 @@ export class SimAccount {
   }
 
   /**
-   * Real SDK clients wired to this account. Retries keep the SDK's classification but wait
-   * only `backoffMs`, so a throttled scenario runs in milliseconds.
+   * Plain SDK clients wired to this account (the harness wires the product's own: test/harness).
+   * Retries keep the SDK's classification but wait only `backoffMs`, so a throttled scenario runs
+   * in milliseconds.
    */
-  clients(opts: { maxAttempts?: number; backoffMs?: number } = {}): AwsClients {
+  clients(opts: { maxAttempts?: number; backoffMs?: number } = {}): SimClients {
     const maxAttempts = opts.maxAttempts ?? 8;
-    const clients = createClients({
+    const common = {
       region: this.region,
       credentials: { accessKeyId: 'AKIASIMULATED', secretAccessKey: 'simulated' },
       maxAttempts,
       retryStrategy: new ConfiguredRetryStrategy(maxAttempts, opts.backoffMs ?? 0),
-    });
-    this.plug(clients.route53, 'route53', this.route53);
-    this.plug(clients.autoScaling, 'autoScaling', this.autoScaling);
-    this.plug(clients.ec2, 'ec2', this.ec2);
-    this.plug(clients.cloudWatch, 'cloudWatch', this.cloudWatch);
-    this.plug(clients.ssm, 'ssm', this.ssm);
+    };
+    const clients: SimClients = {
+      route53: new Route53Client(common),
+      autoScaling: new AutoScalingClient(common),
+      ec2: new EC2Client(common),
+      cloudWatch: new CloudWatchClient(common),
+      ssm: new SSMClient(common),
+    };
+    return this.attachAll(clients);
+  }
+
+  /** Wires every client of a set to this account (each by its service). */
+  attachAll<T extends Record<keyof SimClients, Attachable>>(clients: T): T {
+    this.attach(clients.route53, 'route53', this.route53);
+    this.attach(clients.autoScaling, 'autoScaling', this.autoScaling);
+    this.attach(clients.ec2, 'ec2', this.ec2);
+    this.attach(clients.cloudWatch, 'cloudWatch', this.cloudWatch);
+    this.attach(clients.ssm, 'ssm', this.ssm);
     return clients;
   }
 
@@ -108,7 +138,7 @@ export class SimAccount {
     return this.calls.slice(mark);
   }
 
-  private plug(client: { middlewareStack: any }, service: SimService, sim: ServiceSim): void {
+  private attach(client: Attachable, service: SimService, sim: ServiceSim): void {
     client.middlewareStack.add(
       (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
         const op = (context.commandName ?? '').replace(/Command$/, '');

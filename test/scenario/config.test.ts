@@ -1,7 +1,7 @@
 /** The HAProxy configuration follows the fleet: rendered, pushed through SSM, recorded per node. */
 import { describe, expect, it } from 'vitest';
-import { APP_GROUP, ConfigWorld } from '../../sim/configWorld';
-import { GROUP } from '../../sim/fleetWorld';
+import { APP_GROUP, ConfigWorld } from '../harness/configWorld';
+import { GROUP } from '../harness/fleetWorld';
 
 const sends = (world: ConfigWorld) => world.account.callsWhere({ op: 'SendCommand', failed: false }).length;
 

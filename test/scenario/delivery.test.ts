@@ -1,7 +1,7 @@
 /** At-least-once, out-of-order and concurrent delivery: the outcome never depends on it. */
 import { describe, expect, it } from 'vitest';
 import type { LifecycleNotification } from '../../sim/autoscaling';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
 const lifecycleOnly = (world: FleetWorld) => world.account.autoScaling.takeNotifications().filter((n): n is LifecycleNotification => !('Event' in n));
 

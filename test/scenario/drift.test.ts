@@ -1,7 +1,7 @@
 /** The scheduled reconcile repairs what events cannot tell us about, and never touches what is not ours. */
 import { describe, expect, it } from 'vitest';
 import { instanceOfSetIdentifier } from '../../lib/plan/naming';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
 describe('scheduled reconcile', () => {
   it('registers instances that were in the group before the hook existed', async () => {

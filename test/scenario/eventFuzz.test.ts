@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventParseError } from '../../lib/errors';
-import { APP_GROUP, ConfigWorld } from '../../sim/configWorld';
-import { FailoverWorld } from '../../sim/failoverWorld';
-import { GROUP, type FleetWorld } from '../../sim/fleetWorld';
+import { APP_GROUP, ConfigWorld } from '../harness/configWorld';
+import { FailoverWorld } from '../harness/failoverWorld';
+import { GROUP, type FleetWorld } from '../harness/fleetWorld';
 
 const SAMPLES = ['sns-lifecycle-launching', 'sns-lifecycle-terminating', 'eventbridge-lifecycle-launching', 'eventbridge-lifecycle-terminating'].map(
   (f) => JSON.parse(readFileSync(`events/${f}.json`, 'utf8')) as Record<string, any>,

@@ -1,6 +1,6 @@
 /** Elastic IP failover on the simulated account: the real alarm, lifecycle and schedule functions. */
 import { describe, expect, it } from 'vitest';
-import { FailoverWorld } from '../../sim/failoverWorld';
+import { FailoverWorld } from '../harness/failoverWorld';
 import { alarmSnsEvent } from '../../sim/envelopes';
 
 /** A fleet of `n` nodes, each with its home address, registered and in service. */

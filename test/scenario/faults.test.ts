@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ReconcileError } from '../../lib/errors';
 import { adaptersFor } from '../../lib/reconcile/adapters';
 import { reconcileFleet } from '../../lib/reconcile/reconcileFleet';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
 describe('throttling', () => {
   it('a third of Route 53 calls throttled: the fleet still converges, through SDK retries', async () => {

@@ -17,7 +17,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { EventParseError } from '../../lib/errors';
 import type { LifecycleNotification } from '../../sim/autoscaling';
 import { eventBridgeEvent, snsEvent } from '../../sim/envelopes';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
 const ROUTES = ['EC2', 'AutoScalingGroup', 'WarmPool'];
 const SERVING = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);

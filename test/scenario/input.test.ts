@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EventParseError } from '../../lib/errors';
 import { eventBridgeEvent } from '../../sim/envelopes';
 import type { LifecycleNotification } from '../../sim/autoscaling';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
 const load = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const MALFORMED = join(__dirname, '../fixtures/malformed');

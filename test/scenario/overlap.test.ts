@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LifecycleNotification } from '../../sim/autoscaling';
 import { alarmEventBridgeEvent, alarmSnsEvent } from '../../sim/envelopes';
-import { FailoverWorld } from '../../sim/failoverWorld';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { FailoverWorld } from '../harness/failoverWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
 describe('functions without reserved concurrency (runs overlap)', () => {
   it('a 10-node burst, every event in its own concurrent run, plus the schedule: converged, nothing stray', async () => {

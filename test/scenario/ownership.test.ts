@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile';
 import { parseConfig } from '../../lib/config/load';
 import { scheduledEvent } from '../../sim/envelopes';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
 describe('two deployments in one account', () => {
   it('prod and staging, both fleet "edge" with the default owner id, never touch each other', async () => {

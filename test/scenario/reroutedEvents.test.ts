@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LifecycleNotification } from '../../sim/autoscaling';
-import { APP_GROUP, ConfigWorld } from '../../sim/configWorld';
-import { FailoverWorld } from '../../sim/failoverWorld';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { APP_GROUP, ConfigWorld } from '../harness/configWorld';
+import { FailoverWorld } from '../harness/failoverWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 import type { SimAccount } from '../../sim/account';
 
 const changes = (account: SimAccount, mark: number) =>

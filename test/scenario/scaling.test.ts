@@ -1,7 +1,7 @@
 /** Scale out and in, through both transports, with the real handlers on the simulated account. */
 import { describe, expect, it } from 'vitest';
 import { setIdentifier } from '../../lib/plan/naming';
-import { FleetWorld, GROUP, type Via } from '../../sim/fleetWorld';
+import { FleetWorld, GROUP, type Via } from '../harness/fleetWorld';
 
 function launchedWorld(via: Via, count: number) {
   const world = new FleetWorld({ via });

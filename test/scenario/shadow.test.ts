@@ -5,9 +5,9 @@
  * (what `--param="dryRun=true"` used to deploy) ABANDONs every launch it held back.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigWorld } from '../../sim/configWorld';
-import { FailoverWorld } from '../../sim/failoverWorld';
-import { FleetWorld, GROUP } from '../../sim/fleetWorld';
+import { ConfigWorld } from '../harness/configWorld';
+import { FailoverWorld } from '../harness/failoverWorld';
+import { FleetWorld, GROUP } from '../harness/fleetWorld';
 import { SHADOW_HEARTBEAT_SECONDS } from '../../deploy/cloudformation';
 
 /** Lets the shadow hooks time out (CONTINUE), then lets Auto Scaling settle the instances. */

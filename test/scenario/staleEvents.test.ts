@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LifecycleNotification } from '../../sim/autoscaling';
-import { APP_GROUP, ConfigWorld } from '../../sim/configWorld';
+import { APP_GROUP, ConfigWorld } from '../harness/configWorld';
 import { eventBridgeEvent, snsEvent } from '../../sim/envelopes';
-import { FailoverWorld } from '../../sim/failoverWorld';
-import { FleetWorld, GROUP, type Via } from '../../sim/fleetWorld';
+import { FailoverWorld } from '../harness/failoverWorld';
+import { FleetWorld, GROUP, type Via } from '../harness/fleetWorld';
 import type { SimAccount } from '../../sim/account';
 
 type Transition = 'launching' | 'terminating';

@@ -3,10 +3,10 @@
  * per-node alarms, and the alarm function wired to the simulated account. Scenarios fail and
  * recover nodes through their alarms, exactly as CloudWatch would.
  */
-import { createHandler as createAlarmHandler } from '../functions/alarm';
-import type { AlarmOutcome } from '../lib/handlers/alarm';
+import { createHandler as createAlarmHandler } from '../../functions/alarm';
+import type { AlarmOutcome } from '../../lib/handlers/alarm';
 import { FleetWorld, GROUP, type Via, type WorldOptions } from './fleetWorld';
-import { alarmEventBridgeEvent, alarmSnsEvent } from './envelopes';
+import { alarmEventBridgeEvent, alarmSnsEvent } from '../../sim/envelopes';
 
 export const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:haproxy-fleet-control-dev-alarms';
 

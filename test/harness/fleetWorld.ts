@@ -7,17 +7,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { generateDeployment, type DeploymentMode } from '../deploy/cloudformation';
-import { createHandler as createLifecycleHandler } from '../functions/lifecycle';
-import { createHandler as createReconcileHandler } from '../functions/reconcile';
-import { parseConfig, type Config, type FleetConfig } from '../lib/config/load';
-import type { HandlerDeps } from '../lib/handlers/deps';
-import type { MessageOutcome } from '../lib/handlers/lifecycle';
-import { instanceOfCallerReference, instanceOfSetIdentifier } from '../lib/plan/naming';
-import type { FleetReport } from '../lib/reconcile/reconcileFleet';
-import { SimAccount } from './account';
-import type { LifecycleNotification, TestNotification } from './autoscaling';
-import { eventBridgeEvent, scheduledEvent, snsEvent } from './envelopes';
+import { generateDeployment, type DeploymentMode } from '../../deploy/cloudformation';
+import { createHandler as createLifecycleHandler } from '../../functions/lifecycle';
+import { createHandler as createReconcileHandler } from '../../functions/reconcile';
+import { parseConfig, type Config, type FleetConfig } from '../../lib/config/load';
+import type { HandlerDeps } from '../../lib/handlers/deps';
+import type { MessageOutcome } from '../../lib/handlers/lifecycle';
+import { instanceOfCallerReference, instanceOfSetIdentifier } from '../../lib/plan/naming';
+import type { FleetReport } from '../../lib/reconcile/reconcileFleet';
+import { SimAccount } from '../../sim/account';
+import { productClients } from './clients';
+import type { LifecycleNotification, TestNotification } from '../../sim/autoscaling';
+import { eventBridgeEvent, scheduledEvent, snsEvent } from '../../sim/envelopes';
 
 export type Via = 'sns' | 'eventbridge';
 
@@ -90,7 +91,7 @@ export class FleetWorld {
     this.deps = {
       config: this.config,
       settings: { dryRun: (opts.dryRun ?? false) || this.mode === 'shadow', ...(opts.mode ? { mode: opts.mode } : {}) },
-      clients: this.account.clients(),
+      clients: productClients(this.account),
       logger: opts.logger ?? new Logger({ serviceName: 'haproxy-fleet-control', logLevel: 'SILENT' }),
       now: () => this.account.now(),
     };
@@ -104,7 +105,7 @@ export class FleetWorld {
    * results); in sns mode each notifies a topic.
    */
   protected putHooks(group: string): void {
-    const applyScript = readFileSync(join(__dirname, '..', 'lib', 'haproxy', 'apply-config.sh'), 'utf8');
+    const applyScript = readFileSync(join(__dirname, '..', '..', 'lib', 'haproxy', 'apply-config.sh'), 'utf8');
     const { Resources } = generateDeployment(this.config, { applyScript, mode: this.mode }).resources;
     for (const r of Object.values(Resources)) {
       if (r.Type !== 'AWS::AutoScaling::LifecycleHook' || r.Properties.AutoScalingGroupName !== group) continue;
