@@ -15,7 +15,7 @@ import { ConflictError } from '../errors';
 import { describeAwsError, isThrottling } from '../aws/errors';
 import type { RecordChange } from '../aws/route53';
 import { DEREGISTERED_AT_TAG, type Action, type Plan } from '../plan/types';
-import type { Adapters } from './adapters';
+import type { DnsWriter } from './ports';
 
 type Of<K extends Action['kind']> = Extract<Action, { kind: K }>;
 type RecordAction = Of<'createRecord'> | Of<'updateRecord'> | Of<'deleteRecord'>;
@@ -53,7 +53,7 @@ export function describeAction(a: Action): Record<string, unknown> {
   }
 }
 
-export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: Adapters, logger: Logger, opts: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, logger: Logger, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const result: ApplyResult = { failed: new Map(), deferred: new Set() };
   const of = <K extends Action['kind']>(kind: K) => plan.actions.filter((a): a is Of<K> => a.kind === kind);
   const ok = (id: string) => !result.failed.has(id) && !result.deferred.has(id);

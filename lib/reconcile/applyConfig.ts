@@ -13,7 +13,7 @@ import { describeAwsError } from '../aws/errors';
 import type { ConfigPlan } from '../plan/config';
 import { CONFIG_DIGEST_TAG } from '../plan/tags';
 import { assertToken } from '../tokens';
-import type { Adapters } from './adapters';
+import type { ConfigPusher } from './ports';
 
 export interface ConfigPushResult {
   /** Load balancers that run the plan's configuration once this run is over. */
@@ -39,13 +39,7 @@ export interface PushOptions {
 const NOT_READY_EXIT = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function applyConfig(
-  fleetName: string,
-  plan: ConfigPlan,
-  aws: Pick<Adapters, 'ssm' | 'ec2'>,
-  logger: Logger,
-  opts: PushOptions,
-): Promise<ConfigPushResult> {
+export async function applyConfig(fleetName: string, plan: ConfigPlan, aws: ConfigPusher, logger: Logger, opts: PushOptions): Promise<ConfigPushResult> {
   const result: ConfigPushResult = { current: [...plan.current], pushed: [], failed: [], offline: [] };
   if (plan.behind.length === 0) return result;
 

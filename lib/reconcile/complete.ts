@@ -7,7 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeAwsError } from '../aws/errors';
 import type { PassResults, FleetPlan, PlannedCompletion, WaitingNode } from '../plan/fleet';
 import { unmet } from '../plan/fleet';
-import type { Adapters } from './adapters';
+import type { ActionCompleter } from './ports';
 
 export interface CompletionOutcome {
   instanceId: string;
@@ -28,7 +28,7 @@ export interface CompletionResults {
 export async function completeActions(
   plan: FleetPlan,
   results: PassResults,
-  aws: Pick<Adapters, 'autoScaling'>,
+  aws: ActionCompleter,
   logger: Logger,
   dryRun: boolean,
 ): Promise<CompletionResults> {

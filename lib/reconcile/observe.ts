@@ -19,7 +19,7 @@ import { instanceOfCallerReference, instanceOfSetIdentifier } from '../plan/nami
 import { LAUNCH_WAIT } from '../plan/lifecycle';
 import { withHint } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
-import type { Adapters } from './adapters';
+import type { FleetReader } from './ports';
 import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
 const ALIVE = new Set(['pending', 'running']);
@@ -39,7 +39,7 @@ export interface ObserveOptions {
  * @throws StaleEventError when an event contradicts the describe and Auto Scaling does not
  *   confirm it (before any change: observing is the first step of every pass)
  */
-export async function observeFleet(fleet: FleetConfig, aws: Adapters, opts: ObserveOptions = {}): Promise<ObservedFleet> {
+export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: ObserveOptions = {}): Promise<ObservedFleet> {
   const { hint } = opts;
   const dryRun = opts.dryRun ?? false;
   const [records, checks] = await Promise.all([

@@ -10,7 +10,7 @@ import { ReconcileError } from '../errors';
 import type { AddressNode, PoolAddress } from '../plan/addressTypes';
 import type { AddressState } from '../plan/types';
 import { alarmInstance, healthOf, type NodeAlarm } from '../plan/health';
-import type { Adapters } from './adapters';
+import type { FleetReader } from './ports';
 
 export type { AddressState };
 
@@ -39,7 +39,7 @@ export function addressNodes(
 /** The pool and the alarms, for a run that has already read the group and its instances. */
 export async function observePoolAndAlarms(
   fleet: FleetConfig,
-  aws: Pick<Adapters, 'addresses' | 'cloudWatch'>,
+  aws: Pick<FleetReader, 'addresses' | 'cloudWatch'>,
 ): Promise<{ pool: PoolAddress[]; alarms: NodeAlarm[] }> {
   const [pool, found] = await Promise.all([
     fleet.elasticIps ? aws.addresses.describePool(fleet.elasticIps.pool) : Promise.resolve([]),
@@ -59,7 +59,10 @@ export async function observePoolAndAlarms(
 }
 
 /** Everything in one round trip: alarms, group, pool, the group's instances (the failover path). */
-export async function observeAddressState(fleet: FleetConfig, aws: Pick<Adapters, 'addresses' | 'cloudWatch' | 'autoScaling' | 'ec2'>): Promise<AddressState> {
+export async function observeAddressState(
+  fleet: FleetConfig,
+  aws: Pick<FleetReader, 'addresses' | 'cloudWatch' | 'autoScaling' | 'ec2'>,
+): Promise<AddressState> {
   const [{ pool, alarms }, group, instances] = await Promise.all([
     observePoolAndAlarms(fleet, aws),
     aws.autoScaling.describeGroup(fleet.autoScalingGroupName),

@@ -11,7 +11,7 @@ import type { Member } from '../haproxy/render';
 import { IN_DNS, LAUNCH_WAIT } from '../plan/lifecycle';
 import { withHint } from '../plan/nodes';
 import type { AppNode, ServersState } from '../plan/types';
-import type { Adapters } from './adapters';
+import type { FleetReader } from './ports';
 import { trustedHint, type HintChecks } from './hints';
 
 export type { AppNode, ServersState };
@@ -20,7 +20,7 @@ const ALIVE = new Set(['pending', 'running']);
 
 export async function observeServers(
   fleet: FleetConfig,
-  aws: Pick<Adapters, 'autoScaling' | 'ec2'>,
+  aws: Pick<FleetReader, 'autoScaling' | 'ec2'>,
   appHint: LifecycleMessage | undefined,
   checks: Omit<HintChecks, 'autoScaling'>,
 ): Promise<ServersState> {
@@ -28,7 +28,7 @@ export async function observeServers(
   const appNodes = new Map<string, AppNode>();
   let folded: LifecycleHint | undefined;
   // One describe per group, even when several backends share it: the hint is checked once.
-  const groups = new Map<string, Promise<{ nodes: AppNode[]; infos: Awaited<ReturnType<Adapters['ec2']['describeInstances']>> }>>();
+  const groups = new Map<string, Promise<{ nodes: AppNode[]; infos: Awaited<ReturnType<FleetReader['ec2']['describeInstances']>> }>>();
   const observeGroup = (groupName: string) => {
     let p = groups.get(groupName);
     if (!p) {

@@ -10,17 +10,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { StaleEventError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { judgeWarmPoolMove } from '../plan/hints';
-import type { Adapters } from './adapters';
+import type { WarmPoolMover } from './ports';
 
 export type WarmPoolOutcome = 'completed' | 'no-active-action' | 'dry-run';
 
 /** @throws StaleEventError when the event is not a warm-pool move Auto Scaling confirms (nothing changed) */
-export async function completeWarmPoolMove(
-  msg: LifecycleMessage,
-  aws: Pick<Adapters, 'autoScaling'>,
-  logger: Logger,
-  opts: { dryRun: boolean },
-): Promise<WarmPoolOutcome> {
+export async function completeWarmPoolMove(msg: LifecycleMessage, aws: WarmPoolMover, logger: Logger, opts: { dryRun: boolean }): Promise<WarmPoolOutcome> {
   const [group, pool] = await Promise.all([aws.autoScaling.describeGroup(msg.groupName), aws.autoScaling.describeWarmPool(msg.groupName)]);
   const judged = judgeWarmPoolMove(
     msg,
