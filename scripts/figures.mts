@@ -1,10 +1,13 @@
 /**
- * The README's benchmark figures, rendered from what the benchmarks left in docs/measurements/.
- * `npm run figures` writes them between the README's `<!-- figures:NAME -->` and
- * `<!-- /figures -->` markers; test/unit/readme.test.ts fails when the README says anything else.
- * Rerun a benchmark, then `npm run figures`: the README changes in the same commit.
+ * The documentation's benchmark figures, rendered from what the benchmarks left in
+ * docs/measurements/. `npm run figures` writes them between the `<!-- figures:NAME -->` and
+ * `<!-- /figures -->` markers of every file that has them (README.md and docs/*.md: today
+ * docs/operations.md and docs/haproxy.md); test/unit/readme.test.ts fails when a file says
+ * anything else. Rerun a benchmark, then `npm run figures`: the documentation changes in the same
+ * commit.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface Conditions {
   date: string;
@@ -64,18 +67,36 @@ function payload(): string {
 
 export const FIGURES: Record<string, () => string> = { bench, bundle, payload };
 
-/** The README with every figures block rendered from the measurements. */
-export function withFigures(readme: string): string {
-  return readme.replace(/(<!-- figures:(\w+) -->)[\s\S]*?(<!-- \/figures -->)/g, (_m, open: string, name: string, close: string) => {
+const BLOCK = /(<!-- figures:(\w+) -->)[\s\S]*?(<!-- \/figures -->)/g;
+
+/** A Markdown text with every figures block rendered from the measurements. */
+export function withFigures(text: string, file = 'README.md'): string {
+  return text.replace(BLOCK, (_m, open: string, name: string, close: string) => {
     const render = FIGURES[name];
-    if (!render) throw new Error(`README: unknown figures block "${name}"`);
+    if (!render) throw new Error(`${file}: unknown figures block "${name}"`);
     return `${open}\n${render()}\n${close}`;
   });
 }
 
+/** The names of the figures blocks a text holds, in order. */
+export function figureBlocks(text: string): string[] {
+  return [...text.matchAll(BLOCK)].map((m) => m[2]!);
+}
+
+/** The files that hold figures blocks (paths relative to `root`): README.md and docs/*.md. */
+export function figureFiles(root = '.'): string[] {
+  const docs = readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`);
+  return ['README.md', ...docs].filter((f) => figureBlocks(readFileSync(join(root, f), 'utf8')).length > 0);
+}
+
 if (process.argv[1]?.endsWith('figures.mts')) {
-  const before = readFileSync('README.md', 'utf8');
-  const after = withFigures(before);
-  writeFileSync('README.md', after);
-  console.log(before === after ? 'README figures already match docs/measurements/' : 'README figures updated from docs/measurements/');
+  for (const file of figureFiles()) {
+    const before = readFileSync(file, 'utf8');
+    const after = withFigures(before, file);
+    if (after !== before) writeFileSync(file, after);
+    console.log(`${file}: ${before === after ? 'figures already match' : 'figures updated from'} docs/measurements/`);
+  }
 }

@@ -1,8 +1,8 @@
 /**
  * Where a benchmark leaves what it printed: docs/measurements/<name>.json, with the conditions
- * it ran in (date, Node, CPUs, load). The README's figures come from these files, and
- * test/readme.test.ts checks that they still say what the files say: rerun the benchmark, and
- * the README must change with it.
+ * it ran in (date, Node, CPUs, load). The documentation's figures (README.md, docs/*.md) come from these files, and
+ * test/unit/readme.test.ts checks that they still say what the files say: rerun the benchmark, and
+ * the documentation must change with it.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

@@ -1,6 +1,6 @@
 /**
  * Schema of the fleet configuration file (`fleet.config.json`), with the defaults applied when a
- * field is omitted. The README's configuration reference documents exactly these fields.
+ * field is omitted. docs/configuration.md documents exactly these fields.
  */
 import { z } from 'zod';
 import { isToken, portSchema, tokenSchema, TOKENS } from '../tokens';
@@ -280,7 +280,7 @@ export const configSchema = z
         /**
          * Reserved concurrency of each function: 1 serialises each function (one decider at a
          * time, the default), false reserves nothing (for accounts whose concurrency quota cannot
-         * spare three units; runs may then overlap, which the code tolerates: README, "Serialised
+         * spare three units; runs may then overlap, which the code tolerates: docs/operations.md, "Serialised
          * by default").
          */
         reservedConcurrency: z.union([intIn(1, 1000, '', RESERVED_CONCURRENCY_RULE), z.literal(false)], { error: RESERVED_CONCURRENCY_RULE }).default(1),

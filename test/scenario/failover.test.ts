@@ -48,7 +48,7 @@ describe('failover', () => {
     // Assess
     expect(outcome?.status).toBe('handled');
     expect(world.holderOf(homeOf(failed!))).toBe(sameAz.instanceId);
-    // The failover path's AWS calls (README): 4 reads in parallel, then the move, then in parallel
+    // The failover path's AWS calls (docs/failover.md): 4 reads in parallel, then the move, then in parallel
     // the move's mark and a new spare IP for the peer that used its spare.
     const ops = world.account.callsSince(mark).map((c) => c.op);
     expect(ops.slice(0, 4).sort()).toEqual(['DescribeAddresses', 'DescribeAlarms', 'DescribeAutoScalingGroups', 'DescribeInstances']);

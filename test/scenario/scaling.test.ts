@@ -101,7 +101,7 @@ describe.each(['sns', 'eventbridge'] as const)('via %s', (via) => {
   });
 });
 
-it('the first launch event of a scale-out registers every new node in one batch (README call budget)', async () => {
+it('the first launch event of a scale-out registers every new node in one batch (docs/operations.md, AWS calls per run)', async () => {
   // Prepare
   const { world } = launchedWorld('sns', 3);
   const [first] = world.account.autoScaling.takeNotifications();

@@ -233,11 +233,11 @@ describe('environment', () => {
 });
 
 describe('documentation', () => {
-  it("the README's configuration example is valid", () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const example = /## Configuration[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+  it("docs/configuration.md's example is valid", () => {
+    const doc = readFileSync('docs/configuration.md', 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(example).toBeDefined();
-    expect(() => parseConfigText(example!, 'README.md')).not.toThrow();
+    expect(() => parseConfigText(example!, 'docs/configuration.md')).not.toThrow();
   });
 
   it.each(['docs/fleet.config.elastic-ip.json', 'docs/fleet.config.haproxy.json'])('%s is valid', (file) => {

@@ -1,12 +1,13 @@
 /**
  * What the README and the docs say holds: the benchmark figures are the ones the benchmarks
  * last printed (docs/measurements/), every citation of docs/aws-facts.md names one of its
- * sections, every relative link resolves, and the quick start is the two commands.
+ * sections, every relative link resolves (to a heading, when it names one), and the quick start
+ * is the two commands.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withFigures } from '../../scripts/figures.mjs';
+import { FIGURES, figureBlocks, figureFiles, withFigures } from '../../scripts/figures.mjs';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -25,15 +26,33 @@ function files(dirs: string[], ext: RegExp): string[] {
   return out;
 }
 
-describe('README', () => {
-  it('its benchmark figures are what docs/measurements/ holds (rerun the benchmark, then `npm run figures`)', () => {
-    const readme = read('README.md');
-    expect(readme).toContain('<!-- figures:bench -->');
-    expect(readme).toContain('<!-- figures:bundle -->');
-    expect(readme).toContain('<!-- figures:payload -->');
-    expect(readme).toBe(withFigures(readme));
-  });
+/** The anchors GitHub gives a Markdown file's headings (fenced code left out). */
+function anchors(markdown: string): Set<string> {
+  const out = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const m of markdown.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = m[1]!
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    out.add(n ? `${slug}-${n}` : slug);
+  }
+  return out;
+}
 
+describe('figures', () => {
+  it('every figures block is what docs/measurements/ holds (rerun the benchmark, then `npm run figures`)', () => {
+    const holders = figureFiles(ROOT);
+    const blocks = holders.flatMap((f) => figureBlocks(read(f)));
+    expect(blocks.sort()).toEqual(Object.keys(FIGURES).sort());
+    for (const f of holders) expect(read(f), f).toBe(withFigures(read(f), f));
+  });
+});
+
+describe('README', () => {
   it('starts with a quick start of exactly two commands', () => {
     const quick = read('README.md').split('## Quick start')[1]!.split('```')[1]!;
     expect(
@@ -53,7 +72,8 @@ describe('docs', () => {
     const sources = files(['lib', 'sim', 'scripts', 'test', 'deploy', 'functions', 'docs'], /\.(ts|mts|cjs|md)$/).concat(['README.md']);
     const bad: string[] = [];
     for (const f of sources) {
-      for (const m of read(f).matchAll(/docs\/aws-facts\.md\)?,\s*"?([A-Z][^.;)"`\n]*)/g)) {
+      // Code cites `docs/aws-facts.md, <section>`; Markdown `[docs/aws-facts.md](<path>), <section>`.
+      for (const m of read(f).matchAll(/docs\/aws-facts\.md(?:\]\([^)\s]*\))?\)?,\s*"?([A-Z][^.;)"`\n]*)/g)) {
         const cited = m[1]!.trim();
         if (!headings.some((h) => h.startsWith(cited))) bad.push(`${f}: "${cited}"`);
       }
@@ -68,14 +88,17 @@ describe('docs', () => {
     expect(bare).toEqual([]);
   });
 
-  it('every relative link of the README and the docs resolves', () => {
+  it('every relative link of the README and the docs resolves, and so does the heading it names', () => {
     const docs = ['README.md', ...files(['docs'], /\.md$/)];
     const broken: string[] = [];
     for (const f of docs) {
-      for (const m of read(f).matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      for (const m of read(f).matchAll(/\]\(([^)#\s]*)(?:#([^)\s]*))?\)/g)) {
         const target = m[1]!;
+        const anchor = m[2];
         if (/^[a-z]+:/.test(target)) continue;
-        if (!existsSync(join(ROOT, dirname(f), target))) broken.push(`${f}: ${target}`);
+        const path = target ? join(dirname(f), target) : f;
+        if (!existsSync(join(ROOT, path))) broken.push(`${f}: ${target}`);
+        else if (anchor !== undefined && path.endsWith('.md') && !anchors(read(path)).has(anchor)) broken.push(`${f}: ${target}#${anchor}`);
       }
     }
     expect(broken).toEqual([]);
