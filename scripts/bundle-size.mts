@@ -27,6 +27,8 @@ for (const fn of FUNCTIONS) {
     keepNames: true,
     sourcemap: true,
     sourcesContent: false,
+    // As serverless.yml's custom.esbuild: the SDK's ES module build, which esbuild can tree-shake.
+    mainFields: ['module', 'main'],
     format: 'cjs',
     platform: 'node',
     target: 'node20',
