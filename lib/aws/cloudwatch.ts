@@ -16,7 +16,9 @@ function settingsOf(a: MetricAlarm): AlarmSettings {
   return {
     namespace: a.Namespace ?? '',
     metricName: a.MetricName ?? '',
-    statistic: (a.Statistic ?? 'Maximum') as AlarmSettings['statistic'],
+    // As observed: an alarm edited to a percentile has no Statistic, and must not read as Maximum.
+    ...(a.Statistic ? { statistic: a.Statistic as NonNullable<AlarmSettings['statistic']> } : {}),
+    ...(a.ExtendedStatistic ? { extendedStatistic: a.ExtendedStatistic } : {}),
     periodSeconds: a.Period ?? 0,
     evaluationPeriods: a.EvaluationPeriods ?? 0,
     threshold: a.Threshold ?? 0,

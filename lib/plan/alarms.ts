@@ -42,7 +42,17 @@ export function alarmSpec(fleet: FleetConfig, instanceId: string, topicArn: stri
 /** What differs between an existing alarm and its spec (empty when it matches). */
 function alarmDiff(spec: AlarmSpec, have: AlarmSettings | undefined): string[] {
   if (!have) return ['settings unknown'];
-  const scalar = ['namespace', 'metricName', 'statistic', 'periodSeconds', 'evaluationPeriods', 'threshold', 'comparisonOperator', 'treatMissingData'] as const;
+  const scalar = [
+    'namespace',
+    'metricName',
+    'statistic',
+    'extendedStatistic',
+    'periodSeconds',
+    'evaluationPeriods',
+    'threshold',
+    'comparisonOperator',
+    'treatMissingData',
+  ] as const;
   const diffs: string[] = scalar.filter((k) => have[k] !== spec[k]).map((k) => `${k} ${String(have[k])} -> ${String(spec[k])}`);
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join() === [...b].sort().join();
   if (!same(have.alarmActions, spec.alarmActions) || !same(have.okActions, spec.okActions)) diffs.push('actions');

@@ -81,6 +81,21 @@ export interface PlanOptions {
   pushConfig: boolean;
 }
 
+/**
+ * Planning the configuration never stops the rest of the plan: whatever goes wrong there holds
+ * back the push and the launches that wait for it, never the load balancers' DNS work.
+ */
+function safePlanConfig(fleet: FleetConfig, observed: ObservedFleet): ConfigPlanOutcome {
+  try {
+    return planConfig(fleet, observed.nodes, observed.servers!);
+  } catch (err) {
+    return {
+      ok: false,
+      reason: reason('config-plan-failed', `the HAProxy configuration could not be planned (${(err as Error).message}): nothing is pushed, launches wait`),
+    };
+  }
+}
+
 /** In elastic-ip mode a node registers its home address (wherever that address floats now). */
 function withHomeAddresses(observed: ObservedFleet, homeOf: ReadonlyMap<string, string>): ObservedFleet {
   return { ...observed, nodes: observed.nodes.map((n) => (homeOf.has(n.instanceId) ? { ...n, address: homeOf.get(n.instanceId)! } : n)) };
@@ -101,7 +116,7 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
           reason: reason('app-tier-unreadable', `the application tier could not be read (${observed.serversError.message}): nothing is pushed, launches wait`),
         }
       : observed.servers
-        ? planConfig(fleet, observed.nodes, observed.servers)
+        ? safePlanConfig(fleet, observed)
         : undefined;
 
   const completions: PlannedCompletion[] = [];

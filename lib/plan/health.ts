@@ -17,7 +17,10 @@ import type { AddressNode } from './addressTypes';
 export interface AlarmSettings {
   namespace: string;
   metricName: string;
-  statistic: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+  /** Absent on an alarm that uses a percentile (extendedStatistic) instead. */
+  statistic?: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+  /** A percentile such as p99; managed alarms never use one. */
+  extendedStatistic?: string;
   periodSeconds: number;
   evaluationPeriods: number;
   threshold: number;

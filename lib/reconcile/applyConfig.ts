@@ -72,8 +72,12 @@ export async function applyConfig(fleetName: string, plan: ConfigPlan, aws: Conf
     for (const [id, commandId] of [...pending]) {
       let r = listed.get(commandId)?.get(id);
       if (!r?.done) continue;
-      // A failure's diagnostics are in its full stderr, which only GetCommandInvocation returns.
-      if (r.status !== 'Success' && !r.undelivered && r.exitCode !== NOT_READY_EXIT) r = await aws.ssm.result(commandId, id);
+      // A failure's diagnostics are in its full stderr, which only GetCommandInvocation returns;
+      // if that call lags behind the listing, the listing's answer (and its output) stands.
+      if (r.status !== 'Success' && !r.undelivered && r.exitCode !== NOT_READY_EXIT) {
+        const full = await aws.ssm.result(commandId, id);
+        if (full.done) r = full;
+      }
       pending.delete(id);
       if (r.undelivered || r.exitCode === NOT_READY_EXIT) {
         // The agent went away before delivery, or the node is still booting: not its failure,

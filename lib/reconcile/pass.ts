@@ -69,6 +69,9 @@ export async function runPasses(fleet: FleetConfig, aws: Adapters, logger: Logge
           ? { alarmChanges: plan.alarms.map((a) => ({ kind: a.kind, reason: a.reason, name: a.kind === 'putAlarm' ? a.spec.name : a.name })) }
           : {}),
       });
+      // Each pass starts afresh: a pass that Route 53 overtook is observed and planned again, and
+      // what failed in it counts only if the new plan still has that work to do (then it is
+      // tried again here). A node whose addresses a concurrent run put in place is not held back.
       const outcome: PassOutcome = { passes, observed, observedAt, plan, dnsFailed: new Map(), dnsDeferred: new Set(), addressesFailed: new Set() };
       if (opts.dryRun) return outcome;
       if (plan.addresses && plan.addresses.actions.length > 0)

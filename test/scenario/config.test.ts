@@ -246,3 +246,20 @@ describe('the application tier cannot be read', () => {
     expect(world.nodes().find((n) => n.instanceId === launching)?.state).toBe('Pending:Wait');
   });
 });
+
+describe('a refusing node whose full result lags behind the listing', () => {
+  it("its diagnostics still reach the report (the listing's answer stands)", async () => {
+    const { world, ids } = await fleetOf(2);
+    world.account.autoScaling.takeNotifications();
+    world.refusing.set(ids[0]!, 'haproxy -c failed: unknown keyword');
+    world.account.ssm.invocationLagCalls = 1;
+    world.account.autoScaling.scaleOut(APP_GROUP, 1);
+    world.account.autoScaling.takeNotifications();
+
+    const [report] = await world.schedule();
+
+    expect(report?.config?.failed).toEqual([
+      expect.objectContaining({ instanceId: ids[0], status: 'Failed', output: expect.stringContaining('haproxy -c failed') }),
+    ]);
+  });
+});
