@@ -66,3 +66,31 @@ const hintOf = ({ instanceId, transition, origin, destination, groupName, hookNa
   hookName,
   check,
 });
+
+/** EC2 states of an instance that is (still) alive. */
+export const EC2_ALIVE: ReadonlySet<string> = new Set(['pending', 'running']);
+
+/**
+ * The event checked against one group's describe and EC2's view of its instance: the hint to
+ * fold in (undefined when it changes nothing), and whether EC2 shows the instance alive.
+ * @throws StaleEventError as trustedHint
+ */
+export async function checkedHint(
+  hint: LifecycleMessage | undefined,
+  hookName: (transition: LifecycleMessage['transition']) => string,
+  group: readonly Pick<ObservedNode, 'instanceId' | 'lifecycleState'>[],
+  instances: ReadonlyMap<string, { state: string }>,
+  checks: HintChecks,
+): Promise<{ hint?: LifecycleHint; alive: boolean }> {
+  if (!hint) return { alive: false };
+  const info = instances.get(hint.instanceId);
+  const alive = !!info && EC2_ALIVE.has(info.state);
+  const trusted = await trustedHint(
+    hint,
+    hookName(hint.transition),
+    group.find((i) => i.instanceId === hint.instanceId),
+    alive,
+    checks,
+  );
+  return { ...(trusted ? { hint: trusted } : {}), alive };
+}

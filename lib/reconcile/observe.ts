@@ -13,7 +13,7 @@ import type { FleetConfig } from '../config/schema';
 import { ReconcileError, StaleEventError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { toSpec } from '../aws/route53';
-import { trustedHint } from './hints';
+import { checkedHint, EC2_ALIVE } from './hints';
 import { observeServers } from './observeServers';
 import { instanceOfCallerReference, instanceOfSetIdentifier } from '../plan/naming';
 import { LAUNCH_WAIT } from '../plan/lifecycle';
@@ -21,8 +21,6 @@ import { withHint } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
 import type { FleetReader } from './ports';
 import { addressNodes, observePoolAndAlarms } from './observeAddresses';
-
-const ALIVE = new Set(['pending', 'running']);
 
 export interface ObserveOptions {
   /** A lifecycle event of the load-balancer group. */
@@ -87,7 +85,7 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
   const facts = (id: string): Partial<ObservedNode> => {
     const info = instances.get(id);
     if (!info) return {};
-    const alive = ALIVE.has(info.state);
+    const alive = EC2_ALIVE.has(info.state);
     const deregisteredAt = info.tags[DEREGISTERED_AT_TAG];
     const applied = info.tags[CONFIG_DIGEST_TAG];
     return {
@@ -100,19 +98,12 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
   };
 
   const nodes: ObservedNode[] = groupInstances.map((i) => ({ ...i, ...facts(i.instanceId) }));
-  const hinted = hint ? instances.get(hint.instanceId) : undefined;
-  const isAlive = !!hinted && ALIVE.has(hinted.state);
-  const trusted = hint
-    ? await trustedHint(
-        hint,
-        fleet.lifecycleHooks[hint.transition].name,
-        groupInstances.find((i) => i.instanceId === hint.instanceId),
-        isAlive,
-        { autoScaling: aws.autoScaling, dryRun },
-      )
-    : undefined;
+  const { hint: trusted, alive: isAlive } = await checkedHint(hint, (t) => fleet.lifecycleHooks[t].name, groupInstances, instances, {
+    autoScaling: aws.autoScaling,
+    dryRun,
+  });
   const alive: ObservedNode | undefined =
-    trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: LAUNCH_WAIT, ...facts(hinted!.instanceId) } : undefined;
+    trusted && isAlive ? { instanceId: trusted.instanceId, lifecycleState: LAUNCH_WAIT, ...facts(trusted.instanceId) } : undefined;
 
   const finalNodes = withHint(nodes, trusted, alive);
   const addressState = extra ? { nodes: addressNodes(fleet, finalNodes, instances, extra.alarms), pool: extra.pool, alarms: extra.alarms } : undefined;

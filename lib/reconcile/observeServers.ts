@@ -12,11 +12,9 @@ import { IN_DNS, LAUNCH_WAIT } from '../plan/lifecycle';
 import { withHint } from '../plan/nodes';
 import type { AppNode, ServersState } from '../plan/types';
 import type { FleetReader } from './ports';
-import { trustedHint, type HintChecks } from './hints';
+import { checkedHint, EC2_ALIVE, type HintChecks } from './hints';
 
 export type { AppNode, ServersState };
-
-const ALIVE = new Set(['pending', 'running']);
 
 export async function observeServers(
   fleet: FleetConfig,
@@ -38,19 +36,12 @@ export async function observeServers(
         const ids = new Set(group.map((i) => i.instanceId));
         if (hint) ids.add(hint.instanceId);
         const infos = await aws.ec2.describeInstances([...ids].sort());
-        const hinted = hint ? infos.get(hint.instanceId) : undefined;
-        const isAlive = !!hinted && ALIVE.has(hinted.state);
-        const trusted = hint
-          ? await trustedHint(
-              hint,
-              fleet.appLifecycleHooks[hint.transition].name,
-              group.find((i) => i.instanceId === hint.instanceId),
-              isAlive,
-              { ...checks, autoScaling: aws.autoScaling },
-            )
-          : undefined;
+        const { hint: trusted, alive: isAlive } = await checkedHint(hint, (t) => fleet.appLifecycleHooks[t].name, group, infos, {
+          ...checks,
+          autoScaling: aws.autoScaling,
+        });
         if (trusted) folded = trusted;
-        const alive = trusted && isAlive ? { instanceId: hinted!.instanceId, lifecycleState: LAUNCH_WAIT } : undefined;
+        const alive = trusted && isAlive ? { instanceId: trusted.instanceId, lifecycleState: LAUNCH_WAIT } : undefined;
         return { nodes: withHint(group, trusted, alive).map((n) => ({ ...n, groupName })), infos };
       })();
       groups.set(groupName, p);
@@ -61,7 +52,7 @@ export async function observeServers(
     (fleet.haproxy?.backends ?? []).map(async (b) => {
       if ('tags' in b.servers) {
         const infos = await aws.ec2.describeTagged(b.servers.tags);
-        servers[b.name] = [...infos.values()].filter((i) => ALIVE.has(i.state) && i.privateIp).map((i) => ({ instanceId: i.instanceId, ip: i.privateIp! }));
+        servers[b.name] = [...infos.values()].filter((i) => EC2_ALIVE.has(i.state) && i.privateIp).map((i) => ({ instanceId: i.instanceId, ip: i.privateIp! }));
         return;
       }
       const { nodes, infos } = await observeGroup(b.servers.autoScalingGroup);
@@ -69,7 +60,7 @@ export async function observeServers(
       servers[b.name] = nodes
         .filter((n) => IN_DNS.has(n.lifecycleState))
         .map((n) => infos.get(n.instanceId))
-        .filter((i): i is NonNullable<typeof i> => !!i && ALIVE.has(i.state) && !!i.privateIp)
+        .filter((i): i is NonNullable<typeof i> => !!i && EC2_ALIVE.has(i.state) && !!i.privateIp)
         .map((i) => ({ instanceId: i.instanceId, ip: i.privateIp! }));
     }),
   );
