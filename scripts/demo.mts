@@ -11,6 +11,7 @@
 import type { AlarmOutcome } from '../lib/handlers/alarm';
 import type { MessageOutcome } from '../lib/handlers/lifecycle';
 import type { AddressAction } from '../lib/plan/addressTypes';
+import { formatReason } from '../lib/plan/reasons';
 import type { FleetReport } from '../lib/reconcile/reconcileFleet';
 import type { LifecycleNotification, TestNotification } from '../sim/autoscaling';
 import { FailoverWorld } from '../test/harness/failoverWorld';
@@ -31,23 +32,24 @@ function printMoves(actions: AddressAction[]): void {
   for (const a of actions) {
     if (a.kind === 'associateAddress')
       console.log(
-        `       move: ${a.publicIp} ${a.from ? `${a.from.instanceId}/${a.from.privateIp}` : 'unassociated'} -> ${a.to.instanceId}/${a.to.privateIp}  (${a.reason})`,
+        `       move: ${a.publicIp} ${a.from ? `${a.from.instanceId}/${a.from.privateIp}` : 'unassociated'} -> ${a.to.instanceId}/${a.to.privateIp}  (${formatReason(a.reason)})`,
       );
     else if (a.kind === 'claimAddress') console.log(`      claim: ${a.allocationId} for ${a.instanceId}`);
-    else if (a.kind === 'releaseAddress') console.log(`    release: ${a.allocationId} from ${a.instanceId}  (${a.reason})`);
+    else if (a.kind === 'releaseAddress') console.log(`    release: ${a.allocationId} from ${a.instanceId}  (${formatReason(a.reason)})`);
     else console.log(`       ips: ${a.count} secondary private IP(s) for ${a.instanceId}`);
   }
 }
 
 function printReport(r: FleetReport): void {
   printMoves(r.addressActions);
-  for (const a of r.alarmActions) console.log(`      alarm: ${a.kind === 'putAlarm' ? `create ${a.spec.name}` : `delete ${a.name}`}  (${a.reason})`);
+  for (const a of r.alarmActions)
+    console.log(`      alarm: ${a.kind === 'putAlarm' ? `create ${a.spec.name}` : `delete ${a.name}`}  (${formatReason(a.reason)})`);
   if (r.actions.length === 0) console.log('       plan: no DNS change');
   for (const a of r.actions) {
     const what = a.kind === 'createRecord' || a.kind === 'updateRecord' ? ` ${a.record.values.join(',')} weight ${a.record.weight}` : '';
-    console.log(`       plan: ${a.kind.padEnd(17)} ${a.instanceId}${what}  (${a.reason})`);
+    console.log(`       plan: ${a.kind.padEnd(17)} ${a.instanceId}${what}  (${formatReason(a.reason)})`);
   }
-  for (const w of r.waiting) console.log(`       wait: ${w.instanceId}: ${w.reason}`);
+  for (const w of r.waiting) console.log(`       wait: ${w.instanceId}: ${formatReason(w.reason)}`);
   for (const d of r.draining) console.log(`      drain: ${d.instanceId} keeps running until ${d.until} (deregistration delay)`);
   for (const c of r.completions) console.log(`       hook: ${c.transition} action of ${c.instanceId} -> CONTINUE (${c.outcome})`);
 }
@@ -86,7 +88,7 @@ async function alarms(): Promise<void> {
     if (o.status === 'ignored') console.log(`       ignored: ${o.reason}`);
     else if (o.report.actions.length === 0) console.log('       plan: addresses already where they belong');
     else printMoves(o.report.actions);
-    if (o.status === 'handled') for (const st of o.report.stuck) console.log(`      stuck: ${st.allocationId}: ${st.reason}`);
+    if (o.status === 'handled') for (const st of o.report.stuck) console.log(`      stuck: ${st.allocationId}: ${formatReason(st.reason)}`);
   }
 }
 

@@ -37,18 +37,18 @@ export interface PoolAddress {
 }
 
 export type AddressAction =
-  | { kind: 'claimAddress'; allocationId: string; instanceId: string; reason: string }
-  | { kind: 'releaseAddress'; allocationId: string; instanceId: string; reason: string }
-  | { kind: 'assignSecondaryIps'; instanceId: string; eniId: string; count: number; reason: string }
+  | { kind: 'claimAddress'; allocationId: string; instanceId: string; reason: Reason }
+  | { kind: 'releaseAddress'; allocationId: string; instanceId: string; reason: Reason }
+  | { kind: 'assignSecondaryIps'; instanceId: string; eniId: string; count: number; reason: Reason }
   /** `assignIp`: the peer has no free secondary IP: assign one, then associate with it (to.privateIp is '' until then). */
-  | { kind: 'associateAddress'; allocationId: string; publicIp: string; to: Placement; from?: Placement; assignIp?: true; reason: string };
+  | { kind: 'associateAddress'; allocationId: string; publicIp: string; to: Placement; from?: Placement; assignIp?: true; reason: Reason };
 
 export interface AddressPlan {
   actions: AddressAction[];
   /** The home address of each node once the plan is applied (instance id -> public IP). */
   homeOf: Map<string, string>;
   /** Addresses left where they are although their node cannot hold them, with the reason. */
-  stuck: { allocationId: string; reason: string }[];
+  stuck: { allocationId: string; reason: Reason }[];
   /** Where each address is once the plan is applied (instance id), for lifecycle decisions. */
   holders: Map<string, string | undefined>;
   /** True when some node can receive addresses (InService, not in ALARM). */
@@ -60,3 +60,4 @@ export const MOVE_GRACE_MS = 30_000;
 
 export { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from './tags';
 import type { LifecycleState } from './lifecycle';
+import type { Reason } from './reasons';

@@ -29,6 +29,7 @@
  */
 import { MOVE_GRACE_MS, type AddressAction, type AddressNode, type AddressPlan, type Placement, type PoolAddress } from './addressTypes';
 import { LAUNCHING } from './lifecycle';
+import { type Reason, reason } from './reasons';
 
 export interface AddressSettings {
   /** Free secondary private IPs each receiving node keeps. */
@@ -99,11 +100,11 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
         kind: 'claimAddress',
         allocationId: a.allocationId,
         instanceId: claimer.instanceId,
-        reason: `node has no home address; ${a.allocationId} is ${why}`,
+        reason: reason('home-missing', `node has no home address; ${a.allocationId} is ${why}`),
       });
     } else if (a.home) {
       const why = valid(a) ? `${a.home} already has a home address` : `home ${a.home} is gone or leaving`;
-      actions.push({ kind: 'releaseAddress', allocationId: a.allocationId, instanceId: a.home, reason: why });
+      actions.push({ kind: 'releaseAddress', allocationId: a.allocationId, instanceId: a.home, reason: reason('home-released', why) });
     }
   }
 
@@ -117,7 +118,7 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
 
   // 3. Placement.
   const holdDownMs = settings.failbackHoldDownSeconds * 1000;
-  const move = (a: PoolAddress, to: Placement, reason: string, assignIp = false) => {
+  const move = (a: PoolAddress, to: Placement, why: Reason, assignIp = false) => {
     const from = where.get(a.allocationId);
     if (from) taken.delete(key(from));
     taken.add(key(to));
@@ -129,7 +130,7 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
       to: assignIp ? { ...to, privateIp: '' } : to,
       ...(from ? { from } : {}),
       ...(assignIp ? { assignIp: true as const } : {}),
-      reason,
+      reason: why,
     });
   };
   /** Onto the best healthy peer: a free secondary IP if any peer has one, else a new one. */
@@ -138,16 +139,17 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
       Number(q.availabilityZone === preferAz) - Number(p.availabilityZone === preferAz) || load(p.instanceId) - load(q.instanceId) || byId(p, q);
     const peers = receivers.filter((p) => p.instanceId !== exclude);
     const withRoom = peers.filter((p) => freeSecondaries(p).length > 0).sort(rank)[0];
-    if (withRoom) return move(a, { instanceId: withRoom.instanceId, eniId: withRoom.eni!.id, privateIp: freeSecondaries(withRoom)[0]! }, why);
+    if (withRoom)
+      return move(a, { instanceId: withRoom.instanceId, eniId: withRoom.eni!.id, privateIp: freeSecondaries(withRoom)[0]! }, reason('failover', why));
     const best = [...peers].sort(rank)[0];
     if (best)
       return move(
         a,
         { instanceId: best.instanceId, eniId: best.eni!.id, privateIp: `new:${a.allocationId}` },
-        `${why} (no free secondary IP: assigning one)`,
+        reason('failover', `${why} (no free secondary IP: assigning one)`),
         true,
       );
-    stuck.push({ allocationId: a.allocationId, reason: `${why}, and no healthy peer can receive it; left where it is` });
+    stuck.push({ allocationId: a.allocationId, reason: reason('no-receiver', `${why}, and no healthy peer can receive it; left where it is`) });
   };
 
   for (const a of addresses) {
@@ -175,10 +177,10 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
       if (holderServes && holder!.instanceId !== h.instanceId) {
         const since = h.healthSince ? now.getTime() - Date.parse(h.healthSince) : -1;
         const proven = h.lifecycleState === 'InService' && h.health === 'ok' && since >= holdDownMs;
-        if (proven) move(a, atHome, `home ${h.instanceId} OK for the hold-down`);
+        if (proven) move(a, atHome, reason('to-home', `home ${h.instanceId} OK for the hold-down`));
         continue;
       }
-      move(a, atHome, `home ${h.instanceId} can serve`);
+      move(a, atHome, reason('to-home', `home ${h.instanceId} can serve`));
       continue;
     }
 
@@ -197,7 +199,7 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
         instanceId: n.instanceId,
         eniId: n.eni!.id,
         count: missing,
-        reason: `keeps ${settings.sparePrivateIps} free secondary private IP(s) to receive peers' addresses`,
+        reason: reason('spare-ips', `keeps ${settings.sparePrivateIps} free secondary private IP(s) to receive peers' addresses`),
       });
   }
 

@@ -7,6 +7,7 @@
 import type { FleetConfig } from '../config/schema';
 import { alarmInstance, type AlarmSettings, type NodeAlarm } from './health';
 import { KEEPS_ALARM, type LifecycleState } from './lifecycle';
+import { type Reason, reason } from './reasons';
 import { ownershipTags } from './tags';
 
 /** What a managed alarm should be. */
@@ -17,7 +18,7 @@ export interface AlarmSpec extends AlarmSettings {
   tags: Record<string, string>;
 }
 
-export type AlarmAction = { kind: 'putAlarm'; spec: AlarmSpec; reason: string } | { kind: 'deleteAlarm'; name: string; instanceId: string; reason: string };
+export type AlarmAction = { kind: 'putAlarm'; spec: AlarmSpec; reason: Reason } | { kind: 'deleteAlarm'; name: string; instanceId: string; reason: Reason };
 
 export function alarmSpec(fleet: FleetConfig, instanceId: string, topicArn: string): AlarmSpec {
   const a = fleet.alarms!;
@@ -75,14 +76,14 @@ export function planAlarms(
     const spec = alarmSpec(fleet, n.instanceId, topicArn);
     wanted.add(spec.name);
     const have = managed.get(spec.name);
-    if (!have) out.push({ kind: 'putAlarm', spec, reason: 'node joined' });
+    if (!have) out.push({ kind: 'putAlarm', spec, reason: reason('node-joined', 'node joined') });
     else {
       const diffs = alarmDiff(spec, have.settings);
-      if (diffs.length) out.push({ kind: 'putAlarm', spec, reason: `settings changed: ${diffs.join(', ')}` });
+      if (diffs.length) out.push({ kind: 'putAlarm', spec, reason: reason('alarm-drifted', `settings changed: ${diffs.join(', ')}`) });
     }
   }
   for (const [name, a] of [...managed].sort(([x], [y]) => x.localeCompare(y))) {
-    if (!wanted.has(name)) out.push({ kind: 'deleteAlarm', name, instanceId: alarmInstance(a, prefix)!, reason: 'node left' });
+    if (!wanted.has(name)) out.push({ kind: 'deleteAlarm', name, instanceId: alarmInstance(a, prefix)!, reason: reason('node-left', 'node left') });
   }
   return out;
 }

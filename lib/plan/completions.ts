@@ -18,13 +18,14 @@
 import type { FleetConfig } from '../config/schema';
 import type { LifecycleMessage, Transition } from '../events/types';
 import { LAUNCH_WAIT, LEAVING } from './lifecycle';
+import { type Reason, reason } from './reasons';
 import type { ObservedFleet, Plan } from './types';
 
 export interface Completion {
   instanceId: string;
   transition: Transition;
   hookName: string;
-  reason: string;
+  reason: Reason;
 }
 
 export interface CompletionPlan {
@@ -59,19 +60,20 @@ export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, pla
 
   for (const node of observed.nodes) {
     let transition: Transition;
-    let reason: string;
+    let why: Reason;
     if (node.lifecycleState === LAUNCH_WAIT && registered.has(node.instanceId)) {
       transition = 'launching';
-      reason = 'record and health check exist';
+      why = reason('registered', 'record and health check exist');
     } else if (node.lifecycleState === LEAVING) {
       transition = 'terminating';
       const since = node.deregisteredAt ? Date.parse(node.deregisteredAt) : NaN;
-      if (delayMs === 0) reason = 'record and health check removed';
-      else if (node.toWarmPool) reason = 'record and health check removed (leaving for the warm pool: released without the deregistration delay)';
+      if (delayMs === 0) why = reason('deregistered', 'record and health check removed');
+      else if (node.toWarmPool)
+        why = reason('to-warm-pool', 'record and health check removed (leaving for the warm pool: released without the deregistration delay)');
       else if (hadRecord.has(node.instanceId) || Number.isNaN(since)) {
         out.draining.push({ instanceId: node.instanceId, until: new Date(opts.now.getTime() + delayMs).toISOString() });
         continue;
-      } else if (opts.now.getTime() >= since + delayMs) reason = `deregistration delay over (record deleted ${node.deregisteredAt})`;
+      } else if (opts.now.getTime() >= since + delayMs) why = reason('delay-over', `deregistration delay over (record deleted ${node.deregisteredAt})`);
       else {
         out.draining.push({ instanceId: node.instanceId, until: new Date(since + delayMs).toISOString() });
         continue;
@@ -80,7 +82,7 @@ export function planCompletions(fleet: FleetConfig, observed: ObservedFleet, pla
       continue;
     }
     const hookName = hookFor(fleet, transition);
-    out.complete.push({ instanceId: node.instanceId, transition, hookName, reason });
+    out.complete.push({ instanceId: node.instanceId, transition, hookName, reason: why });
   }
   out.complete.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   out.draining.sort((a, b) => a.instanceId.localeCompare(b.instanceId));

@@ -21,7 +21,7 @@ import { encodePayload, MAX_PAYLOAD_BYTES } from '../haproxy/payload';
 import { LAUNCHING, LEAVING } from './lifecycle';
 import { belongsInDns } from './nodes';
 import { TokenError } from '../tokens';
-import type { Reason } from './reasons';
+import { type Reason, reason } from './reasons';
 import type { ObservedNode, ServersState } from './types';
 
 export interface ConfigPlan {
@@ -65,17 +65,17 @@ export function planConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], t
     if (!(err instanceof TokenError)) throw err;
     return {
       ok: false,
-      reason: { code: 'config-refused', message: `the HAProxy configuration was not rendered: ${err.message}; nothing is pushed, launches wait` },
+      reason: reason('config-refused', `the HAProxy configuration was not rendered: ${err.message}; nothing is pushed, launches wait`),
     };
   }
   const { payload, digest, bytes } = encodePayload(text);
   if (bytes > MAX_PAYLOAD_BYTES) {
     return {
       ok: false,
-      reason: {
-        code: 'config-too-large',
-        message: `the rendered HAProxy configuration is ${bytes} bytes compressed; one SSM command carries at most ${MAX_PAYLOAD_BYTES}: nothing is pushed, launches wait`,
-      },
+      reason: reason(
+        'config-too-large',
+        `the rendered HAProxy configuration is ${bytes} bytes compressed; one SSM command carries at most ${MAX_PAYLOAD_BYTES}: nothing is pushed, launches wait`,
+      ),
     };
   }
   const current = serving.filter((n) => n.configDigest === digest).map((n) => n.instanceId);

@@ -17,6 +17,7 @@ import { desiredHealthCheck, specDiff, specMatches } from './healthCheckSpec';
 import { callerReference, healthCheckTags, setIdentifier } from './naming';
 import { LEAVING } from './lifecycle';
 import { belongsInDns } from './nodes';
+import { reason } from './reasons';
 import type { Action, DesiredRecord, HealthCheckRef, ObservedFleet, ObservedHealthCheck, ObservedRecord, Plan } from './types';
 
 /** Sort key: phase, then step within the phase (see the order above). */
@@ -67,7 +68,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
       // leave whatever the node already has alone. A gap in one describe must never deregister
       // a serving node; if the address is really gone, its health check fails and Route 53
       // stops answering with it.
-      waiting.push({ instanceId: node.instanceId, reason: 'no public IPv4 address seen; nothing registered or removed' });
+      waiting.push({ instanceId: node.instanceId, reason: reason('no-address', 'no public IPv4 address seen; nothing registered or removed') });
       ownedNodes.add(node.instanceId);
       for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
       continue;
@@ -76,7 +77,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
     registered.push(node.instanceId);
     const id = node.instanceId;
     // A note from an earlier life (a warm-pool instance back in service) must not shorten a later delay.
-    if (node.deregisteredAt) actions.push({ kind: 'unmarkDeregistered', instanceId: id, reason: 'back in service' });
+    if (node.deregisteredAt) actions.push({ kind: 'unmarkDeregistered', instanceId: id, reason: reason('back-in-service', 'back in service') });
     const spec = desiredHealthCheck(fleet, node.address);
     const record = observed.records.find((r) => r.instanceId === id);
     const checks = byInstance(observed.healthChecks, id);
@@ -89,13 +90,18 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
     if (keep) {
       ref = { id: keep.id };
       keptChecks.add(keep.id);
-      if (!tagsMatch(tags, keep.tags)) actions.push({ kind: 'tagHealthCheck', instanceId: id, healthCheckId: keep.id, tags, reason: 'ownership tags missing' });
+      if (!tagsMatch(tags, keep.tags))
+        actions.push({ kind: 'tagHealthCheck', instanceId: id, healthCheckId: keep.id, tags, reason: reason('check-untagged', 'ownership tags missing') });
     } else {
       const reference = callerReference(fleet, id, spec, nonce);
       ref = { callerReference: reference };
       const stale = checks[0];
-      const reason = stale ? `settings changed: ${specDiff(spec, stale.spec)}` : record ? 'record has no health check of ours' : 'new node';
-      actions.push({ kind: 'createHealthCheck', instanceId: id, callerReference: reference, spec, tags, reason });
+      const why = stale
+        ? reason('check-settings-changed', `settings changed: ${specDiff(spec, stale.spec)}`)
+        : record
+          ? reason('check-missing', 'record has no health check of ours')
+          : reason('node-joined', 'new node');
+      actions.push({ kind: 'createHealthCheck', instanceId: id, callerReference: reference, spec, tags, reason: why });
     }
 
     const want: DesiredRecord = {
@@ -108,12 +114,12 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
       healthCheck: ref,
     };
     if (!record) {
-      actions.push({ kind: 'createRecord', instanceId: id, record: want, reason: `node ${node.lifecycleState}` });
+      actions.push({ kind: 'createRecord', instanceId: id, record: want, reason: reason('node-joined', `node ${node.lifecycleState}`) });
     } else {
       const diffs = recordDiff(want, record);
       if (diffs.length) {
         const { instanceId: _, ...previous } = record;
-        actions.push({ kind: 'updateRecord', instanceId: id, record: want, previous, reason: diffs.join(', ') });
+        actions.push({ kind: 'updateRecord', instanceId: id, record: want, previous, reason: reason('record-drifted', diffs.join(', ')) });
       }
     }
   }
@@ -122,7 +128,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
   for (const record of observed.records) {
     if (ownedNodes.has(record.instanceId)) continue;
     const { instanceId, ...state } = record;
-    actions.push({ kind: 'deleteRecord', instanceId, record: state, reason: `node ${stateOf(instanceId)}` });
+    actions.push({ kind: 'deleteRecord', instanceId, record: state, reason: reason('node-left', `node ${stateOf(instanceId)}`) });
   }
   // The deregistration delay runs from the note on the instance, written before its record goes.
   if (fleet.dns.deregistrationDelaySeconds > 0) {
@@ -130,15 +136,20 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
     for (const n of observed.nodes) {
       if (n.lifecycleState !== LEAVING || n.toWarmPool) continue;
       if (hasRecord.has(n.instanceId) || !n.deregisteredAt) {
-        actions.push({ kind: 'markDeregistered', instanceId: n.instanceId, at: now.toISOString(), reason: 'deregistration delay starts' });
+        actions.push({
+          kind: 'markDeregistered',
+          instanceId: n.instanceId,
+          at: now.toISOString(),
+          reason: reason('delay-starts', 'deregistration delay starts'),
+        });
       }
     }
   }
   const leaving = (c: ObservedHealthCheck) => !ownedNodes.has(c.instanceId);
   for (const check of observed.healthChecks) {
     if (keptChecks.has(check.id)) continue;
-    const reason = leaving(check) ? `node ${stateOf(check.instanceId)}` : 'replaced or duplicate';
-    actions.push({ kind: 'deleteHealthCheck', instanceId: check.instanceId, healthCheckId: check.id, reason });
+    const why = leaving(check) ? reason('node-left', `node ${stateOf(check.instanceId)}`) : reason('check-superseded', 'replaced or duplicate');
+    actions.push({ kind: 'deleteHealthCheck', instanceId: check.instanceId, healthCheckId: check.id, reason: why });
   }
 
   actions.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.instanceId.localeCompare(b.instanceId));

@@ -129,7 +129,7 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
       instanceId: w.instanceId,
       tier: 'load-balancers',
       ...(node?.lifecycleState === LAUNCH_WAIT ? { transition: 'launching' as const } : {}),
-      reason: reason('no-address', w.reason),
+      reason: w.reason,
     });
   }
   const delays = planCompletions(fleet, forDns, dns, { now: opts.now });
@@ -165,7 +165,7 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
       instanceId: c.instanceId,
       transition: c.transition,
       hookName: c.hookName,
-      reason: reason(c.transition === 'launching' ? 'registered' : 'deregistered', c.reason),
+      reason: c.reason,
       requires,
     });
   }
@@ -192,10 +192,10 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
         tier: 'application',
         transition,
         hookName: fleet.appLifecycleHooks[transition].name,
-        reason: reason(
-          transition === 'launching' ? 'in-config' : 'out-of-config',
-          `every load balancer that may carry traffic runs a configuration ${transition === 'launching' ? 'with' : 'without'} it`,
-        ),
+        reason:
+          transition === 'launching'
+            ? reason('in-config', 'every load balancer that may carry traffic runs a configuration with it')
+            : reason('out-of-config', 'every load balancer that may carry traffic runs a configuration without it'),
         requires: [{ kind: 'configOnAll' }],
       });
     }

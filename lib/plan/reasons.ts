@@ -1,10 +1,62 @@
 /**
  * Why the plan does something, or why a node waits: a stable code for machines (the CLI's `why`,
- * metrics, tests) and a sentence for the operator reading the log.
+ * metrics, log queries, tests) and a sentence for the operator reading the log.
+ *
+ * Every code the planner can give is listed here once, with what it means; the type makes an
+ * unlisted code a compile error, and docs/plan-reasons.md (checked by a test) lists them all.
  */
+export const REASON_CODES = {
+  // Route 53: records and health checks
+  'node-joined': 'a node that belongs in DNS (or a managed alarm) has none yet: it is created',
+  'check-settings-changed': "the node's health check no longer matches the configuration: a new one replaces it",
+  'check-missing': 'the record references no health check of ours: one is created for it',
+  'check-untagged': 'a health check of ours lacks its ownership tags: they are added',
+  'record-drifted': "the node's record differs from what it should be (address, weight, TTL or health check)",
+  'node-left': 'the node is leaving or gone: its record, health check or alarm is removed',
+  'check-superseded': 'a health check of ours that no record uses any more (replaced, or a duplicate) is removed',
+  'delay-starts': 'the deregistration delay starts: the time is noted on the instance before its record goes',
+  'back-in-service': 'a node back from the warm pool: the deregistration note of its earlier life is cleared',
+  // Elastic IPs
+  'home-missing': 'a node has no home Elastic IP: it claims a free one from the pool',
+  'home-released': "an address's home is gone, leaving, or already has another: the claim is dropped",
+  'to-home': 'the home node can serve (after a failover: it passed the hold-down): its address goes to it, or back',
+  failover: 'the holder of an address cannot serve: the address moves to a healthy peer',
+  'spare-ips': 'a node keeps free secondary private IPs, to receive peers’ addresses without waiting',
+  'no-receiver': 'an address should move, but no healthy peer can receive it: it is left where it is',
+  // Managed alarms
+  'alarm-drifted': "a node's alarm differs from the configuration: it is put again",
+  // The HAProxy configuration
+  'config-plan-failed': 'the configuration could not be planned (a bug): nothing is pushed, launches wait',
+  'config-refused': 'a value from AWS is not a valid token of its place in the configuration: nothing is pushed',
+  'config-too-large': 'the rendered configuration does not fit one SSM command: nothing is pushed',
+  'app-tier-unreadable': 'the application tier could not be read: nothing is pushed, launches wait',
+  // Lifecycle actions completed
+  registered: 'a launching load balancer has its record and health check: its launch goes on',
+  deregistered: 'a leaving load balancer has no record or health check left (no deregistration delay)',
+  'delay-over': 'a leaving load balancer’s deregistration delay is over: its termination goes on',
+  'to-warm-pool': 'a load balancer leaving for the warm pool is deregistered: released without the delay',
+  'in-config': 'every load balancer that may carry traffic runs a configuration with this application server',
+  'out-of-config': 'no load balancer that may carry traffic runs a configuration with this application server',
+  // Lifecycle actions waiting
+  'no-address': 'the node has no address seen yet: nothing is registered or removed for it',
+  draining: 'deregistered; the node is released when the deregistration delay is over',
+  'holding-elastic-ips': 'a leaving node still holds pool addresses: it is released once a peer has them',
+  'not-in-config': 'an application server with no private IP seen yet: the configuration does not list it',
+  'dns-failed': "the node's Route 53 work failed this run: the next run retries",
+  'dns-deferred': "the node's Route 53 work was left for the next run (out of time, or throttled)",
+  'addresses-failed': "the node's Elastic IP work failed this run: the next run retries",
+  'config-not-applied': 'the launching load balancer has not applied the configuration yet (offline, refused, or still running)',
+  'gate-closed': 'load balancers that may carry traffic do not run the configuration yet: application servers wait',
+} as const;
+
+export type ReasonCode = keyof typeof REASON_CODES;
+
 export interface Reason {
-  code: string;
+  code: ReasonCode;
   message: string;
 }
 
-export const reason = (code: string, message: string): Reason => ({ code, message });
+export const reason = (code: ReasonCode, message: string): Reason => ({ code, message });
+
+/** For a line of text: the sentence, then the code to search the docs and logs for. */
+export const formatReason = (r: Reason): string => `${r.message} [${r.code}]`;

@@ -3,6 +3,7 @@ import type { Member } from '../haproxy/render';
 import type { AddressNode, PoolAddress } from './addressTypes';
 import type { LifecycleState } from './lifecycle';
 import type { NodeAlarm } from './health';
+import type { Reason } from './reasons';
 
 /**
  * The observed state of a fleet, the desired state derived from it, and the actions between the
@@ -107,14 +108,14 @@ export interface DesiredRecord extends Omit<RecordState, 'healthCheckId'> {
 
 /** Every change the apply step can make, each with the reason an operator reads in the log. */
 export type Action =
-  | { kind: 'createHealthCheck'; instanceId: string; callerReference: string; spec: HealthCheckSpec; tags: Record<string, string>; reason: string }
-  | { kind: 'tagHealthCheck'; instanceId: string; healthCheckId: string; tags: Record<string, string>; reason: string }
-  | { kind: 'createRecord'; instanceId: string; record: DesiredRecord; reason: string }
-  | { kind: 'updateRecord'; instanceId: string; record: DesiredRecord; previous: RecordState; reason: string }
-  | { kind: 'deleteRecord'; instanceId: string; record: RecordState; reason: string }
-  | { kind: 'deleteHealthCheck'; instanceId: string; healthCheckId: string; reason: string }
-  | { kind: 'markDeregistered'; instanceId: string; at: string; reason: string }
-  | { kind: 'unmarkDeregistered'; instanceId: string; reason: string };
+  | { kind: 'createHealthCheck'; instanceId: string; callerReference: string; spec: HealthCheckSpec; tags: Record<string, string>; reason: Reason }
+  | { kind: 'tagHealthCheck'; instanceId: string; healthCheckId: string; tags: Record<string, string>; reason: Reason }
+  | { kind: 'createRecord'; instanceId: string; record: DesiredRecord; reason: Reason }
+  | { kind: 'updateRecord'; instanceId: string; record: DesiredRecord; previous: RecordState; reason: Reason }
+  | { kind: 'deleteRecord'; instanceId: string; record: RecordState; reason: Reason }
+  | { kind: 'deleteHealthCheck'; instanceId: string; healthCheckId: string; reason: Reason }
+  | { kind: 'markDeregistered'; instanceId: string; at: string; reason: Reason }
+  | { kind: 'unmarkDeregistered'; instanceId: string; reason: Reason };
 
 /** The plan for one fleet: actions in the order they must run, and why nodes are left out. */
 export interface Plan {
@@ -123,7 +124,7 @@ export interface Plan {
   /** Instance ids that will have a record and health check once the plan is applied. */
   registered: string[];
   /** Nodes whose lifecycle action cannot be completed yet, with the reason. */
-  waiting: { instanceId: string; reason: string }[];
+  waiting: { instanceId: string; reason: Reason }[];
 }
 
 export { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from './tags';

@@ -7,13 +7,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeAwsError } from '../aws/errors';
 import type { PassResults, FleetPlan, PlannedCompletion, WaitingNode } from '../plan/fleet';
 import { unmet } from '../plan/fleet';
+import type { Reason } from '../plan/reasons';
 import type { ActionCompleter } from './ports';
 
 export interface CompletionOutcome {
   instanceId: string;
   transition: PlannedCompletion['transition'];
   hookName: string;
-  reason: string;
+  reason: Reason;
   outcome: 'completed' | 'no-active-action' | 'dry-run';
 }
 
@@ -35,13 +36,13 @@ export async function completeActions(
   const out: CompletionResults = { outcomes: [], held: [], failed: new Map() };
   for (const c of plan.completions) {
     const why = unmet(c, plan, results);
-    const log = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, group: c.groupName, reason: c.reason.message };
+    const log = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, group: c.groupName, reason: c.reason };
     if (why.length) {
       for (const reason of why) out.held.push({ instanceId: c.instanceId, tier: c.tier, transition: c.transition, reason });
       logger.info(`${c.tier === 'application' ? 'application server' : 'node'} waits: ${why.map((r) => r.message).join('; ')}`, log);
       continue;
     }
-    const base = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, reason: c.reason.message };
+    const base = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, reason: c.reason };
     if (dryRun) {
       logger.info('would complete lifecycle action (dry run)', log);
       out.outcomes.push({ ...base, outcome: 'dry-run' });

@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import type { AddressAction } from '../plan/addressTypes';
 import { planAddresses } from '../plan/addresses';
+import type { Reason } from '../plan/reasons';
 import type { Adapters } from './adapters';
 import { applyAddressPlan } from './applyAddresses';
 import { observeAddressState } from './observeAddresses';
@@ -19,7 +20,7 @@ export interface FailoverReport {
   /** What the alarm says now (re-read), as opposed to what the event said. */
   alarmState?: string;
   actions: AddressAction[];
-  stuck: { allocationId: string; reason: string }[];
+  stuck: { allocationId: string; reason: Reason }[];
   failed: string[];
   ignored?: string;
 }

@@ -4,6 +4,7 @@ import type { LifecycleHint } from '../events/types';
 import type { AddressAction } from '../plan/addressTypes';
 import type { AlarmAction } from '../plan/alarms';
 import { planJson, type WaitingNode } from '../plan/fleet';
+import type { Reason } from '../plan/reasons';
 import type { Action } from '../plan/types';
 import type { ConfigPushResult } from './applyConfig';
 import type { CompletionOutcome, CompletionResults } from './complete';
@@ -19,7 +20,7 @@ export interface FleetReport {
   actions: Action[];
   registered: string[];
   /** Nodes that cannot be registered yet. */
-  waiting: { instanceId: string; reason: string }[];
+  waiting: { instanceId: string; reason: Reason }[];
   /** Leaving nodes in their deregistration delay. */
   draining: { instanceId: string; until: string }[];
   /** Nodes left for the next run because the invocation ran out of time. */

@@ -45,6 +45,8 @@ function summary(actions: AddressAction[]): string[] {
   });
 }
 
+const CODE_OF = { claimAddress: 'home-missing', releaseAddress: 'home-released', assignSecondaryIps: 'spare-ips' } as const;
+
 const cases: { name: string; nodes: AddressNode[]; pool: PoolAddress[]; want: string[]; stuck?: string[] }[] = [
   { name: 'converged: every address at home', nodes: [node(1), node(2)], pool: [eip(1, 1), eip(2, 2)], want: [] },
   {
@@ -193,6 +195,11 @@ describe('planAddresses', () => {
     // Assess
     expect(summary(plan.actions), JSON.stringify(summary(plan.actions))).toEqual(want);
     if (stuck) expect(plan.stuck.map((s) => s.allocationId)).toEqual(stuck);
+    // Every change says why with the code of its kind; a move says whether it fails over or goes home.
+    for (const a of plan.actions) expect(a.reason.code).toBe(a.kind === 'associateAddress' ? a.reason.code : CODE_OF[a.kind]);
+    for (const a of plan.actions.filter((x) => x.kind === 'associateAddress'))
+      expect(a.reason.code).toBe(plan.homeOf.get(a.to.instanceId) === a.publicIp ? 'to-home' : 'failover');
+    for (const st of plan.stuck) expect(st.reason.code).toBe('no-receiver');
   });
 
   it('is deterministic: the same state in any order gives the same plan', () => {

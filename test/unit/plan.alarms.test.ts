@@ -20,13 +20,13 @@ describe('planAlarms', () => {
     const edited = managed({ statistic: undefined, extendedStatistic: 'p99' });
     delete edited.settings!.statistic;
     expect(planAlarms(FLEET, [node(A)], [edited], TOPIC)).toEqual([
-      expect.objectContaining({ kind: 'putAlarm', reason: expect.stringContaining('statistic undefined -> Maximum') }),
+      expect.objectContaining({ kind: 'putAlarm', reason: { code: 'alarm-drifted', message: expect.stringContaining('statistic undefined -> Maximum') } }),
     ]);
   });
 
   it('an alarm whose actions were changed is put back', () => {
     expect(planAlarms(FLEET, [node(A)], [managed({ okActions: [] })], TOPIC)).toEqual([
-      expect.objectContaining({ kind: 'putAlarm', reason: 'settings changed: actions' }),
+      expect.objectContaining({ kind: 'putAlarm', reason: { code: 'alarm-drifted', message: 'settings changed: actions' } }),
     ]);
   });
 

@@ -13,6 +13,8 @@ interface Case {
   want: string[];
   fleet?: ReturnType<typeof fleetConfig>;
   waiting?: string[];
+  /** The reason code of each action, in order, where the case says why. */
+  codes?: string[];
 }
 
 const cases: Case[] = [
@@ -21,6 +23,7 @@ const cases: Case[] = [
     name: 'new InService node: check first, then the record',
     observed: { nodes: [node(A)], records: [], healthChecks: [] },
     want: [`createHealthCheck:${A}`, `createRecord:${A}`],
+    codes: ['node-joined', 'node-joined'],
   },
   {
     name: 'launching node in Pending:Wait is registered',
@@ -41,6 +44,7 @@ const cases: Case[] = [
     name: 'Terminating:Wait: the deregistration time noted first, then the record, then its check',
     observed: { nodes: [node(A, 'Terminating:Wait')], records: [record(A)], healthChecks: [check(A)] },
     want: [`markDeregistered:${A}`, `deleteRecord:${A}`, `deleteHealthCheck:${A}`],
+    codes: ['delay-starts', 'node-left', 'node-left'],
   },
   {
     name: 'Standby is taken out of DNS',
@@ -71,22 +75,26 @@ const cases: Case[] = [
     name: 'record deleted by hand: recreated with the existing check',
     observed: { nodes: [node(A)], records: [], healthChecks: [check(A)] },
     want: [`createRecord:${A}`],
+    codes: ['node-joined'],
   },
   {
     name: 'check deleted by hand: new check, record repointed',
     observed: { nodes: [node(A)], records: [record(A)], healthChecks: [] },
     want: [`createHealthCheck:${A}`, `updateRecord:${A}`],
+    codes: ['check-missing', 'record-drifted'],
   },
   {
     name: 'address changed: new check, record updated, old check deleted last',
     observed: { nodes: [node(A, 'InService', '54.9.9.9')], records: [record(A)], healthChecks: [check(A)] },
     want: [`createHealthCheck:${A}`, `updateRecord:${A}`, `deleteHealthCheck:${A}`],
+    codes: ['check-settings-changed', 'record-drifted', 'check-superseded'],
   },
   {
     name: 'weight changed in config: record updated in place',
     fleet: fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', weight: 50 } }),
     observed: { nodes: [node(A)], records: [record(A)], healthChecks: [check(A)] },
     want: [`updateRecord:${A}`],
+    codes: ['record-drifted'],
   },
   {
     name: 'health check port changed in config: check replaced',
@@ -98,11 +106,13 @@ const cases: Case[] = [
     name: 'duplicate checks: the one the record uses is kept',
     observed: { nodes: [node(A)], records: [record(A)], healthChecks: [check(A, undefined, 'hc-zzz'), check(A)] },
     want: [`deleteHealthCheck:${A}`],
+    codes: ['check-superseded'],
   },
   {
     name: 'missing tags are added, nothing else',
     observed: { nodes: [node(A)], records: [record(A)], healthChecks: [{ ...check(A), tags: {} }] },
     want: [`tagHealthCheck:${A}`],
+    codes: ['check-untagged'],
   },
   {
     name: 'node without an address waits and changes nothing',
@@ -124,6 +134,7 @@ const cases: Case[] = [
     name: 'a node back in service carrying an old note has it cleared',
     observed: { nodes: [{ ...node(A), deregisteredAt: '2026-11-01T00:00:00.000Z' }], records: [record(A)], healthChecks: [check(A)] },
     want: [`unmarkDeregistered:${A}`],
+    codes: ['back-in-service'],
   },
   {
     name: 'a serving node EC2 answered without an address keeps its record and check',
@@ -152,12 +163,14 @@ const cases: Case[] = [
 ];
 
 describe('planDns', () => {
-  it.each(cases)('$name', ({ observed, want, fleet, waiting }) => {
+  it.each(cases)('$name', ({ observed, want, fleet, waiting, codes }) => {
     // Act
     const plan = planDns(fleet ?? FLEET, observed);
     // Assess
     expect(summary(plan.actions)).toEqual(want);
     expect(plan.waiting.map((w) => w.instanceId)).toEqual(waiting ?? []);
+    if (codes) expect(plan.actions.map((a) => a.reason.code)).toEqual(codes);
+    for (const w of plan.waiting) expect(w.reason.code).toBe('no-address');
   });
 
   it('points a new record at the check the same plan creates', () => {

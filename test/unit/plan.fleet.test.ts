@@ -53,7 +53,7 @@ describe('planFleet: load balancers', () => {
     ]);
     const over = plan(FLEET, { nodes: [{ ...node(B, 'Terminating:Wait'), deregisteredAt: '2026-11-22T09:57:00.000Z' }], records: [], healthChecks: [] });
     expect(over.completions).toEqual([
-      expect.objectContaining({ instanceId: B, transition: 'terminating', reason: expect.objectContaining({ code: 'deregistered' }) }),
+      expect.objectContaining({ instanceId: B, transition: 'terminating', reason: expect.objectContaining({ code: 'delay-over' }) }),
     ]);
   });
 
