@@ -1,16 +1,14 @@
 /**
- * The lifecycle handler's logic: for each lifecycle message, find the fleet that manages the
- * group and reconcile it with the message as a hint. Test notifications, groups no fleet
+ * The lifecycle handler's logic: for each lifecycle message, act on what lib/plan/dispatch.ts
+ * decides: reconcile the fleet with the message as a hint, or complete a warm-pool move. Test notifications, groups no fleet
  * manages and other teams' hooks are acknowledged and ignored, with a log line. A message that
  * contradicts Auto Scaling and names no action it confirms (stale or forged) is rejected with
  * its reason and changes nothing; Lambda does not retry it.
  */
-import { fleetOfGroup } from '../config/fleets';
 import { StaleEventError } from '../errors';
 import { parseLifecycleEvent } from '../events/lifecycle';
 import type { LifecycleEventMessage, LifecycleMessage } from '../events/types';
-import { hookFor, isWarmPoolMove } from '../plan/completions';
-import { routeProblem } from '../plan/hints';
+import { dispatchLifecycle } from '../plan/dispatch';
 import { adaptersFor } from '../reconcile/adapters';
 import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
 import { completeWarmPoolMove, type WarmPoolOutcome } from '../reconcile/warmPoolMove';
@@ -33,38 +31,33 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
     return { status: 'ignored', reason: 'test notification' };
   }
   logger.info('lifecycle action received', { via: msg.via, hookName: msg.hookName, origin: msg.origin, destination: msg.destination });
-  const owner = fleetOfGroup(deps.config, msg.groupName);
-  if (!owner) {
-    const reason = `no fleet manages Auto Scaling group ${msg.groupName}`;
-    logger.info(`${reason}; event ignored`);
-    return { status: 'ignored', reason };
+  const target = dispatchLifecycle(deps.config, msg);
+  if (target.kind === 'ignore') {
+    logger.info(`${target.reason}; event ignored`);
+    return { status: 'ignored', reason: target.reason };
   }
-  const { fleet } = owner;
-  const app = owner.tier === 'application';
-  logger.appendKeys({ fleet: fleet.name, ...(app ? { tier: 'application' } : {}) });
-  const ours = app ? fleet.appLifecycleHooks[msg.transition].name : hookFor(fleet, msg.transition);
-  if (msg.hookName !== ours) {
-    // The group may carry other teams' hooks (EventBridge delivers them all): never complete theirs.
-    const reason = `hook ${msg.hookName} is not this fleet's ${msg.transition} hook (${ours})`;
-    logger.info(`${reason}; event ignored`);
-    return { status: 'ignored', reason };
-  }
+  const { fleet, tier } = target;
+  logger.appendKeys({ fleet: fleet.name, ...(tier === 'application' ? { tier } : {}) });
+  if (target.kind === 'reject') return rejected(msg, target.reason, deps);
   const aws = adaptersFor(deps.clients);
   try {
-    const badRoute = routeProblem(msg);
-    if (badRoute) throw new StaleEventError(`the event's route is not one Auto Scaling sends: ${badRoute}; ignored, nothing was changed`, msg.instanceId);
-    if (isWarmPoolMove(msg)) {
+    if (target.kind === 'warm-pool-move') {
       // Into or out of the warm pool: the instance neither serves nor stops serving, so no DNS work.
       const outcome = await completeWarmPoolMove(msg, aws, logger, { dryRun: deps.settings.dryRun });
       return { status: 'warm-pool', instanceId: msg.instanceId, outcome };
     }
-    const report = await reconcileFleet(fleet, aws, logger, { ...reconcileOptions(deps, invocation), ...(app ? { appHint: msg } : { hint: msg }) });
+    const hint = tier === 'application' ? { appHint: msg } : { hint: msg };
+    const report = await reconcileFleet(fleet, aws, logger, { ...reconcileOptions(deps, invocation), ...hint });
     return { status: 'reconciled', report };
   } catch (err) {
     if (!(err instanceof StaleEventError)) throw err;
-    logger.warn('lifecycle event rejected: it contradicts Auto Scaling; nothing was changed', { reason: err.message, token: msg.token });
-    return { status: 'rejected', instanceId: msg.instanceId, reason: err.message };
+    return rejected(msg, err.message, deps);
   }
+}
+
+function rejected(msg: LifecycleMessage, reason: string, deps: HandlerDeps): MessageOutcome {
+  deps.logger.warn('lifecycle event rejected: it contradicts Auto Scaling; nothing was changed', { reason, token: msg.token });
+  return { status: 'rejected', instanceId: msg.instanceId, reason };
 }
 
 /**
