@@ -4,6 +4,7 @@
  * The state in the event is only a hint: the handler re-reads every alarm before acting, so a
  * stale or reordered notification cannot move an address the wrong way.
  */
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import { parseEnvelope } from './envelope';
 import { check } from './validate';
@@ -25,10 +26,9 @@ const snsAlarmBody = z.object({
     .optional(),
 });
 
-const eventBridgeAlarm = z.object({
+const eventBridgeAlarm = EventBridgeSchema.extend({
   'source': z.literal('aws.cloudwatch'),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
-  'resources': z.array(z.string()).optional(),
   'detail': z.object({
     alarmName: z.string().min(1),
     state: z.object({ value: state, timestamp: z.string().optional() }),
@@ -84,7 +84,7 @@ export function parseAlarmEvent(event: unknown): AlarmMessage[] {
           alarmName: e.detail.alarmName,
           newState: e.detail.state.value,
           via: 'eventbridge' as const,
-          ...(e.resources?.[0] ? { alarmArn: e.resources[0] } : {}),
+          ...(e.resources[0] ? { alarmArn: e.resources[0] } : {}),
           ...(e.detail.previousState ? { oldState: e.detail.previousState.value } : {}),
           ...(e.detail.state.timestamp ? { time: e.detail.state.timestamp } : {}),
           ...(instanceId ? { instanceId } : {}),

@@ -5,5 +5,5 @@ import { scheduledEvent } from './schemas';
 /** Validates a scheduled event; returns the rule that fired, for logs. */
 export function parseScheduledEvent(event: unknown): { rule?: string; time?: string } {
   const e = check(scheduledEvent, event, '');
-  return { ...(e.resources?.[0] ? { rule: e.resources[0] } : {}), ...(e.time ? { time: e.time } : {}) };
+  return { ...(e.resources[0] ? { rule: e.resources[0] } : {}), time: e.time };
 }

@@ -1,8 +1,9 @@
 /**
  * Schemas of every event shape the handlers accept (docs/aws-facts.md, Auto Scaling lifecycle hooks).
- * Powertools' parser has SNS and EventBridge envelopes but no lifecycle-action schema, so the
- * envelopes are restated here with zod and the lifecycle body added.
+ * The envelopes are Powertools' parser schemas (lib/events/envelope.ts); Powertools has no
+ * lifecycle-action schema, so the bodies are ours, and EventBridgeSchema is extended with them.
  */
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -33,28 +34,15 @@ export const testNotification = z.object({
   RequestId: z.string().optional(),
 });
 
-export const snsEvent = z.object({
-  Records: z
-    .array(
-      z.object({
-        EventSource: z.literal('aws:sns'),
-        Sns: z.object({ Message: z.string(), TopicArn: z.string().optional(), MessageId: z.string().optional() }),
-      }),
-    )
-    .min(1),
-});
-
 export const LIFECYCLE_DETAIL_TYPES = ['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'] as const;
 
-export const eventBridgeLifecycle = z.object({
+export const eventBridgeLifecycle = EventBridgeSchema.extend({
   source: z.literal('aws.autoscaling'),
   'detail-type': z.enum(LIFECYCLE_DETAIL_TYPES),
   detail: lifecycleBody,
 });
 
-export const scheduledEvent = z.object({
+export const scheduledEvent = EventBridgeSchema.extend({
   source: z.literal('aws.events'),
   'detail-type': z.literal('Scheduled Event'),
-  resources: z.array(z.string()).optional(),
-  time: z.string().optional(),
 });

@@ -1,4 +1,5 @@
 /** Elastic IP failover on the simulated account: the real alarm, lifecycle and schedule functions. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FailoverWorld } from '../harness/failoverWorld';
 import { alarmSnsEvent } from '../../sim/envelopes';
@@ -241,9 +242,10 @@ describe('alarm input', () => {
   it('a malformed alarm event is rejected before any AWS call', async () => {
     const { world } = await fleetOf(1);
     const mark = world.account.mark();
-    await expect(world.invokeAlarm({ Records: [{ EventSource: 'aws:sns', Sns: { Message: '{"AlarmName": 5}' } }] })).rejects.toThrow(
-      /^Records\[0\]\.Sns\.Message\.AlarmName/,
-    );
+    // A well-formed SNS envelope (Powertools' SnsSchema holds it to what AWS sends) with a bad body.
+    const event = JSON.parse(readFileSync(new URL('../../events/alarm-sns-alarm.json', import.meta.url), 'utf8'));
+    event.Records[0].Sns.Message = '{"AlarmName": 5}';
+    await expect(world.invokeAlarm(event)).rejects.toThrow(/^Records\[0\]\.Sns\.Message\.AlarmName/);
     expect(world.account.callsSince(mark)).toEqual([]);
   });
 });

@@ -82,6 +82,29 @@ describe('parseLifecycleEvent', () => {
   });
 });
 
+describe('envelopes (Powertools SnsSchema, EventBridgeSchema)', () => {
+  // Every field AWS always sends in an envelope is required: a hand-made event missing one is
+  // named, before any AWS call, instead of being half-read.
+  type Spoil = (e: Record<string, any>) => unknown;
+  it.each<{ name: string; spoil: Spoil; path: string }>([
+    { name: 'sns-lifecycle-launching.json', spoil: (e) => delete e.Records[0].Sns.TopicArn, path: 'Records[0].Sns.TopicArn' },
+    { name: 'sns-lifecycle-launching.json', spoil: (e) => (e.Records[0].Sns.Timestamp = 'yesterday'), path: 'Records[0].Sns.Timestamp' },
+    { name: 'sns-lifecycle-launching.json', spoil: (e) => (e.Records = []), path: 'Records' },
+    { name: 'eventbridge-lifecycle-launching.json', spoil: (e) => delete e.account, path: 'account' },
+    { name: 'eventbridge-lifecycle-launching.json', spoil: (e) => (e.source = 'aws.ec2'), path: 'source' },
+  ])('$name: a bad $path is named', ({ name, spoil, path }) => {
+    const event = sample(name);
+    spoil(event);
+    expect(() => parseLifecycleEvent(event)).toThrow(new RegExp(`^${path.replace(/[[\].]/g, '\\$&')}: `));
+  });
+
+  it('an alarm event from EventBridge without its resources is named', () => {
+    const event = sample('alarm-eventbridge-ok.json');
+    delete event.resources;
+    expect(() => parseAlarmEvent(event)).toThrow(/^resources: /);
+  });
+});
+
 describe('parseScheduledEvent', () => {
   it('accepts the sample and returns the rule', () => {
     expect(parseScheduledEvent(sample('scheduled.json')).rule).toMatch(/^arn:aws:events:.*:rule\//);
