@@ -10,7 +10,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeAwsError } from '../aws/errors';
-import type { ConfigPlan } from '../plan/config';
+import type { ConfigPlan, ConfigPlanOutcome } from '../plan/config';
 import { CONFIG_DIGEST_TAG } from '../plan/tags';
 import { assertToken } from '../tokens';
 import type { ConfigPusher } from './ports';
@@ -105,4 +105,28 @@ export async function applyConfig(fleetName: string, plan: ConfigPlan, aws: Conf
   }
   if (pending.size) logger.warn('still waiting for nodes to apply the configuration; the next run checks again', { nodes: [...pending.keys()] });
   return result;
+}
+
+/**
+ * The configuration step of a run: push what the plan says, or say why nothing is pushed.
+ * @returns the push's result, and why it failed (the run then fails and the next one retries)
+ */
+export async function pushPlannedConfig(
+  fleetName: string,
+  outcome: ConfigPlanOutcome | undefined,
+  aws: ConfigPusher,
+  logger: Logger,
+  opts: PushOptions,
+): Promise<{ result?: ConfigPushResult; failure?: string }> {
+  if (!outcome) return {};
+  if (!outcome.ok) {
+    logger.error('the HAProxy configuration is not pushed; the next run retries', { reason: outcome.reason });
+    return { failure: outcome.reason.message };
+  }
+  try {
+    return { result: await applyConfig(fleetName, outcome.plan, aws, logger, opts) };
+  } catch (err) {
+    logger.error('pushing the HAProxy configuration failed; the next run retries', { error: err as Error });
+    return { failure: describeAwsError(err) };
+  }
 }

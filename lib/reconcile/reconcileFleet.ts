@@ -14,10 +14,10 @@ import { ReconcileError, StaleEventError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import type { PassResults } from '../plan/fleet';
 import type { Adapters } from './adapters';
-import { applyConfig, type ConfigPushResult } from './applyConfig';
+import { pushPlannedConfig } from './applyConfig';
 import { type CompletionOutcome, completeActions } from './complete';
 import { runPasses } from './pass';
-import { buildReport, type FleetReport } from './report';
+import { buildReport, type FleetReport, logFinished, logWaiting } from './report';
 
 export type { CompletionOutcome, FleetReport };
 
@@ -48,23 +48,14 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
 
   // The configuration follows the fleet once DNS is in line (pushes are slow; nothing above waits for them).
   const failed = new Map<string, string>();
-  let config: ConfigPushResult | undefined;
-  if (plan.config && !plan.config.ok) {
-    failed.set(`fleet ${fleet.name} configuration`, plan.config.reason.message);
-    logger.error('the HAProxy configuration is not pushed; the next run retries', { reason: plan.config.reason });
-  } else if (plan.config?.ok) {
-    try {
-      config = await applyConfig(fleet.name, plan.config.plan, aws, logger, {
-        documentName: opts.configDocumentName!,
-        version: pass.observedAt,
-        dryRun,
-        ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
-      });
-    } catch (err) {
-      failed.set(`fleet ${fleet.name} configuration`, describeAwsError(err));
-      logger.error('pushing the HAProxy configuration failed; the next run retries', { error: err as Error });
-    }
-  }
+  const push = {
+    documentName: opts.configDocumentName ?? '',
+    version: pass.observedAt,
+    dryRun,
+    ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+  };
+  const { result: config, failure } = await pushPlannedConfig(fleet.name, plan.config, aws, logger, push);
+  if (failure) failed.set(`fleet ${fleet.name} configuration`, failure);
 
   const results: PassResults = {
     dnsFailed: pass.dnsFailed,
@@ -73,28 +64,12 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
     ...(config ? { config: { ...config, failed: config.failed.map((f) => f.instanceId) } } : {}),
   };
   const hint = observed.hint ?? observed.servers?.hint;
-  if (hint?.check === 'assumed (dry run)')
-    logger.warn(
-      'the event contradicts Auto Scaling; a dry run does not confirm it (a heartbeat would extend the action): the plan assumes Auto Scaling would',
-      { ...hint },
-    );
-  for (const w of plan.waiting)
-    logger.info(`${w.tier === 'application' ? 'application server' : 'node'} waits: ${w.reason.message}`, { instanceId: w.instanceId, code: w.reason.code });
-  if (pass.dnsDeferred.size)
-    logger.warn('nodes left for the next run (out of time, or Route 53 throttling health check creation)', { deferred: [...pass.dnsDeferred] });
-
+  logWaiting(pass, hint, logger);
   const done = await completeActions(plan, results, aws, logger, dryRun);
+
   for (const [id, why] of [...pass.dnsFailed, ...done.failed]) failed.set(id, why);
   for (const id of pass.addressesFailed) if (!failed.has(id)) failed.set(id, 'Elastic IP work failed (see the errors above)');
-  logger.info('reconcile finished', {
-    passes: pass.passes,
-    changes: dryRun ? 0 : plan.dns.actions.length,
-    registered: plan.dns.registered.length,
-    completed: done.outcomes.filter((o) => o.outcome === 'completed').length,
-    waiting: plan.waiting.length + done.held.length,
-    deferred: pass.dnsDeferred.size,
-    failed: failed.size,
-  });
+  logFinished(pass, done, dryRun, failed.size, logger);
   if (failed.size > 0) {
     const list = [...failed].map(([id, why]) => `${id} (${why})`).join('; ');
     throw new ReconcileError(

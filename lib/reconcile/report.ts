@@ -1,4 +1,5 @@
 /** What one reconcile did, as its report: for the handler's log and return value, the demo and the CLI. */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import type { LifecycleHint } from '../events/types';
 import type { AddressAction } from '../plan/addressTypes';
@@ -65,4 +66,31 @@ export function buildReport(
     ...(hint ? { hint } : {}),
     plan: planJson(plan),
   };
+}
+
+/** Logs why nodes wait and which were left for the next run, before completions are sent. */
+export function logWaiting(pass: PassOutcome, hint: LifecycleHint | undefined, logger: Logger): void {
+  if (hint?.check === 'assumed (dry run)')
+    logger.warn(
+      'the event contradicts Auto Scaling; a dry run does not confirm it (a heartbeat would extend the action): the plan assumes Auto Scaling would',
+      { ...hint },
+    );
+  for (const w of pass.plan.waiting)
+    logger.info(`${w.tier === 'application' ? 'application server' : 'node'} waits: ${w.reason.message}`, { instanceId: w.instanceId, code: w.reason.code });
+  if (pass.dnsDeferred.size)
+    logger.warn('nodes left for the next run (out of time, or Route 53 throttling health check creation)', { deferred: [...pass.dnsDeferred] });
+}
+
+/** The run's one closing line, with what it counted. */
+export function logFinished(pass: PassOutcome, done: CompletionResults, dryRun: boolean, failed: number, logger: Logger): void {
+  const { plan } = pass;
+  logger.info('reconcile finished', {
+    passes: pass.passes,
+    changes: dryRun ? 0 : plan.dns.actions.length,
+    registered: plan.dns.registered.length,
+    completed: done.outcomes.filter((o) => o.outcome === 'completed').length,
+    waiting: plan.waiting.length + done.held.length,
+    deferred: pass.dnsDeferred.size,
+    failed,
+  });
 }
