@@ -4,7 +4,7 @@
  * configuration, and the real handlers (functions/) wired to the account's clients.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { generateDeployment, type DeploymentMode } from '../../deploy/cloudformation';
@@ -105,7 +105,8 @@ export class FleetWorld {
    * results); in sns mode each notifies a topic.
    */
   protected putHooks(group: string): void {
-    const applyScript = readFileSync(join(__dirname, '..', '..', 'lib', 'haproxy', 'apply-config.sh'), 'utf8');
+    // __filename, not __dirname: tsx gives a module loaded from an .mts script a data: URL __dirname.
+    const applyScript = readFileSync(join(dirname(__filename), '..', '..', 'lib', 'haproxy', 'apply-config.sh'), 'utf8');
     const { Resources } = generateDeployment(this.config, { applyScript, mode: this.mode }).resources;
     for (const r of Object.values(Resources)) {
       if (r.Type !== 'AWS::AutoScaling::LifecycleHook' || r.Properties.AutoScalingGroupName !== group) continue;
