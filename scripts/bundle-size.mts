@@ -1,7 +1,6 @@
 /**
  * `npm run bench:bundle`: each function's bundle size and module load time (the part of a cold
- * start the code controls). Bundles with the same esbuild settings serverless.yml uses (minified
- * CJS, keepNames, source maps without sources), then loads each bundle in a fresh Node process
+ * start the code controls). Bundles with serverless.yml's own esbuild settings (scripts/bundleOptions.mts), then loads each bundle in a fresh Node process
  * with `--enable-source-maps`, as the deployed functions run (NODE_OPTIONS in serverless.yml),
  * several times, and reports the median.
  */
@@ -10,6 +9,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { functionBundle } from './bundleOptions.mjs';
 import { conditions, saveResults } from './results.mjs';
 
 const FUNCTIONS = ['lifecycle', 'reconcile', 'alarm'];
@@ -19,21 +19,7 @@ const out = mkdtempSync(join(tmpdir(), 'hfc-bundle-'));
 const rows = [];
 for (const fn of FUNCTIONS) {
   const outfile = join(out, `${fn}.cjs`);
-  await build({
-    entryPoints: [`functions/${fn}.ts`],
-    outfile,
-    bundle: true,
-    minify: true,
-    keepNames: true,
-    sourcemap: true,
-    sourcesContent: false,
-    // As serverless.yml's custom.esbuild: the SDK's ES module build, which esbuild can tree-shake.
-    mainFields: ['module', 'main'],
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-  });
+  await build(functionBundle(fn, outfile));
   // Both ways in one run (the machine is shared: compare the two as a ratio): as deployed, with
   // --enable-source-maps (NODE_OPTIONS in serverless.yml), and without it.
   const load = (flags: string[]) => {

@@ -1,0 +1,46 @@
+/**
+ * The esbuild options the deployed functions are built with, read from serverless.yml's
+ * `custom.esbuild` (serverless-esbuild's settings), so what the benchmarks and tests bundle is
+ * what `serverless deploy` bundles. Only the keys esbuild itself takes are returned.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
+
+const ROOT = join(import.meta.dirname, '..');
+/** serverless-esbuild's own keys, not esbuild's. */
+const PLUGIN_ONLY = new Set(['outputFileExtension', 'exclude']);
+
+function scalar(text: string): unknown {
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (/^\[.*\]$/.test(text))
+    return text
+      .slice(1, -1)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return text;
+}
+
+/** The `custom.esbuild` block of serverless.yml, as esbuild options. */
+export function deployedEsbuildOptions(): BuildOptions {
+  const lines = readFileSync(join(ROOT, 'serverless.yml'), 'utf8').split('\n');
+  const start = lines.findIndex((l) => l === '  esbuild:');
+  if (start < 0) throw new Error('serverless.yml: custom.esbuild not found');
+  const options: Record<string, unknown> = {};
+  for (const line of lines.slice(start + 1)) {
+    if (/^\s*(#|$)/.test(line)) continue;
+    const m = /^ {4}([A-Za-z]+): (.+)$/.exec(line);
+    if (!m) {
+      if (/^ {0,2}\S/.test(line)) break; // the next key of custom, or the next top-level section
+      throw new Error(`serverless.yml: custom.esbuild: cannot read "${line.trim()}"`);
+    }
+    if (!PLUGIN_ONLY.has(m[1]!)) options[m[1]!] = scalar(m[2]!.trim());
+  }
+  return options as BuildOptions;
+}
+
+/** Options to bundle one function as deployed, into `outfile`. */
+export function functionBundle(fn: string, outfile?: string): BuildOptions {
+  return { ...deployedEsbuildOptions(), entryPoints: [join(ROOT, 'functions', `${fn}.ts`)], ...(outfile ? { outfile } : {}), logLevel: 'error' };
+}
