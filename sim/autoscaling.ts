@@ -106,6 +106,8 @@ export class AutoScalingSim extends ServiceSim {
   protected readonly service = 'autoScaling' as const;
   /** Notifications emitted by hooks, oldest first. Scenarios drain it with `takeNotifications`. */
   readonly outbox: (LifecycleNotification | TestNotification)[] = [];
+  /** Every lifecycle action that ended, when, and how (by a call, or by its heartbeat timing out). */
+  readonly ended: { instanceId: string; hook: string; transition: Transition; result: 'CONTINUE' | 'ABANDON'; atMs: number; by: 'call' | 'timeout' }[] = [];
   private readonly groups = new Map<string, Group>();
   /** Describe lag: instances DescribeAutoScalingGroups still shows in an older state (or not at all). */
   private readonly lags = new Map<string, { state: LifecycleState | 'unlisted'; calls: number }>();
@@ -129,6 +131,13 @@ export class AutoScalingSim extends ServiceSim {
       launched: 0,
     });
     return Array.from({ length: opts.instances ?? 0 }, () => this.addInstance(opts.name, 'InService').instanceId);
+  }
+
+  /** Deletes a group and its instances, as DeleteAutoScalingGroup with ForceDelete does. */
+  deleteGroup(groupName: string): void {
+    const group = this.group(groupName);
+    for (const gi of [...group.instances.values(), ...group.warmPool.values()]) this.account.ec2.terminateInstance(gi.instanceId);
+    this.groups.delete(groupName);
   }
 
   /** Launches `count` instances; each waits in Pending:Wait while a launching hook exists. */
@@ -241,7 +250,7 @@ export class AutoScalingSim extends ServiceSim {
           if (action.result) continue;
           if (now >= action.deadlineMs || now >= action.globalDeadlineMs) {
             const hook = group.hooks.get(action.hook);
-            this.complete(group, gi, action, (hook?.DefaultResult ?? 'ABANDON') as 'CONTINUE' | 'ABANDON');
+            this.complete(group, gi, action, (hook?.DefaultResult ?? 'ABANDON') as 'CONTINUE' | 'ABANDON', 'timeout');
           }
         }
       }
@@ -384,8 +393,10 @@ export class AutoScalingSim extends ServiceSim {
     return this.fail('ValidationError', `No active Lifecycle Action found with ${what}`);
   }
 
-  private complete(group: Group, gi: GroupInstance, action: Action, result: 'CONTINUE' | 'ABANDON'): void {
+  private complete(group: Group, gi: GroupInstance, action: Action, result: 'CONTINUE' | 'ABANDON', by: 'call' | 'timeout' = 'call'): void {
     action.result = result;
+    const { instanceId } = gi;
+    this.ended.push({ instanceId, hook: action.hook, transition: action.transition, result, atMs: this.account.now().getTime(), by });
     // ABANDON "stops any remaining actions, such as other lifecycle hooks" (Auto Scaling user
     // guide); CONTINUE waits for the other hooks of the transition.
     if (result === 'ABANDON') for (const a of gi.actions) a.result ??= 'ABANDON';

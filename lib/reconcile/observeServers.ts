@@ -31,7 +31,10 @@ export async function observeServers(
     let p = groups.get(groupName);
     if (!p) {
       p = (async () => {
-        const group = (await aws.autoScaling.describeGroup(groupName)) ?? [];
+        const group = await aws.autoScaling.describeGroup(groupName);
+        // A typo or a deleted group must not empty its backends on every load balancer: the
+        // application tier is unreadable, nothing is pushed, and the run says why.
+        if (!group) throw new Error(`application Auto Scaling group "${groupName}" does not exist`);
         const hint = appHint?.groupName === groupName ? appHint : undefined;
         const ids = new Set(group.map((i) => i.instanceId));
         if (hint) ids.add(hint.instanceId);

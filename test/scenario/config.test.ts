@@ -247,6 +247,28 @@ describe('the application tier cannot be read', () => {
   });
 });
 
+describe('an application group that does not exist (deleted, or a typo in the configuration)', () => {
+  it('empties no backend: nothing is pushed, the run fails naming the group, launches wait', async () => {
+    // Prepare: a converged fleet, then its application group is deleted
+    const { world, ids } = await fleetOf(2);
+    const before = new Map(ids.map((id) => [id, world.serversOn(id)]));
+    expect([...before.values()].every((s) => s.length === 2)).toBe(true);
+    world.account.autoScaling.deleteGroup(APP_GROUP);
+    world.account.autoScaling.takeNotifications();
+    const [launching] = world.account.autoScaling.scaleOut(GROUP, 1);
+    world.account.autoScaling.takeNotifications();
+    const sent = sends(world);
+
+    // Act
+    await expect(world.schedule()).rejects.toThrow(`application Auto Scaling group "${APP_GROUP}" does not exist`);
+
+    // Assess: every load balancer keeps the servers it had; the new one is registered but waits
+    expect(sends(world)).toBe(sent);
+    for (const id of ids) expect(world.serversOn(id)).toEqual(before.get(id));
+    expect(world.nodes().find((n) => n.instanceId === launching)?.state).toBe('Pending:Wait');
+  });
+});
+
 describe('a refusing node whose full result lags behind the listing', () => {
   it("its diagnostics still reach the report (the listing's answer stands)", async () => {
     const { world, ids } = await fleetOf(2);
