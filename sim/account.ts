@@ -40,6 +40,11 @@ type Attachable = { middlewareStack: any };
 export interface SimAccountOptions {
   /** Seed for fault injection and generated ids, so runs replay exactly. */
   seed?: number;
+  /**
+   * A clock (epoch ms) the account follows instead of its own hand-moved one: benchmarks run the
+   * account on virtual time (fake timers), and call `tick()` to let time-driven state move.
+   */
+  clock?: () => number;
   region?: string;
   accountId?: string;
 }
@@ -58,10 +63,17 @@ export class SimAccount {
   readonly ssm: SsmSim;
   /** Virtual time in ms; advanced explicitly by scenarios (lifecycle timeouts, change sync). */
   private nowMs = Date.parse('2026-11-22T10:00:00Z');
+  private readonly clock: (() => number) | undefined;
+  /**
+   * Called before each call reaches the account: a benchmark throws here for a call made by a
+   * Lambda invocation that has already timed out (its process would be frozen; nothing is sent).
+   */
+  beforeCall: ((service: SimService, op: string) => void) | undefined;
 
   constructor(opts: SimAccountOptions = {}) {
     this.region = opts.region ?? 'eu-west-1';
     this.accountId = opts.accountId ?? '123456789012';
+    this.clock = opts.clock;
     this.faults = new Faults(opts.seed ?? 1);
     this.ec2 = new Ec2Sim(this, opts.seed ?? 1);
     this.route53 = new Route53Sim(this);
@@ -71,7 +83,14 @@ export class SimAccount {
   }
 
   now(): Date {
-    return new Date(this.nowMs);
+    return new Date(this.clock ? this.clock() : this.nowMs);
+  }
+
+  /** With an external clock: lets time-driven state move (timeouts, syncs, agents). */
+  tick(): void {
+    this.ssm.beforeTick();
+    this.autoScaling.onTick();
+    this.ssm.onTick();
   }
 
   /**
@@ -79,6 +98,7 @@ export class SimAccount {
    * come online and pending Run Command invocations run.
    */
   advance(seconds: number): void {
+    if (this.clock) throw new Error('this account follows an external clock: move that clock, then tick()');
     this.ssm.beforeTick();
     this.nowMs += seconds * 1000;
     this.autoScaling.onTick();
@@ -142,6 +162,7 @@ export class SimAccount {
     client.middlewareStack.add(
       (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
         const op = (context.commandName ?? '').replace(/Command$/, '');
+        this.beforeCall?.(service, op);
         const record: CallRecord = { seq: this.calls.length + 1, service, op, input: structuredClone(args.input) };
         this.calls.push(record);
         const delay = this.faults.delayFor(service);

@@ -24,7 +24,7 @@ interface Rule {
 }
 
 /** mulberry32: small, fast, good enough to make fault schedules reproducible. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

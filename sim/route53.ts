@@ -160,6 +160,8 @@ export class Route53Sim extends ServiceSim {
   private readonly checks = new Map<string, StoredCheck>();
   /** Creation sequence of every check ever created, so a deleted check still works as a Marker. */
   private readonly checkSeq = new Map<string, number>();
+  /** The CallerReference of every check ever created, deleted ones included. */
+  private readonly everCreated = new Map<string, string>();
   private readonly liveCallerRefs = new Map<string, string>();
   private readonly deletedCallerRefs = new Set<string>();
   private limits?: { clock: () => number; burstScale: number; refillScale: number; buckets: Map<string, TokenBucket> };
@@ -212,6 +214,11 @@ export class Route53Sim extends ServiceSim {
   /** Every record of a zone, in listing order (copies). */
   records(zoneId: string): ResourceRecordSet[] {
     return structuredClone(this.sorted(this.zoneOrThrow(zoneId)));
+  }
+
+  /** Every health check ever created (deleted ones included): id and CallerReference. */
+  createdHealthChecks(): { id: string; callerReference: string }[] {
+    return [...this.everCreated].map(([id, callerReference]) => ({ id, callerReference }));
   }
 
   /** Every health check, in creation order (copies). */
@@ -663,6 +670,7 @@ export class Route53Sim extends ServiceSim {
     const stored: StoredCheck = { check: { Id: id, CallerReference: callerReference, HealthCheckConfig: config, HealthCheckVersion: 1 }, tags: new Map() };
     this.checks.set(id, stored);
     this.checkSeq.set(id, this.checkSeq.size);
+    this.everCreated.set(id, callerReference);
     this.liveCallerRefs.set(callerReference, id);
     return stored;
   }

@@ -17,3 +17,8 @@ export function productClients(account: SimAccount, opts: { maxAttempts?: number
   });
   return account.attachAll(clients);
 }
+
+/** The product's clients exactly as deployed (its retry settings, with their real back-off), wired to the account. */
+export function productionClients(account: SimAccount): AwsClients {
+  return account.attachAll(createClients({ region: account.region, credentials: { accessKeyId: 'AKIASIMULATED', secretAccessKey: 'simulated' } }));
+}

@@ -16,7 +16,7 @@ import type { MessageOutcome } from '../../lib/handlers/lifecycle';
 import { instanceOfCallerReference, instanceOfSetIdentifier } from '../../lib/plan/naming';
 import type { FleetReport } from '../../lib/reconcile/reconcileFleet';
 import { SimAccount } from '../../sim/account';
-import { productClients } from './clients';
+import { productClients, productionClients } from './clients';
 import type { LifecycleNotification, TestNotification } from '../../sim/autoscaling';
 import { eventBridgeEvent, scheduledEvent, snsEvent } from '../../sim/envelopes';
 
@@ -35,6 +35,10 @@ export interface WorldOptions {
   fleet?: Record<string, unknown>;
   /** Overrides of the fleet's `dns` settings (the zone is always the world's). */
   dns?: Record<string, unknown>;
+  /** An external clock for the account (benchmarks: virtual time). */
+  clock?: () => number;
+  /** `production`: the SDK retries with the deployed settings and their real back-off (benchmarks); default: no back-off. */
+  retries?: 'instant' | 'production';
 }
 
 export const GROUP = 'edge-haproxy';
@@ -66,11 +70,11 @@ export class FleetWorld {
   readonly mode: DeploymentMode;
   /** Instances that were InService before the hooks were created. */
   readonly preexisting: string[];
-  private readonly lifecycleHandler;
-  private readonly reconcileHandler;
+  readonly lifecycleHandler;
+  readonly reconcileHandler;
 
   constructor(opts: WorldOptions = {}) {
-    this.account = new SimAccount({ seed: opts.seed ?? 7 });
+    this.account = new SimAccount({ seed: opts.seed ?? 7, ...(opts.clock ? { clock: opts.clock } : {}) });
     this.via = opts.via ?? 'sns';
     this.zoneId = this.account.route53.createHostedZone(ZONE);
     this.preexisting = this.account.autoScaling.createGroup({ name: GROUP, instances: opts.preexisting ?? 0 });
@@ -91,7 +95,7 @@ export class FleetWorld {
     this.deps = {
       config: this.config,
       settings: { dryRun: (opts.dryRun ?? false) || this.mode === 'shadow', ...(opts.mode ? { mode: opts.mode } : {}) },
-      clients: productClients(this.account),
+      clients: opts.retries === 'production' ? productionClients(this.account) : productClients(this.account),
       logger: opts.logger ?? new Logger({ serviceName: 'haproxy-fleet-control', logLevel: 'SILENT' }),
       now: () => this.account.now(),
     };

@@ -1,0 +1,140 @@
+/**
+ * A scale-out burst on the simulated account, as deployed: N instances launch at once; Auto
+ * Scaling holds each in Pending:Wait on the launching hook (heartbeat 300 s, ABANDON at timeout)
+ * and sends one lifecycle event per instance; the lifecycle function (reserved concurrency 1,
+ * 60 s timeout, 2 retries) and the scheduled reconcile (every minute, 120 s timeout, concurrency
+ * 1) run on virtual time against Route 53's real token buckets and quotas, each AWS call taking
+ * 50-150 ms, with the SDK retry settings the functions deploy with.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { instanceOfCallerReference } from '../lib/plan/naming';
+import { eventBridgeEvent, scheduledEvent } from '../sim/envelopes';
+import { FleetWorld, GROUP } from '../test/harness/fleetWorld';
+import { LambdaFunction, refuseFrozen } from './lambda';
+import { seeded } from '../sim/faults';
+import { VirtualTime } from './virtualTime';
+
+export interface ScaleOutOptions {
+  nodes: number;
+  seed?: number;
+  /** Module load of a new environment, ms (npm run bench:bundle measures it). */
+  coldStartMs: number;
+  /** Account quota of health checks (default 200; raised by request). */
+  healthCheckQuota?: number;
+  /** Give up after this much virtual time. */
+  limitSeconds?: number;
+}
+
+export interface ScaleOutResult {
+  nodes: number;
+  /** Seconds from the launch until each node's action was completed with CONTINUE, sorted. */
+  completedAt: number[];
+  abandoned: number;
+  /** Nodes still waiting when the run gave up. */
+  unfinished: number;
+  calls: number;
+  route53Calls: number;
+  /** Health checks created beyond one per node (each later deleted again). */
+  duplicateHealthChecks: number;
+  lifecycleInvocations: number;
+  reconcileInvocations: number;
+  timeouts: number;
+  /** Calls a duplicate lifecycle event costs once the node's work is done. */
+  lateEventCalls: number;
+}
+
+export const LATENCY_MS = { min: 50, max: 150 };
+
+export async function runScaleOut(opts: ScaleOutOptions): Promise<ScaleOutResult> {
+  const time = new VirtualTime();
+  try {
+    return await scenario(time, opts);
+  } finally {
+    time.uninstall();
+  }
+}
+
+async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<ScaleOutResult> {
+  const seed = opts.seed ?? opts.nodes;
+  const random = seeded(seed);
+  const world = new FleetWorld({ seed, clock: () => time.now(), retries: 'production', via: 'eventbridge', logger: new Logger({ logLevel: 'SILENT' }) });
+  const { account } = world;
+  account.route53.enableRateLimits({ clock: () => time.now() });
+  account.route53.healthCheckLimit = opts.healthCheckQuota ?? 200;
+  account.faults.latency({ ms: LATENCY_MS.min, jitterMs: LATENCY_MS.max - LATENCY_MS.min });
+  account.beforeCall = refuseFrozen;
+  account.autoScaling.takeNotifications();
+
+  const lifecycle = new LambdaFunction({
+    name: 'lifecycle',
+    concurrency: 1,
+    timeoutMs: 60_000,
+    retries: 2,
+    coldStartMs: opts.coldStartMs,
+    handler: world.lifecycleHandler,
+    random,
+  });
+  const reconcile = new LambdaFunction({
+    name: 'reconcile',
+    concurrency: 1,
+    timeoutMs: 120_000,
+    retries: 0,
+    coldStartMs: opts.coldStartMs,
+    handler: world.reconcileHandler,
+    random,
+  });
+  const t0 = time.now();
+  const ticker = setInterval(() => account.tick(), 1000);
+  // The schedule fires at a minute boundary unrelated to the burst: the first run comes 0-60 s in.
+  const firstSchedule = random() * 60_000;
+  let schedule: ReturnType<typeof setInterval> | undefined;
+  const scheduler = setTimeout(() => {
+    reconcile.invokeAsync(scheduledEvent(account));
+    schedule = setInterval(() => reconcile.invokeAsync(scheduledEvent(account)), 60_000);
+  }, firstSchedule);
+
+  const ids = new Set(account.autoScaling.scaleOut(GROUP, opts.nodes));
+  const events = account.autoScaling.takeNotifications();
+  for (const n of events) if (!('Event' in n)) lifecycle.invokeAsync(eventBridgeEvent(account, n));
+
+  const ended = () => account.autoScaling.ended.filter((e) => ids.has(e.instanceId) && e.transition === 'autoscaling:EC2_INSTANCE_LAUNCHING');
+  const limit = t0 + (opts.limitSeconds ?? 3 * 3600) * 1000;
+  await time.run(() => ended().length >= ids.size, limit);
+
+  const done = ended();
+  const completedAt = done
+    .filter((e) => e.result === 'CONTINUE')
+    .map((e) => (e.atMs - t0) / 1000)
+    .sort((a, b) => a - b);
+  const calls = account.calls.length;
+  const route53Calls = account.callsWhere({ service: 'route53' }).length;
+  const ours = account.route53.createdHealthChecks().filter((c) => instanceOfCallerReference(world.fleet, c.callerReference));
+
+  // A duplicate of the first node's event, once all is done: what a late or repeated event costs.
+  await time.run(() => !lifecycle.busy(), time.now() + 600_000);
+  const first = events.find((n) => !('Event' in n));
+  const mark = account.mark();
+  if (first && !('Event' in first)) {
+    lifecycle.invokeAsync(eventBridgeEvent(account, first));
+    await time.run(() => !lifecycle.busy(), time.now() + 120_000);
+  }
+  const lateEventCalls = account.callsSince(mark).length;
+
+  clearInterval(ticker);
+  clearTimeout(scheduler);
+  if (schedule) clearInterval(schedule);
+  const invocations = [...lifecycle.invocations, ...reconcile.invocations];
+  return {
+    nodes: opts.nodes,
+    completedAt,
+    abandoned: done.filter((e) => e.result === 'ABANDON').length,
+    unfinished: ids.size - done.length,
+    calls,
+    route53Calls,
+    duplicateHealthChecks: Math.max(0, ours.length - opts.nodes),
+    lifecycleInvocations: lifecycle.invocations.length,
+    reconcileInvocations: reconcile.invocations.length,
+    timeouts: invocations.filter((i) => i.outcome === 'timeout').length,
+    lateEventCalls,
+  };
+}
