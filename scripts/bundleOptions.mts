@@ -25,7 +25,7 @@ function scalar(text: string): unknown {
 /** The `custom.esbuild` block of serverless.yml, as esbuild options. */
 export function deployedEsbuildOptions(): BuildOptions {
   const lines = readFileSync(join(ROOT, 'serverless.yml'), 'utf8').split('\n');
-  const start = lines.findIndex((l) => l === '  esbuild:');
+  const start = lines.indexOf('  esbuild:');
   if (start < 0) throw new Error('serverless.yml: custom.esbuild not found');
   const options: Record<string, unknown> = {};
   for (const line of lines.slice(start + 1)) {

@@ -22,6 +22,7 @@ import { ConflictError } from '../errors';
 import type { HealthCheckSpec, RecordState } from '../plan/types';
 import { describeAwsError, isAwsError } from './errors';
 import { batchChanges } from './route53Batches';
+import { inParallel } from '../parallel';
 
 /** A record change as the planner states it. */
 /**
@@ -108,6 +109,17 @@ export function isConflict(err: unknown): boolean {
   return isAwsError(err, 'InvalidChangeBatch') && CONFLICT_MESSAGES.test((err as Error).message);
 }
 
+/** ListTagsForResources calls in flight at once (the account-wide bucket refills at 10 per second). */
+const TAG_READS_IN_FLIGHT = 4;
+
+/** The tags we know of each health check, per client (that is, per execution environment). */
+const tagCaches = new WeakMap<Route53Client, Map<string, Record<string, string>>>();
+function tagCache(client: Route53Client): Map<string, Record<string, string>> {
+  const cache = tagCaches.get(client) ?? new Map<string, Record<string, string>>();
+  tagCaches.set(client, cache);
+  return cache;
+}
+
 export class Route53Adapter {
   constructor(private readonly client: Route53Client) {}
 
@@ -177,24 +189,37 @@ export class Route53Adapter {
   }
 
   /**
-   * Tags of the given health checks, ten per call.
+   * Tags of the given health checks, ten per call, a few calls at a time. Tags are read once per
+   * execution environment: what we wrote or read is remembered with the client, so a burst of
+   * runs does not re-read the tags of every check on every pass (they change only by hand, and
+   * only label the checks for people: ownership rests on the CallerReference).
    * @throws ConflictError when one was deleted since it was listed (another run): observe again.
    */
   async healthCheckTags(ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    const known = tagCache(this.client);
     const out = new Map<string, Record<string, string>>();
-    for (let i = 0; i < ids.length; i += TAG_BATCH) {
+    const missing: string[] = [];
+    for (const id of ids) {
+      const tags = known.get(id);
+      if (tags) out.set(id, { ...tags });
+      else missing.push(id);
+    }
+    const chunks = Array.from({ length: Math.ceil(missing.length / TAG_BATCH) }, (_, i) => missing.slice(i * TAG_BATCH, (i + 1) * TAG_BATCH));
+    await inParallel(chunks, TAG_READS_IN_FLIGHT, async (chunk) => {
       let res: ListTagsForResourcesCommandOutput;
       try {
-        res = await this.client.send(new ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + TAG_BATCH) }));
+        res = await this.client.send(new ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: chunk }));
       } catch (err) {
         if (isAwsError(err, 'NoSuchHealthCheck'))
           throw new ConflictError(`a health check disappeared while its tags were read: ${describeAwsError(err)}`, { cause: err });
         throw err;
       }
       for (const set of res.ResourceTagSets ?? []) {
-        out.set(set.ResourceId ?? '', Object.fromEntries((set.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+        const tags = Object.fromEntries((set.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+        known.set(set.ResourceId ?? '', tags);
+        out.set(set.ResourceId ?? '', { ...tags });
       }
-    }
+    });
     return out;
   }
 
@@ -214,6 +239,8 @@ export class Route53Adapter {
   async tagHealthCheck(id: string, tags: Record<string, string>): Promise<void> {
     const AddTags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
     await this.client.send(new ChangeTagsForResourceCommand({ ResourceType: 'healthcheck', ResourceId: id, AddTags }));
+    const known = tagCache(this.client);
+    known.set(id, { ...known.get(id), ...tags });
   }
 
   /**
@@ -223,6 +250,7 @@ export class Route53Adapter {
    * it gets a re-plan.
    */
   async deleteHealthCheck(id: string): Promise<'deleted' | 'absent'> {
+    tagCache(this.client).delete(id);
     try {
       await this.client.send(new DeleteHealthCheckCommand({ HealthCheckId: id }));
       return 'deleted';

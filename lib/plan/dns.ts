@@ -52,8 +52,7 @@ function recordDiff(want: DesiredRecord, have: ObservedRecord): string[] {
 }
 
 /** Plans the DNS changes for one fleet. */
-export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { nonce?: string; now?: Date } = {}): Plan {
-  const nonce = opts.nonce ?? '0';
+export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now?: Date } = {}): Plan {
   const now = opts.now ?? new Date(0);
   const actions: Action[] = [];
   const registered: string[] = [];
@@ -93,7 +92,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { non
       if (!tagsMatch(tags, keep.tags))
         actions.push({ kind: 'tagHealthCheck', instanceId: id, healthCheckId: keep.id, tags, reason: reason('check-untagged', 'ownership tags missing') });
     } else {
-      const reference = callerReference(fleet, id, spec, nonce);
+      const reference = callerReference(fleet, id, spec);
       ref = { callerReference: reference };
       const stale = checks[0];
       const why = stale

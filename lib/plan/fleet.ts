@@ -73,8 +73,6 @@ export interface FleetPlan {
 
 export interface PlanOptions {
   now: Date;
-  /** The CallerReference nonce of this pass. */
-  nonce: string;
   /** The topic managed alarms notify; without it no alarm is managed. */
   alarmTopicArn?: string;
   /** Whether the configuration is pushed (a fleet with haproxy, and the document deployed). */
@@ -107,7 +105,7 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
     fleet.elasticIps && observed.addressState ? planAddresses(observed.addressState.nodes, observed.addressState.pool, fleet.elasticIps, opts.now) : undefined;
   const alarms = observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn) : [];
   const forDns = fleet.dns.address === 'elastic-ip' && addresses ? withHomeAddresses(observed, addresses.homeOf) : observed;
-  const dns = planDns(fleet, forDns, { nonce: opts.nonce, now: opts.now });
+  const dns = planDns(fleet, forDns, { now: opts.now });
   const config: ConfigPlanOutcome | undefined = !opts.pushConfig
     ? undefined
     : observed.serversError

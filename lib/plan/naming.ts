@@ -10,15 +10,17 @@
  * costs no extra call, and a check whose tagging failed is still known.
  *
  *   SetIdentifier   hfc:edge:3f2a9c:i-0123456789abcdef0
- *   CallerReference hfc-3f2a9c1b-i-0123456789abcdef0-5d41402abc-lx2k9q1
- *                       key       instance     settings   nonce
+ *   CallerReference hfc-3f2a9c1b-i-0123456789abcdef0-5d41402abc-1
+ *                       key       instance     settings   generation
  *
- * The nonce is chosen once per reconcile pass: the SDK's retries of one create send the same
- * reference (so Route 53 returns the same check, never a second one), while a later pass uses a
- * new one. A deterministic reference would be refused by Route 53 for days after the check it
- * named was deleted (HealthCheckAlreadyExists), which happens whenever a node's address moves
- * away and back. Two concurrent passes may each create a check; the planner keeps the one the
- * record uses and deletes the other.
+ * The reference is deterministic: every run that creates a check for the same node and settings
+ * sends the same one, so concurrent runs (the schedule during a burst of lifecycle events) and
+ * the SDK's retries all get the same check back from Route 53, never a second one. Route 53
+ * refuses the reference of a deleted check for days (HealthCheckAlreadyExists), which happens
+ * when a node comes back with the same settings (out of the warm pool, out of Standby, its
+ * address moved away and back): the executor then takes the next generation (2, 3, ...), in the
+ * same order in every run, so concurrent runs still meet on one check. References written with
+ * the old per-pass nonces (up to 12 base-36 characters) are still recognised as ours.
  */
 import { ownershipTags } from './tags';
 import { createHash } from 'node:crypto';
@@ -65,19 +67,24 @@ function canonical(spec: HealthCheckSpec): string {
   );
 }
 
-/**
- * A nonce for one reconcile pass, safe in a CallerReference: the wall-clock time (base 36) and
- * four random characters, so two passes never share one, even within a millisecond.
- */
-export function passNonce(now: Date = new Date(), random: () => number = Math.random): string {
-  return `${now.getTime().toString(36).slice(-8)}${Math.floor(random() * 36 ** 4)
-    .toString(36)
-    .padStart(4, '0')}`;
+/** How many generations the executor tries before giving up on a node for this run. */
+export const MAX_GENERATION = 20;
+
+export function callerReference(fleet: Owned, instanceId: string, spec: HealthCheckSpec, generation = 1): string {
+  if (!Number.isInteger(generation) || generation < 1 || generation > MAX_GENERATION)
+    throw new RangeError(`generation ${generation} must be 1-${MAX_GENERATION}`);
+  return `${callerReferencePrefix(fleet)}${instanceId}-${sha(canonical(spec), 10)}-${generation}`;
 }
 
-export function callerReference(fleet: Owned, instanceId: string, spec: HealthCheckSpec, nonce: string): string {
-  if (!/^[0-9a-z]{1,12}$/.test(nonce)) throw new RangeError(`nonce "${nonce}" must be 1-12 characters of 0-9 and a-z`);
-  return `${callerReferencePrefix(fleet)}${instanceId}-${sha(canonical(spec), 10)}-${nonce}`;
+/**
+ * The reference of the next generation for the same node and settings, or undefined when the
+ * reference is not a generation reference or the last generation has been tried.
+ */
+export function nextGeneration(ref: string): string | undefined {
+  const m = /^(.*-[0-9a-f]{10}-)([1-9][0-9]?)$/.exec(ref);
+  if (!m) return undefined;
+  const next = Number(m[2]) + 1;
+  return next > MAX_GENERATION ? undefined : `${m[1]}${next}`;
 }
 
 /** The instance id of one of our health checks, or undefined when the check is not ours. */

@@ -12,7 +12,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import { ConflictError } from '../errors';
-import { describeAwsError, isThrottling } from '../aws/errors';
+import { describeAwsError, isAwsError, isThrottling } from '../aws/errors';
+import { nextGeneration } from '../plan/naming';
 import type { RecordChange } from '../aws/route53';
 import { DEREGISTERED_AT_TAG, type Action, type Plan } from '../plan/types';
 import type { DnsWriter } from './ports';
@@ -93,14 +94,14 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     }
     logger.info('creating health check', describeAction(a));
     try {
-      const hc = await aws.route53.createHealthCheck(a.callerReference, a.spec, Number.isFinite(left) ? { timeoutMs: left } : {});
+      const hc = await createOneGeneration(a, Number.isFinite(left) ? { timeoutMs: left } : {});
       created.set(a.callerReference, hc.id);
       await tag(hc.id, a.tags, a.instanceId);
       logger.info('health check ready', { instanceId: a.instanceId, healthCheckId: hc.id, callerReference: hc.callerReference });
     } catch (err) {
       if (created.has(a.callerReference)) continue; // only the tags failed; logged in tag()
       if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
-        result.deferred.add(a.instanceId); // out of time: the next run creates it (same settings, new nonce)
+        result.deferred.add(a.instanceId); // out of time: the next run sends the same reference and gets the same check
         continue;
       }
       fail(a.instanceId, 'health check creation', err);
@@ -170,6 +171,24 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     }
   }
   return result;
+
+  /**
+   * Route 53 refuses the reference of a check deleted in the last days (a node back with the same
+   * settings): walk the generations in order, so concurrent runs still meet on one check.
+   */
+  async function createOneGeneration(a: Of<'createHealthCheck'>, opts: { timeoutMs?: number }): Promise<{ id: string; callerReference: string }> {
+    let ref: string | undefined = a.callerReference;
+    for (;;) {
+      try {
+        return await aws.route53.createHealthCheck(ref, a.spec, opts);
+      } catch (err) {
+        const next: string | undefined = isAwsError(err, 'HealthCheckAlreadyExists') ? nextGeneration(ref) : undefined;
+        if (!next) throw err;
+        logger.info('health check reference was used by a deleted check; taking the next generation', { instanceId: a.instanceId, refused: ref, next });
+        ref = next;
+      }
+    }
+  }
 
   /** Tags are for people: a failure is logged and retried by the next run, never fatal. */
   async function tag(healthCheckId: string, tags: Record<string, string>, instanceId: string): Promise<void> {

@@ -1,7 +1,8 @@
 /**
- * Observe: read the fleet's real state from AWS. On a converged fleet this is the whole cost of
- * a reconcile: ListResourceRecordSets, ListHealthChecks, one ListTagsForResources per ten of our
- * checks, DescribeAutoScalingGroups, DescribeInstances.
+ * Observe: read the fleet's real state from AWS, in two round trips. On a converged fleet this
+ * is the whole cost of a reconcile: ListResourceRecordSets and ListHealthChecks, then
+ * DescribeAutoScalingGroups and DescribeInstances together (plus one ListTagsForResources per ten
+ * checks whose tags this execution environment has not seen yet).
  *
  * Route 53 is read *before* the group. Two runs can overlap (the schedule and a lifecycle
  * event); reading DNS first means a run can only hold DNS state older than its view of the
@@ -56,21 +57,14 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     if (instanceId) ourRecords.push({ ...r, instanceId });
   }
 
-  const [tags, groupInstances] = await Promise.all([
+  // Everything else in one round trip: the group, its instances (found by the tag Auto Scaling
+  // puts on them, so no need to wait for the group's list), tags we do not know yet, and the
+  // address pool, alarms and application tier when the fleet has them.
+  const withAddresses = !!(fleet.elasticIps || fleet.alarms);
+  const [tags, groupInstances, tagged, extra, servers] = await Promise.all([
     aws.route53.healthCheckTags(ours.map((c) => c.id)),
     aws.autoScaling.describeGroup(fleet.autoScalingGroupName),
-  ]);
-  if (!groupInstances) {
-    // A typo in the group name must not deregister the whole fleet: refuse, change nothing.
-    throw new ReconcileError(`Auto Scaling group "${fleet.autoScalingGroupName}" of fleet ${fleet.name} does not exist; nothing was changed`, fleet.name);
-  }
-  for (const c of ours) c.tags = tags.get(c.id) ?? {};
-
-  const ids = new Set(groupInstances.map((i) => i.instanceId));
-  if (hint) ids.add(hint.instanceId);
-  const withAddresses = !!(fleet.elasticIps || fleet.alarms);
-  const [instances, extra, servers] = await Promise.all([
-    aws.ec2.describeInstances([...ids].sort()),
+    aws.ec2.describeGroupInstances(fleet.autoScalingGroupName),
     withAddresses ? observePoolAndAlarms(fleet, aws) : Promise.resolve(undefined),
     // The application tier only feeds the configuration push: a failure to read it holds the
     // push (and launches waiting for it) back, never the load balancers' DNS work. A stale or
@@ -82,6 +76,18 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
         })
       : Promise.resolve(undefined),
   ]);
+  if (!groupInstances) {
+    // A typo in the group name must not deregister the whole fleet: refuse, change nothing.
+    throw new ReconcileError(`Auto Scaling group "${fleet.autoScalingGroupName}" of fleet ${fleet.name} does not exist; nothing was changed`, fleet.name);
+  }
+  for (const c of ours) c.tags = tags.get(c.id) ?? {};
+
+  // What the tag query cannot return (stopping or stopped instances, the event's instance when
+  // the group no longer lists it) is described by id: usually nothing, so no extra round trip.
+  const wanted = new Set(groupInstances.map((i) => i.instanceId));
+  if (hint) wanted.add(hint.instanceId);
+  const missing = [...wanted].filter((id) => !tagged.has(id)).sort();
+  const instances = missing.length ? new Map([...tagged, ...(await aws.ec2.describeInstances(missing))]) : tagged;
   const facts = (id: string): Partial<ObservedNode> => {
     const info = instances.get(id);
     if (!info) return {};

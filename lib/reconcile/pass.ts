@@ -9,7 +9,6 @@ import type { FleetConfig } from '../config/schema';
 import { ConflictError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { type FleetPlan, planFleet } from '../plan/fleet';
-import { passNonce } from '../plan/naming';
 import type { ObservedFleet } from '../plan/types';
 import type { Adapters } from './adapters';
 import { applyPlan, describeAction } from './apply';
@@ -50,10 +49,8 @@ export async function runPasses(fleet: FleetConfig, aws: Adapters, logger: Logge
         servers: opts.pushConfig,
         dryRun: opts.dryRun,
       });
-      // The nonce comes from the wall clock, not `now`: it must differ between passes, even in a simulation.
       const plan = planFleet(fleet, observed, {
         now: opts.now(),
-        nonce: passNonce(),
         pushConfig: opts.pushConfig,
         ...(opts.alarmTopicArn ? { alarmTopicArn: opts.alarmTopicArn } : {}),
       });

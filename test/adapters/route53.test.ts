@@ -541,7 +541,7 @@ describe('createHealthCheck', () => {
     expect(Object.keys(inputs(CreateHealthCheckCommand)[0]!.HealthCheckConfig!).sort()).toEqual(Object.keys(config).sort());
   });
 
-  it('sends the reference once and rethrows HealthCheckAlreadyExists (a new pass picks a new nonce)', async () => {
+  it('sends the reference once and rethrows HealthCheckAlreadyExists (the executor takes the next generation)', async () => {
     // Prepare
     const refused = new HealthCheckAlreadyExists({ message: 'A health check with this CallerReference already exists', $metadata: {} });
     route53Mock.on(CreateHealthCheckCommand).rejects(refused);

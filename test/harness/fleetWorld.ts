@@ -182,7 +182,12 @@ export class FleetWorld {
     return this.account.route53
       .healthChecks()
       .filter((h) => instanceOfCallerReference(this.fleet, h.CallerReference))
-      .map((h) => ({ id: h.Id ?? '', instanceId: instanceOfCallerReference(this.fleet, h.CallerReference)!, ip: h.HealthCheckConfig?.IPAddress ?? '' }));
+      .map((h) => ({
+        id: h.Id ?? '',
+        instanceId: instanceOfCallerReference(this.fleet, h.CallerReference)!,
+        ip: h.HealthCheckConfig?.IPAddress ?? '',
+        callerReference: h.CallerReference ?? '',
+      }));
   }
 
   /** The group's instances and their lifecycle states. */

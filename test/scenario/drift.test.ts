@@ -54,10 +54,13 @@ describe('scheduled reconcile', () => {
     // Act
     await world.schedule();
 
-    // Assess: a new check under a new reference (Route 53 refuses a deleted check's reference for days)
+    // Assess: Route 53 refuses the deleted check's reference for days; the next generation is taken
     expect(world.convergenceProblems()).toEqual([]);
-    expect(world.ourHealthChecks()[0]!.id).not.toBe(hc!.id);
-    expect(world.account.callsWhere({ op: 'CreateHealthCheck', failed: true })).toEqual([]);
+    const [replacement] = world.ourHealthChecks();
+    expect(replacement!.id).not.toBe(hc!.id);
+    expect(replacement!.callerReference).toBe(hc!.callerReference.replace(/-1$/, '-2'));
+    const refused = world.account.callsWhere({ op: 'CreateHealthCheck', failed: true });
+    expect(refused.map((c) => c.error)).toEqual(['HealthCheckAlreadyExists']);
   });
 
   it('follows an address change: new check, record updated, old check removed', async () => {

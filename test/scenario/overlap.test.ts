@@ -26,6 +26,8 @@ describe('functions without reserved concurrency (runs overlap)', () => {
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(world.convergenceProblems()).toEqual([]);
     expect(world.nodes().filter((n) => n.state === 'InService')).toHaveLength(12);
+    // Every run that created a node's check sent the same reference: one check per node, ever.
+    expect(world.account.route53.createdHealthChecks()).toHaveLength(12);
   });
 
   it('the same alarm delivered by SNS and EventBridge at once, for two failing nodes: no address on a failed node', async () => {

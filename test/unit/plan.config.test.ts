@@ -20,7 +20,6 @@ describe('a configuration that cannot be planned', () => {
       { nodes: [leaving], records: [], healthChecks: [], servers: { servers: { app: [] }, appNodes: [] } },
       {
         now: new Date('2026-11-22T10:00:00Z'),
-        nonce: 'n',
         pushConfig: true,
       },
     );

@@ -20,7 +20,7 @@ const lb = (id: string, state = 'InService', extra: Partial<ObservedNode> = {}):
 });
 const app = (id: string, state = 'InService'): AppNode => ({ instanceId: id, lifecycleState: asLifecycleState(state), groupName: 'app-asg' });
 const converged = (...ids: string[]) => ({ records: ids.map((id) => record(id)), healthChecks: ids.map((id) => check(id)) });
-const plan = (fleet: typeof FLEET, observed: ObservedFleet, pushConfig = false) => planFleet(fleet, observed, { now: NOW, nonce: 'n', pushConfig });
+const plan = (fleet: typeof FLEET, observed: ObservedFleet, pushConfig = false) => planFleet(fleet, observed, { now: NOW, pushConfig });
 const ok: PassResults = { dnsFailed: new Map(), dnsDeferred: new Set(), addressesFailed: new Set() };
 
 describe('planFleet: load balancers', () => {
