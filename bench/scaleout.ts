@@ -23,6 +23,8 @@ export interface ScaleOutOptions {
   healthCheckQuota?: number;
   /** Give up after this much virtual time. */
   limitSeconds?: number;
+  /** Called with the world and the launch time once the burst is over (diagnostics). */
+  inspect?: (world: FleetWorld, t0: number) => void;
 }
 
 export interface ScaleOutResult {
@@ -119,6 +121,7 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
     await time.run(() => !lifecycle.busy(), time.now() + 120_000);
   }
   const lateEventCalls = account.callsSince(mark).length;
+  opts.inspect?.(world, t0);
 
   clearInterval(ticker);
   clearTimeout(scheduler);

@@ -163,7 +163,7 @@ export class SimAccount {
       (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
         const op = (context.commandName ?? '').replace(/Command$/, '');
         this.beforeCall?.(service, op);
-        const record: CallRecord = { seq: this.calls.length + 1, service, op, input: structuredClone(args.input) };
+        const record: CallRecord = { seq: this.calls.length + 1, service, op, input: structuredClone(args.input), atMs: this.now().getTime() };
         this.calls.push(record);
         const delay = this.faults.delayFor(service);
         if (delay > 0) await new Promise((r) => setTimeout(r, delay));

@@ -7,6 +7,8 @@ export interface CallRecord {
   service: SimService;
   op: string;
   input: unknown;
+  /** The account's time (epoch ms) when the call arrived. */
+  atMs: number;
   /** Error code when the attempt failed, for example `Throttling`. */
   error?: string;
 }

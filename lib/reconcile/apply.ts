@@ -24,7 +24,18 @@ type RecordAction = Of<'createRecord'> | Of<'updateRecord'> | Of<'deleteRecord'>
 export interface ApplyOptions {
   /** Epoch ms after which no new health check is started, and a running one is abandoned. */
   deadline?: number;
+  /**
+   * Which end of the fleet to create checks from: lifecycle runs go up from the event's node,
+   * the schedule comes down, so two overlapping runs meet instead of sending the same creates.
+   */
+  order?: { direction: 'ascending' | 'descending'; first?: string };
+  /** Called after each record batch lands, with its nodes (their lifecycle actions may go on now). */
+  onLanded?: (instanceIds: string[], sofar: ApplyResult) => Promise<void>;
 }
+
+/** Record batches go out after this many new checks, or this long after the first one ready. */
+const FLUSH_EVERY = 10;
+const FLUSH_INTERVAL_MS = 3_000;
 
 export interface ApplyResult {
   /** Nodes whose work failed, with the reason: their lifecycle actions must not be completed. */
@@ -54,6 +65,14 @@ export function describeAction(a: Action): Record<string, unknown> {
   }
 }
 
+/** The creates in the order the trigger asks for (the plan lists them by instance id). */
+function ordered(creates: Of<'createHealthCheck'>[], opts: ApplyOptions): Of<'createHealthCheck'>[] {
+  const out = opts.order?.direction === 'descending' ? [...creates].reverse() : [...creates];
+  const first = out.findIndex((a) => a.instanceId === opts.order?.first);
+  if (first > 0) out.unshift(...out.splice(first, 1));
+  return out;
+}
+
 export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, logger: Logger, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const result: ApplyResult = { failed: new Map(), deferred: new Set() };
   const of = <K extends Action['kind']>(kind: K) => plan.actions.filter((a): a is Of<K> => a.kind === kind);
@@ -81,12 +100,38 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     }
   }
 
-  // 2. Health checks for joining and changed nodes. Once CreateHealthCheck is throttled past the
-  // SDK's retries, every further create would burn the same retries (and the account-wide bucket
-  // the other calls need): the rest wait for the next run, which starts with a refilled bucket.
+  // 2 and 3. Health checks, then records, in waves. CreateHealthCheck is Route 53's scarcest
+  // quota (a burst of 50, then one every 2 s), so a burst of launches cannot all be registered
+  // at once: every few checks (FLUSH_EVERY, or FLUSH_INTERVAL_MS after the first one ready) the
+  // records of the nodes whose checks are ready go out in one batch, and `onLanded` lets the
+  // caller complete those nodes' lifecycle actions at once instead of at the end of the run.
   const created = new Map<string, string>();
+  const creates = ordered(of('createHealthCheck'), opts);
+  const recordActions = plan.actions.filter((a): a is RecordAction => a.kind === 'deleteRecord' || a.kind === 'createRecord' || a.kind === 'updateRecord');
+  const ready = (a: RecordAction): boolean =>
+    ok(a.instanceId) && (a.kind === 'deleteRecord' || 'id' in a.record.healthCheck || created.has(a.record.healthCheck.callerReference));
+  let unsent = recordActions;
+  let lastFlush = Date.now();
+  let sinceFlush = 0;
+  const flush = async (final: boolean): Promise<void> => {
+    let batch = unsent.filter(ready);
+    // A set replaced whole must never be empty in between: deletions wait for a batch that also
+    // adds a record, unless one of ours stays or nothing else is coming.
+    const adds = batch.some((a) => a.kind !== 'deleteRecord');
+    const toCreate = new Set(unsent.filter((a) => a.kind === 'createRecord').map((a) => a.instanceId));
+    const stays = plan.registered.some((id) => !toCreate.has(id)); // its record exists already
+    if (!final && !adds && !stays) batch = batch.filter((a) => a.kind !== 'deleteRecord');
+    if (!final && batch.length === 0) return;
+    unsent = unsent.filter((a) => !batch.includes(a));
+    lastFlush = Date.now();
+    sinceFlush = 0;
+    const landed = await submitRecords(batch);
+    if (landed.length && opts.onLanded) await opts.onLanded(landed, result);
+  };
+
   let throttled = false;
-  for (const a of of('createHealthCheck')) {
+  const tagging: Promise<void>[] = [];
+  for (const a of creates) {
     const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
     if (throttled || left <= 0) {
       result.deferred.add(a.instanceId);
@@ -96,61 +141,29 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     try {
       const hc = await createOneGeneration(a, Number.isFinite(left) ? { timeoutMs: left } : {});
       created.set(a.callerReference, hc.id);
-      await tag(hc.id, a.tags, a.instanceId);
       logger.info('health check ready', { instanceId: a.instanceId, healthCheckId: hc.id, callerReference: hc.callerReference });
+      tagging.push(tag(hc.id, a.tags, a.instanceId)); // in the background: tags are for people
+      sinceFlush++;
     } catch (err) {
-      if (created.has(a.callerReference)) continue; // only the tags failed; logged in tag()
-      if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
-        result.deferred.add(a.instanceId); // out of time: the next run sends the same reference and gets the same check
+      if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError' || isThrottling(err)) {
+        // Out of time, or throttled past the SDK's retries: every further create would burn the
+        // same retries (and the account-wide bucket the other calls need). The rest wait for the
+        // next run, which sends the same references and gets the same checks.
+        logger.warn('health check creation left for the next run', { instanceId: a.instanceId, error: describeAwsError(err) });
+        result.deferred.add(a.instanceId);
+        throttled = isThrottling(err);
         continue;
       }
       fail(a.instanceId, 'health check creation', err);
-      throttled = isThrottling(err);
     }
+    if (sinceFlush >= FLUSH_EVERY || (sinceFlush > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS)) await flush(false);
   }
   for (const a of of('tagHealthCheck')) {
     logger.info('tagging health check', describeAction(a));
-    await tag(a.healthCheckId, a.tags, a.instanceId);
+    tagging.push(tag(a.healthCheckId, a.tags, a.instanceId));
   }
-
-  // 3. One atomic batch: leaving records out, joining records in, changed ones replaced. Keeping
-  // them together means a set that is replaced whole is never empty in between.
-  const recordActions = plan.actions.filter(
-    (a): a is RecordAction => (a.kind === 'deleteRecord' || a.kind === 'createRecord' || a.kind === 'updateRecord') && ok(a.instanceId),
-  );
-  const changeOf = (a: RecordAction): RecordChange => {
-    if (a.kind === 'deleteRecord') return { action: 'DELETE', record: a.record };
-    const { healthCheck, ...rest } = a.record;
-    const healthCheckId = 'id' in healthCheck ? healthCheck.id : created.get(healthCheck.callerReference);
-    if (!healthCheckId) throw new Error(`internal: record for ${a.instanceId} references a health check this plan did not create`);
-    return a.kind === 'createRecord'
-      ? { action: 'CREATE', record: { ...rest, healthCheckId } }
-      : { action: 'REPLACE', previous: a.previous, record: { ...rest, healthCheckId } };
-  };
-  const submit = async (actions: RecordAction[]): Promise<unknown> => {
-    if (actions.length === 0) return undefined;
-    for (const a of actions) logger.info('changing record', describeAction(a));
-    try {
-      const ids = await aws.route53.changeRecords(fleet.dns.hostedZoneId, actions.map(changeOf), `haproxy-fleet-control ${fleet.name}`);
-      logger.info('record changes submitted', { changeIds: ids, changes: actions.length });
-      return undefined;
-    } catch (err) {
-      if (err instanceof ConflictError) throw err;
-      return err;
-    }
-  };
-  const rejected = await submit(recordActions);
-  if (rejected) {
-    // Rejected for good (not a conflict): split, so a bad registration never blocks a deregistration.
-    logger.warn('Route 53 rejected the record batch; retrying deregistrations and registrations separately', { error: describeAwsError(rejected) });
-    const deletes = recordActions.filter((a) => a.kind === 'deleteRecord');
-    const upserts = recordActions.filter((a) => a.kind !== 'deleteRecord');
-    for (const part of [deletes, upserts]) {
-      const err = await submit(part);
-      if (err)
-        for (const a of part) fail(a.instanceId, `record ${a.kind === 'deleteRecord' ? 'DELETE' : a.kind === 'createRecord' ? 'CREATE' : 'REPLACE'}`, err);
-    }
-  }
+  await flush(true);
+  await Promise.all(tagging);
 
   // 4. Checks no record uses any more. Left in place when the node's record step failed (a
   // record may still reference them); a failure here only leaves garbage for the next run.
@@ -171,6 +184,48 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     }
   }
   return result;
+
+  /**
+   * One atomic batch: leaving records out, joining records in, changed ones replaced. A batch
+   * Route 53 rejects for good (not a conflict) is split, so a bad registration never blocks a
+   * deregistration. Returns the nodes whose records landed.
+   */
+  async function submitRecords(actions: RecordAction[]): Promise<string[]> {
+    if (actions.length === 0) return [];
+    const rejected = await submit(actions);
+    if (!rejected) return actions.map((a) => a.instanceId);
+    logger.warn('Route 53 rejected the record batch; retrying deregistrations and registrations separately', { error: describeAwsError(rejected) });
+    const landed: string[] = [];
+    for (const part of [actions.filter((a) => a.kind === 'deleteRecord'), actions.filter((a) => a.kind !== 'deleteRecord')]) {
+      const err = await submit(part);
+      if (!err) landed.push(...part.map((a) => a.instanceId));
+      else for (const a of part) fail(a.instanceId, `record ${a.kind === 'deleteRecord' ? 'DELETE' : a.kind === 'createRecord' ? 'CREATE' : 'REPLACE'}`, err);
+    }
+    return landed;
+  }
+
+  async function submit(actions: RecordAction[]): Promise<unknown> {
+    if (actions.length === 0) return undefined;
+    for (const a of actions) logger.info('changing record', describeAction(a));
+    try {
+      const ids = await aws.route53.changeRecords(fleet.dns.hostedZoneId, actions.map(changeOf), `haproxy-fleet-control ${fleet.name}`);
+      logger.info('record changes submitted', { changeIds: ids, changes: actions.length });
+      return undefined;
+    } catch (err) {
+      if (err instanceof ConflictError) throw err;
+      return err;
+    }
+  }
+
+  function changeOf(a: RecordAction): RecordChange {
+    if (a.kind === 'deleteRecord') return { action: 'DELETE', record: a.record };
+    const { healthCheck, ...rest } = a.record;
+    const healthCheckId = 'id' in healthCheck ? healthCheck.id : created.get(healthCheck.callerReference);
+    if (!healthCheckId) throw new Error(`internal: record for ${a.instanceId} references a health check this plan did not create`);
+    return a.kind === 'createRecord'
+      ? { action: 'CREATE', record: { ...rest, healthCheckId } }
+      : { action: 'REPLACE', previous: a.previous, record: { ...rest, healthCheckId } };
+  }
 
   /**
    * Route 53 refuses the reference of a check deleted in the last days (a node back with the same

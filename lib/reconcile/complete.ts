@@ -26,15 +26,41 @@ export interface CompletionResults {
   failed: Map<string, string>;
 }
 
+/**
+ * Completes, as soon as their records have landed, the planned completions of these nodes that
+ * need nothing more (a launch that waits for the configuration push still waits). Silent about
+ * the rest: the run's final completeActions says why they wait.
+ */
+export async function completeLanded(
+  landed: readonly string[],
+  plan: FleetPlan,
+  results: PassResults,
+  aws: ActionCompleter,
+  logger: Logger,
+  done: CompletionOutcome[],
+): Promise<void> {
+  const ids = new Set(landed);
+  const pending = plan.completions.filter((c) => ids.has(c.instanceId) && !done.some((d) => d.instanceId === c.instanceId && d.transition === c.transition));
+  const now = pending.filter((c) => unmet(c, plan, results).length === 0);
+  const out = await completeActions({ ...plan, completions: now }, results, aws, logger, false);
+  done.push(...out.outcomes); // a failure here is tried again by the run's final completeActions
+}
+
 export async function completeActions(
   plan: FleetPlan,
   results: PassResults,
   aws: ActionCompleter,
   logger: Logger,
   dryRun: boolean,
+  already: readonly CompletionOutcome[] = [],
 ): Promise<CompletionResults> {
   const out: CompletionResults = { outcomes: [], held: [], failed: new Map() };
   for (const c of plan.completions) {
+    const earlier = already.find((d) => d.instanceId === c.instanceId && d.transition === c.transition);
+    if (earlier) {
+      out.outcomes.push(earlier); // completed as soon as its record landed
+      continue;
+    }
     const why = unmet(c, plan, results);
     const log = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, group: c.groupName, reason: c.reason };
     if (why.length) {

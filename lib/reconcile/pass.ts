@@ -11,7 +11,7 @@ import type { LifecycleMessage } from '../events/types';
 import { type FleetPlan, planFleet } from '../plan/fleet';
 import type { ObservedFleet } from '../plan/types';
 import type { Adapters } from './adapters';
-import { applyPlan, describeAction } from './apply';
+import { type ApplyOptions, type ApplyResult, applyPlan, describeAction } from './apply';
 import { applyAddressPlan } from './applyAddresses';
 import { applyAlarms } from './applyAlarms';
 import { observeFleet } from './observe';
@@ -26,6 +26,10 @@ export interface PassOptions {
   alarmTopicArn?: string;
   pushConfig: boolean;
   deadline?: number;
+  /** Which end of the fleet health checks are created from (apply.ts). */
+  order?: ApplyOptions['order'];
+  /** After each record batch lands: the nodes in it, with the pass's plan and results so far. */
+  onLanded?: (landed: string[], plan: FleetPlan, sofar: { dns: ApplyResult; addressesFailed: Set<string> }) => Promise<void>;
 }
 
 export interface PassOutcome {
@@ -74,7 +78,12 @@ export async function runPasses(fleet: FleetConfig, aws: Adapters, logger: Logge
       if (plan.addresses && plan.addresses.actions.length > 0)
         outcome.addressesFailed = (await applyAddressPlan(plan.addresses, aws.addresses, logger, opts.now)).failedNodes;
       if (plan.dns.actions.length > 0) {
-        const applied = await applyPlan(fleet, plan.dns, aws, logger, opts.deadline !== undefined ? { deadline: opts.deadline } : {});
+        const { onLanded } = opts;
+        const applied = await applyPlan(fleet, plan.dns, aws, logger, {
+          ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+          ...(opts.order ? { order: opts.order } : {}),
+          ...(onLanded ? { onLanded: (landed, dns) => onLanded(landed, plan, { dns, addressesFailed: outcome.addressesFailed }) } : {}),
+        });
         outcome.dnsFailed = applied.failed;
         outcome.dnsDeferred = applied.deferred;
       }

@@ -15,8 +15,8 @@ import type { LifecycleMessage } from '../events/types';
 import type { PassResults } from '../plan/fleet';
 import type { Adapters } from './adapters';
 import { pushPlannedConfig } from './applyConfig';
-import { type CompletionOutcome, completeActions } from './complete';
-import { runPasses } from './pass';
+import { type CompletionOutcome, completeActions, completeLanded } from './complete';
+import { type PassOptions, runPasses } from './pass';
 import { buildReport, type FleetReport, logFinished, logWaiting } from './report';
 
 export type { CompletionOutcome, FleetReport };
@@ -39,7 +39,21 @@ export interface ReconcileOptions {
 export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
   const dryRun = opts.dryRun ?? false;
   const pushConfig = !!(fleet.haproxy && opts.configDocumentName);
-  const pass = await runPasses(fleet, aws, logger, { ...opts, dryRun, now: opts.now ?? (() => new Date()), pushConfig }).catch((err: unknown) => {
+  // Launches go on as soon as their records land, not at the end of the run (a burst of launches
+  // waits on CreateHealthCheck's quota, one check every 2 s).
+  const early: CompletionOutcome[] = [];
+  const onLanded: PassOptions['onLanded'] = async (landed, plan, sofar) => {
+    const notYet = new Set(plan.dns.actions.map((a) => a.instanceId).filter((id) => !landed.includes(id)));
+    const results: PassResults = {
+      dnsFailed: sofar.dns.failed,
+      dnsDeferred: new Set([...sofar.dns.deferred, ...notYet]),
+      addressesFailed: sofar.addressesFailed,
+    };
+    await completeLanded(landed, plan, results, aws, logger, early);
+  };
+  const order: PassOptions['order'] = opts.hint ? { direction: 'ascending', first: opts.hint.instanceId } : { direction: 'descending' };
+  const passOptions = { ...opts, dryRun, now: opts.now ?? (() => new Date()), pushConfig, order, onLanded };
+  const pass = await runPasses(fleet, aws, logger, passOptions).catch((err: unknown) => {
     // A stale or forged event: nothing was changed (observing comes first), the handler says why.
     if (err instanceof ReconcileError || err instanceof StaleEventError) throw err;
     throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; no lifecycle action was completed`, fleet.name, { cause: err });
@@ -65,7 +79,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   };
   const hint = observed.hint ?? observed.servers?.hint;
   logWaiting(pass, hint, logger);
-  const done = await completeActions(plan, results, aws, logger, dryRun);
+  const done = await completeActions(plan, results, aws, logger, dryRun, early);
 
   for (const [id, why] of [...pass.dnsFailed, ...done.failed]) failed.set(id, why);
   for (const id of pass.addressesFailed) if (!failed.has(id)) failed.set(id, 'Elastic IP work failed (see the errors above)');

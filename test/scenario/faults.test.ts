@@ -185,14 +185,14 @@ describe('Route 53 rate limits (the published buckets, scaled down, on the simul
     );
     const firstCalls = world.account.callsSince(mark);
 
-    // Assess: it failed for some nodes only, and completed the ones it registered
-    expect(firstRun).toBeInstanceOf(ReconcileError);
+    // Assess: it completed the ones it registered; once a create was throttled past its retries,
+    // that node and the rest were left for the next run (deferred: not a failure, no retry of
+    // the event, nothing named in an error)
+    expect(firstRun).toBeUndefined();
     const completedFirst = world.nodes().filter((n) => n.state === 'Pending:Proceed').length;
     expect(completedFirst).toBeGreaterThan(0);
     expect(completedFirst).toBeLessThan(ids.length);
-    // After one create was throttled past its retries, the others were left for the next run
-    // (deferred, not failed): exactly one node is named in the error.
-    expect(firstRun?.message.match(/health check creation: Throttling/g)).toHaveLength(1);
+    expect(firstCalls.filter((c) => c.op === 'CreateHealthCheck' && c.error === 'Throttling').length).toBeGreaterThan(0);
     const created = firstCalls.filter((c) => c.op === 'CreateHealthCheck' && !c.error).length;
     expect(created).toBe(completedFirst);
 
