@@ -15,7 +15,7 @@ import type { Config, FleetConfig } from '../lib/config/load';
 import { appGroupsOf } from '../lib/config/schema';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
-import { FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '../lib/plan/tags';
+import { AUTO_SCALING_GROUP_TAG, FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '../lib/plan/tags';
 import { TOKENS } from '../lib/tokens';
 
 /** Any CloudFormation value, intrinsic functions included. */
@@ -339,7 +339,7 @@ function addressStatements(config: Config): PolicyStatement[] {
       Effect: 'Allow',
       Action: ['ec2:AssociateAddress'],
       Resource: [ec2Arn('instance')],
-      Condition: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': groups } },
+      Condition: { StringEquals: { [`ec2:ResourceTag/${AUTO_SCALING_GROUP_TAG}`]: groups } },
     },
     { Sid: 'UseNetworkInterfaces', Effect: 'Allow', Action: ['ec2:AssignPrivateIpAddresses', 'ec2:AssociateAddress'], Resource: [ec2Arn('network-interface')] },
     // Claims and move marks live on the addresses: only our three keys, only on pool addresses
@@ -388,7 +388,7 @@ export function instanceTagKeys(config: Config): string[] {
 }
 
 /**
- * The configuration push (lib/reconcile/pushConfig.ts, lib/aws/ssm.ts), when a fleet has haproxy.
+ * The configuration push (lib/reconcile/applyConfig.ts, lib/aws/ssm.ts), when a fleet has haproxy.
  * SendCommand authorizes the document and every instance of the request (Service Authorization
  * Reference: `document` required, `instance` with `ssm:resourceTag/${TagKey}`): only our
  * document, only onto instances Auto Scaling launched into the groups of fleets with haproxy.
@@ -412,7 +412,7 @@ function configPushStatements(config: Config): PolicyStatement[] {
       Effect: 'Allow',
       Action: ['ssm:SendCommand'],
       Resource: [ec2Arn('instance')],
-      Condition: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': groups } },
+      Condition: { StringEquals: { [`ssm:resourceTag/${AUTO_SCALING_GROUP_TAG}`]: groups } },
     },
     {
       Sid: 'ReadRunCommandState',
@@ -603,7 +603,7 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
       Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
       Resource: [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*')],
       Condition: {
-        StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': unique(config.fleets.map((f) => f.autoScalingGroupName)).sort() },
+        StringEquals: { [`ec2:ResourceTag/${AUTO_SCALING_GROUP_TAG}`]: unique(config.fleets.map((f) => f.autoScalingGroupName)).sort() },
         'ForAllValues:StringEquals': { 'aws:TagKeys': instanceTagKeys(config) },
         // A DeleteTags naming no tag would delete every tag and still pass ForAllValues.
         Null: { 'aws:TagKeys': ['false'] },

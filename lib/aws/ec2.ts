@@ -1,4 +1,5 @@
 /** EC2 adapter: the addresses and states of the fleet's instances. */
+import { AUTO_SCALING_GROUP_TAG } from '../plan/tags';
 import { literalFilterValue } from './filters';
 import { CreateTagsCommand, DeleteTagsCommand, paginateDescribeInstances, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 
@@ -60,12 +61,12 @@ export class Ec2Adapter {
     const out = new Map<string, InstanceInfo>();
     await this.describe(
       [
-        { Name: 'tag:aws:autoscaling:groupName', Values: [literalFilterValue(groupName)] },
+        { Name: `tag:${AUTO_SCALING_GROUP_TAG}`, Values: [literalFilterValue(groupName)] },
         { Name: 'instance-state-name', Values: ['pending', 'running'] },
       ],
       out,
     );
-    for (const [id, info] of out) if (info.tags['aws:autoscaling:groupName'] !== groupName) out.delete(id);
+    for (const [id, info] of out) if (info.tags[AUTO_SCALING_GROUP_TAG] !== groupName) out.delete(id);
     return out;
   }
 

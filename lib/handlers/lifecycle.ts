@@ -1,14 +1,18 @@
 /**
  * The lifecycle handler's logic: for each lifecycle message, act on what lib/plan/dispatch.ts
- * decides: reconcile the fleet with the message as a hint, or complete a warm-pool move. Test notifications, groups no fleet
- * manages and other teams' hooks are acknowledged and ignored, with a log line. A message that
- * contradicts Auto Scaling and names no action it confirms (stale or forged) is rejected with
- * its reason and changes nothing; Lambda does not retry it.
+ * decides: reconcile the fleet with the message as a hint, or complete a warm-pool move. Test
+ * notifications, groups no fleet manages and other teams' hooks are acknowledged and ignored,
+ * with a log line. A message whose route Auto Scaling never sends, or that contradicts Auto
+ * Scaling and names no action it confirms (stale or forged), is rejected with its reason and
+ * changes nothing; Lambda does not retry it. Every such decision is logged with its reason
+ * (`{ code, message }`, docs/plan-reasons.md); the returned outcome keeps the sentence as its
+ * `reason`.
  */
 import { StaleEventError } from '../errors';
 import { parseLifecycleEvent } from '../events/lifecycle';
 import type { LifecycleEventMessage, LifecycleMessage } from '../events/types';
-import { dispatchLifecycle } from '../plan/dispatch';
+import { dispatchLifecycle, unconfirmed } from '../plan/dispatch';
+import type { Reason } from '../plan/reasons';
 import { adaptersFor } from '../reconcile/adapters';
 import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
 import { completeWarmPoolMove, type WarmPoolOutcome } from '../reconcile/warmPoolMove';
@@ -27,14 +31,15 @@ const CORRELATION_KEYS = ['fleet', 'group', 'instance', 'transition', 'tier'];
 async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invocation: Invocation): Promise<MessageOutcome> {
   const { logger } = deps;
   if (msg.kind === 'test') {
-    logger.info('Auto Scaling test notification acknowledged; nothing to do', { group: msg.groupName, requestId: msg.requestId });
-    return { status: 'ignored', reason: 'test notification' };
+    const { reason } = dispatchLifecycle(deps.config, msg);
+    logger.info('Auto Scaling test notification acknowledged; nothing to do', { group: msg.groupName, requestId: msg.requestId, reason });
+    return { status: 'ignored', reason: reason.message };
   }
   logger.info('lifecycle action received', { via: msg.via, hookName: msg.hookName, origin: msg.origin, destination: msg.destination });
   const target = dispatchLifecycle(deps.config, msg);
   if (target.kind === 'ignore') {
-    logger.info(`${target.reason}; event ignored`);
-    return { status: 'ignored', reason: target.reason };
+    logger.info(`${target.reason.message}; event ignored`, { reason: target.reason });
+    return { status: 'ignored', reason: target.reason.message };
   }
   const { fleet, tier } = target;
   logger.appendKeys({ fleet: fleet.name, ...(tier === 'application' ? { tier } : {}) });
@@ -43,6 +48,7 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
   try {
     if (target.kind === 'warm-pool-move') {
       // Into or out of the warm pool: the instance neither serves nor stops serving, so no DNS work.
+      logger.info('warm-pool move: completed once the warm pool confirms it', { reason: target.reason });
       const outcome = await completeWarmPoolMove(msg, aws, logger, { dryRun: deps.settings.dryRun });
       return { status: 'warm-pool', instanceId: msg.instanceId, outcome };
     }
@@ -51,13 +57,13 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
     return { status: 'reconciled', report };
   } catch (err) {
     if (!(err instanceof StaleEventError)) throw err;
-    return rejected(msg, err.message, deps);
+    return rejected(msg, unconfirmed(err.message), deps);
   }
 }
 
-function rejected(msg: LifecycleMessage, reason: string, deps: HandlerDeps): MessageOutcome {
+function rejected(msg: LifecycleMessage, reason: Reason, deps: HandlerDeps): MessageOutcome {
   deps.logger.warn('lifecycle event rejected: it contradicts Auto Scaling; nothing was changed', { reason, token: msg.token });
-  return { status: 'rejected', instanceId: msg.instanceId, reason };
+  return { status: 'rejected', instanceId: msg.instanceId, reason: reason.message };
 }
 
 /**

@@ -28,7 +28,7 @@
  * allocation id.
  */
 import { MOVE_GRACE_MS, type AddressAction, type AddressNode, type AddressPlan, type Placement, type PoolAddress } from './addressTypes';
-import { LAUNCHING } from './lifecycle';
+import { IN_SERVICE, LAUNCHING } from './lifecycle';
 import { type Reason, reason } from './reasons';
 
 export interface AddressSettings {
@@ -43,7 +43,7 @@ const samePlacement = (a?: Placement, b?: Placement) => !!a && !!b && a.eniId ==
 
 /** Can hold its own home address (claim it, have it associated). */
 export function canHoldHome(n: AddressNode): boolean {
-  return (n.lifecycleState === 'InService' || LAUNCHING.has(n.lifecycleState)) && !!n.eni;
+  return (n.lifecycleState === IN_SERVICE || LAUNCHING.has(n.lifecycleState)) && !!n.eni;
 }
 
 /** Can serve traffic on its addresses right now. */
@@ -53,7 +53,7 @@ function canServe(n: AddressNode): boolean {
 
 /** Can take over peers' addresses. */
 function canReceive(n: AddressNode): boolean {
-  return n.lifecycleState === 'InService' && n.health !== 'alarm' && !!n.eni;
+  return n.lifecycleState === IN_SERVICE && n.health !== 'alarm' && !!n.eni;
 }
 
 /** Where the address really is: our own recent move wins over a describe that may lag. */
@@ -176,7 +176,7 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
     if (canServe(h)) {
       if (holderServes && holder!.instanceId !== h.instanceId) {
         const since = h.healthSince ? now.getTime() - Date.parse(h.healthSince) : -1;
-        const proven = h.lifecycleState === 'InService' && h.health === 'ok' && since >= holdDownMs;
+        const proven = h.lifecycleState === IN_SERVICE && h.health === 'ok' && since >= holdDownMs;
         if (proven) move(a, atHome, reason('to-home', `home ${h.instanceId} OK for the hold-down`));
         continue;
       }

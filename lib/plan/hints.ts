@@ -29,6 +29,7 @@
  * Pure: the calls (RecordLifecycleActionHeartbeat, DescribeWarmPool) are lib/reconcile/hints.ts.
  */
 import type { LifecycleMessage } from '../events/types';
+import { LAUNCH_WAIT, LEAVING, PENDING, POOL_LAUNCH_WAIT, POOL_LEAVING } from './lifecycle';
 import { belongsInDns } from './nodes';
 import type { ObservedNode } from './types';
 
@@ -50,12 +51,12 @@ export function judgeHint(
   }
   const state = listed.lifecycleState;
   if (hint.transition === 'terminating') {
-    if (state === 'Terminating:Wait') return { verdict: 'agrees' };
+    if (state === LEAVING) return { verdict: 'agrees' };
     if (belongsInDns(listed as ObservedNode)) return { verdict: 'confirm', reason: `the group shows instance ${id} ${state}, not terminating` };
     return { verdict: 'no-effect', reason: `the group shows instance ${id} ${state}` };
   }
-  if (state === 'Pending:Wait') return { verdict: 'agrees' };
-  if (state === 'Pending') return { verdict: 'confirm', reason: `the group shows instance ${id} Pending, not waiting for our hook` };
+  if (state === LAUNCH_WAIT) return { verdict: 'agrees' };
+  if (state === PENDING) return { verdict: 'confirm', reason: `the group shows instance ${id} ${state}, not waiting for our hook` };
   return { verdict: 'no-effect', reason: `the group shows instance ${id} ${state}, past its launch` };
 }
 
@@ -96,7 +97,7 @@ export const touchesWarmPool = (hint: Pick<LifecycleMessage, 'origin' | 'destina
 export function poolProblem(hint: Pick<LifecycleMessage, 'instanceId' | 'origin' | 'destination'>, pooled: string | undefined): string | undefined {
   const id = hint.instanceId;
   if (hint.origin === 'WarmPool' && hint.destination === 'AutoScalingGroup') return undefined;
-  const want = hint.destination === 'WarmPool' ? 'Warmed:Pending:Wait' : hint.origin === 'WarmPool' ? 'Warmed:Terminating:Wait' : undefined;
+  const want = hint.destination === 'WarmPool' ? POOL_LAUNCH_WAIT : hint.origin === 'WarmPool' ? POOL_LEAVING : undefined;
   if (want === undefined)
     return pooled === undefined
       ? undefined

@@ -12,6 +12,9 @@
  *   LAUNCHING      Pending, Pending:Wait, Pending:Proceed        may hold its own Elastic IP only
  *   LEAVING        Terminating:Wait                              deregistered, drained, released
  *   KEEPS_ALARM    IN_DNS, EnteringStandby, Standby              its managed alarm stays
+ *
+ * Single states a decision names (below): PENDING, LAUNCH_WAIT, IN_SERVICE, LEAVING, and the
+ * warm pool's POOL_LAUNCH_WAIT and POOL_LEAVING. Planners use these, never the strings.
  */
 
 export const LIFECYCLE_STATES = [
@@ -57,10 +60,22 @@ export function asLifecycleState(state: string | undefined): LifecycleState {
   return state !== undefined && KNOWN.has(state) ? (state as LifecycleState) : 'Unknown';
 }
 
-export const IN_DNS: ReadonlySet<LifecycleState> = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
-export const LAUNCHING: ReadonlySet<LifecycleState> = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed']);
-export const KEEPS_ALARM: ReadonlySet<LifecycleState> = new Set([...IN_DNS, 'EnteringStandby', 'Standby']);
+/** Launching, not (yet) waiting on a hook: an event saying it waits on ours is ahead of the describe. */
+export const PENDING: LifecycleState = 'Pending';
 /** Waiting on a launching hook of ours. */
 export const LAUNCH_WAIT: LifecycleState = 'Pending:Wait';
+/** Serving: the only state that receives peers' Elastic IPs. */
+export const IN_SERVICE: LifecycleState = 'InService';
 /** Waiting on a terminating hook of ours: deregistered, drained, then released. */
 export const LEAVING: LifecycleState = 'Terminating:Wait';
+/**
+ * Warm-pool states (DescribeWarmPool), for checking an event's route against the pool:
+ * waiting on a launching hook on the way into the pool (at launch, or at a scale-in back to it),
+ * and waiting on a terminating hook on the way out of it to be terminated.
+ */
+export const POOL_LAUNCH_WAIT: LifecycleState = 'Warmed:Pending:Wait';
+export const POOL_LEAVING: LifecycleState = 'Warmed:Terminating:Wait';
+
+export const LAUNCHING: ReadonlySet<LifecycleState> = new Set([PENDING, LAUNCH_WAIT, 'Pending:Proceed']);
+export const IN_DNS: ReadonlySet<LifecycleState> = new Set([...LAUNCHING, IN_SERVICE]);
+export const KEEPS_ALARM: ReadonlySet<LifecycleState> = new Set([...IN_DNS, 'EnteringStandby', 'Standby']);

@@ -19,7 +19,7 @@
 import type { LifecycleHint } from '../events/types';
 import type { ObservedNode } from './types';
 
-import { IN_DNS, LAUNCH_WAIT, LEAVING } from './lifecycle';
+import { IN_DNS, LAUNCH_WAIT, LEAVING, PENDING } from './lifecycle';
 
 export function belongsInDns(node: ObservedNode): boolean {
   return IN_DNS.has(node.lifecycleState);
@@ -48,7 +48,7 @@ export function withHint(
     if (!belongsInDns(current) && current.lifecycleState !== LEAVING) return nodes;
     return nodes.map((n) => (n === current ? { ...n, lifecycleState: LEAVING, ...toWarmPool } : n));
   }
-  if (current && current.lifecycleState !== 'Pending') return nodes;
+  if (current && current.lifecycleState !== PENDING) return nodes;
   if (current) return nodes.map((n) => (n === current ? { ...n, lifecycleState: LAUNCH_WAIT } : n));
   return alive ? [...nodes, { ...alive, lifecycleState: LAUNCH_WAIT }] : nodes;
 }

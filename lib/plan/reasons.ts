@@ -47,6 +47,13 @@ export const REASON_CODES = {
   'addresses-failed': "the node's Elastic IP work failed this run: the next run retries",
   'config-not-applied': 'the launching load balancer has not applied the configuration yet (offline, refused, or still running)',
   'gate-closed': 'load balancers that may carry traffic do not run the configuration yet: application servers wait',
+  // Lifecycle events (lib/plan/dispatch.ts): what a message asks of us, before any AWS call
+  'test-notification': "Auto Scaling's test notification (sent when a hook's target is set): acknowledged, nothing changed",
+  'group-not-managed': 'no fleet manages the Auto Scaling group the event is about: acknowledged, nothing changed',
+  'hook-not-ours': "the event is for a hook that is not this fleet's for its transition (another team's): acknowledged, nothing changed",
+  'route-impossible': "the event's route (origin, destination) is not one Auto Scaling sends for its transition: rejected, nothing changed",
+  'warm-pool-move': 'launched into the warm pool, or terminated from it: no DNS work; completed once the warm pool confirms it',
+  'event-unconfirmed': 'the event contradicts Auto Scaling, which confirms no such action of ours (stale or forged): rejected, nothing changed',
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

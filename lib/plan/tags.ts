@@ -11,6 +11,8 @@
  *   hfc:moved-to/-at      an Elastic IP         we move it (trusted over a lagging describe)
  *   hfc:owner, hfc:fleet,  health checks and     created (ownership for people and reports;
  *   hfc:instance-id        managed alarms        an alarm's node when it has no dimension)
+ *
+ * And one key we only read: Auto Scaling's own group tag (below).
  */
 export const DEREGISTERED_AT_TAG = 'hfc:deregistered-at';
 export const CONFIG_DIGEST_TAG = 'hfc:config-digest';
@@ -21,6 +23,12 @@ export const MOVED_AT_TAG = 'hfc:moved-at';
 export const OWNER_TAG = 'hfc:owner';
 export const FLEET_TAG = 'hfc:fleet';
 export const INSTANCE_ID_TAG = 'hfc:instance-id';
+/**
+ * Auto Scaling puts this tag (the group's name) on every instance it launches, and nobody else
+ * can write `aws:` keys: it finds a group's instances in one DescribeInstances call, and the IAM
+ * conditions that limit our writes to the fleets' instances test it.
+ */
+export const AUTO_SCALING_GROUP_TAG = 'aws:autoscaling:groupName';
 
 /** The ownership tags of a health check or a managed alarm. */
 export function ownershipTags(fleet: { ownerId: string; name: string }, instanceId: string): Record<string, string> {

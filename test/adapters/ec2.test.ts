@@ -209,3 +209,29 @@ describe('describeTagged: configuration values are literal, never EC2 filter wil
     expect([...found.keys()]).toEqual([id(1)]);
   });
 });
+
+describe('describeGroupInstances: found by the tag Auto Scaling puts on the instances it launches', () => {
+  it("filters on aws:autoscaling:groupName (literal value) and running or pending, and keeps only the group's own instances", async () => {
+    // Prepare: a wildcard-looking group name, and an answer that also holds another group's instance
+    const group = 'edge*';
+    const asg = (name: string) => [{ Key: 'aws:autoscaling:groupName', Value: name }];
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ ReservationId: 'r-1', Instances: [instance(id(1), { Tags: asg(group) }), instance(id(2), { Tags: asg('edge-haproxy') })] }],
+    });
+
+    // Act
+    const found = await adapter.describeGroupInstances(group);
+
+    // Assess: the key is Auto Scaling's, exactly (lib/plan/tags.ts AUTO_SCALING_GROUP_TAG)
+    expect(sent()).toEqual([
+      {
+        Filters: [
+          { Name: 'tag:aws:autoscaling:groupName', Values: ['edge\\*'] },
+          { Name: 'instance-state-name', Values: ['pending', 'running'] },
+        ],
+        MaxResults: 1000,
+      },
+    ]);
+    expect([...found.keys()]).toEqual([id(1)]);
+  });
+});

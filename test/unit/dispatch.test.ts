@@ -1,12 +1,13 @@
 /**
  * What a lifecycle message asks of us, decided before any AWS call (lib/plan/dispatch.ts): the
- * whole table of fleet, hook ownership, route and warm-pool moves.
+ * whole table of fleet, hook ownership, route and warm-pool moves, each answer with its reason code.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../lib/config/load';
-import type { LifecycleMessage } from '../../lib/events/types';
-import { dispatchLifecycle } from '../../lib/plan/dispatch';
+import type { LifecycleMessage, TestMessage } from '../../lib/events/types';
+import { dispatchLifecycle, unconfirmed } from '../../lib/plan/dispatch';
+import type { ReasonCode } from '../../lib/plan/reasons';
 
 const config = parseConfigText(readFileSync(new URL('../../docs/fleet.config.haproxy.json', import.meta.url), 'utf8'));
 const edge = config.fleets[0]!;
@@ -26,7 +27,7 @@ const msg = (over: Partial<LifecycleMessage>): LifecycleMessage => ({
   ...over,
 });
 
-const cases: { name: string; msg: LifecycleMessage; want: string; tier?: string; says?: string }[] = [
+const cases: { name: string; msg: LifecycleMessage; want: string; code?: ReasonCode; tier?: string; says?: string }[] = [
   { name: 'our launch hook on the load balancers', msg: msg({}), want: 'reconcile', tier: 'load-balancers' },
   {
     name: 'our terminate hook on the load balancers',
@@ -41,26 +42,55 @@ const cases: { name: string; msg: LifecycleMessage; want: string; tier?: string;
     want: 'reconcile',
     tier: 'application',
   },
-  { name: 'a group no fleet manages', msg: msg({ groupName: 'batch' }), want: 'ignore', says: 'no fleet manages Auto Scaling group batch' },
-  { name: "another team's hook on our group", msg: msg({ hookName: 'security-scan' }), want: 'ignore', says: 'security-scan is not this fleet' },
+  {
+    name: 'a group no fleet manages',
+    msg: msg({ groupName: 'batch' }),
+    want: 'ignore',
+    code: 'group-not-managed',
+    says: 'no fleet manages Auto Scaling group batch',
+  },
+  {
+    name: "another team's hook on our group",
+    msg: msg({ hookName: 'security-scan' }),
+    want: 'ignore',
+    code: 'hook-not-ours',
+    says: 'security-scan is not this fleet',
+  },
   {
     name: "the load balancers' hook name on an application group is not ours there",
     msg: msg({ groupName: 'web-app', hookName: LB_LAUNCH }),
     want: 'ignore',
+    code: 'hook-not-ours',
     says: `(${APP_LAUNCH})`,
   },
   {
     name: 'our launch hook name under the terminating transition',
     msg: msg({ transition: 'terminating', origin: 'AutoScalingGroup', destination: 'EC2' }),
     want: 'ignore',
+    code: 'hook-not-ours',
   },
-  { name: 'a launch from the group to EC2 is a route Auto Scaling never sends', msg: msg({ origin: 'AutoScalingGroup', destination: 'EC2' }), want: 'reject' },
-  { name: 'a made-up origin', msg: msg({ origin: 'Elsewhere' }), want: 'reject', tier: 'load-balancers' },
-  { name: 'a launch into the warm pool', msg: msg({ destination: 'WarmPool' }), want: 'warm-pool-move', tier: 'load-balancers' },
+  {
+    name: 'a launch from the group to EC2 is a route Auto Scaling never sends',
+    msg: msg({ origin: 'AutoScalingGroup', destination: 'EC2' }),
+    want: 'reject',
+    code: 'route-impossible',
+    says: 'never goes from AutoScalingGroup to EC2',
+  },
+  { name: 'a made-up origin', msg: msg({ origin: 'Elsewhere' }), want: 'reject', code: 'route-impossible', tier: 'load-balancers' },
+  {
+    name: 'a launch into the warm pool',
+    msg: msg({ destination: 'WarmPool' }),
+    want: 'warm-pool-move',
+    code: 'warm-pool-move',
+    tier: 'load-balancers',
+    says: 'launched into the warm pool',
+  },
   {
     name: 'a termination from the warm pool',
     msg: msg({ transition: 'terminating', hookName: LB_TERM, origin: 'WarmPool', destination: 'EC2' }),
     want: 'warm-pool-move',
+    code: 'warm-pool-move',
+    says: 'terminated from the warm pool',
   },
   { name: 'out of the warm pool into service is a launch to reconcile', msg: msg({ origin: 'WarmPool' }), want: 'reconcile' },
   {
@@ -71,11 +101,23 @@ const cases: { name: string; msg: LifecycleMessage; want: string; tier?: string;
 ];
 
 describe('dispatchLifecycle', () => {
-  it.each(cases)('$name: $want', ({ msg: m, want, tier, says }) => {
+  it.each(cases)('$name: $want', ({ msg: m, want, code, tier, says }) => {
     const got = dispatchLifecycle(config, m);
     expect(got.kind).toBe(want);
     if (tier && 'tier' in got) expect(got.tier).toBe(tier);
     if ('fleet' in got) expect(got.fleet.name).toBe('edge');
-    if (says) expect('reason' in got && got.reason).toContain(says);
+    // Every answer but reconcile carries a reason from the catalog; reconcile's reasons are the plan's.
+    if (want === 'reconcile') expect('reason' in got).toBe(false);
+    else expect('reason' in got && got.reason.code).toBe(code);
+    if (says) expect('reason' in got && got.reason.message).toContain(says);
+  });
+
+  it("Auto Scaling's test notification is ignored, whatever the group", () => {
+    const test: TestMessage = { kind: 'test', groupName: 'edge-haproxy', via: 'sns' };
+    expect(dispatchLifecycle(config, test)).toEqual({ kind: 'ignore', reason: { code: 'test-notification', message: 'test notification' } });
+  });
+
+  it('an event the reconcile finds unconfirmed is rejected with its sentence', () => {
+    expect(unconfirmed('the group shows instance i-1 InService')).toEqual({ code: 'event-unconfirmed', message: 'the group shows instance i-1 InService' });
   });
 });
