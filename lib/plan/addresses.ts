@@ -208,3 +208,35 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
   const holders = new Map([...where].map(([id, p]) => [id, p?.instanceId]));
   return { actions, homeOf: homes, stuck, holders, anyReceiver: receivers.length > 0 };
 }
+
+/**
+ * Launching nodes (Pending, Pending:Wait, Pending:Proceed) the plan leaves without a home
+ * address, with why. In elastic-ip mode such a node has nothing it may register, so it is held
+ * (nothing registered, its launch waits) rather than registered on its own public IPv4: that
+ * address is not an entry point of the pool, and EC2 releases it the moment a pool address is
+ * associated with the node's primary private IP (as the claim that follows as soon as one is
+ * free does), while resolvers still hand out the record that names it. Serving nodes without a
+ * home are not listed: whatever they have registered is left alone.
+ *
+ * @param plan the plan made from these nodes and this pool (its homes)
+ */
+export function launchesWithoutHome(
+  nodes: readonly AddressNode[],
+  pool: readonly PoolAddress[],
+  plan: Pick<AddressPlan, 'homeOf'>,
+): { instanceId: string; reason: Reason }[] {
+  return nodes
+    .filter((n) => LAUNCHING.has(n.lifecycleState) && !plan.homeOf.has(n.instanceId))
+    .sort(byId)
+    .map((n) => {
+      const why = !n.eni
+        ? 'no network interface seen for it yet, so it cannot claim a pool address'
+        : pool.length === 0
+          ? 'the Elastic IP pool has no address (tag hfc:pool)'
+          : `every address of the Elastic IP pool (${pool.length}) has a home on another node`;
+      return {
+        instanceId: n.instanceId,
+        reason: reason('no-elastic-ip', `${why}: nothing is registered for it (never its own public IPv4), the launch waits`),
+      };
+    });
+}

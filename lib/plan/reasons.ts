@@ -39,6 +39,7 @@ export const REASON_CODES = {
   'out-of-config': 'no load balancer that may carry traffic runs a configuration with this application server',
   // Lifecycle actions waiting
   'no-address': 'the node has no address seen yet: nothing is registered or removed for it',
+  'no-elastic-ip': 'elastic-ip mode: a launching node has no home Elastic IP (none free in the pool): nothing is registered for it',
   draining: 'deregistered; the node is released when the deregistration delay is over',
   'holding-elastic-ips': 'a leaving node still holds pool addresses: it is released once a peer has them',
   'not-in-config': 'an application server with no private IP seen yet: the configuration does not list it',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AddressAction, AddressNode, PoolAddress } from '../../lib/plan/addressTypes';
-import { effectiveHolder, planAddresses } from '../../lib/plan/addresses';
+import { effectiveHolder, launchesWithoutHome, planAddresses } from '../../lib/plan/addresses';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
@@ -214,6 +214,32 @@ describe('planAddresses', () => {
       ['i-1', '52.16.0.1'],
       ['i-2', '52.16.0.2'],
     ]);
+  });
+});
+
+describe('launchesWithoutHome', () => {
+  const launching = (n: number, over: Partial<AddressNode> = {}) => node(n, { lifecycleState: 'Pending:Wait', health: 'unknown', ...over });
+  const homeless = (nodes: AddressNode[], pool: PoolAddress[]) => {
+    const plan = planAddresses(nodes, pool, SETTINGS, NOW);
+    return launchesWithoutHome(nodes, pool, plan).map((h) => [h.instanceId, h.reason.code, h.reason.message]);
+  };
+
+  it('the pool has no free address: every launching node left without a home, with no-elastic-ip', () => {
+    expect(homeless([node(1), launching(2), launching(3, { lifecycleState: 'Pending' })], [eip(1, 1)])).toEqual([
+      ['i-2', 'no-elastic-ip', expect.stringContaining('every address of the Elastic IP pool (1) has a home on another node')],
+      ['i-3', 'no-elastic-ip', expect.stringContaining('every address of the Elastic IP pool (1)')],
+    ]);
+  });
+
+  it('an empty pool, or a node whose interface is not seen yet, says so', () => {
+    expect(homeless([launching(2)], [])).toEqual([['i-2', 'no-elastic-ip', expect.stringContaining('the Elastic IP pool has no address')]]);
+    const { eni: _, ...noEni } = launching(2);
+    expect(homeless([noEni], [eip(5, undefined)])).toEqual([['i-2', 'no-elastic-ip', expect.stringContaining('no network interface seen')]]);
+  });
+
+  it('nobody is listed when a free address is claimed, and serving or leaving nodes without a home never are', () => {
+    expect(homeless([node(1), launching(2)], [eip(1, 1), eip(2, undefined)])).toEqual([]);
+    expect(homeless([node(1), node(2), node(3, { lifecycleState: 'Terminating:Wait' })], [eip(1, 1)])).toEqual([]);
   });
 });
 

@@ -2,7 +2,9 @@
  * The whole-fleet plan (lib/plan/fleet.ts): every lifecycle gate is the planner's decision, with
  * a reason code and a sentence, and `unmet` says from a pass's results which completion waits.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { AddressNode, PoolAddress } from '../../lib/plan/addressTypes';
 import { type FleetPlan, type PassResults, planFleet, planJson, unmet } from '../../lib/plan/fleet';
 import { asLifecycleState } from '../../lib/plan/lifecycle';
 import type { AppNode, ObservedFleet, ObservedNode } from '../../lib/plan/types';
@@ -102,6 +104,171 @@ describe('planFleet: application servers and the gate', () => {
     expect(p.completions.filter((c) => c.tier === 'application')).toEqual([
       expect.objectContaining({ instanceId: S2, transition: 'terminating', hookName: 'edge-hfc-app-terminating', requires: [{ kind: 'configOnAll' }] }),
     ]);
+  });
+});
+
+describe('planFleet: leaving for the warm pool', () => {
+  it('to-warm-pool: a node scaled in to the warm pool is released once deregistered, without the delay (no later run sees it)', () => {
+    const leaving = (extra: Partial<ObservedNode>) => plan(FLEET, { nodes: [lb(A), lb(B, 'Terminating:Wait', extra)], ...converged(A, B) });
+    const toPool = leaving({ toWarmPool: true });
+    expect(toPool.completions).toEqual([
+      expect.objectContaining({ instanceId: B, transition: 'terminating', reason: expect.objectContaining({ code: 'to-warm-pool' }) }),
+    ]);
+    expect(toPool.waiting).toEqual([]);
+    // Its record and check go in the same plan, and no delay is noted on it.
+    expect(toPool.dns.actions.map((a) => `${a.kind} ${a.instanceId}`)).toEqual([`deleteRecord ${B}`, `deleteHealthCheck ${B}`]);
+    // The same node leaving for good drains first.
+    const terminated = leaving({});
+    expect(terminated.completions).toEqual([]);
+    expect(terminated.waiting).toEqual([expect.objectContaining({ instanceId: B, reason: expect.objectContaining({ code: 'draining' }) })]);
+  });
+});
+
+describe('planFleet: Elastic IPs', () => {
+  const EIP = fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', address: 'elastic-ip' }, elasticIps: {}, alarms: {} });
+  const N = { [A]: 1, [B]: 2, [C]: 3 } as Record<string, number>;
+  /** The address planner's view of a node: its interface (primary 10.0.0.n, one secondary 10.0.1.n). */
+  const anode = (id: string, state: string, over: Partial<AddressNode> = {}): AddressNode => ({
+    instanceId: id,
+    lifecycleState: asLifecycleState(state),
+    availabilityZone: 'eu-west-1a',
+    health: 'ok',
+    healthSince: '2026-11-22T09:00:00.000Z',
+    eni: { id: `eni-${N[id]}`, primaryIp: `10.0.0.${N[id]}`, secondaryIps: [`10.0.1.${N[id]}`] },
+    ...over,
+  });
+  /** Pool address k, homed on and held by `home` (on its primary IP). */
+  const eip = (k: number, home?: string): PoolAddress => ({
+    allocationId: `eipalloc-${k}`,
+    publicIp: `52.16.0.${k}`,
+    ...(home ? { home, holder: { instanceId: home, eniId: `eni-${N[home]}`, privateIp: `10.0.0.${N[home]}` } } : {}),
+  });
+  const observed = (nodes: ObservedNode[], addressNodes: AddressNode[], pool: PoolAddress[]): ObservedFleet => ({
+    nodes,
+    records: [],
+    healthChecks: [],
+    addressState: { nodes: addressNodes, pool, alarms: [] },
+  });
+  // B leaving, its deregistration delay over; A serving with its own home.
+  const over = { deregisteredAt: '2026-11-22T09:50:00.000Z' };
+
+  it('addresses-failed: a leaving node is released only once its addresses have moved to a peer', () => {
+    const p = plan(EIP, observed([lb(A), lb(B, 'Terminating:Wait', over)], [anode(A, 'InService'), anode(B, 'Terminating:Wait')], [eip(1, A), eip(2, B)]));
+    // The plan moves B's address to A in the same pass, so B is not held for it...
+    expect(p.addresses!.actions).toContainEqual(
+      expect.objectContaining({ kind: 'associateAddress', allocationId: 'eipalloc-2', to: expect.objectContaining({ instanceId: A }) }),
+    );
+    expect(p.waiting).toEqual([]);
+    const c = p.completions.find((x) => x.instanceId === B)!;
+    expect(c).toMatchObject({
+      transition: 'terminating',
+      requires: [
+        { kind: 'dns', instanceId: B },
+        { kind: 'addresses', instanceId: B },
+      ],
+    });
+    // ...but its release waits for that move: while it fails, B waits with addresses-failed.
+    expect(unmet(c, p, { ...ok, addressesFailed: new Set([B]) })).toEqual([expect.objectContaining({ code: 'addresses-failed' })]);
+    expect(unmet(c, p, { ...ok, addressesFailed: new Set([A]) })).toEqual([]);
+    expect(unmet(c, p, ok)).toEqual([]);
+  });
+
+  it('holding-elastic-ips: a leaving node the address plan leaves holding an address a peer could take waits; with no healthy peer at all it is let go', () => {
+    // planAddresses moves a leaving node's addresses in the same pass whenever a peer can take
+    // them (above), and observe builds both views from the same states, so no observed fleet
+    // reaches this guard today. It is shown with an address view that still sees B in service.
+    const lagging = plan(EIP, observed([lb(A), lb(B, 'Terminating:Wait', over)], [anode(A, 'InService'), anode(B, 'InService')], [eip(1, A), eip(2, B)]));
+    expect(lagging.completions.filter((c) => c.instanceId === B)).toEqual([]);
+    expect(lagging.waiting).toEqual([
+      expect.objectContaining({
+        instanceId: B,
+        transition: 'terminating',
+        reason: expect.objectContaining({ code: 'holding-elastic-ips', message: expect.stringContaining('eipalloc-2') }),
+      }),
+    ]);
+    // No peer can receive (A in ALARM): B keeps its address, but holding on would save nothing, so B is let go.
+    const alone = plan(
+      EIP,
+      observed([lb(A), lb(B, 'Terminating:Wait', over)], [anode(A, 'InService', { health: 'alarm' }), anode(B, 'Terminating:Wait')], [eip(1, A), eip(2, B)]),
+    );
+    expect(alone.addresses!.holders.get('eipalloc-2')).toBe(B);
+    expect(alone.waiting).toEqual([]);
+    expect(alone.completions).toEqual([expect.objectContaining({ instanceId: B, reason: expect.objectContaining({ code: 'delay-over' }) })]);
+  });
+
+  it.fails('no-elastic-ip: with every pool address homed elsewhere, a launching node is held, registering nothing (not its own public IPv4)', () => {
+    // Marked `fails` until lib/plan/fleet.ts holds such launches (addresses.ts launchesWithoutHome
+    // gives the reason): today the node is registered on its own public IPv4 and its launch
+    // completed with `registered`. Remove `.fails` with that change.
+    const p = plan(EIP, observed([lb(A), lb(B, 'Pending:Wait')], [anode(A, 'InService'), anode(B, 'Pending:Wait', { health: 'unknown' })], [eip(1, A)]));
+    expect(p.addresses!.homeOf.has(B)).toBe(false);
+    expect(p.completions.filter((c) => c.instanceId === B)).toEqual([]);
+    expect(p.waiting).toEqual([
+      expect.objectContaining({ instanceId: B, transition: 'launching', reason: expect.objectContaining({ code: 'no-elastic-ip' }) }),
+    ]);
+    expect(p.dns.actions.filter((a) => a.instanceId === B)).toEqual([]);
+  });
+
+  it('why a launch must not go on on its own public IPv4: the claim that follows releases that IPv4 under the record that names it', () => {
+    // B serves on its own public IPv4 (registered when the pool had nothing free); an address frees up.
+    const p = plan(EIP, {
+      ...observed([lb(A), lb(B)], [anode(A, 'InService'), anode(B, 'InService')], [eip(1, A), eip(2)]),
+      ...converged(A, B),
+    });
+    // The address goes onto B's primary private IP (EC2 then releases B's own public IPv4 at once)...
+    expect(p.addresses!.actions).toContainEqual(
+      expect.objectContaining({ kind: 'associateAddress', allocationId: 'eipalloc-2', to: { instanceId: B, eniId: 'eni-2', privateIp: '10.0.0.2' } }),
+    );
+    // ...while the record naming that IPv4 is only now rewritten: resolvers keep answering with it for the TTL.
+    const update = p.dns.actions.find((a) => a.kind === 'updateRecord' && a.instanceId === B);
+    expect(update).toMatchObject({ previous: { values: ['54.0.0.2'] }, record: { values: ['52.16.0.2'] } });
+  });
+});
+
+describe('planFleet: a configuration that cannot be pushed holds launches, never DNS', () => {
+  const fleet = (servers: { instanceId: string; ip: string }[]) =>
+    plan(
+      HAPROXY,
+      {
+        nodes: [lb(A), lb(B, 'Pending:Wait')],
+        records: [record(A)],
+        healthChecks: [check(A)],
+        servers: { servers: { app: servers }, appNodes: [app(S1, 'Pending:Wait')] },
+      },
+      true,
+    );
+  const held = (p: FleetPlan, code: string) => {
+    // The load balancer's launch and the application server's launch both wait with the reason...
+    for (const id of [B, S1]) {
+      const c = p.completions.find((x) => x.instanceId === id)!;
+      expect(unmet(c, p, { ...ok, config: { current: [A, B], offline: [], failed: [] } })).toEqual([expect.objectContaining({ code })]);
+    }
+    // ...while B's DNS work goes on.
+    expect(p.dns.actions.filter((a) => a.instanceId === B).map((a) => a.kind)).toEqual(['createHealthCheck', 'createRecord']);
+  };
+
+  it('config-refused: a value from AWS that is not a valid token of its place (an address that is not one)', () => {
+    const p = fleet([{ instanceId: S1, ip: '10.1.0.1 backup' }]);
+    expect(p.config).toEqual({ ok: false, reason: expect.objectContaining({ code: 'config-refused', message: expect.stringContaining(S1) }) });
+    held(p, 'config-refused');
+  });
+
+  it('config-too-large: a rendered configuration that does not fit one SSM command', () => {
+    // Thousands of servers with unrelated ids and addresses: gzip cannot shrink them below the limit.
+    const servers = Array.from({ length: 5000 }, (_, i) => {
+      const h = createHash('sha256').update(String(i)).digest();
+      return { instanceId: `i-${h.toString('hex').slice(0, 17)}`, ip: `10.${h[9]}.${h[10]}.${h[11]}` };
+    });
+    const p = fleet([{ instanceId: S1, ip: '10.1.0.1' }, ...servers]);
+    expect(p.config).toEqual({ ok: false, reason: expect.objectContaining({ code: 'config-too-large' }) });
+    held(p, 'config-too-large');
+  });
+
+  it('the same fleet with a valid, small server list pushes, and the launches wait only for the push', () => {
+    const p = fleet([{ instanceId: S1, ip: '10.1.0.1' }]);
+    expect(p.config?.ok).toBe(true);
+    const c = p.completions.find((x) => x.instanceId === S1)!;
+    expect(unmet(c, p, { ...ok, config: { current: [A, B], offline: [], failed: [] } })).toEqual([]);
   });
 });
 
