@@ -34,6 +34,11 @@ interface Invocation {
 
 const current = new AsyncLocalStorage<Invocation>();
 
+/** The function whose invocation the calling code runs in (diagnostics). */
+export function currentFunction(): string | undefined {
+  return current.getStore()?.fn;
+}
+
 /** Throws when the calling code runs in a timed-out (frozen) invocation: wire it to the account's beforeCall. */
 export function refuseFrozen(): void {
   const inv = current.getStore();

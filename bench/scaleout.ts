@@ -9,7 +9,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { instanceOfCallerReference } from '../lib/plan/naming';
 import { eventBridgeEvent, scheduledEvent } from '../sim/envelopes';
-import { FleetWorld, GROUP } from '../test/harness/fleetWorld';
+import { FleetWorld } from '../test/harness/fleetWorld';
 import { LambdaFunction, refuseFrozen } from './lambda';
 import { seeded } from '../sim/faults';
 import { VirtualTime } from './virtualTime';
@@ -21,8 +21,12 @@ export interface ScaleOutOptions {
   coldStartMs: number;
   /** Account quota of health checks (default 200; raised by request). */
   healthCheckQuota?: number;
+  /** Fleets the nodes are split across (one record name holds at most 100): ceil(nodes / 100) by default. */
+  fleets?: number;
   /** Give up after this much virtual time. */
   limitSeconds?: number;
+  /** Called with the world before the burst (diagnostics). */
+  setup?: (world: FleetWorld) => void;
   /** Called with the world and the launch time once the burst is over (diagnostics). */
   inspect?: (world: FleetWorld, t0: number) => void;
 }
@@ -49,9 +53,13 @@ export const LATENCY_MS = { min: 50, max: 150 };
 
 export async function runScaleOut(opts: ScaleOutOptions): Promise<ScaleOutResult> {
   const time = new VirtualTime();
+  // The SDK's retry jitter draws on Math.random: seeded too, so a run is reproducible from its seed.
+  const random = Math.random;
+  Math.random = seeded((opts.seed ?? opts.nodes) + 7919);
   try {
     return await scenario(time, opts);
   } finally {
+    Math.random = random;
     time.uninstall();
   }
 }
@@ -59,12 +67,23 @@ export async function runScaleOut(opts: ScaleOutOptions): Promise<ScaleOutResult
 async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<ScaleOutResult> {
   const seed = opts.seed ?? opts.nodes;
   const random = seeded(seed);
-  const world = new FleetWorld({ seed, clock: () => time.now(), retries: 'production', via: 'eventbridge', logger: new Logger({ logLevel: 'SILENT' }) });
+  const fleets = opts.fleets ?? Math.ceil(opts.nodes / 100);
+  const quota = opts.healthCheckQuota ?? 200;
+  const world = new FleetWorld({
+    seed,
+    clock: () => time.now(),
+    retries: 'production',
+    via: 'eventbridge',
+    logger: new Logger({ logLevel: 'SILENT' }),
+    fleets,
+    fleet: { limits: { maxNodes: Math.ceil(opts.nodes / fleets), healthCheckQuota: quota } },
+  });
   const { account } = world;
   account.route53.enableRateLimits({ clock: () => time.now() });
-  account.route53.healthCheckLimit = opts.healthCheckQuota ?? 200;
+  account.route53.healthCheckLimit = quota;
   account.faults.latency({ ms: LATENCY_MS.min, jitterMs: LATENCY_MS.max - LATENCY_MS.min });
   account.beforeCall = refuseFrozen;
+  opts.setup?.(world);
   account.autoScaling.takeNotifications();
 
   const lifecycle = new LambdaFunction({
@@ -95,7 +114,8 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
     schedule = setInterval(() => reconcile.invokeAsync(scheduledEvent(account)), 60_000);
   }, firstSchedule);
 
-  const ids = new Set(account.autoScaling.scaleOut(GROUP, opts.nodes));
+  // The burst: the nodes split evenly across the fleets' groups, all launched at once.
+  const ids = new Set(world.groups.flatMap((g, i) => account.autoScaling.scaleOut(g, Math.floor(opts.nodes / fleets) + (i < opts.nodes % fleets ? 1 : 0))));
   const events = account.autoScaling.takeNotifications();
   for (const n of events) if (!('Event' in n)) lifecycle.invokeAsync(eventBridgeEvent(account, n));
 
@@ -110,7 +130,7 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
     .sort((a, b) => a - b);
   const calls = account.calls.length;
   const route53Calls = account.callsWhere({ service: 'route53' }).length;
-  const ours = account.route53.createdHealthChecks().filter((c) => instanceOfCallerReference(world.fleet, c.callerReference));
+  const ours = account.route53.createdHealthChecks().filter((c) => world.config.fleets.some((f) => instanceOfCallerReference(f, c.callerReference)));
 
   // A duplicate of the first node's event, once all is done: what a late or repeated event costs.
   await time.run(() => !lifecycle.busy(), time.now() + 600_000);

@@ -15,6 +15,7 @@ import type { Config, FleetConfig } from '../lib/config/load';
 import { appGroupsOf } from '../lib/config/schema';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
+import { HEARTBEAT_AT_TAG } from '../lib/plan/tags';
 import { AUTO_SCALING_GROUP_TAG, FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '../lib/plan/tags';
 import { TOKENS } from '../lib/tokens';
 
@@ -384,7 +385,7 @@ function managedAlarmStatements(config: Config): PolicyStatement[] {
 
 /** The tag keys the functions write on the fleets' instances (MarkFleetInstances). */
 export function instanceTagKeys(config: Config): string[] {
-  return [...(haproxyFleets(config).length > 0 ? [CONFIG_DIGEST_TAG] : []), DEREGISTERED_AT_TAG].sort();
+  return [...(haproxyFleets(config).length > 0 ? [CONFIG_DIGEST_TAG] : []), DEREGISTERED_AT_TAG, HEARTBEAT_AT_TAG].sort();
 }
 
 /**

@@ -3,10 +3,16 @@
  * trip for many) without sending more at once than a service's bucket refills.
  * The first failure rejects; the calls already started still finish.
  */
-export async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+  /** Asked by each worker before it takes an item: true retires it (fewer in flight from then on). */
+  retire: (worker: number) => boolean = () => false,
+): Promise<void> {
   let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+  const worker = async (_: unknown, index: number) => {
+    while (next < items.length && !retire(index)) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -166,3 +166,19 @@ export function alarmEventBridgeEvent(account: SimAccount, alarm: MetricAlarm, n
     },
   };
 }
+
+/**
+ * The event CloudWatch sends when the alarm's action is the function itself (Lambda alarm
+ * action): no envelope, the alarm data at the top level (the CloudWatch guide, "Lambda alarm actions").
+ */
+export function alarmLambdaActionEvent(account: SimAccount, alarm: MetricAlarm, newState: AlarmStateDetail, oldState: AlarmStateDetail) {
+  const bridge = alarmEventBridgeEvent(account, alarm, newState, oldState);
+  return {
+    source: 'aws.cloudwatch',
+    alarmArn: bridge.resources[0],
+    accountId: account.accountId,
+    time: newState.timestamp.toISOString().replace('Z', '+0000'),
+    region: account.region,
+    alarmData: bridge.detail,
+  };
+}

@@ -9,6 +9,8 @@ export interface InstanceInfo {
   availabilityZone?: string;
   privateIp?: string;
   publicIp?: string;
+  /** When EC2 last started it (ISO 8601). */
+  launchTime?: string;
   tags: Record<string, string>;
   /** The primary network interface (device index 0); `associatedIps` hold an Elastic IP. */
   eni?: { id: string; primaryIp: string; secondaryIps: string[]; associatedIps: string[] };
@@ -88,6 +90,7 @@ export class Ec2Adapter {
         out.set(inst.InstanceId ?? '', {
           instanceId: inst.InstanceId ?? '',
           state: inst.State?.Name ?? 'unknown',
+          ...(inst.LaunchTime ? { launchTime: inst.LaunchTime.toISOString() } : {}),
           ...(inst.Placement?.AvailabilityZone ? { availabilityZone: inst.Placement.AvailabilityZone } : {}),
           ...(inst.PrivateIpAddress ? { privateIp: inst.PrivateIpAddress } : {}),
           ...(inst.PublicIpAddress ? { publicIp: inst.PublicIpAddress } : {}),
@@ -100,7 +103,13 @@ export class Ec2Adapter {
 
   /** Writes bookkeeping tags on an instance (what the control plane has done to it). */
   async tagInstance(instanceId: string, tags: Record<string, string>): Promise<void> {
-    await this.client.send(new CreateTagsCommand({ Resources: [instanceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+    await this.tagInstances([instanceId], tags);
+  }
+
+  /** The same tags on many instances: one CreateTags call per 1,000 (EC2 takes up to 1,000 resource ids). */
+  async tagInstances(instanceIds: readonly string[], tags: Record<string, string>): Promise<void> {
+    const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    for (let i = 0; i < instanceIds.length; i += 1000) await this.client.send(new CreateTagsCommand({ Resources: instanceIds.slice(i, i + 1000), Tags }));
   }
 
   async untagInstance(instanceId: string, keys: readonly string[]): Promise<void> {

@@ -227,13 +227,22 @@ export class Route53Adapter {
    * Creates a health check. The SDK's retries resend the same CallerReference, so a create whose
    * response was lost returns the existing check instead of making a second one.
    */
-  async createHealthCheck(callerReference: string, spec: HealthCheckSpec, opts: { timeoutMs?: number } = {}): Promise<{ id: string; callerReference: string }> {
+  /**
+   * Creates a health check (or gets back the one this reference already made). `attempts` is
+   * how many tries the SDK needed: more than one means Route 53 is throttling creates, and the
+   * caller should stop sending them in parallel.
+   */
+  async createHealthCheck(
+    callerReference: string,
+    spec: HealthCheckSpec,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<{ id: string; callerReference: string; attempts: number }> {
     // The timeout bounds the SDK's retries too (throttled creates can otherwise retry for a minute).
     const res = await this.client.send(
       new CreateHealthCheckCommand({ CallerReference: callerReference, HealthCheckConfig: toHealthCheckConfig(spec) }),
       opts.timeoutMs !== undefined ? { abortSignal: AbortSignal.timeout(opts.timeoutMs) } : {},
     );
-    return { id: res.HealthCheck?.Id ?? '', callerReference };
+    return { id: res.HealthCheck?.Id ?? '', callerReference, attempts: res.$metadata?.attempts ?? 1 };
   }
 
   async tagHealthCheck(id: string, tags: Record<string, string>): Promise<void> {

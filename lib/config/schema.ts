@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isToken, portSchema, tokenSchema, TOKENS } from '../tokens';
 import { ALWAYS, crossField, intIn, num, oneOfLiterals } from './fields';
 import { haproxySchema } from './haproxySchema';
+import { ROUTE53_LIMITS } from '../plan/limits';
 
 /** Fleet and owner names end up in SetIdentifiers, CallerReferences, tags and hook names. */
 const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1-32 characters of a-z, 0-9 and "-", not starting or ending with "-"');
@@ -141,6 +142,19 @@ export const fleetSchema = z
       .optional(),
     /** The per-node alarms that say a node has failed. */
     alarms: alarmsSchema.optional(),
+    /**
+     * Route 53's quotas a fleet must fit in (docs/scaling.md): checked when the configuration is
+     * loaded (so `serverless package` refuses a fleet that cannot fit) and again by every run,
+     * which registers no node past them and says why the others wait.
+     */
+    limits: z
+      .strictObject({
+        /** The most load balancers the group can hold (its MaxSize): each needs a weighted record and a health check. */
+        maxNodes: intIn(1, 100_000).optional(),
+        /** The account's health-check quota (200 by default; raised through Service Quotas). */
+        healthCheckQuota: intIn(1, 1_000_000).default(ROUTE53_LIMITS.healthChecksPerAccount),
+      })
+      .default({ healthCheckQuota: ROUTE53_LIMITS.healthChecksPerAccount }),
     /** The HAProxy configuration the control plane renders and pushes to every node. */
     haproxy: haproxySchema.optional(),
     lifecycleHooks: z
@@ -218,6 +232,15 @@ export const fleetSchema = z
             message: 'must be "elastic-ip" when elasticIps is set (a node\'s own public IPv4 changes whenever its address moves)',
           });
         }
+      },
+      (f, ctx) => {
+        const max = num(f.limits?.maxNodes);
+        if (max !== undefined && max > ROUTE53_LIMITS.weightedRecordsPerName && !ctx.invalid(['limits']))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['limits', 'maxNodes'],
+            message: `${max} nodes do not fit in one record name: Route 53 allows at most ${ROUTE53_LIMITS.weightedRecordsPerName} weighted records per name and type; split the group into fleets with their own record names (docs/scaling.md)`,
+          });
       },
       (f, ctx) => {
         if (f.elasticIps && !f.alarms && !ctx.invalid(['alarms']))
@@ -300,6 +323,17 @@ export const configSchema = z
         });
       };
       seen((f) => f.name, 'fleet name');
+      // Every fleet's checks count against the one account quota (a node's check is replaced by
+      // creating the new one first, so allow for that too when sizing the quota).
+      const sized = cfg.fleets.filter((f, i) => typeof f.limits?.maxNodes === 'number' && !ctx.invalid(['fleets', i, 'limits']));
+      const need = sized.reduce((n, f) => n + (f.limits.maxNodes ?? 0), 0);
+      const quota = Math.min(...cfg.fleets.map((f) => num(f.limits?.healthCheckQuota) ?? ROUTE53_LIMITS.healthChecksPerAccount));
+      if (sized.length && need > quota)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fleets', cfg.fleets.indexOf(sized.at(-1)!), 'limits', 'maxNodes'],
+          message: `the fleets can hold ${need} nodes, one Route 53 health check each, but the account's health-check quota is ${quota}: request a higher quota (Service Quotas, Route 53, "Health checks") and set limits.healthCheckQuota to it, or lower limits.maxNodes (docs/scaling.md)`,
+        });
       // One group, one fleet: two fleets completing each other's lifecycle actions would race.
       seen((f) => f.autoScalingGroupName, 'autoScalingGroupName');
       // An application group serves one fleet, and is never a load-balancer group: whose hooks

@@ -1,6 +1,8 @@
 /**
  * Parses what the alarm function receives: a CloudWatch alarm state change delivered by SNS
- * (the alarm's action; Message is JSON) or by EventBridge ("CloudWatch Alarm State Change").
+ * (the alarm's action; Message is JSON), by EventBridge ("CloudWatch Alarm State Change"), or
+ * by the alarm itself through a Lambda alarm action (no hop in between: the fastest path;
+ * docs/aws-facts.md, CloudWatch).
  * The state in the event is only a hint: the handler re-reads every alarm before acting, so a
  * stale or reordered notification cannot move an address the wrong way.
  */
@@ -43,6 +45,30 @@ const eventBridgeAlarm = EventBridgeSchema.extend({
   }),
 });
 
+/** CloudWatch's Lambda alarm action: the alarm invokes the function directly. */
+const lambdaAlarmAction = z.object({
+  source: z.literal('aws.cloudwatch'),
+  alarmArn: z.string().min(1),
+  accountId: z.string().optional(),
+  time: z.string().optional(),
+  region: z.string().optional(),
+  alarmData: z.object({
+    alarmName: z.string().min(1),
+    state: z.object({ value: state, timestamp: z.string().optional() }),
+    previousState: z.object({ value: state }).optional(),
+    configuration: z
+      .object({
+        metrics: z
+          .array(z.object({ metricStat: z.object({ metric: z.object({ dimensions: z.record(z.string(), z.string()).optional() }) }).optional() }))
+          .optional(),
+      })
+      .optional(),
+  }),
+});
+
+type MetricsConfig = { metrics?: { metricStat?: { metric: { dimensions?: Record<string, string> | undefined } } | undefined }[] | undefined } | undefined;
+const instanceOfMetrics = (c: MetricsConfig) => c?.metrics?.map((m) => m.metricStat?.metric.dimensions?.InstanceId).find((v) => !!v);
+
 /** One alarm state change. */
 export interface AlarmMessage {
   alarmName: string;
@@ -52,7 +78,7 @@ export interface AlarmMessage {
   time?: string;
   /** The InstanceId dimension of the alarm's metric, when it has one. */
   instanceId?: string;
-  via: 'sns' | 'eventbridge';
+  via: 'sns' | 'eventbridge' | 'lambda-action';
 }
 
 function parseSnsMessage(body: unknown, where: string): AlarmMessage {
@@ -74,12 +100,27 @@ function parseSnsMessage(body: unknown, where: string): AlarmMessage {
  * @throws EventParseError when the event is neither
  */
 export function parseAlarmEvent(event: unknown): AlarmMessage[] {
+  if (event && typeof event === 'object' && 'alarmData' in event) {
+    const e = check(lambdaAlarmAction, event, '');
+    const instanceId = instanceOfMetrics(e.alarmData.configuration);
+    return [
+      {
+        alarmName: e.alarmData.alarmName,
+        alarmArn: e.alarmArn,
+        newState: e.alarmData.state.value,
+        via: 'lambda-action',
+        ...(e.alarmData.previousState ? { oldState: e.alarmData.previousState.value } : {}),
+        ...(e.alarmData.state.timestamp ? { time: e.alarmData.state.timestamp } : {}),
+        ...(instanceId ? { instanceId } : {}),
+      },
+    ];
+  }
   return parseEnvelope(event, {
     sns: parseSnsMessage,
     eventBridge: {
       schema: eventBridgeAlarm,
       read: (e) => {
-        const instanceId = e.detail.configuration?.metrics?.map((m) => m.metricStat?.metric.dimensions?.InstanceId).find((v) => !!v);
+        const instanceId = instanceOfMetrics(e.detail.configuration);
         return {
           alarmName: e.detail.alarmName,
           newState: e.detail.state.value,
@@ -91,6 +132,6 @@ export function parseAlarmEvent(event: unknown): AlarmMessage[] {
         };
       },
     },
-    expected: 'an EventBridge "CloudWatch Alarm State Change"',
+    expected: 'an EventBridge "CloudWatch Alarm State Change", nor a CloudWatch Lambda alarm action (alarmData)',
   });
 }

@@ -19,10 +19,14 @@ export async function handleScheduledEvent(event: unknown, deps: HandlerDeps, in
   const reports: FleetReport[] = [];
   const failures: ReconcileError[] = [];
   logger.info('scheduled reconcile', { ...trigger, fleets: deps.config.fleets.map((f) => f.name) });
-  for (const fleet of deps.config.fleets) {
+  const fleets = deps.config.fleets;
+  for (const [i, fleet] of fleets.entries()) {
     logger.appendKeys({ fleet: fleet.name, group: fleet.autoScalingGroupName });
     try {
-      reports.push(await reconcileFleet(fleet, aws, logger, reconcileOptions(deps, invocation)));
+      // Each fleet gets its share of the time left, so a fleet in a long burst (its health
+      // checks paced by Route 53's quota) never keeps the fleets after it from their turn.
+      const share = invocation.deadline === undefined ? {} : { deadline: Date.now() + (invocation.deadline - Date.now()) / (fleets.length - i) };
+      reports.push(await reconcileFleet(fleet, aws, logger, reconcileOptions(deps, { ...invocation, ...share })));
     } catch (err) {
       const e = err instanceof ReconcileError ? err : new ReconcileError(String(err), fleet.name, { cause: err });
       logger.error('fleet reconcile failed', { error: e });

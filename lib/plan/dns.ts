@@ -13,6 +13,7 @@
  * Within a phase actions are sorted by instance id, so the same state gives the same plan.
  */
 import type { FleetConfig } from '../config/schema';
+import { ROUTE53_LIMITS } from './limits';
 import { desiredHealthCheck, specDiff, specMatches } from './healthCheckSpec';
 import { callerReference, healthCheckTags, setIdentifier } from './naming';
 import { LEAVING } from './lifecycle';
@@ -60,8 +61,42 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
   const keptChecks = new Set<string>();
   const ownedNodes = new Set<string>();
 
+  // Route 53's quotas: a node that would need a record or a check past them waits, with the
+  // reason (a CREATE past 100 weighted records would fail the whole batch). Records and checks
+  // that are going away still count: they are deleted after the new ones are made.
+  let recordSlots = ROUTE53_LIMITS.weightedRecordsPerName - (observed.otherRecords ?? 0) - observed.records.length;
+  let checkSlots = fleet.limits.healthCheckQuota - (observed.otherHealthChecks ?? 0) - observed.healthChecks.length;
+
   for (const node of [...observed.nodes].sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
     if (!belongsInDns(node)) continue;
+    const hasRecord = observed.records.some((r) => r.instanceId === node.instanceId);
+    const hasCheck = observed.healthChecks.some((c) => c.instanceId === node.instanceId);
+    if (node.address && !hasRecord && recordSlots <= 0) {
+      waiting.push({
+        instanceId: node.instanceId,
+        reason: reason(
+          'record-limit',
+          `${fleet.dns.recordName} already has ${ROUTE53_LIMITS.weightedRecordsPerName} weighted ${fleet.dns.recordType} records, Route 53's limit per name; split the group into fleets with their own record names (docs/scaling.md)`,
+        ),
+      });
+      ownedNodes.add(node.instanceId);
+      for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
+      continue;
+    }
+    if (node.address && !hasCheck && checkSlots <= 0) {
+      waiting.push({
+        instanceId: node.instanceId,
+        reason: reason(
+          'health-check-quota',
+          `the account has ${fleet.limits.healthCheckQuota} health checks, limits.healthCheckQuota; request a higher Route 53 quota and raise limits.healthCheckQuota (docs/scaling.md)`,
+        ),
+      });
+      ownedNodes.add(node.instanceId);
+      if (hasRecord) for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
+      continue;
+    }
+    if (node.address && !hasRecord) recordSlots--;
+    if (node.address && !hasCheck) checkSlots--;
     if (!node.address) {
       // No address seen (not assigned yet, or EC2 answered without it): register nothing, and
       // leave whatever the node already has alone. A gap in one describe must never deregister

@@ -29,6 +29,7 @@ import { type AlarmAction, planAlarms } from './alarms';
 import { planCompletions } from './completions';
 import { type ConfigPlanOutcome, planConfig } from './config';
 import { planDns } from './dns';
+import { type PlannedHeartbeat, planHeartbeats } from './heartbeats';
 import { LAUNCH_WAIT, LEAVING } from './lifecycle';
 import { type Reason, reason } from './reasons';
 import type { ObservedFleet, Plan } from './types';
@@ -69,6 +70,8 @@ export interface FleetPlan {
   config?: ConfigPlanOutcome;
   completions: PlannedCompletion[];
   waiting: WaitingNode[];
+  /** Launches still waiting for their health check whose hook timer is running out (heartbeats.ts). */
+  heartbeats: PlannedHeartbeat[];
 }
 
 export interface PlanOptions {
@@ -198,7 +201,8 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
       });
     }
   }
-  return { fleet: fleet.name, dns, ...(addresses ? { addresses } : {}), alarms, ...(config ? { config } : {}), completions, waiting };
+  const heartbeats = planHeartbeats(fleet, forDns, dns, opts.now);
+  return { fleet: fleet.name, dns, ...(addresses ? { addresses } : {}), alarms, ...(config ? { config } : {}), completions, waiting, heartbeats };
 }
 
 /** What the executor reports of a pass, for `unmet`. */

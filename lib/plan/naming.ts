@@ -87,6 +87,11 @@ export function nextGeneration(ref: string): string | undefined {
   return next > MAX_GENERATION ? undefined : `${m[1]}${next}`;
 }
 
+/** The reference without its generation: equal for the same fleet, node and settings. */
+export function withoutGeneration(ref: string): string {
+  return ref.replace(/-[0-9a-z]{1,12}$/, '');
+}
+
 /** The instance id of one of our health checks, or undefined when the check is not ours. */
 export function instanceOfCallerReference(fleet: Owned, ref: string | undefined): string | undefined {
   const prefix = callerReferencePrefix(fleet);

@@ -5,6 +5,7 @@
  *   key                   on                    written when
  *   --------------------  --------------------  ----------------------------------------------
  *   hfc:deregistered-at   a leaving instance    its record goes (the deregistration delay)
+ *   hfc:heartbeat-at      a launching instance  we send its hook a heartbeat (timer restarts)
  *   hfc:config-digest     a load balancer       it applied a pushed configuration
  *   hfc:pool              an Elastic IP         by the operator: the pool it belongs to
  *   hfc:home              an Elastic IP         a node claims it
@@ -23,6 +24,8 @@ export const MOVED_AT_TAG = 'hfc:moved-at';
 export const OWNER_TAG = 'hfc:owner';
 export const FLEET_TAG = 'hfc:fleet';
 export const INSTANCE_ID_TAG = 'hfc:instance-id';
+/** When we last sent a lifecycle heartbeat for a waiting launch (lib/plan/heartbeats.ts). */
+export const HEARTBEAT_AT_TAG = 'hfc:heartbeat-at';
 /**
  * Auto Scaling puts this tag (the group's name) on every instance it launches, and nobody else
  * can write `aws:` keys: it finds a group's instances in one DescribeInstances call, and the IAM

@@ -26,6 +26,8 @@ export interface ObservedNode {
   privateIp?: string;
   /** The digest of the HAProxy configuration the node has verifiably applied (tag `hfc:config-digest`). */
   configDigest?: string;
+  /** When its lifecycle hook's timer last started: the later of its launch and our last heartbeat (lib/plan/heartbeats.ts). */
+  timerStartedAt?: string;
 }
 
 /** Route 53 health check settings we own; anything else on the check is left alone. */
@@ -82,6 +84,10 @@ export interface ObservedFleet {
   nodes: ObservedNode[];
   records: ObservedRecord[];
   healthChecks: ObservedHealthCheck[];
+  /** Weighted records at the fleet's name and type that are not ours (they count against Route 53's 100). */
+  otherRecords?: number;
+  /** Health checks in the account that are not this fleet's (they count against the quota). */
+  otherHealthChecks?: number;
   /** Elastic IP pool, interfaces and alarms: only for fleets with `elasticIps` or `alarms`. */
   addressState?: AddressState;
   /** The application tier, for fleets whose configuration is pushed. */

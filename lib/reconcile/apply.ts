@@ -13,7 +13,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import { ConflictError } from '../errors';
 import { describeAwsError, isAwsError, isThrottling } from '../aws/errors';
-import { nextGeneration } from '../plan/naming';
+import { nextGeneration, withoutGeneration } from '../plan/naming';
+import { inParallel } from '../parallel';
 import type { RecordChange } from '../aws/route53';
 import { DEREGISTERED_AT_TAG, type Action, type Plan } from '../plan/types';
 import type { DnsWriter } from './ports';
@@ -36,6 +37,10 @@ export interface ApplyOptions {
 /** Record batches go out after this many new checks, or this long after the first one ready. */
 const FLUSH_EVERY = 10;
 const FLUSH_INTERVAL_MS = 3_000;
+/** While creates are paced, the checks are read again before a create at most this often. */
+const REREAD_CHECKS_MS = 1_000;
+/** CreateHealthCheck calls in flight at once. */
+const CREATES_IN_FLIGHT = 10;
 
 export interface ApplyResult {
   /** Nodes whose work failed, with the reason: their lifecycle actions must not be completed. */
@@ -113,7 +118,36 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
   let unsent = recordActions;
   let lastFlush = Date.now();
   let sinceFlush = 0;
+  // What another run made since this one observed (the schedule and a lifecycle run, working
+  // from opposite ends, meet in the middle): read again after each batch while creates are paced,
+  // so this run neither repeats a create (each costs a 2 s token) nor sends a record already there.
+  const theirs = new Map<string, string>(); // CallerReference without its generation -> check id
+  const theirRecords = new Set<string>(); // SetIdentifier|value|check of records that exist now
+  const recordKey = (r: { setIdentifier: string; values: readonly string[] }, checkId: string | undefined) =>
+    `${r.setIdentifier}|${r.values.join(',')}|${checkId}`;
+  let checksReadAt = 0;
+  const refresh = async (what: { records: boolean }): Promise<void> => {
+    try {
+      checksReadAt = Date.now();
+      const [checks, records] = await Promise.all([
+        aws.route53.listHealthChecks(),
+        what.records ? aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, fleet.dns.recordType) : [],
+      ]);
+      for (const c of checks) if (c.CallerReference && c.Id) theirs.set(withoutGeneration(c.CallerReference), c.Id);
+      for (const r of records) theirRecords.add(recordKey(r, r.healthCheckId));
+    } catch (err) {
+      logger.warn("could not read back what other runs made; going on with this run's plan", { error: describeAwsError(err) });
+    }
+  };
+  const alreadyThere = (a: RecordAction): boolean => {
+    if (a.kind !== 'createRecord') return false;
+    const checkId = 'id' in a.record.healthCheck ? a.record.healthCheck.id : created.get(a.record.healthCheck.callerReference);
+    return theirRecords.has(recordKey(a.record, checkId));
+  };
+
   const flush = async (final: boolean): Promise<void> => {
+    const done = unsent.filter((a) => ready(a) && alreadyThere(a));
+    unsent = unsent.filter((a) => !done.includes(a));
     let batch = unsent.filter(ready);
     // A set replaced whole must never be empty in between: deletions wait for a batch that also
     // adds a record, unless one of ours stays or nothing else is coming.
@@ -121,26 +155,50 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     const toCreate = new Set(unsent.filter((a) => a.kind === 'createRecord').map((a) => a.instanceId));
     const stays = plan.registered.some((id) => !toCreate.has(id)); // its record exists already
     if (!final && !adds && !stays) batch = batch.filter((a) => a.kind !== 'deleteRecord');
-    if (!final && batch.length === 0) return;
+    if (!final && batch.length === 0 && done.length === 0) return;
     unsent = unsent.filter((a) => !batch.includes(a));
     lastFlush = Date.now();
     sinceFlush = 0;
-    const landed = await submitRecords(batch);
+    const landed = [...done.map((a) => a.instanceId), ...(await submitRecords(batch))];
     if (landed.length && opts.onLanded) await opts.onLanded(landed, result);
+    if (!final && paced) await refresh({ records: true });
   };
 
   let throttled = false;
   const tagging: Promise<void>[] = [];
-  for (const a of creates) {
+  // A few creates in flight: the burst of 50 goes in a few round trips, and once the quota binds
+  // the SDK's adaptive client-side limiter paces them. Flushes are serialised on one chain.
+  let flushing: Promise<void> = Promise.resolve();
+  // Once Route 53 throttles (a create needed retries), one create at a time: the quota refills one
+  // every 2 s, and parallel creates would only burn the account-wide bucket on throttled tries.
+  let paced = false;
+  let met = false;
+  const createOne = async (a: Of<'createHealthCheck'>): Promise<void> => {
     const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
-    if (throttled || left <= 0) {
+    if (throttled || met || left <= 0) {
       result.deferred.add(a.instanceId);
-      continue;
+      return;
+    }
+    // Paced, each create costs a 2 s token: one ListHealthChecks first (the account-wide bucket
+    // refills at 10 a second) is cheap insurance against making what the other run just made.
+    if (paced && Date.now() - checksReadAt >= REREAD_CHECKS_MS) await refresh({ records: false });
+    const made = theirs.get(withoutGeneration(a.callerReference));
+    if (made) {
+      // Another run made it (same node, same settings): the two runs have met, and what lies
+      // further on is that run's work. Stop creating; the nodes left wait for the next run.
+      created.set(a.callerReference, made);
+      met = true;
+      sinceFlush++;
+      return;
     }
     logger.info('creating health check', describeAction(a));
     try {
       const hc = await createOneGeneration(a, Number.isFinite(left) ? { timeoutMs: left } : {});
       created.set(a.callerReference, hc.id);
+      if (hc.attempts > 1 && !paced) {
+        paced = true;
+        logger.info('Route 53 is throttling health check creation; creating one at a time', { attempts: hc.attempts });
+      }
       logger.info('health check ready', { instanceId: a.instanceId, healthCheckId: hc.id, callerReference: hc.callerReference });
       tagging.push(tag(hc.id, a.tags, a.instanceId)); // in the background: tags are for people
       sinceFlush++;
@@ -151,13 +209,19 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
         // next run, which sends the same references and gets the same checks.
         logger.warn('health check creation left for the next run', { instanceId: a.instanceId, error: describeAwsError(err) });
         result.deferred.add(a.instanceId);
-        throttled = isThrottling(err);
-        continue;
+        throttled ||= isThrottling(err);
+        return;
       }
       fail(a.instanceId, 'health check creation', err);
     }
-    if (sinceFlush >= FLUSH_EVERY || (sinceFlush > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS)) await flush(false);
-  }
+    if (sinceFlush >= FLUSH_EVERY || (sinceFlush > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS)) {
+      sinceFlush = 0;
+      flushing = flushing.then(() => flush(false));
+      await flushing;
+    }
+  };
+  await inParallel(creates, CREATES_IN_FLIGHT, createOne, (worker) => worker > 0 && paced);
+  await flushing;
   for (const a of of('tagHealthCheck')) {
     logger.info('tagging health check', describeAction(a));
     tagging.push(tag(a.healthCheckId, a.tags, a.instanceId));
@@ -231,7 +295,10 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
    * Route 53 refuses the reference of a check deleted in the last days (a node back with the same
    * settings): walk the generations in order, so concurrent runs still meet on one check.
    */
-  async function createOneGeneration(a: Of<'createHealthCheck'>, opts: { timeoutMs?: number }): Promise<{ id: string; callerReference: string }> {
+  async function createOneGeneration(
+    a: Of<'createHealthCheck'>,
+    opts: { timeoutMs?: number },
+  ): Promise<{ id: string; callerReference: string; attempts: number }> {
     let ref: string | undefined = a.callerReference;
     for (;;) {
       try {

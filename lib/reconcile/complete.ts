@@ -7,6 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeAwsError } from '../aws/errors';
 import type { PassResults, FleetPlan, PlannedCompletion, WaitingNode } from '../plan/fleet';
 import { unmet } from '../plan/fleet';
+import { inParallel } from '../parallel';
 import type { Reason } from '../plan/reasons';
 import type { ActionCompleter } from './ports';
 
@@ -46,6 +47,12 @@ export async function completeLanded(
   done.push(...out.outcomes); // a failure here is tried again by the run's final completeActions
 }
 
+/** CompleteLifecycleAction calls in flight at once. */
+const COMPLETIONS_IN_FLIGHT = 10;
+
+const logOf = (c: PlannedCompletion) => ({ instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, group: c.groupName, reason: c.reason });
+const baseOf = (c: PlannedCompletion) => ({ instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, reason: c.reason });
+
 export async function completeActions(
   plan: FleetPlan,
   results: PassResults,
@@ -55,25 +62,29 @@ export async function completeActions(
   already: readonly CompletionOutcome[] = [],
 ): Promise<CompletionResults> {
   const out: CompletionResults = { outcomes: [], held: [], failed: new Map() };
+  const send: PlannedCompletion[] = [];
+  const outcomeOf = new Map<PlannedCompletion, CompletionOutcome>();
   for (const c of plan.completions) {
     const earlier = already.find((d) => d.instanceId === c.instanceId && d.transition === c.transition);
     if (earlier) {
-      out.outcomes.push(earlier); // completed as soon as its record landed
+      outcomeOf.set(c, earlier); // completed as soon as its record landed
       continue;
     }
     const why = unmet(c, plan, results);
-    const log = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, group: c.groupName, reason: c.reason };
     if (why.length) {
       for (const reason of why) out.held.push({ instanceId: c.instanceId, tier: c.tier, transition: c.transition, reason });
-      logger.info(`${c.tier === 'application' ? 'application server' : 'node'} waits: ${why.map((r) => r.message).join('; ')}`, log);
+      logger.info(`${c.tier === 'application' ? 'application server' : 'node'} waits: ${why.map((r) => r.message).join('; ')}`, logOf(c));
       continue;
     }
-    const base = { instanceId: c.instanceId, transition: c.transition, hookName: c.hookName, reason: c.reason };
     if (dryRun) {
-      logger.info('would complete lifecycle action (dry run)', log);
-      out.outcomes.push({ ...base, outcome: 'dry-run' });
+      logger.info('would complete lifecycle action (dry run)', logOf(c));
+      outcomeOf.set(c, { ...baseOf(c), outcome: 'dry-run' });
       continue;
     }
+    send.push(c);
+  }
+  // A few at a time: a batch of launches goes on in one or two round trips, not one per node.
+  await inParallel(send, COMPLETIONS_IN_FLIGHT, async (c) => {
     try {
       const outcome = await aws.autoScaling.completeLifecycleAction({
         groupName: c.groupName,
@@ -81,12 +92,16 @@ export async function completeActions(
         instanceId: c.instanceId,
         result: 'CONTINUE',
       });
-      logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', log);
-      out.outcomes.push({ ...base, outcome });
+      logger.info(outcome === 'completed' ? 'lifecycle action completed with CONTINUE' : 'lifecycle action no longer exists; nothing to complete', logOf(c));
+      outcomeOf.set(c, { ...baseOf(c), outcome });
     } catch (err) {
       out.failed.set(c.instanceId, `completing the ${c.transition} action: ${describeAwsError(err)}`);
-      logger.error('completing the lifecycle action failed; the next run retries', { ...log, error: err as Error });
+      logger.error('completing the lifecycle action failed; the next run retries', { ...logOf(c), error: err as Error });
     }
+  });
+  for (const c of plan.completions) {
+    const o = outcomeOf.get(c);
+    if (o) out.outcomes.push(o);
   }
   return out;
 }

@@ -20,6 +20,7 @@ import { instanceOfCallerReference, instanceOfSetIdentifier } from '../plan/nami
 import { LAUNCH_WAIT } from '../plan/lifecycle';
 import { withHint } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
+import { HEARTBEAT_AT_TAG } from '../plan/tags';
 import type { FleetReader } from './ports';
 import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
@@ -94,11 +95,13 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     const alive = EC2_ALIVE.has(info.state);
     const deregisteredAt = info.tags[DEREGISTERED_AT_TAG];
     const applied = info.tags[CONFIG_DIGEST_TAG];
+    const timerStartedAt = latest(info.launchTime, info.tags[HEARTBEAT_AT_TAG]);
     return {
       ...(alive && info.publicIp ? { address: info.publicIp } : {}),
       ...(alive && info.privateIp ? { privateIp: info.privateIp } : {}),
       ...(applied ? { configDigest: applied } : {}),
       ...(deregisteredAt ? { deregisteredAt } : {}),
+      ...(timerStartedAt ? { timerStartedAt } : {}),
       ...(info.availabilityZone ? { availabilityZone: info.availabilityZone } : {}),
     };
   };
@@ -117,8 +120,16 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     nodes: finalNodes,
     records: ourRecords,
     healthChecks: ours,
+    otherRecords: records.length - ourRecords.length,
+    otherHealthChecks: checks.length - ours.length,
     ...(addressState ? { addressState } : {}),
     ...(servers && 'failed' in servers ? { serversError: servers.failed } : servers ? { servers } : {}),
     ...(trusted ? { hint: trusted } : {}),
   };
+}
+
+/** The later of two ISO 8601 times (either may be missing or unreadable). */
+function latest(a: string | undefined, b: string | undefined): string | undefined {
+  const ms = [a, b].map((t) => (t ? Date.parse(t) : Number.NaN)).filter((t) => !Number.isNaN(t));
+  return ms.length ? new Date(Math.max(...ms)).toISOString() : undefined;
 }

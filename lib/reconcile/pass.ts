@@ -14,6 +14,7 @@ import type { Adapters } from './adapters';
 import { type ApplyOptions, type ApplyResult, applyPlan, describeAction } from './apply';
 import { applyAddressPlan } from './applyAddresses';
 import { applyAlarms } from './applyAlarms';
+import { sendHeartbeats } from './heartbeats';
 import { observeFleet } from './observe';
 
 const MAX_PASSES = 3;
@@ -75,6 +76,7 @@ export async function runPasses(fleet: FleetConfig, aws: Adapters, logger: Logge
       // tried again here). A node whose addresses a concurrent run put in place is not held back.
       const outcome: PassOutcome = { passes, observed, observedAt, plan, dnsFailed: new Map(), dnsDeferred: new Set(), addressesFailed: new Set() };
       if (opts.dryRun) return outcome;
+      if (passes === 1 && plan.heartbeats.length > 0) await sendHeartbeats(fleet, plan.heartbeats, aws, logger, opts.now());
       if (plan.addresses && plan.addresses.actions.length > 0)
         outcome.addressesFailed = (await applyAddressPlan(plan.addresses, aws.addresses, logger, opts.now)).failedNodes;
       if (plan.dns.actions.length > 0) {

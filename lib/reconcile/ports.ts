@@ -21,7 +21,7 @@ export interface FleetReader {
 
 /** Writing DNS and the deregistration notes (apply.ts). */
 export interface DnsWriter {
-  route53: Pick<Route53Adapter, 'createHealthCheck' | 'tagHealthCheck' | 'changeRecords' | 'deleteHealthCheck'>;
+  route53: Pick<Route53Adapter, 'createHealthCheck' | 'tagHealthCheck' | 'changeRecords' | 'deleteHealthCheck' | 'listHealthChecks' | 'listRecords'>;
   ec2: Pick<Ec2Adapter, 'tagInstance' | 'untagInstance'>;
 }
 
@@ -29,6 +29,12 @@ export interface DnsWriter {
 export interface ConfigPusher {
   ssm: Pick<SsmAdapter, 'onlineInstances' | 'send' | 'results' | 'result'>;
   ec2: Pick<Ec2Adapter, 'tagInstance'>;
+}
+
+/** Heartbeats for launches waiting on Route 53 (heartbeats.ts). */
+export interface HeartbeatSender {
+  autoScaling: Pick<AutoScalingAdapter, 'confirmAction'>;
+  ec2: Pick<Ec2Adapter, 'tagInstances'>;
 }
 
 /** Completing lifecycle actions (complete.ts). */

@@ -535,7 +535,7 @@ describe('createHealthCheck', () => {
     const res = await adapter.createHealthCheck(REF, spec);
 
     // Assess
-    expect(res).toEqual({ id: 'hc-new', callerReference: REF });
+    expect(res).toEqual({ id: 'hc-new', callerReference: REF, attempts: 1 });
     // Exact: no key beyond those expected (no ResourcePath on TCP, no EnableSNI without a host).
     expect(inputs(CreateHealthCheckCommand)).toEqual([{ CallerReference: REF, HealthCheckConfig: config }]);
     expect(Object.keys(inputs(CreateHealthCheckCommand)[0]!.HealthCheckConfig!).sort()).toEqual(Object.keys(config).sort());

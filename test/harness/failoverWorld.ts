@@ -6,7 +6,7 @@
 import { createHandler as createAlarmHandler } from '../../functions/alarm';
 import type { AlarmOutcome } from '../../lib/handlers/alarm';
 import { FleetWorld, GROUP, type Via, type WorldOptions } from './fleetWorld';
-import { alarmEventBridgeEvent, alarmSnsEvent } from '../../sim/envelopes';
+import { alarmEventBridgeEvent, alarmLambdaActionEvent, alarmSnsEvent } from '../../sim/envelopes';
 
 export const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:haproxy-fleet-control-dev-alarms';
 
@@ -55,11 +55,13 @@ export class FailoverWorld extends FleetWorld {
   }
 
   /** Drains CloudWatch's notifications and delivers each to the alarm function, in order. */
-  async deliverAlarms(via: Via = this.via): Promise<AlarmOutcome[]> {
+  async deliverAlarms(via: Via | 'lambda-action' = this.via): Promise<AlarmOutcome[]> {
     const sns = this.account.cloudWatch.takeNotifications();
     const changes = this.account.cloudWatch.takeStateChanges();
     const events =
-      via === 'sns' ? sns.map((n) => alarmSnsEvent(this.account, n)) : changes.map((c) => alarmEventBridgeEvent(this.account, c.alarm, c.newState, c.oldState));
+      via === 'sns'
+        ? sns.map((n) => alarmSnsEvent(this.account, n))
+        : changes.map((c) => (via === 'lambda-action' ? alarmLambdaActionEvent : alarmEventBridgeEvent)(this.account, c.alarm, c.newState, c.oldState));
     const out: AlarmOutcome[] = [];
     for (const e of events) out.push(...(await this.invokeAlarm(e)));
     return out;

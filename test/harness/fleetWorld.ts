@@ -39,6 +39,12 @@ export interface WorldOptions {
   clock?: () => number;
   /** `production`: the SDK retries with the deployed settings and their real back-off (benchmarks); default: no back-off. */
   retries?: 'instant' | 'production';
+  /**
+   * More fleets like the first in the same account and zone (benchmarks: a group larger than one
+   * record name's 100 weighted records is split this way): fleet `edge<k>`, group `edge-haproxy-<k>`,
+   * record `lb<k>.example.com`, for k = 2..fleets.
+   */
+  fleets?: number;
 }
 
 export const GROUP = 'edge-haproxy';
@@ -70,6 +76,8 @@ export class FleetWorld {
   readonly mode: DeploymentMode;
   /** Instances that were InService before the hooks were created. */
   readonly preexisting: string[];
+  /** The load-balancer groups, one per fleet (GROUP first). */
+  readonly groups: string[];
   readonly lifecycleHandler;
   readonly reconcileHandler;
 
@@ -78,20 +86,23 @@ export class FleetWorld {
     this.via = opts.via ?? 'sns';
     this.zoneId = this.account.route53.createHostedZone(ZONE);
     this.preexisting = this.account.autoScaling.createGroup({ name: GROUP, instances: opts.preexisting ?? 0 });
+    this.groups = [GROUP];
+    for (let k = 2; k <= (opts.fleets ?? 1); k++) {
+      this.groups.push(`${GROUP}-${k}`);
+      this.account.autoScaling.createGroup({ name: `${GROUP}-${k}`, instances: 0 });
+    }
     this.config = parseConfig({
-      fleets: [
-        {
-          name: 'edge',
-          autoScalingGroupName: GROUP,
-          dns: { recordName: `lb.${ZONE}`, ...(opts.dns ?? {}), hostedZoneId: this.zoneId },
-          healthCheck: { protocol: 'HTTP', port: 8404, path: '/healthz' },
-          ...(opts.fleet ?? {}),
-        },
-      ],
+      fleets: this.groups.map((group, i) => ({
+        name: i === 0 ? 'edge' : `edge${i + 1}`,
+        autoScalingGroupName: group,
+        dns: { recordName: `lb${i === 0 ? '' : i + 1}.${ZONE}`, ...(opts.dns ?? {}), hostedZoneId: this.zoneId },
+        healthCheck: { protocol: 'HTTP', port: 8404, path: '/healthz' },
+        ...(opts.fleet ?? {}),
+      })),
     });
     this.fleet = this.config.fleets[0]!;
     this.mode = opts.mode ?? 'active';
-    this.putHooks(GROUP);
+    for (const group of this.groups) this.putHooks(group);
     this.deps = {
       config: this.config,
       settings: { dryRun: (opts.dryRun ?? false) || this.mode === 'shadow', ...(opts.mode ? { mode: opts.mode } : {}) },

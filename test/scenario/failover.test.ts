@@ -59,6 +59,21 @@ describe('failover', () => {
     expect(world.account.callsSince(mark).filter((c) => c.service === 'route53')).toEqual([]);
   });
 
+  it("the alarm's Lambda action (CloudWatch invokes the function directly) moves the address like the other two routes", async () => {
+    // Prepare
+    const { world, ids, homeOf } = await fleetOf(4);
+    const [failed] = ids;
+
+    // Act
+    world.fail(failed!);
+    const [outcome] = await world.deliverAlarms('lambda-action');
+
+    // Assess
+    expect(outcome?.status).toBe('handled');
+    expect(world.holderOf(homeOf(failed!))).not.toBe(failed);
+    expect(ids).toContain(world.holderOf(homeOf(failed!)));
+  });
+
   it('two nodes fail at once in a fleet of four: both addresses land on the two healthy nodes, spread', async () => {
     const { world, ids, homeOf } = await fleetOf(4);
     const [a, b, c, d] = ids;

@@ -1,3 +1,4 @@
+import { HEARTBEAT_AT_TAG } from '../../lib/plan/tags';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -738,10 +739,10 @@ describe('HAProxy configuration push: IAM and environment', () => {
     expect(CONFIG_DIGEST_TAG).toBe('hfc:config-digest');
     expect(mark.Condition).toEqual({
       'StringEquals': { 'ec2:ResourceTag/aws:autoscaling:groupName': ['edge-haproxy', 'edge-us-haproxy', 'plain-haproxy'] },
-      'ForAllValues:StringEquals': { 'aws:TagKeys': [CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG] },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, HEARTBEAT_AT_TAG] },
       'Null': { 'aws:TagKeys': ['false'] },
     });
-    expect(plain.Condition?.['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': [DEREGISTERED_AT_TAG] });
+    expect(plain.Condition?.['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': [DEREGISTERED_AT_TAG, HEARTBEAT_AT_TAG] });
   });
 
   it('"*" only for read-only actions that accept no resource (and CreateHealthCheck)', () => {

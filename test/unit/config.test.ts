@@ -52,6 +52,7 @@ describe('fleet configuration', () => {
         address: 'public-ipv4',
       },
       healthCheck: { protocol: 'HTTP', port: 8404, path: '/', requestInterval: 30, failureThreshold: 3 },
+      limits: { healthCheckQuota: 200 },
       lifecycleHooks: {
         launching: { name: 'edge-hfc-launching', heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
         terminating: { name: 'edge-hfc-terminating', heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
@@ -120,6 +121,27 @@ describe('fleet configuration', () => {
     ],
     ['no fleets', { fleets: [] }, 'fleets: must list at least one fleet'],
     [
+      'a group that can outgrow one record name',
+      minimal({ limits: { maxNodes: 101 } }),
+      'fleets[0].limits.maxNodes: 101 nodes do not fit in one record name: Route 53 allows at most 100 weighted records per name and type; split the group into fleets with their own record names',
+    ],
+    [
+      "fleets that can outgrow the account's health-check quota",
+      {
+        fleets: [
+          { ...minimal().fleets[0], limits: { maxNodes: 100 } },
+          {
+            ...minimal().fleets[0],
+            name: 'edge2',
+            autoScalingGroupName: 'g2',
+            dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb2.example.com' },
+            limits: { maxNodes: 60, healthCheckQuota: 150 },
+          },
+        ],
+      },
+      "fleets[1].limits.maxNodes: the fleets can hold 160 nodes, one Route 53 health check each, but the account's health-check quota is 150: request a higher quota",
+    ],
+    [
       'a deregistration delay the terminating hook would cut short',
       minimal({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', deregistrationDelaySeconds: 250 } }),
       "fleets[0].dns.deregistrationDelaySeconds: must be at most the terminating hook's heartbeatTimeoutSeconds (300) minus 90",
@@ -131,6 +153,19 @@ describe('fleet configuration', () => {
     ],
   ])('rejects %s, naming the field', (_name, raw, expected) => {
     expect(problems(raw).join('\n')).toContain(expected);
+  });
+
+  it('accepts fleets that fit in the quotas they state', () => {
+    const two = {
+      fleets: [
+        { ...minimal().fleets[0], limits: { maxNodes: 100, healthCheckQuota: 400 } },
+        { ...minimal().fleets[0], name: 'edge2', autoScalingGroupName: 'g2', limits: { maxNodes: 100, healthCheckQuota: 400 } },
+      ],
+    };
+    expect(parseConfig(two).fleets.map((f) => f.limits)).toEqual([
+      { maxNodes: 100, healthCheckQuota: 400 },
+      { maxNodes: 100, healthCheckQuota: 400 },
+    ]);
   });
 
   it('rejects two fleets on one group, and lists every problem at once', () => {

@@ -137,6 +137,29 @@ describe('parseAlarmEvent', () => {
       }),
     ]);
   });
+  it("CloudWatch's Lambda alarm action sample (the alarm invokes the function directly): the same fields from alarmData", () => {
+    expect(parseAlarmEvent(sample('alarm-lambda-action-alarm.json'))).toEqual([
+      {
+        alarmName: 'hfc-hfc-edge-i-0a1b2c3d4e5f60718',
+        alarmArn: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:hfc-hfc-edge-i-0a1b2c3d4e5f60718',
+        newState: 'ALARM',
+        oldState: 'OK',
+        time: '2026-11-22T10:00:01.000+0000',
+        instanceId: 'i-0a1b2c3d4e5f60718',
+        via: 'lambda-action',
+      },
+    ]);
+  });
+  it('a Lambda alarm action without its alarm name names the field', () => {
+    const event = sample('alarm-lambda-action-alarm.json');
+    delete event.alarmData.alarmName;
+    expect(() => parseAlarmEvent(event)).toThrow(/^alarmData\.alarmName: /);
+  });
+  it('a composite alarm (alarmRule, no metrics) is read without an instance', () => {
+    const event = sample('alarm-lambda-action-alarm.json');
+    event.alarmData.configuration = { alarmRule: 'ALARM(a) OR ALARM(b)' };
+    expect(parseAlarmEvent(event)[0]).not.toHaveProperty('instanceId');
+  });
   it('a lifecycle event is not an alarm', () => {
     expect(() => parseAlarmEvent(sample('eventbridge-lifecycle-launching.json'))).toThrow(EventParseError);
   });

@@ -1,0 +1,53 @@
+/**
+ * Heartbeats for launches that wait on Route 53's quota. CreateHealthCheck allows a burst of 50,
+ * then one every 2 s, so in a burst of launches the last nodes wait minutes for their checks:
+ * longer than the launching hook's heartbeat timeout (300 s by default), after which Auto Scaling
+ * would ABANDON them. A node that the plan will register, but whose record does not exist yet,
+ * gets a RecordLifecycleActionHeartbeat when its hook's timer is about to run out.
+ *
+ * The timer restarts at the launch and at every heartbeat. The launch time is the instance's
+ * (EC2 LaunchTime: the wait starts moments later, so the estimate errs early, the safe way), and
+ * the last heartbeat is an instance tag (`hfc:heartbeat-at`), so every run and every function
+ * knows it. A heartbeat is sent once the timer has run for longer than the timeout minus
+ * HEADROOM: enough for the schedule's next two runs to come and go.
+ *
+ * Nodes waiting for anything else (no address, a quota, the configuration push) get none: there
+ * the hook's own timeout is the intended limit, not something the control plane should extend.
+ */
+import type { FleetConfig } from '../config/schema';
+import { LAUNCH_WAIT } from './lifecycle';
+import { type Reason, reason } from './reasons';
+import type { ObservedFleet, Plan } from './types';
+
+/** Two scheduled runs (one a minute) and a run's own length. */
+export const HEADROOM_SECONDS = 150;
+
+export interface PlannedHeartbeat {
+  instanceId: string;
+  hookName: string;
+  reason: Reason;
+}
+
+export function planHeartbeats(fleet: FleetConfig, observed: ObservedFleet, dns: Plan, now: Date): PlannedHeartbeat[] {
+  const hook = fleet.lifecycleHooks.launching;
+  const dueAfterMs = Math.max(hook.heartbeatTimeoutSeconds - HEADROOM_SECONDS, hook.heartbeatTimeoutSeconds / 2) * 1000;
+  const willRegister = new Set(dns.registered);
+  const hasRecord = new Set(observed.records.map((r) => r.instanceId));
+  const out: PlannedHeartbeat[] = [];
+  for (const n of observed.nodes) {
+    if (n.lifecycleState !== LAUNCH_WAIT || !willRegister.has(n.instanceId) || hasRecord.has(n.instanceId)) continue;
+    const since = n.timerStartedAt ? Date.parse(n.timerStartedAt) : Number.NaN;
+    if (Number.isNaN(since)) continue; // never guessed: the launch time is always known for a running instance
+    const running = now.getTime() - since;
+    if (running < dueAfterMs) continue;
+    out.push({
+      instanceId: n.instanceId,
+      hookName: hook.name,
+      reason: reason(
+        'heartbeat',
+        `waiting ${Math.round(running / 1000)} s for its health check (Route 53 creates one every 2 s after a burst of 50); the ${hook.heartbeatTimeoutSeconds} s hook timeout starts again`,
+      ),
+    });
+  }
+  return out.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+}
