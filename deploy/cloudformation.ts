@@ -302,6 +302,8 @@ function describeStatement(fleets: readonly FleetConfig[], opts: { warmPool?: bo
     Effect: 'Allow',
     Action: [
       'autoscaling:DescribeAutoScalingGroups',
+      // A lifecycle event's instance is looked up by id (a late event ends there: lib/plan/late.ts).
+      ...(opts.warmPool ? ['autoscaling:DescribeAutoScalingInstances'] : []),
       // Lifecycle events that touch a warm pool, or name an instance the group does not list, are
       // checked against the pool's own view (lib/plan/hints.ts).
       ...(opts.warmPool ? ['autoscaling:DescribeWarmPool'] : []),

@@ -1,3 +1,4 @@
+import type { Reason } from './plan/reasons';
 /**
  * Named errors of the control plane. Each carries `cause` and says what is wrong and where, so an
  * operator reading one log line knows what to fix. Handlers map them to outcomes: bad input is
@@ -65,5 +66,18 @@ export class ReconcileError extends FleetControlError {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A lifecycle event whose action is already over (lib/plan/late.ts): acknowledged, nothing
+ * changed, and not a failure (Lambda must not retry it).
+ */
+export class LateEventError extends FleetControlError {
+  constructor(
+    readonly reason: Reason,
+    readonly instanceId: string,
+  ) {
+    super(reason.message);
   }
 }

@@ -18,6 +18,7 @@
 import type {
   CompleteLifecycleActionCommandInput,
   DescribeAutoScalingGroupsCommandInput,
+  DescribeAutoScalingInstancesCommandInput,
   DescribeLifecycleHooksCommandInput,
   DescribeWarmPoolCommandInput,
   LifecycleHook,
@@ -293,6 +294,30 @@ export class AutoScalingSim extends ServiceSim {
       })),
       ...(start + max < found.length ? { NextToken: String(start + max) } : {}),
     };
+  }
+
+  /**
+   * The instances of every group (warm pools included) by id; an id no group has is left out,
+   * not an error. At most 50 ids per call.
+   */
+  DescribeAutoScalingInstances(input: DescribeAutoScalingInstancesCommandInput) {
+    const ids = input.InstanceIds ?? [];
+    if (ids.length > 50) this.fail('ValidationError', 'The number of instance ids that may be passed in is 50');
+    const rows = [...this.groups.values()].flatMap((g) =>
+      [...g.instances.values(), ...g.warmPool.values()]
+        .filter((gi) => ids.length === 0 || ids.includes(gi.instanceId))
+        .filter((gi) => this.lags.get(gi.instanceId)?.state !== 'unlisted')
+        .map((gi) => ({
+          InstanceId: gi.instanceId,
+          AutoScalingGroupName: g.name,
+          AvailabilityZone: gi.availabilityZone,
+          LifecycleState: this.lags.get(gi.instanceId)?.state ?? gi.state,
+          HealthStatus: 'HEALTHY',
+          ProtectedFromScaleIn: false,
+          InstanceType: 'c7g.large',
+        })),
+    );
+    return { AutoScalingInstances: rows };
   }
 
   PutLifecycleHook(input: PutLifecycleHookCommandInput) {

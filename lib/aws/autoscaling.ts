@@ -2,6 +2,7 @@
 import {
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
   DescribeWarmPoolCommand,
   RecordLifecycleActionHeartbeatCommand,
   type AutoScalingClient,
@@ -28,6 +29,16 @@ export class AutoScalingAdapter {
       lifecycleState: asLifecycleState(i.LifecycleState),
       ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
     }));
+  }
+
+  /**
+   * One instance's group and lifecycle state (DescribeAutoScalingInstances), or undefined when
+   * Auto Scaling does not list it (gone, or not one of its instances).
+   */
+  async describeInstance(instanceId: string): Promise<{ groupName: string; lifecycleState: LifecycleState } | undefined> {
+    const res = await this.client.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [instanceId] }));
+    const i = res.AutoScalingInstances?.find((x) => x.InstanceId === instanceId);
+    return i ? { groupName: i.AutoScalingGroupName ?? '', lifecycleState: asLifecycleState(i.LifecycleState) } : undefined;
   }
 
   /**

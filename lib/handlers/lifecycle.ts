@@ -8,7 +8,7 @@
  * (`{ code, message }`, docs/plan-reasons.md); the returned outcome keeps the sentence as its
  * `reason`.
  */
-import { StaleEventError } from '../errors';
+import { LateEventError, StaleEventError } from '../errors';
 import { parseLifecycleEvent } from '../events/lifecycle';
 import type { LifecycleEventMessage, LifecycleMessage } from '../events/types';
 import { dispatchLifecycle, unconfirmed } from '../plan/dispatch';
@@ -56,6 +56,10 @@ async function handleMessage(msg: LifecycleEventMessage, deps: HandlerDeps, invo
     const report = await reconcileFleet(fleet, aws, logger, { ...reconcileOptions(deps, invocation), ...hint });
     return { status: 'reconciled', report };
   } catch (err) {
+    if (err instanceof LateEventError) {
+      logger.info(`${err.reason.message}; event acknowledged`, { reason: err.reason });
+      return { status: 'ignored', reason: err.reason.message };
+    }
     if (!(err instanceof StaleEventError)) throw err;
     return rejected(msg, unconfirmed(err.message), deps);
   }

@@ -57,6 +57,7 @@ export const REASON_CODES = {
   'hook-not-ours': "the event is for a hook that is not this fleet's for its transition (another team's): acknowledged, nothing changed",
   'route-impossible': "the event's route (origin, destination) is not one Auto Scaling sends for its transition: rejected, nothing changed",
   'warm-pool-move': 'launched into the warm pool, or terminated from it: no DNS work; completed once the warm pool confirms it',
+  'event-late': "the event's lifecycle action is already over (a duplicate or a retry): acknowledged after one look, nothing changed",
   'event-unconfirmed': 'the event contradicts Auto Scaling, which confirms no such action of ours (stale or forged): rejected, nothing changed',
 } as const;
 

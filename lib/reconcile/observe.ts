@@ -11,7 +11,8 @@
  * re-creates the record of a node that is leaving.
  */
 import type { FleetConfig } from '../config/schema';
-import { ReconcileError, StaleEventError } from '../errors';
+import { LateEventError, ReconcileError, StaleEventError } from '../errors';
+import { lateEvent } from '../plan/late';
 import type { LifecycleMessage } from '../events/types';
 import { toSpec } from '../aws/route53';
 import { checkedHint, EC2_ALIVE } from './hints';
@@ -36,16 +37,23 @@ export interface ObserveOptions {
 }
 
 /**
+ * @throws LateEventError when the event's lifecycle action is already over (nothing read beyond the first round trip)
  * @throws StaleEventError when an event contradicts the describe and Auto Scaling does not
  *   confirm it (before any change: observing is the first step of every pass)
  */
 export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: ObserveOptions = {}): Promise<ObservedFleet> {
   const { hint } = opts;
   const dryRun = opts.dryRun ?? false;
-  const [records, checks] = await Promise.all([
+  // With an event, the instance's own state comes in the same round trip: an event whose action
+  // is already over (a duplicate, a retry) ends the run here, after three calls (late.ts).
+  const [records, checks, late] = await Promise.all([
     aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, fleet.dns.recordType),
     aws.route53.listHealthChecks(),
+    hint
+      ? aws.autoScaling.describeInstance(hint.instanceId).then((i) => (i && i.groupName !== hint.groupName ? undefined : lateEvent(hint, i?.lifecycleState)))
+      : undefined,
   ]);
+  if (late && hint) throw new LateEventError(late, hint.instanceId);
   const ours: ObservedHealthCheck[] = [];
   for (const c of checks) {
     const instanceId = instanceOfCallerReference(fleet, c.CallerReference);

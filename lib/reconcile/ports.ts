@@ -13,7 +13,7 @@ import type { SsmAdapter } from '../aws/ssm';
 /** Reading the load-balancer group and its DNS state (observe.ts). */
 export interface FleetReader {
   route53: Pick<Route53Adapter, 'listRecords' | 'listHealthChecks' | 'healthCheckTags'>;
-  autoScaling: Pick<AutoScalingAdapter, 'describeGroup' | 'describeWarmPool' | 'confirmAction'>;
+  autoScaling: Pick<AutoScalingAdapter, 'describeGroup' | 'describeWarmPool' | 'confirmAction' | 'describeInstance'>;
   ec2: Pick<Ec2Adapter, 'describeInstances' | 'describeTagged' | 'describeGroupInstances'>;
   addresses: Pick<AddressAdapter, 'describePool'>;
   cloudWatch: Pick<CloudWatchAdapter, 'describeAlarms' | 'instanceTag'>;

@@ -10,7 +10,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeAwsError } from '../aws/errors';
 import type { FleetConfig } from '../config/schema';
-import { ReconcileError, StaleEventError } from '../errors';
+import { LateEventError, ReconcileError, StaleEventError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import type { PassResults } from '../plan/fleet';
 import type { Adapters } from './adapters';
@@ -55,7 +55,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   const passOptions = { ...opts, dryRun, now: opts.now ?? (() => new Date()), pushConfig, order, onLanded };
   const pass = await runPasses(fleet, aws, logger, passOptions).catch((err: unknown) => {
     // A stale or forged event: nothing was changed (observing comes first), the handler says why.
-    if (err instanceof ReconcileError || err instanceof StaleEventError) throw err;
+    if (err instanceof ReconcileError || err instanceof StaleEventError || err instanceof LateEventError) throw err;
     throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; no lifecycle action was completed`, fleet.name, { cause: err });
   });
   const { plan, observed } = pass;

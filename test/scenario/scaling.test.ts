@@ -112,7 +112,7 @@ it('the first launch event of a scale-out registers every new node in one batch 
 
   // Assess
   const ops = world.account.callsSince(mark).map((c) => c.op);
-  expect(ops).toHaveLength(14);
+  expect(ops).toHaveLength(15); // with DescribeAutoScalingInstances for the event's instance (late.ts)
   expect(ops.filter((op) => op === 'ChangeResourceRecordSets')).toHaveLength(1);
   expect(ops.filter((op) => op === 'CreateHealthCheck')).toHaveLength(3);
   expect(ops.filter((op) => op === 'CompleteLifecycleAction')).toHaveLength(3);

@@ -98,8 +98,15 @@ describe.each(['sns', 'eventbridge'] as const)('a forged or stale lifecycle even
     const mark = world.account.mark();
     const outcomes = await world.deliver(n!);
 
-    // The instance is gone: the hint has no effect and the run finds a converged fleet.
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'reconciled' })]);
+    // The instance is gone: the event is late, acknowledged after the first round trip (three
+    // reads, nothing changed); the fleet stays converged.
+    expect(outcomes).toEqual([{ status: 'ignored', reason: expect.stringContaining('has left the group') }]);
+    expect(
+      world.account
+        .callsSince(mark)
+        .map((c) => c.op)
+        .sort(),
+    ).toEqual(['DescribeAutoScalingInstances', 'ListHealthChecks', 'ListResourceRecordSets']);
     expect(changes(world.account, mark)).toEqual([]);
     expect(world.convergenceProblems()).toEqual([]);
   });

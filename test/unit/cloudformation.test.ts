@@ -242,6 +242,7 @@ describe('function roles', () => {
     // Assess
     expect(star).toEqual([
       'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeAutoScalingInstances',
       'autoscaling:DescribeWarmPool',
       'ec2:DescribeInstances',
       'route53:CreateHealthCheck',
@@ -385,6 +386,7 @@ describe('Elastic IP failover: IAM', () => {
     // Assess
     expect(star(statements)).toEqual([
       'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeAutoScalingInstances',
       'autoscaling:DescribeWarmPool',
       'cloudwatch:DescribeAlarms',
       'ec2:DescribeAddresses',
@@ -752,6 +754,7 @@ describe('HAProxy configuration push: IAM and environment', () => {
       .sort();
     expect(star).toEqual([
       'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeAutoScalingInstances',
       'autoscaling:DescribeWarmPool',
       'ec2:DescribeInstances',
       'route53:CreateHealthCheck',
