@@ -21,6 +21,8 @@ export interface ScaleOutOptions {
   coldStartMs: number;
   /** Account quota of health checks (default 200; raised by request). */
   healthCheckQuota?: number;
+  /** The launching hook's heartbeat timeout, seconds (the configuration's default, 300, when unset). */
+  launchHeartbeatSeconds?: number;
   /** Fleets the nodes are split across (one record name holds at most 100): ceil(nodes / 100) by default. */
   fleets?: number;
   /** Give up after this much virtual time. */
@@ -47,6 +49,8 @@ export interface ScaleOutResult {
   timeouts: number;
   /** Calls a duplicate lifecycle event costs once the node's work is done. */
   lateEventCalls: number;
+  /** Calls of the burst (before the late event) by operation, throttled attempts included. */
+  callsByOp: Record<string, number>;
 }
 
 export const LATENCY_MS = { min: 50, max: 150 };
@@ -76,7 +80,10 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
     via: 'eventbridge',
     logger: new Logger({ logLevel: 'SILENT' }),
     fleets,
-    fleet: { limits: { maxNodes: Math.ceil(opts.nodes / fleets), healthCheckQuota: quota } },
+    fleet: {
+      limits: { maxNodes: Math.ceil(opts.nodes / fleets), healthCheckQuota: quota },
+      ...(opts.launchHeartbeatSeconds ? { lifecycleHooks: { launching: { heartbeatTimeoutSeconds: opts.launchHeartbeatSeconds } } } : {}),
+    },
   });
   const { account } = world;
   account.route53.enableRateLimits({ clock: () => time.now() });
@@ -132,8 +139,14 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
   const route53Calls = account.callsWhere({ service: 'route53' }).length;
   const ours = account.route53.createdHealthChecks().filter((c) => world.config.fleets.some((f) => instanceOfCallerReference(f, c.callerReference)));
 
-  // A duplicate of the first node's event, once all is done: what a late or repeated event costs.
-  await time.run(() => !lifecycle.busy(), time.now() + 600_000);
+  const callsByOp: Record<string, number> = {};
+  for (const c of account.calls) callsByOp[c.op] = (callsByOp[c.op] ?? 0) + 1;
+
+  // A duplicate of the first node's event, once all is done: what a late or repeated event costs
+  // (the schedule stopped first, so that only the event's own calls are counted).
+  clearTimeout(scheduler);
+  if (schedule) clearInterval(schedule);
+  await time.run(() => !lifecycle.busy() && !reconcile.busy(), time.now() + 600_000);
   const first = events.find((n) => !('Event' in n));
   const mark = account.mark();
   if (first && !('Event' in first)) {
@@ -159,5 +172,6 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
     reconcileInvocations: reconcile.invocations.length,
     timeouts: invocations.filter((i) => i.outcome === 'timeout').length,
     lateEventCalls,
+    callsByOp,
   };
 }

@@ -63,10 +63,14 @@ export class ReconcileError extends FleetControlError {
   constructor(
     message: string,
     readonly fleet: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; report?: unknown },
   ) {
     super(message, options);
+    if (options?.report !== undefined) this.report = options.report;
   }
+
+  /** What the run did before it failed (its FleetReport), when it got that far. */
+  readonly report?: unknown;
 }
 
 /**

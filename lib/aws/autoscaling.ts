@@ -3,7 +3,7 @@ import {
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
-  DescribeWarmPoolCommand,
+  paginateDescribeWarmPool,
   RecordLifecycleActionHeartbeatCommand,
   type AutoScalingClient,
 } from '@aws-sdk/client-auto-scaling';
@@ -47,14 +47,8 @@ export class AutoScalingAdapter {
    */
   async describeWarmPool(groupName: string): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    let token: string | undefined;
-    do {
-      const res = await this.client.send(
-        new DescribeWarmPoolCommand({ AutoScalingGroupName: groupName, MaxRecords: 100, ...(token ? { NextToken: token } : {}) }),
-      );
-      for (const i of res.Instances ?? []) if (i.InstanceId) out.set(i.InstanceId, i.LifecycleState ?? 'Unknown');
-      token = res.NextToken;
-    } while (token);
+    for await (const page of paginateDescribeWarmPool({ client: this.client, pageSize: 100 }, { AutoScalingGroupName: groupName }))
+      for (const i of page.Instances ?? []) if (i.InstanceId) out.set(i.InstanceId, i.LifecycleState ?? 'Unknown');
     return out;
   }
 

@@ -7,7 +7,7 @@ import {
   ChangeTagsForResourceCommand,
   CreateHealthCheckCommand,
   DeleteHealthCheckCommand,
-  ListHealthChecksCommand,
+  paginateListHealthChecks,
   ListResourceRecordSetsCommand,
   ListTagsForResourcesCommand,
   type Change,
@@ -176,15 +176,10 @@ export class Route53Adapter {
 
   /** Every health check in the account (the planner keeps only ours), across pages. */
   async listHealthChecks(): Promise<HealthCheck[]> {
-    // IsTruncated, not the presence of NextMarker, says whether there is more (Route 53 API
-    // reference); the SDK's paginator follows NextMarker alone.
+    // Route 53 sends NextMarker only while IsTruncated is true (API reference, ListHealthChecks),
+    // so the SDK's paginator, which follows NextMarker, reads every page.
     const out: HealthCheck[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await this.client.send(new ListHealthChecksCommand({ MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }));
-      out.push(...(page.HealthChecks ?? []));
-      marker = page.IsTruncated ? page.NextMarker : undefined;
-    } while (marker);
+    for await (const page of paginateListHealthChecks({ client: this.client, pageSize: 1000 }, {})) out.push(...(page.HealthChecks ?? []));
     return out;
   }
 

@@ -29,7 +29,7 @@ export async function handleScheduledEvent(event: unknown, deps: HandlerDeps, in
       reports.push(await reconcileFleet(fleet, aws, logger, reconcileOptions(deps, { ...invocation, ...share })));
     } catch (err) {
       const e = err instanceof ReconcileError ? err : new ReconcileError(String(err), fleet.name, { cause: err });
-      logger.error('fleet reconcile failed', { error: e });
+      logger.error('fleet reconcile failed', { error: e, ...(e.report ? { report: e.report } : {}) });
       failures.push(e);
     } finally {
       logger.removeKeys(['fleet', 'group']);

@@ -1,13 +1,17 @@
 /**
- * Apply: execute a plan's actions in order, logging each change before it is made (so a failure
- * mid-way leaves a trail of exactly what was done). Decides nothing.
+ * Apply: execute a plan's DNS actions, logging each change before it is made (so a failure
+ * mid-way leaves a trail of exactly what was done). What to change, and why, is the plan's; this
+ * decides only how to send it within Route 53's quotas: health checks in waves (ten in flight
+ * until Route 53 throttles, then one at a time), the ready records in a batch every few checks
+ * so launches go on as their records land (`onLanded`), the order a trigger asks for, and
+ * reading back what a concurrent run made (docs/scaling.md, "Bursts of launches").
  *
  * Failures are isolated per node: a node whose check cannot be created (quota, throttling past
- * the retries) is left out of the record batch, and a batch Route 53 rejects for good is retried
- * as its deregistrations alone, then its registrations alone, so one bad record never holds up a
- * leaving node. The result says which nodes failed, so their lifecycle actions are not
- * completed; everyone else's are. Only a conflict (the zone changed under the plan) aborts the
- * whole apply, so that the caller observes and plans again.
+ * the retries) is left out of the record batches, and a batch Route 53 rejects for good is
+ * retried as its deregistrations alone, then its registrations alone, so one bad record never
+ * holds up a leaving node. The result says which nodes failed, so their lifecycle actions are
+ * not completed; everyone else's are. Only a conflict (the zone changed under the plan) aborts
+ * the whole apply, so that the caller observes and plans again.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';

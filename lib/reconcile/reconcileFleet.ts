@@ -84,12 +84,15 @@ export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: 
   for (const [id, why] of [...pass.dnsFailed, ...done.failed]) failed.set(id, why);
   for (const id of pass.addressesFailed) if (!failed.has(id)) failed.set(id, 'Elastic IP work failed (see the errors above)');
   logFinished(pass, done, dryRun, failed.size, logger);
+  // The report is built either way: a run that failed for some nodes did the rest, and says what.
+  const report = buildReport(fleet, pass, { dryRun, config, done, hint });
   if (failed.size > 0) {
     const list = [...failed].map(([id, why]) => `${id} (${why})`).join('; ');
     throw new ReconcileError(
       `fleet ${fleet.name}: ${failed.size} node(s) could not be brought in line, their lifecycle actions were not completed: ${list}`,
       fleet.name,
+      { report },
     );
   }
-  return buildReport(fleet, pass, { dryRun, config, done, hint });
+  return report;
 }

@@ -1,3 +1,4 @@
+import type { FleetReport } from '../../lib/reconcile/reconcileFleet';
 /** Throttling and failures: retried until they succeed, and never a CONTINUE for unfinished work. */
 import { describe, expect, it } from 'vitest';
 import { ReconcileError } from '../../lib/errors';
@@ -231,6 +232,10 @@ describe('completions', () => {
 
     // Assess: the run fails naming the first node; the second was completed
     await expect(run).rejects.toThrow(new RegExp(`${first}.*completing the launching action: InternalFailure`));
+    // ...and its error still carries what the run did: the second node's completion
+    const err = (await run.catch((e: unknown) => e)) as ReconcileError;
+    const report = (err.cause as ReconcileError).report as FleetReport;
+    expect(report.completions.map((c) => [c.instanceId, c.outcome])).toEqual([[second, 'completed']]);
     world.account.advance(1);
     expect(world.nodes().find((n) => n.instanceId === second)?.state).toBe('InService');
     expect(world.nodes().find((n) => n.instanceId === first)?.state).toBe('Pending:Wait');
