@@ -36,10 +36,20 @@ export const testNotification = z.object({
 
 export const LIFECYCLE_DETAIL_TYPES = ['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'] as const;
 
+/** The detail-type EventBridge gives each transition: an event whose two disagree is not Auto Scaling's. */
+const DETAIL_TYPE_OF = {
+  'autoscaling:EC2_INSTANCE_LAUNCHING': 'EC2 Instance-launch Lifecycle Action',
+  'autoscaling:EC2_INSTANCE_TERMINATING': 'EC2 Instance-terminate Lifecycle Action',
+} as const;
+
 export const eventBridgeLifecycle = EventBridgeSchema.extend({
   source: z.literal('aws.autoscaling'),
   'detail-type': z.enum(LIFECYCLE_DETAIL_TYPES),
   detail: lifecycleBody,
+}).superRefine((e, ctx) => {
+  const want = DETAIL_TYPE_OF[e.detail.LifecycleTransition];
+  if (e['detail-type'] !== want)
+    ctx.addIssue({ code: 'custom', path: ['detail-type'], message: `must be "${want}" for LifecycleTransition ${e.detail.LifecycleTransition}` });
 });
 
 export const scheduledEvent = EventBridgeSchema.extend({

@@ -63,6 +63,13 @@ describe('parseLifecycleEvent', () => {
     ]);
   });
 
+  it("an EventBridge event whose detail-type disagrees with its LifecycleTransition is not Auto Scaling's: rejected, naming the field", () => {
+    const event = sample('eventbridge-lifecycle-launching.json');
+    event.detail.LifecycleTransition = 'autoscaling:EC2_INSTANCE_TERMINATING';
+    expect(() => parseLifecycleEvent(event)).toThrow(
+      /^detail-type: must be "EC2 Instance-terminate Lifecycle Action" for LifecycleTransition autoscaling:EC2_INSTANCE_TERMINATING/,
+    );
+  });
   it('a scheduled event sent to the lifecycle function is rejected', () => {
     expect(() => parseLifecycleEvent(sample('scheduled.json'))).toThrow(EventParseError);
   });
