@@ -35,15 +35,15 @@ function bench(): string {
 }
 
 function bundle(): string {
-  const b = read<{ conditions: Conditions; runs: number; rows: Record<string, number | string>[] }>('bundle');
+  const b = read<{ conditions: Conditions; runs: number; bound: number; nodeOptions: string; rows: Record<string, number | string | boolean>[] }>('bundle');
   return [
-    `Measured: ${when(b.conditions)}; ${b.runs} loads of each bundle in a fresh process, median (minimum).`,
+    `Measured: ${when(b.conditions)}; each function and its floor (its SDK clients alone, each constructed with one command: scripts/floor/) loaded in turns, ${b.runs} times each, every time in a fresh process with the deployed environment (\`NODE_OPTIONS=${b.nodeOptions}\`); medians. The bound: a function's module load within ${b.bound}x of its floor's, in CPU time (wall clock alongside).`,
     '',
-    '| function | bundle (minified) | source map | module load, as deployed (`--enable-source-maps`) | module load without source maps |',
-    '|---|---|---|---|---|',
+    '| function | SDK clients (the floor has the same) | bundle (minified) | source map | module load (CPU) | floor bundle | floor load (CPU) | ratio (bound) | wall clock: load, floor (ratio) | load without source maps (CPU) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...b.rows.map(
       (r) =>
-        `| ${r.function} | ${n(Number(r['bundle (KB)']))} KB | ${n(Number(r['source map (KB)']))} KB | ${r['load median (ms)']} ms (${r['load min (ms)']}) | ${r['load median without source maps (ms)']} ms |`,
+        `| ${r.function} | ${r.clients} | ${n(Number(r['bundle (KB)']))} KB | ${n(Number(r['source map (KB)']))} KB | ${r['load CPU median (ms)']} ms | ${n(Number(r['floor bundle (KB)']))} KB | ${r['floor CPU median (ms)']} ms | **${Number(r.ratio).toFixed(2)}** (${r.bound}${r.pass ? '' : ', exceeded'}) | ${r['load median (ms)']} ms, ${r['floor median (ms)']} ms (${Number(r['wall ratio']).toFixed(2)}) | ${r['load CPU median without source maps (ms)']} ms |`,
     ),
   ].join('\n');
 }
