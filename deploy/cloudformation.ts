@@ -15,7 +15,9 @@ import type { Config, FleetConfig } from '../lib/config/load';
 import { appGroupsOf } from '../lib/config/schema';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addressTypes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
-import { HEARTBEAT_AT_TAG } from '../lib/plan/tags';
+import { REBALANCE_RECOMMENDATION, SPOT_INTERRUPTION, STATE_CHANGE } from '../lib/events/ec2';
+import { ENDING_STATES } from '../lib/plan/health';
+import { ENDING_TAG, HEARTBEAT_AT_TAG } from '../lib/plan/tags';
 import { AUTO_SCALING_GROUP_TAG, FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '../lib/plan/tags';
 import { TOKENS } from '../lib/tokens';
 
@@ -265,11 +267,32 @@ export function alarmEventPattern(config: Config): { [key: string]: CfnValue } {
  * the alarm topic (managed alarms notify it on ALARM and OK; an operator's own alarms can too)
  * and an EventBridge rule for the same state changes, which CloudWatch emits for every alarm,
  * with or without actions. Both may deliver the same change: the handler re-reads the alarms and the
- * address planner is idempotent, so the second delivery finds nothing to do.
+ * address planner is idempotent, so the second delivery finds nothing to do. Then two rules for
+ * the EC2 events that announce a node's end (`ec2EventPatterns`), which move its addresses
+ * before it goes.
  */
 export function alarmEvents(config: Config): ServerlessEvent[] {
   if (addressFleets(config).length === 0) return [];
-  return [{ sns: { arn: ref(LOGICAL_IDS.alarmTopic), topicName: 'alarms' } }, { eventBridge: { pattern: alarmEventPattern(config) } }];
+  return [
+    { sns: { arn: ref(LOGICAL_IDS.alarmTopic), topicName: 'alarms' } },
+    { eventBridge: { pattern: alarmEventPattern(config) } },
+    ...ec2EventPatterns().map((pattern) => ({ eventBridge: { pattern } })),
+  ];
+}
+
+/**
+ * The EC2 events that announce a node's end before it happens (docs/failover.md, "Announced
+ * ends"): Spot interruption warnings and rebalance recommendations, and the state changes that
+ * end an instance. EC2's events carry no Auto Scaling group, so no pattern can select our nodes:
+ * the rules send every instance of the account and region, and the alarm function drops the
+ * others after one DescribeInstances (lib/plan/health.ts `decideEnding`). `pending` and `running`
+ * never reach it.
+ */
+export function ec2EventPatterns(): { [key: string]: CfnValue }[] {
+  return [
+    { 'source': ['aws.ec2'], 'detail-type': [SPOT_INTERRUPTION, REBALANCE_RECOMMENDATION] },
+    { 'source': ['aws.ec2'], 'detail-type': [STATE_CHANGE], 'detail': { state: [...ENDING_STATES] } },
+  ];
 }
 
 /**
@@ -629,7 +652,34 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
 export function alarmFunctionPolicy(config: Config): PolicyStatement[] {
   const fleets = addressFleets(config);
   if (fleets.length === 0) return [writeOwnLogs(LOGICAL_IDS.alarmLogGroup), sendFailedEvents];
-  return [writeOwnLogs(LOGICAL_IDS.alarmLogGroup), describeStatement(fleets), ...alarmTagStatements(fleets), ...addressStatements(config), sendFailedEvents];
+  return [
+    writeOwnLogs(LOGICAL_IDS.alarmLogGroup),
+    describeStatement(fleets),
+    ...alarmTagStatements(fleets),
+    ...addressStatements(config),
+    markEndingStatement(fleets),
+    sendFailedEvents,
+  ];
+}
+
+/**
+ * The announced end of a node (an EC2 event: lib/handlers/alarm.ts) is noted on the instance,
+ * like MarkFleetInstances: only the hfc:ending key, only on instances Auto Scaling launched into
+ * the groups of fleets with Elastic IPs, and never a delete (the mark is outlived by a restart,
+ * through the instance's LaunchTime, not removed).
+ */
+function markEndingStatement(fleets: readonly FleetConfig[]): PolicyStatement {
+  return {
+    Sid: 'MarkEndingInstances',
+    Effect: 'Allow',
+    Action: ['ec2:CreateTags'],
+    Resource: [ec2Arn('instance')],
+    Condition: {
+      StringEquals: { [`ec2:ResourceTag/${AUTO_SCALING_GROUP_TAG}`]: unique(fleets.map((f) => f.autoScalingGroupName)).sort() },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [ENDING_TAG] },
+      Null: { 'aws:TagKeys': ['false'] },
+    },
+  };
 }
 
 /**

@@ -42,6 +42,16 @@ const STATE_CODE: Record<StateName, number> = {
   stopped: 80,
 };
 
+/**
+ * An event EC2 sends to EventBridge about an instance (source aws.ec2; docs/aws-facts.md, EC2
+ * events): every state change the simulation makes, and the Spot announcements a scenario
+ * plays. `sim/envelopes.ts` `ec2Event` wraps one as EventBridge delivers it.
+ */
+export type SimEc2Event =
+  | { kind: 'state-change'; instanceId: string; state: StateName; time: Date }
+  | { kind: 'spot-interruption'; instanceId: string; action: 'hibernate' | 'stop' | 'terminate'; time: Date }
+  | { kind: 'rebalance-recommendation'; instanceId: string; time: Date };
+
 export interface SimInstance {
   instanceId: string;
   state: StateName;
@@ -60,6 +70,9 @@ export class Ec2Sim extends ServiceSim {
   readonly ids: IdGen;
   private readonly instances = new Map<string, SimInstance>();
   private ipSeq = 0;
+  private restartSeq = 0;
+  /** EC2's events since the last `takeEvents`, in order. */
+  private events: SimEc2Event[] = [];
   /** Network interfaces and Elastic IPs. */
   readonly network: Network;
   /**
@@ -115,10 +128,20 @@ export class Ec2Sim extends ServiceSim {
   /** Terminates an instance: its Elastic IPs are disassociated, its interface (and its IPs) freed. */
   terminateInstance(instanceId: string): void {
     const inst = this.instances.get(instanceId);
-    if (!inst) return;
-    inst.state = 'terminated';
+    if (!inst || inst.state === 'terminated') return;
+    if (inst.state !== 'shutting-down') this.setState(inst, 'shutting-down');
+    this.setState(inst, 'terminated');
     delete inst.publicIp;
     this.network.detachAll(instanceId);
+  }
+
+  /**
+   * An instance begins to stop (StopInstances, or a Spot interruption with the stop action): it
+   * is `stopping` until `stopInstance` finishes it; it keeps its interface and addresses.
+   */
+  beginStop(instanceId: string): void {
+    const inst = this.instances.get(instanceId);
+    if (inst?.state === 'running' || inst?.state === 'pending') this.setState(inst, 'stopping');
   }
 
   /**
@@ -127,11 +150,58 @@ export class Ec2Sim extends ServiceSim {
    */
   stopInstance(instanceId: string): void {
     const inst = this.instances.get(instanceId);
-    if (!inst) return;
-    inst.state = 'stopped';
+    if (!inst || inst.state === 'stopped' || inst.state === 'terminated' || inst.state === 'shutting-down') return;
+    if (inst.state !== 'stopping') this.setState(inst, 'stopping');
+    this.setState(inst, 'stopped');
     const eip = this.network.eipOnPrimary(instanceId);
     if (eip) inst.publicIp = eip.publicIp;
     else delete inst.publicIp;
+  }
+
+  /**
+   * Starts a stopped instance again: `pending`, then `running`, with a new LaunchTime (EC2's
+   * LaunchTime is the time it was last launched) and a new auto-assigned public IPv4 unless an
+   * Elastic IP sits on its primary private IP. Interface and private IPs are kept.
+   */
+  startInstance(instanceId: string): void {
+    const inst = this.instances.get(instanceId);
+    if (inst?.state !== 'stopped') throw new Error(`simulated account: instance ${instanceId} is ${inst?.state ?? 'unknown'}, not stopped`);
+    this.setState(inst, 'pending');
+    this.setState(inst, 'running');
+    inst.launchTime = this.account.now();
+    const eip = this.network.eipOnPrimary(instanceId);
+    this.restartSeq += 1;
+    inst.publicIp = eip ? eip.publicIp : `54.171.${(this.restartSeq >> 8) & 255}.${this.restartSeq & 255}`;
+  }
+
+  /** EC2 announces that it will interrupt this Spot instance in two minutes (nothing else changes yet). */
+  spotInterruptionWarning(instanceId: string, action: 'hibernate' | 'stop' | 'terminate' = 'terminate'): void {
+    this.requireInstance(instanceId);
+    this.events.push({ kind: 'spot-interruption', instanceId, action, time: this.account.now() });
+  }
+
+  /** EC2 recommends rebalancing this Spot instance away (it is at elevated risk of interruption). */
+  rebalanceRecommendation(instanceId: string): void {
+    this.requireInstance(instanceId);
+    this.events.push({ kind: 'rebalance-recommendation', instanceId, time: this.account.now() });
+  }
+
+  /** EC2's events since the last call (state changes and announcements), oldest first. */
+  takeEvents(): SimEc2Event[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  private setState(inst: SimInstance, state: StateName): void {
+    inst.state = state;
+    this.events.push({ kind: 'state-change', instanceId: inst.instanceId, state, time: this.account.now() });
+  }
+
+  private requireInstance(instanceId: string): SimInstance {
+    const inst = this.instances.get(instanceId);
+    if (!inst) throw new Error(`no simulated instance ${instanceId}`);
+    return inst;
   }
 
   instance(instanceId: string): SimInstance | undefined {

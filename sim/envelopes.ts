@@ -1,12 +1,13 @@
 /**
- * Wraps what the simulated Auto Scaling and CloudWatch emit into the events Lambda receives: an
- * SNS event (Message is the JSON string) or an EventBridge event (the body becomes `detail`),
+ * Wraps what the simulated Auto Scaling, CloudWatch and EC2 emit into the events Lambda receives:
+ * an SNS event (Message is the JSON string) or an EventBridge event (the body becomes `detail`),
  * shaped like the samples in events/ and AWS's documented examples. Also the schedule's event.
  */
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { LifecycleNotification, TestNotification } from './autoscaling';
 import type { SimAccount } from './account';
 import { cwTime, type AlarmNotification, type AlarmStateDetail } from './cloudwatch';
+import type { SimEc2Event } from './ec2';
 
 let seq = 0;
 const id = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
@@ -180,5 +181,38 @@ export function alarmLambdaActionEvent(account: SimAccount, alarm: MetricAlarm, 
     time: newState.timestamp.toISOString().replace('Z', '+0000'),
     region: account.region,
     alarmData: bridge.detail,
+  };
+}
+
+const EC2_DETAIL_TYPES = {
+  'state-change': 'EC2 Instance State-change Notification',
+  'spot-interruption': 'EC2 Spot Instance Interruption Warning',
+  'rebalance-recommendation': 'EC2 Instance Rebalance Recommendation',
+} as const;
+
+/**
+ * The EventBridge event EC2 sends for an instance (source aws.ec2), shaped as the samples in
+ * events/ (ec2-*.json) and the EC2 user guide's examples: `resources` holds the instance ARN,
+ * `detail` {instance-id, state} for a state change, {instance-id, instance-action} for a Spot
+ * interruption warning, {instance-id} for a rebalance recommendation. `e` comes from
+ * `ec2.takeEvents()`.
+ */
+export function ec2Event(account: SimAccount, e: SimEc2Event) {
+  const detail =
+    e.kind === 'state-change'
+      ? { 'instance-id': e.instanceId, 'state': e.state }
+      : e.kind === 'spot-interruption'
+        ? { 'instance-id': e.instanceId, 'instance-action': e.action }
+        : { 'instance-id': e.instanceId };
+  return {
+    version: '0',
+    id: id(),
+    'detail-type': EC2_DETAIL_TYPES[e.kind],
+    source: 'aws.ec2',
+    account: account.accountId,
+    time: e.time.toISOString().replace(/\.\d+Z$/, 'Z'),
+    region: account.region,
+    resources: [`arn:aws:ec2:${account.region}:${account.accountId}:instance/${e.instanceId}`],
+    detail,
   };
 }

@@ -124,7 +124,8 @@ export const fleetSchema = z
       deregistrationDelaySeconds: intIn(0, 3600, 'a number of seconds').default(120),
       /**
        * Which address a node registers: its public IPv4, or its home Elastic IP (needs
-       * `elasticIps`; a node without one yet registers its public IPv4).
+       * `elasticIps`; a node that launches when no pool address is free registers its own public
+       * IPv4 and keeps it: lib/plan/addresses.ts, keepOwnAddress).
        */
       address: z.enum(['public-ipv4', 'elastic-ip']).default('public-ipv4'),
     }),

@@ -28,6 +28,7 @@
  * allocation id.
  */
 import { MOVE_GRACE_MS, type AddressAction, type AddressNode, type AddressPlan, type Placement, type PoolAddress } from './addressTypes';
+import { failureOf } from './health';
 import { IN_SERVICE, LAUNCHING } from './lifecycle';
 import { type Reason, reason } from './reasons';
 
@@ -62,7 +63,22 @@ export function effectiveHolder(a: PoolAddress, now: Date): Placement | undefine
   return a.holder;
 }
 
-export function planAddresses(nodes: readonly AddressNode[], pool: readonly PoolAddress[], settings: AddressSettings, now: Date): AddressPlan {
+export interface AddressPlanOptions {
+  /**
+   * Nodes that serve on their own public IPv4 (registered with it when the pool had no free
+   * address): they never claim a home, because associating one with the primary private IP
+   * makes EC2 release that IPv4 at once, while resolvers still hand out the record naming it.
+   */
+  keepOwnAddress?: ReadonlySet<string>;
+}
+
+export function planAddresses(
+  nodes: readonly AddressNode[],
+  pool: readonly PoolAddress[],
+  settings: AddressSettings,
+  now: Date,
+  opts: AddressPlanOptions = {},
+): AddressPlan {
   const actions: AddressAction[] = [];
   const stuck: AddressPlan['stuck'] = [];
   const sortedNodes = [...nodes].sort(byId);
@@ -87,7 +103,7 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
       homeOf.set(a.home!, a.allocationId);
     }
   }
-  const claimers = sortedNodes.filter((n) => canHoldHome(n) && !homeOf.has(n.instanceId));
+  const claimers = sortedNodes.filter((n) => canHoldHome(n) && !homeOf.has(n.instanceId) && !opts.keepOwnAddress?.has(n.instanceId));
   // Unassociated addresses first: claiming one that serves elsewhere would pull it off its peer.
   const free = addresses.filter((a) => !home.get(a.allocationId)).sort((x, y) => Number(!!where.get(x.allocationId)) - Number(!!where.get(y.allocationId)));
   for (const a of free) {
@@ -186,7 +202,7 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
 
     // The home cannot serve: keep the address on a healthy peer, or find one.
     if (holderServes && holder!.instanceId !== h.instanceId) continue;
-    rescue(a, h.instanceId, h.availabilityZone, h.health === 'alarm' ? `home ${h.instanceId} in ALARM` : `home ${h.instanceId} is ${h.lifecycleState}`);
+    rescue(a, h.instanceId, h.availabilityZone, h.health === 'alarm' ? `home ${h.instanceId} ${failureOf(h)}` : `home ${h.instanceId} is ${h.lifecycleState}`);
   }
 
   // 4. Spare secondary IPs, counted after the moves, on every node that may receive addresses.
@@ -211,12 +227,10 @@ export function planAddresses(nodes: readonly AddressNode[], pool: readonly Pool
 
 /**
  * Launching nodes (Pending, Pending:Wait, Pending:Proceed) the plan leaves without a home
- * address, with why. In elastic-ip mode such a node has nothing it may register, so it is held
- * (nothing registered, its launch waits) rather than registered on its own public IPv4: that
- * address is not an entry point of the pool, and EC2 releases it the moment a pool address is
- * associated with the node's primary private IP (as the claim that follows as soon as one is
- * free does), while resolvers still hand out the record that names it. Serving nodes without a
- * home are not listed: whatever they have registered is left alone.
+ * address, with why. In elastic-ip mode such a node registers its own public IPv4 and goes on
+ * (holding it would only end in Auto Scaling abandoning it at the hook's timeout); from then on
+ * it keeps that address and claims no pool address (planAddresses `keepOwnAddress`), so the
+ * IPv4 its record names is never released under it.
  *
  * @param plan the plan made from these nodes and this pool (its homes)
  */
@@ -236,7 +250,7 @@ export function launchesWithoutHome(
           : `every address of the Elastic IP pool (${pool.length}) has a home on another node`;
       return {
         instanceId: n.instanceId,
-        reason: reason('no-elastic-ip', `${why}: nothing is registered for it (never its own public IPv4), the launch waits`),
+        reason: reason('no-elastic-ip', `${why}: registered on its own public IPv4, which it keeps (it claims no pool address later)`),
       };
     });
 }

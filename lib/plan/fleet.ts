@@ -23,7 +23,7 @@
  */
 import type { FleetConfig } from '../config/schema';
 import type { Transition } from '../events/types';
-import { planAddresses } from './addresses';
+import { launchesWithoutHome, planAddresses } from './addresses';
 import type { AddressPlan } from './addressTypes';
 import { type AlarmAction, planAlarms } from './alarms';
 import { planCompletions } from './completions';
@@ -97,6 +97,15 @@ function safePlanConfig(fleet: FleetConfig, observed: ObservedFleet): ConfigPlan
   }
 }
 
+/**
+ * Nodes whose record names an address that is not one of the pool's: they were registered on
+ * their own public IPv4 when the pool had no free address, and keep it (addresses.ts).
+ */
+function servingOnOwnAddress(observed: ObservedFleet, pool: readonly { publicIp: string }[]): ReadonlySet<string> {
+  const poolIps = new Set(pool.map((a) => a.publicIp));
+  return new Set(observed.records.filter((r) => r.values.some((v) => !poolIps.has(v))).map((r) => r.instanceId));
+}
+
 /** In elastic-ip mode a node registers its home address (wherever that address floats now). */
 function withHomeAddresses(observed: ObservedFleet, homeOf: ReadonlyMap<string, string>): ObservedFleet {
   return { ...observed, nodes: observed.nodes.map((n) => (homeOf.has(n.instanceId) ? { ...n, address: homeOf.get(n.instanceId)! } : n)) };
@@ -104,8 +113,16 @@ function withHomeAddresses(observed: ObservedFleet, homeOf: ReadonlyMap<string, 
 
 export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: PlanOptions): FleetPlan {
   // Addresses first: a node's home Elastic IP is what DNS registers for it.
+  const keepOwnAddress = fleet.dns.address === 'elastic-ip' && observed.addressState ? servingOnOwnAddress(observed, observed.addressState.pool) : undefined;
   const addresses =
-    fleet.elasticIps && observed.addressState ? planAddresses(observed.addressState.nodes, observed.addressState.pool, fleet.elasticIps, opts.now) : undefined;
+    fleet.elasticIps && observed.addressState
+      ? planAddresses(observed.addressState.nodes, observed.addressState.pool, fleet.elasticIps, opts.now, keepOwnAddress ? { keepOwnAddress } : {})
+      : undefined;
+  const homeless = new Map(
+    fleet.dns.address === 'elastic-ip' && addresses && observed.addressState
+      ? launchesWithoutHome(observed.addressState.nodes, observed.addressState.pool, addresses).map((h) => [h.instanceId, h.reason])
+      : [],
+  );
   const alarms = observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn) : [];
   const forDns = fleet.dns.address === 'elastic-ip' && addresses ? withHomeAddresses(observed, addresses.homeOf) : observed;
   const dns = planDns(fleet, forDns, { now: opts.now });
@@ -166,7 +183,8 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
       instanceId: c.instanceId,
       transition: c.transition,
       hookName: c.hookName,
-      reason: c.reason,
+      // A launch with no pool address free goes on on its own public IPv4: say so.
+      reason: (c.transition === 'launching' && homeless.get(c.instanceId)) || c.reason,
       requires,
     });
   }

@@ -39,7 +39,7 @@ export const REASON_CODES = {
   'out-of-config': 'no load balancer that may carry traffic runs a configuration with this application server',
   // Lifecycle actions waiting
   'no-address': 'the node has no address seen yet: nothing is registered or removed for it',
-  'no-elastic-ip': 'elastic-ip mode: a launching node has no home Elastic IP (none free in the pool): nothing is registered for it',
+  'no-elastic-ip': 'elastic-ip mode: a launching node has no home Elastic IP (none free in the pool): it goes on on its own public IPv4, which it keeps',
   'record-limit': "the fleet's record name already has 100 weighted records, Route 53's limit per name and type: the node is not registered",
   'health-check-quota': "the account's health checks have reached limits.healthCheckQuota: no check is created for the node",
   draining: 'deregistered; the node is released when the deregistration delay is over',
@@ -59,6 +59,11 @@ export const REASON_CODES = {
   'warm-pool-move': 'launched into the warm pool, or terminated from it: no DNS work; completed once the warm pool confirms it',
   'event-late': "the event's lifecycle action is already over (a duplicate or a retry): acknowledged after one look, nothing changed",
   'event-unconfirmed': 'the event contradicts Auto Scaling, which confirms no such action of ours (stale or forged): rejected, nothing changed',
+  // EC2 events that announce a node's end (lib/plan/health.ts): what the alarm function does with one
+  'node-ending': "EC2 announced a fleet node's end (Spot interruption, rebalance recommendation, stopping, shutting down): marked, failed over now",
+  'not-ending': 'the EC2 state change ends nothing (pending, running): acknowledged, no AWS call',
+  'not-fleet-node': 'the EC2 event is about an instance that is not a load balancer of a fleet with Elastic IPs: acknowledged, nothing changed',
+  'ending-superseded': 'the EC2 event is older than the instance’s last start (an earlier run): acknowledged, nothing changed',
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

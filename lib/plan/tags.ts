@@ -7,6 +7,9 @@
  *   hfc:deregistered-at   a leaving instance    its record goes (the deregistration delay)
  *   hfc:heartbeat-at      a launching instance  we send its hook a heartbeat (timer restarts)
  *   hfc:config-digest     a load balancer       it applied a pushed configuration
+ *   hfc:ending            a load balancer       EC2 announced its end (Spot interruption,
+ *                                               rebalance recommendation, stopping): failed
+ *                                               until it is started again (lib/plan/health.ts)
  *   hfc:pool              an Elastic IP         by the operator: the pool it belongs to
  *   hfc:home              an Elastic IP         a node claims it
  *   hfc:moved-to/-at      an Elastic IP         we move it (trusted over a lagging describe)
@@ -24,6 +27,11 @@ export const MOVED_AT_TAG = 'hfc:moved-at';
 export const OWNER_TAG = 'hfc:owner';
 export const FLEET_TAG = 'hfc:fleet';
 export const INSTANCE_ID_TAG = 'hfc:instance-id';
+/**
+ * `<ISO time> <cause>`: EC2 announced this node's end at that time (the alarm function writes it,
+ * lib/plan/health.ts reads it). The node counts as failed while its LaunchTime is older.
+ */
+export const ENDING_TAG = 'hfc:ending';
 /** When we last sent a lifecycle heartbeat for a waiting launch (lib/plan/heartbeats.ts). */
 export const HEARTBEAT_AT_TAG = 'hfc:heartbeat-at';
 /**

@@ -9,19 +9,24 @@ import type { InstanceInfo } from '../aws/ec2';
 import { ReconcileError } from '../errors';
 import type { AddressNode, PoolAddress } from '../plan/addressTypes';
 import type { AddressState } from '../plan/types';
-import { alarmInstance, healthOf, type NodeAlarm } from '../plan/health';
+import { alarmInstance, type EndingMark, type NodeAlarm, nodeHealth } from '../plan/health';
 import type { FleetReader } from './ports';
 
 export type { AddressState };
 
 type Lifecycle = Pick<GroupInstance, 'instanceId' | 'lifecycleState' | 'availabilityZone'>;
 
-/** Joins lifecycle states, interfaces and alarm states into the planner's nodes. */
+/**
+ * Joins lifecycle states, interfaces, alarm states and announced ends into the planner's nodes.
+ * A node whose end EC2 announced (its `hfc:ending` tag, or `announced`: the mark the alarm
+ * function is writing in this very run) is failed until it is started again (lib/plan/health.ts).
+ */
 export function addressNodes(
   fleet: FleetConfig,
   group: readonly Lifecycle[],
   instances: ReadonlyMap<string, InstanceInfo>,
   alarms: readonly NodeAlarm[],
+  announced?: { instanceId: string; mark: EndingMark },
 ): AddressNode[] {
   const prefix = fleet.alarms?.namePrefix ?? '';
   return group.map((g) => {
@@ -30,7 +35,7 @@ export function addressNodes(
       instanceId: g.instanceId,
       lifecycleState: g.lifecycleState,
       ...(g.availabilityZone ? { availabilityZone: g.availabilityZone } : {}),
-      ...healthOf(g.instanceId, alarms, prefix),
+      ...nodeHealth(g.instanceId, alarms, prefix, info, announced?.instanceId === g.instanceId ? announced.mark : undefined),
       ...(info?.eni && (info.state === 'running' || info.state === 'pending') ? { eni: info.eni } : {}),
     };
   });
@@ -58,10 +63,15 @@ export async function observePoolAndAlarms(
   return { pool, alarms };
 }
 
-/** Everything in one round trip: alarms, group, pool, the group's instances (the failover path). */
+/**
+ * Everything in one round trip: alarms, group, pool, the group's instances (the failover path).
+ * `announced`: a node EC2 announced the end of, counted as failed whether or not its mark is
+ * readable yet.
+ */
 export async function observeAddressState(
   fleet: FleetConfig,
   aws: Pick<FleetReader, 'addresses' | 'cloudWatch' | 'autoScaling' | 'ec2'>,
+  announced?: { instanceId: string; mark: EndingMark },
 ): Promise<AddressState> {
   const [{ pool, alarms }, group, instances] = await Promise.all([
     observePoolAndAlarms(fleet, aws),
@@ -70,5 +80,5 @@ export async function observeAddressState(
   ]);
   if (!group)
     throw new ReconcileError(`Auto Scaling group "${fleet.autoScalingGroupName}" of fleet ${fleet.name} does not exist; nothing was changed`, fleet.name);
-  return { nodes: addressNodes(fleet, group, instances, alarms), pool, alarms };
+  return { nodes: addressNodes(fleet, group, instances, alarms, announced), pool, alarms };
 }

@@ -1,4 +1,5 @@
-import { HEARTBEAT_AT_TAG } from '../../lib/plan/tags';
+import { ENDING_TAG, HEARTBEAT_AT_TAG } from '../../lib/plan/tags';
+import { matchesPattern } from '../harness/failoverWorld';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -408,9 +409,37 @@ describe('Elastic IP failover: IAM', () => {
     // Assess
     expect(ungranted(commands, alarm, ['ec2', 'autoscaling', 'cloudwatch'])).toEqual([]);
     expect(actions.filter((a) => /^(route53|autoscaling:Complete|cloudwatch:(Put|Delete|Tag))/.test(a))).toEqual([]);
-    // Its tags are the addresses' only: no instance tagging (MarkFleetInstances) either.
+    // Its tags are the addresses' and one instance key, hfc:ending (MarkEndingInstances): not MarkFleetInstances.
     expect(alarm.map((s) => s.Sid)).not.toContain('MarkFleetInstances');
+    expect(statement(alarm, 'MarkEndingInstances').Condition?.['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': [ENDING_TAG] });
     expect(statement(alarm, 'SendFailedEvents').Resource).toEqual([{ 'Fn::GetAtt': [LOGICAL_IDS.failedEventsQueue, 'Arn'] }]);
+  });
+
+  it('announced ends: the alarm function notes hfc:ending, and nothing else, only on the instances of fleets with Elastic IPs, never deletes it', () => {
+    // Act
+    const mark = statement(alarm, 'MarkEndingInstances');
+
+    // Assess
+    expect(mark).toEqual({
+      Sid: 'MarkEndingInstances',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags'],
+      Resource: [ec2Arn('instance')],
+      Condition: {
+        // Only the groups of fleets with Elastic IPs, not "plain".
+        StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': ['edge-haproxy', 'edge-us-haproxy'] },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['hfc:ending'] },
+        Null: { 'aws:TagKeys': ['false'] },
+      },
+    });
+    // The key the handler writes is the one granted, and the lifecycle and reconcile roles never write it.
+    expect(ENDING_TAG).toBe('hfc:ending');
+    expect(statements.map((s) => s.Sid)).not.toContain('MarkEndingInstances');
+    expect(statement(statements, 'MarkFleetInstances').Condition?.['ForAllValues:StringEquals']?.['aws:TagKeys']).not.toContain(ENDING_TAG);
+    // Without a fleet with Elastic IPs: no rule, no statement.
+    const plain = config([rawFleet('plain'), rawFleet('edge', { alarms: { manage: true } })]);
+    expect(alarmFunctionPolicy(plain).map((s) => s.Sid)).not.toContain('MarkEndingInstances');
+    expect(generateDeployment(plain).alarmEvents).toEqual([]);
   });
 
   it('refuses an alarm name prefix IAM would read as a wildcard', () => {
@@ -434,7 +463,40 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
           },
         },
       },
+      {
+        eventBridge: {
+          pattern: { 'source': ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] },
+        },
+      },
+      {
+        eventBridge: {
+          pattern: {
+            'source': ['aws.ec2'],
+            'detail-type': ['EC2 Instance State-change Notification'],
+            'detail': { state: ['stopping', 'shutting-down', 'stopped', 'terminated'] },
+          },
+        },
+      },
     ]);
+  });
+
+  it("EC2's announced ends: the rules match the events EC2 sends (the samples in events/), never pending or running", () => {
+    // Prepare
+    const patterns = pieces.alarmEvents.flatMap((e) => (e.eventBridge ? [(e.eventBridge as { pattern: CfnValue }).pattern] : []));
+    const sampleEvent = (name: string) => JSON.parse(readFileSync(new URL(`../../events/${name}`, import.meta.url), 'utf8'));
+    const matches = (event: Record<string, unknown>) => patterns.some((p) => matchesPattern(p, event));
+    const running = { ...sampleEvent('ec2-state-change-stopping.json'), detail: { 'instance-id': 'i-0a1b2c3d4e5f60718', state: 'running' } };
+
+    // Assess
+    for (const name of [
+      'ec2-spot-interruption-warning.json',
+      'ec2-rebalance-recommendation.json',
+      'ec2-state-change-stopping.json',
+      'ec2-state-change-shutting-down.json',
+    ])
+      expect(matches(sampleEvent(name)), name).toBe(true);
+    expect(matches(running)).toBe(false);
+    expect(matches({ ...running, detail: { ...running.detail, state: 'pending' } })).toBe(false);
   });
 
   it("the topic: only CloudWatch may publish, for this account's alarms with a fleet's prefix", () => {
@@ -519,7 +581,7 @@ describe('docs/fleet.config.elastic-ip.json', () => {
       elasticIps: { pool: 'hfc:edge' },
       alarms: { manage: true, namePrefix: 'hfc-hfc-edge-' },
     });
-    expect(pieces.alarmEvents).toHaveLength(2);
+    expect(pieces.alarmEvents).toHaveLength(4);
     expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
     expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(
       expect.arrayContaining(['PutFleetAlarms', 'TagFleetAlarms', 'DeleteFleetAlarms']),

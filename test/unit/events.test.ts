@@ -4,6 +4,7 @@ import { EventParseError } from '../../lib/errors';
 import { parseLifecycleEvent } from '../../lib/events/lifecycle';
 import { parseScheduledEvent } from '../../lib/events/scheduled';
 import { parseAlarmEvent } from '../../lib/events/alarm';
+import { isEc2Event, parseEc2Event } from '../../lib/events/ec2';
 
 const sample = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8'));
 
@@ -174,5 +175,54 @@ describe('parseAlarmEvent', () => {
     const event = sample('alarm-eventbridge-ok.json');
     event.detail.state.value = 'BROKEN';
     expect(() => parseAlarmEvent(event)).toThrow(/^detail\.state\.value: /);
+  });
+});
+
+describe('parseEc2Event', () => {
+  it('Spot interruption warning sample: the instance, the action and the time of the announcement', () => {
+    expect(parseEc2Event(sample('ec2-spot-interruption-warning.json'))).toEqual({
+      instanceId: 'i-0a1b2c3d4e5f60718',
+      signal: { kind: 'spot-interruption', action: 'terminate' },
+      time: '2026-11-22T10:06:00.000Z',
+      eventId: '1e5527d7-bb36-4607-3370-4164db56a40e',
+    });
+  });
+  it('rebalance recommendation and state-change samples', () => {
+    expect(parseEc2Event(sample('ec2-rebalance-recommendation.json'))).toMatchObject({ signal: { kind: 'rebalance-recommendation' } });
+    expect(parseEc2Event(sample('ec2-state-change-stopping.json'))).toMatchObject({ signal: { kind: 'state-change', state: 'stopping' } });
+    expect(parseEc2Event(sample('ec2-state-change-shutting-down.json'))).toMatchObject({ signal: { kind: 'state-change', state: 'shutting-down' } });
+  });
+  it('every documented state parses (which of them end a node is the planner’s call)', () => {
+    const event = sample('ec2-state-change-stopping.json');
+    for (const state of ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated']) {
+      event.detail.state = state;
+      expect(parseEc2Event(event).signal).toEqual({ kind: 'state-change', state });
+    }
+  });
+  it('names the bad field: a missing instance id, an unknown state or action, a missing envelope field', () => {
+    const noId = sample('ec2-spot-interruption-warning.json');
+    delete noId.detail['instance-id'];
+    expect(() => parseEc2Event(noId)).toThrow(/^detail\.instance-id: /);
+    const state = sample('ec2-state-change-stopping.json');
+    state.detail.state = 'rebooting';
+    expect(() => parseEc2Event(state)).toThrow(/^detail\.state: /);
+    const action = sample('ec2-spot-interruption-warning.json');
+    action.detail['instance-action'] = 'explode';
+    expect(() => parseEc2Event(action)).toThrow(/^detail\.instance-action: /);
+    const bad = sample('ec2-rebalance-recommendation.json');
+    bad.detail['instance-id'] = 'i-xyz';
+    expect(() => parseEc2Event(bad)).toThrow(/^detail\.instance-id: must be an instance id/);
+    const noResources = sample('ec2-rebalance-recommendation.json');
+    delete noResources.resources;
+    expect(() => parseEc2Event(noResources)).toThrow(/^resources: /);
+  });
+  it('an EC2 event of another type names detail-type and what the function takes', () => {
+    const event = { ...sample('ec2-state-change-stopping.json'), 'detail-type': 'EC2 Instance Launch Successful' };
+    expect(() => parseEc2Event(event)).toThrow(/^detail-type: is "EC2 Instance Launch Successful"; the alarm function takes/);
+  });
+  it('isEc2Event tells EC2 events from the alarm shapes', () => {
+    expect(isEc2Event(sample('ec2-rebalance-recommendation.json'))).toBe(true);
+    for (const name of ['alarm-sns-alarm.json', 'alarm-eventbridge-ok.json', 'alarm-lambda-action-alarm.json'])
+      expect(isEc2Event(sample(name)), name).toBe(false);
   });
 });

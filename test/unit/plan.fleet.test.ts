@@ -196,32 +196,39 @@ describe('planFleet: Elastic IPs', () => {
     expect(alone.completions).toEqual([expect.objectContaining({ instanceId: B, reason: expect.objectContaining({ code: 'delay-over' }) })]);
   });
 
-  it.fails('no-elastic-ip: with every pool address homed elsewhere, a launching node is held, registering nothing (not its own public IPv4)', () => {
-    // Marked `fails` until lib/plan/fleet.ts holds such launches (addresses.ts launchesWithoutHome
-    // gives the reason): today the node is registered on its own public IPv4 and its launch
-    // completed with `registered`. Remove `.fails` with that change.
+  it('no-elastic-ip: with every pool address homed elsewhere, a launching node goes on on its own public IPv4, and says so', () => {
     const p = plan(EIP, observed([lb(A), lb(B, 'Pending:Wait')], [anode(A, 'InService'), anode(B, 'Pending:Wait', { health: 'unknown' })], [eip(1, A)]));
     expect(p.addresses!.homeOf.has(B)).toBe(false);
-    expect(p.completions.filter((c) => c.instanceId === B)).toEqual([]);
-    expect(p.waiting).toEqual([
-      expect.objectContaining({ instanceId: B, transition: 'launching', reason: expect.objectContaining({ code: 'no-elastic-ip' }) }),
+    expect(p.dns.actions).toContainEqual(
+      expect.objectContaining({ kind: 'createRecord', instanceId: B, record: expect.objectContaining({ values: ['54.0.0.2'] }) }),
+    );
+    expect(p.completions.filter((c) => c.instanceId === B)).toEqual([
+      expect.objectContaining({
+        transition: 'launching',
+        reason: expect.objectContaining({ code: 'no-elastic-ip', message: expect.stringContaining('own public IPv4') }),
+      }),
     ]);
-    expect(p.dns.actions.filter((a) => a.instanceId === B)).toEqual([]);
   });
 
-  it('why a launch must not go on on its own public IPv4: the claim that follows releases that IPv4 under the record that names it', () => {
+  it('a node serving on its own public IPv4 keeps it: it claims no pool address that frees up (EC2 would release the IPv4 under the record that names it)', () => {
     // B serves on its own public IPv4 (registered when the pool had nothing free); an address frees up.
     const p = plan(EIP, {
       ...observed([lb(A), lb(B)], [anode(A, 'InService'), anode(B, 'InService')], [eip(1, A), eip(2)]),
       ...converged(A, B),
     });
-    // The address goes onto B's primary private IP (EC2 then releases B's own public IPv4 at once)...
-    expect(p.addresses!.actions).toContainEqual(
-      expect.objectContaining({ kind: 'associateAddress', allocationId: 'eipalloc-2', to: { instanceId: B, eniId: 'eni-2', privateIp: '10.0.0.2' } }),
+    expect(p.addresses!.homeOf.has(B)).toBe(false);
+    expect(p.addresses!.actions.filter((a) => 'instanceId' in a && a.instanceId === B)).toEqual([]);
+    expect(p.addresses!.actions.filter((a) => a.kind === 'associateAddress' && a.to.instanceId === B)).toEqual([]);
+    expect(p.dns.actions.filter((a) => a.instanceId === B)).toEqual([]);
+  });
+
+  it('a launching node takes the address that freed up (it serves nothing yet, so nothing is released under a record)', () => {
+    const p = plan(
+      EIP,
+      observed([lb(A), lb(B, 'Pending:Wait')], [anode(A, 'InService'), anode(B, 'Pending:Wait', { health: 'unknown' })], [eip(1, A), eip(2)]),
     );
-    // ...while the record naming that IPv4 is only now rewritten: resolvers keep answering with it for the TTL.
-    const update = p.dns.actions.find((a) => a.kind === 'updateRecord' && a.instanceId === B);
-    expect(update).toMatchObject({ previous: { values: ['54.0.0.2'] }, record: { values: ['52.16.0.2'] } });
+    expect(p.addresses!.homeOf.get(B)).toBe('52.16.0.2'); // eipalloc-2's public IP
+    expect(p.completions.filter((c) => c.instanceId === B).map((c) => c.reason.code)).not.toContain('no-elastic-ip');
   });
 });
 
