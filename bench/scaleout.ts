@@ -27,6 +27,8 @@ export interface ScaleOutOptions {
   fleets?: number;
   /** Give up after this much virtual time. */
   limitSeconds?: number;
+  /** The functions' log level (diagnostics; SILENT by default). */
+  logLevel?: 'INFO' | 'DEBUG' | 'SILENT';
   /** Called with the world before the burst (diagnostics). */
   setup?: (world: FleetWorld) => void;
   /** Called with the world and the launch time once the burst is over (diagnostics). */
@@ -49,6 +51,8 @@ export interface ScaleOutResult {
   timeouts: number;
   /** Calls a duplicate lifecycle event costs once the node's work is done. */
   lateEventCalls: number;
+  /** Those calls' operations (throttled attempts marked). */
+  lateEventOps: string[];
   /** Calls of the burst (before the late event) by operation, throttled attempts included. */
   callsByOp: Record<string, number>;
 }
@@ -78,7 +82,7 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
     clock: () => time.now(),
     retries: 'production',
     via: 'eventbridge',
-    logger: new Logger({ logLevel: 'SILENT' }),
+    logger: new Logger({ logLevel: opts.logLevel ?? 'SILENT' }),
     fleets,
     fleet: {
       limits: { maxNodes: Math.ceil(opts.nodes / fleets), healthCheckQuota: quota },
@@ -153,7 +157,8 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
     lifecycle.invokeAsync(eventBridgeEvent(account, first));
     await time.run(() => !lifecycle.busy(), time.now() + 120_000);
   }
-  const lateEventCalls = account.callsSince(mark).length;
+  const lateEventOps = account.callsSince(mark).map((c) => `${c.op}${c.error ? `!${c.error}` : ''}`);
+  const lateEventCalls = lateEventOps.length;
   opts.inspect?.(world, t0);
 
   clearInterval(ticker);
@@ -172,6 +177,7 @@ async function scenario(time: VirtualTime, opts: ScaleOutOptions): Promise<Scale
     reconcileInvocations: reconcile.invocations.length,
     timeouts: invocations.filter((i) => i.outcome === 'timeout').length,
     lateEventCalls,
+    lateEventOps,
     callsByOp,
   };
 }

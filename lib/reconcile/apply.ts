@@ -139,6 +139,12 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
       ]);
       for (const c of checks) if (c.CallerReference && c.Id) theirs.set(withoutGeneration(c.CallerReference), c.Id);
       for (const r of records) theirRecords.add(recordKey(r, r.healthCheckId));
+      // The schedule yields to a lifecycle run at work on the same launches (any check of its
+      // list that it did not make has appeared): one paced creator, not two racing for the same
+      // 2 s tokens. Lifecycle runs are one at a time, so they never yield to each other; with no
+      // lifecycle run at work (events lost), nothing appears and the schedule goes on.
+      if (opts.order?.direction === 'descending' && creates.some((a) => !created.has(a.callerReference) && theirs.has(withoutGeneration(a.callerReference))))
+        met = true;
     } catch (err) {
       logger.warn("could not read back what other runs made; going on with this run's plan", { error: describeAwsError(err) });
     }
@@ -218,13 +224,24 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
       }
       fail(a.instanceId, 'health check creation', err);
     }
-    if (sinceFlush >= FLUSH_EVERY || (sinceFlush > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS)) {
-      sinceFlush = 0;
-      flushing = flushing.then(() => flush(false));
-      await flushing;
-    }
+    if (sinceFlush >= FLUSH_EVERY || (sinceFlush > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS)) await queueFlush();
   };
-  await inParallel(creates, CREATES_IN_FLIGHT, createOne, (worker) => worker > 0 && paced);
+  const queueFlush = (): Promise<void> => {
+    sinceFlush = 0;
+    flushing = flushing.then(() => flush(false));
+    flushing.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled
+    return flushing;
+  };
+  // Ready records also go out on time while a create is stuck in the SDK's back-off (throttled
+  // retries can wait many seconds): a node whose check exists never waits for another's.
+  const timer = setInterval(() => {
+    if (sinceFlush > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS) void queueFlush();
+  }, FLUSH_INTERVAL_MS);
+  try {
+    await inParallel(creates, CREATES_IN_FLIGHT, createOne, (worker) => worker > 0 && paced);
+  } finally {
+    clearInterval(timer);
+  }
   await flushing;
   for (const a of of('tagHealthCheck')) {
     logger.info('tagging health check', describeAction(a));

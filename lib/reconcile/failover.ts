@@ -9,6 +9,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import type { AddressAction } from '../plan/addressTypes';
 import { planAddresses } from '../plan/addresses';
+import { IN_SERVICE } from '../plan/lifecycle';
 import type { EndingMark } from '../plan/health';
 import type { Reason } from '../plan/reasons';
 import type { Adapters } from './adapters';
@@ -67,7 +68,13 @@ export async function failover(
     logger.info(`${ignored}; alarm ignored`);
     return { ...base, actions: [], stuck: [], failed: [], ignored };
   }
-  const plan = planAddresses(state.nodes, state.pool, fleet.elasticIps!, now());
+  // This path reads no records, so it cannot tell a serving node registered on its own public
+  // IPv4 (which must never claim a pool address: lib/plan/addresses.ts, keepOwnAddress) from one
+  // that could: no serving node without a home claims one here; the reconcile, which reads the
+  // records, decides.
+  const homed = new Set(state.pool.map((a) => a.home).filter((h): h is string => !!h));
+  const keepOwnAddress = new Set(state.nodes.filter((n) => n.lifecycleState === IN_SERVICE && !homed.has(n.instanceId)).map((n) => n.instanceId));
+  const plan = planAddresses(state.nodes, state.pool, fleet.elasticIps!, now(), { keepOwnAddress });
   logger.info(plan.actions.length ? 'planned address changes' : 'addresses already where they belong', {
     ...(opts.alarmName ? { alarm: opts.alarmName, alarmState: alarm?.state ?? 'not found' } : {}),
     ...(opts.ending ? { ending: opts.ending } : {}),

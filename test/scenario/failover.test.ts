@@ -14,6 +14,32 @@ async function fleetOf(n: number, opts: ConstructorParameters<typeof FailoverWor
   return { world, ids, homeOf };
 }
 
+describe('a node registered on its own public IPv4 (the pool had nothing free when it launched)', () => {
+  it('keeps it: an address that frees up later is claimed neither by a failover nor by the schedule, so the IPv4 its record names is never released', async () => {
+    // Prepare: two addresses, three nodes: the third launches with none free
+    const world = new FailoverWorld({ eips: 2 });
+    world.account.autoScaling.takeNotifications();
+    const ids = await world.launch(3);
+    await world.schedule();
+    const own = world.eipTable().map((r) => r.home);
+    const [third] = ids.filter((id) => !own.includes(id));
+    const record = () => world.dnsTable().find((r) => r.setIdentifier.endsWith(third!))!.value;
+    const ownIp = record();
+    expect(world.eipTable().map((r) => r.publicIp)).not.toContain(ownIp);
+
+    // Act: a third address joins the pool; a peer fails and recovers; the schedule runs
+    world.account.ec2.allocateAddress({ tags: { 'hfc:pool': world.fleet.elasticIps!.pool } });
+    const [peer] = ids.filter((id) => id !== third);
+    world.fail(peer!);
+    await world.deliverAlarms();
+    await world.schedule();
+
+    // Assess: the new address has no home on the third node, whose record still names its own IPv4
+    expect(world.eipTable().filter((r) => r.home === third)).toEqual([]);
+    expect(record()).toBe(ownIp);
+  });
+});
+
 describe('failover', () => {
   it('launch: every node claims a pool address, holds it on its primary IP, and DNS registers it', async () => {
     const { world, ids, homeOf } = await fleetOf(3);
