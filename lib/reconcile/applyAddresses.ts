@@ -6,7 +6,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeAwsError } from '../aws/errors';
-import { encodePlacement, type AddressAdapter } from '../aws/addresses';
+import { encodePlacement } from '../aws/addresses';
+import type { AddressMover } from './ports';
 import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, type AddressAction, type AddressPlan, type Placement } from '../plan/addressTypes';
 
 type Of<K extends AddressAction['kind']> = Extract<AddressAction, { kind: K }>;
@@ -18,7 +19,7 @@ export interface AddressApplyResult {
   failedNodes: Set<string>;
 }
 
-export async function applyAddressPlan(plan: AddressPlan, addresses: AddressAdapter, logger: Logger, now: () => Date): Promise<AddressApplyResult> {
+export async function applyAddressPlan(plan: AddressPlan, addresses: AddressMover, logger: Logger, now: () => Date): Promise<AddressApplyResult> {
   const result: AddressApplyResult = { failed: new Map(), failedNodes: new Set() };
   const of = <K extends AddressAction['kind']>(kind: K) => plan.actions.filter((a): a is Of<K> => a.kind === kind);
   const attempt = async (key: string, nodes: (string | undefined)[], what: string, fn: () => Promise<unknown>) => {

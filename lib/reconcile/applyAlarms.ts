@@ -1,9 +1,9 @@
 /** Apply managed alarm changes. A failure is logged, not fatal: the next run retries it. */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CloudWatchAdapter } from '../aws/cloudwatch';
+import type { AlarmWriter } from './ports';
 import type { AlarmAction } from '../plan/alarms';
 
-export async function applyAlarms(actions: readonly AlarmAction[], cloudWatch: CloudWatchAdapter, logger: Logger): Promise<void> {
+export async function applyAlarms(actions: readonly AlarmAction[], cloudWatch: AlarmWriter, logger: Logger): Promise<void> {
   for (const a of actions) {
     try {
       if (a.kind === 'putAlarm') {

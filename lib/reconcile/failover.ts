@@ -12,7 +12,7 @@ import { planAddresses } from '../plan/addresses';
 import { IN_SERVICE } from '../plan/lifecycle';
 import type { EndingMark } from '../plan/health';
 import type { Reason } from '../plan/reasons';
-import type { Adapters } from './adapters';
+import type { FailoverPorts } from './ports';
 import { applyAddressPlan } from './applyAddresses';
 import { observeAddressState } from './observeAddresses';
 
@@ -32,7 +32,7 @@ export interface FailoverReport {
 
 export async function failover(
   fleet: FleetConfig,
-  aws: Pick<Adapters, 'addresses' | 'cloudWatch' | 'autoScaling' | 'ec2'>,
+  aws: FailoverPorts,
   logger: Logger,
   opts: {
     instanceId?: string;

@@ -70,7 +70,10 @@ export async function observePoolAndAlarms(
  */
 export async function observeAddressState(
   fleet: FleetConfig,
-  aws: Pick<FleetReader, 'addresses' | 'cloudWatch' | 'autoScaling' | 'ec2'>,
+  aws: Pick<FleetReader, 'addresses' | 'cloudWatch'> & {
+    autoScaling: Pick<FleetReader['autoScaling'], 'describeGroup'>;
+    ec2: Pick<FleetReader['ec2'], 'describeGroupInstances'>;
+  },
   announced?: { instanceId: string; mark: EndingMark },
 ): Promise<AddressState> {
   const [{ pool, alarms }, group, instances] = await Promise.all([

@@ -10,7 +10,7 @@ import { ConflictError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import { type FleetPlan, planFleet } from '../plan/fleet';
 import type { ObservedFleet } from '../plan/types';
-import type { Adapters } from './adapters';
+import type { ReconcilePorts } from './ports';
 import { type ApplyOptions, type ApplyResult, applyPlan, describeAction } from './apply';
 import { applyAddressPlan } from './applyAddresses';
 import { applyAlarms } from './applyAlarms';
@@ -44,7 +44,7 @@ export interface PassOutcome {
   addressesFailed: Set<string>;
 }
 
-export async function runPasses(fleet: FleetConfig, aws: Adapters, logger: Logger, opts: PassOptions): Promise<PassOutcome> {
+export async function runPasses(fleet: FleetConfig, aws: ReconcilePorts, logger: Logger, opts: PassOptions): Promise<PassOutcome> {
   for (let passes = 1; ; passes++) {
     try {
       const observedAt = opts.now().getTime();

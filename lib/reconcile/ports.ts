@@ -31,6 +31,20 @@ export interface ConfigPusher {
   ec2: Pick<Ec2Adapter, 'tagInstance'>;
 }
 
+/** Placing Elastic IPs (applyAddresses.ts). */
+export type AddressMover = Pick<AddressAdapter, 'associate' | 'assignSecondaryIps' | 'tagAddress' | 'untagAddress'>;
+
+/** Managing the per-node alarms (applyAlarms.ts). */
+export type AlarmWriter = Pick<CloudWatchAdapter, 'putAlarm' | 'deleteAlarms'>;
+
+/** The failover path (failover.ts): read the pool, the alarms and the group; move addresses. */
+export interface FailoverPorts {
+  addresses: Pick<AddressAdapter, 'describePool'> & AddressMover;
+  cloudWatch: FleetReader['cloudWatch'];
+  autoScaling: Pick<AutoScalingAdapter, 'describeGroup'>;
+  ec2: Pick<Ec2Adapter, 'describeGroupInstances'>;
+}
+
 /** Heartbeats for launches waiting on Route 53 (heartbeats.ts). */
 export interface HeartbeatSender {
   autoScaling: Pick<AutoScalingAdapter, 'confirmAction'>;
@@ -46,3 +60,13 @@ export interface ActionCompleter {
 export interface WarmPoolMover {
   autoScaling: Pick<AutoScalingAdapter, 'describeGroup' | 'describeWarmPool' | 'confirmAction' | 'completeLifecycleAction'>;
 }
+
+/** A whole reconcile run (reconcileFleet.ts, pass.ts): exactly what its steps use, together. */
+export type ReconcilePorts = FleetReader &
+  DnsWriter &
+  ConfigPusher &
+  ActionCompleter &
+  HeartbeatSender & {
+    addresses: AddressMover;
+    cloudWatch: AlarmWriter;
+  };

@@ -13,7 +13,7 @@ import type { FleetConfig } from '../config/schema';
 import { LateEventError, ReconcileError, StaleEventError } from '../errors';
 import type { LifecycleMessage } from '../events/types';
 import type { PassResults } from '../plan/fleet';
-import type { Adapters } from './adapters';
+import type { ReconcilePorts } from './ports';
 import { pushPlannedConfig } from './applyConfig';
 import { type CompletionOutcome, completeActions, completeLanded } from './complete';
 import { type PassOptions, runPasses } from './pass';
@@ -36,7 +36,7 @@ export interface ReconcileOptions {
   configDocumentName?: string;
 }
 
-export async function reconcileFleet(fleet: FleetConfig, aws: Adapters, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
+export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
   const dryRun = opts.dryRun ?? false;
   const pushConfig = !!(fleet.haproxy && opts.configDocumentName);
   // Launches go on as soon as their records land, not at the end of the run (a burst of launches
