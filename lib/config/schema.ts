@@ -206,22 +206,15 @@ export const fleetSchema = z
         if (port === undefined) return;
         if (port === f.haproxy.peers.port)
           ctx.addIssue({ code: 'custom', path: ['haproxy', 'peers', 'port'], message: `port ${port} is the health check's port` });
-        f.haproxy.listeners.forEach((l, i) => {
-          if (l.port === port)
-            ctx.addIssue({
-              code: 'custom',
-              path: ['haproxy', 'listeners', i, 'port'],
-              message: `port ${port} is the health check's port (the rendered configuration serves it)`,
-            });
-        });
-        f.haproxy.httpFrontends.forEach((h, i) => {
-          if (h.port === port)
-            ctx.addIssue({
-              code: 'custom',
-              path: ['haproxy', 'httpFrontends', i, 'port'],
-              message: `port ${port} is the health check's port (the rendered configuration serves it)`,
-            });
-        });
+        for (const key of ['listeners', 'httpFrontends'] as const)
+          f.haproxy[key].forEach((l, i) => {
+            if (l.port === port)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['haproxy', key, i, 'port'],
+                message: `port ${port} is the health check's port (the rendered configuration serves it)`,
+              });
+          });
       },
       (f, ctx) => {
         if (f.elasticIps && f.dns.address !== 'elastic-ip' && !ctx.invalid(['dns', 'address'])) {

@@ -28,21 +28,24 @@ const snsAlarmBody = z.object({
     .optional(),
 });
 
+/** The alarm's state change as CloudWatch describes it: EventBridge's `detail`, the Lambda action's `alarmData`. */
+const alarmStateChange = z.object({
+  alarmName: z.string().min(1),
+  state: z.object({ value: state, timestamp: z.string().optional() }),
+  previousState: z.object({ value: state }).optional(),
+  configuration: z
+    .object({
+      metrics: z
+        .array(z.object({ metricStat: z.object({ metric: z.object({ dimensions: z.record(z.string(), z.string()).optional() }) }).optional() }))
+        .optional(),
+    })
+    .optional(),
+});
+
 const eventBridgeAlarm = EventBridgeSchema.extend({
   'source': z.literal('aws.cloudwatch'),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
-  'detail': z.object({
-    alarmName: z.string().min(1),
-    state: z.object({ value: state, timestamp: z.string().optional() }),
-    previousState: z.object({ value: state }).optional(),
-    configuration: z
-      .object({
-        metrics: z
-          .array(z.object({ metricStat: z.object({ metric: z.object({ dimensions: z.record(z.string(), z.string()).optional() }) }).optional() }))
-          .optional(),
-      })
-      .optional(),
-  }),
+  'detail': alarmStateChange,
 });
 
 /** CloudWatch's Lambda alarm action: the alarm invokes the function directly. */
@@ -52,18 +55,7 @@ const lambdaAlarmAction = z.object({
   accountId: z.string().optional(),
   time: z.string().optional(),
   region: z.string().optional(),
-  alarmData: z.object({
-    alarmName: z.string().min(1),
-    state: z.object({ value: state, timestamp: z.string().optional() }),
-    previousState: z.object({ value: state }).optional(),
-    configuration: z
-      .object({
-        metrics: z
-          .array(z.object({ metricStat: z.object({ metric: z.object({ dimensions: z.record(z.string(), z.string()).optional() }) }).optional() }))
-          .optional(),
-      })
-      .optional(),
-  }),
+  alarmData: alarmStateChange,
 });
 
 type MetricsConfig = { metrics?: { metricStat?: { metric: { dimensions?: Record<string, string> | undefined } } | undefined }[] | undefined } | undefined;
