@@ -21,16 +21,20 @@ const when = (c: Conditions) => `\`${c.command}\`, ${c.date.slice(0, 10)}, ${c.c
 const n = (x: number) => x.toLocaleString('en-US');
 
 function bench(): string {
-  const b = read<{ conditions: Conditions; latencyMs: number; rows: Record<string, number | string>[] }>('bench');
+  const b = read<{
+    conditions: Conditions;
+    coldStartMs: number;
+    latencyMs: { min: number; max: number };
+    figures: { name: string; value: number; unit: string; bound: number; ratio: number | null; maxRatio: number; pass: boolean; note: string }[];
+  }>('bench');
+  const held = (f: (typeof b.figures)[number]) =>
+    f.bound === 0 ? 'must be 0' : f.maxRatio === 1 ? `at most ${n(f.bound)}` : `within ${f.maxRatio}x of ${n(f.bound)}`;
   return [
-    `Measured: ${when(b.conditions)}; ${b.latencyMs} ms per simulated AWS call.`,
+    `Measured: ${when(b.conditions)}; Route 53's real token buckets and quotas, ${b.latencyMs.min}-${b.latencyMs.max} ms per AWS call, the production retry settings, Lambda as deployed (cold start ${b.coldStartMs} ms), on virtual time.`,
     '',
-    '| nodes | calls | mutating | record batches | first event (s) | all N events (s) | converged reconcile: calls | (s) |',
-    '|---|---|---|---|---|---|---|---|',
-    ...b.rows.map(
-      (r) =>
-        `| ${r.nodes} | ${r.calls} | ${r.mutating} | ${r.batches} | ${r['first event (s)']} | ${r['all events (s)']} | ${r['converged calls']} | ${r['converged (s)']} |`,
-    ),
+    '| figure | value | held to | ratio | pass | what |',
+    '|---|---|---|---|---|---|',
+    ...b.figures.map((f) => `| \`${f.name}\` | ${n(f.value)} ${f.unit} | ${held(f)} | ${f.ratio ?? '-'} | ${f.pass ? 'yes' : '**no**'} | ${f.note} |`),
   ].join('\n');
 }
 

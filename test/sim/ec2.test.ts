@@ -300,7 +300,9 @@ describe('fault injection', () => {
     expect(err.name).toBe('Throttling');
     expect(err.message).toBe('Rate exceeded');
     expect(err.$metadata.httpStatusCode).toBe(400);
-    expect(zoneCalls()).toEqual([{ seq: expect.any(Number), atMs: expect.any(Number), service: 'route53', op: 'ListHealthChecks', input: {}, error: 'Throttling' }]);
+    expect(zoneCalls()).toEqual([
+      { seq: expect.any(Number), atMs: expect.any(Number), service: 'route53', op: 'ListHealthChecks', input: {}, error: 'Throttling' },
+    ]);
   });
 
   it('throttle rate 1 exhausts the default 8 attempts: 8 failed attempts in the log', async () => {
