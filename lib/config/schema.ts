@@ -7,6 +7,7 @@ import { isToken, portSchema, tokenSchema, TOKENS } from '../tokens';
 import { ALWAYS, crossField, intIn, num, oneOfLiterals } from './fields';
 import { haproxySchema } from './haproxySchema';
 import { ROUTE53_LIMITS } from '../plan/limits';
+import { heartbeatHeadroomSeconds } from './schedule';
 
 /** Fleet and owner names end up in SetIdentifiers, CallerReferences, tags and hook names. */
 const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1-32 characters of a-z, 0-9 and "-", not starting or ending with "-"');
@@ -317,8 +318,24 @@ export const configSchema = z
         });
       };
       seen((f) => f.name, 'fleet name');
-      // Every fleet's checks count against the one account quota (a node's check is replaced by
-      // creating the new one first, so allow for that too when sizing the quota).
+      // Launches queued behind Route 53's quota live on the schedule's heartbeats: the launching
+      // hook must outlast two scheduled runs (lib/config/schedule.ts).
+      const schedule = cfg.deployment?.schedule;
+      if (typeof schedule === 'string' && !ctx.invalid(['deployment', 'schedule'])) {
+        const headroom = heartbeatHeadroomSeconds(schedule);
+        cfg.fleets.forEach((f, i) => {
+          const hb = num(f.lifecycleHooks?.launching?.heartbeatTimeoutSeconds ?? 300);
+          if (hb !== undefined && hb <= headroom && !ctx.invalid(['fleets', i, 'lifecycleHooks']))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['fleets', i, 'lifecycleHooks', 'launching', 'heartbeatTimeoutSeconds'],
+              message: `must be more than ${headroom} s with the schedule ${schedule}: a launch queued behind Route 53's health-check quota gets its heartbeat from the scheduled reconcile, which needs two of its runs before the hook times out`,
+            });
+        });
+      }
+      // Every fleet's checks count against the one account quota. (A node's check is replaced by
+      // creating the new one first: the plan counts that, and spreads a fleet-wide settings change
+      // over runs when the quota has no room for it: docs/scaling.md.)
       const sized = cfg.fleets.filter((f, i) => typeof f.limits?.maxNodes === 'number' && !ctx.invalid(['fleets', i, 'limits']));
       const need = sized.reduce((n, f) => n + (f.limits.maxNodes ?? 0), 0);
       const quota = Math.min(...cfg.fleets.map((f) => num(f.limits?.healthCheckQuota) ?? ROUTE53_LIMITS.healthChecksPerAccount));

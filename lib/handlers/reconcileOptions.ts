@@ -1,4 +1,5 @@
 /** The reconcile options every handler derives the same way from its dependencies and invocation. */
+import { heartbeatHeadroomSeconds } from '../config/schedule';
 import type { ReconcileOptions } from '../reconcile/reconcileFleet';
 import type { BaseDeps } from './baseDeps';
 import type { Invocation } from './wrap';
@@ -6,6 +7,7 @@ import type { Invocation } from './wrap';
 export function reconcileOptions(deps: BaseDeps, invocation: Invocation): ReconcileOptions {
   return {
     dryRun: deps.settings.dryRun,
+    heartbeatHeadroomSeconds: heartbeatHeadroomSeconds(deps.config.deployment.schedule),
     ...(deps.now ? { now: deps.now } : {}),
     ...(invocation.deadline !== undefined ? { deadline: invocation.deadline } : {}),
     ...(deps.settings.alarmTopicArn ? { alarmTopicArn: deps.settings.alarmTopicArn } : {}),

@@ -11,6 +11,10 @@ import { reconcileFleet, type FleetReport } from '../reconcile/reconcileFleet';
 import type { HandlerDeps } from './deps';
 import type { Invocation } from './wrap';
 import { reconcileOptions } from './reconcileOptions';
+import { schedulePeriodMs } from '../config/schedule';
+
+/** Ends a scheduled run this long before the next is due (its last calls, its completions). */
+const RUN_MARGIN_MS = 15_000;
 
 export async function handleScheduledEvent(event: unknown, deps: HandlerDeps, invocation: Invocation = {}): Promise<FleetReport[]> {
   const trigger = parseScheduledEvent(event);
@@ -20,12 +24,18 @@ export async function handleScheduledEvent(event: unknown, deps: HandlerDeps, in
   const failures: ReconcileError[] = [];
   logger.info('scheduled reconcile', { ...trigger, fleets: deps.config.fleets.map((f) => f.name) });
   const fleets = deps.config.fleets;
+  // The run ends before the next one is due: an overlapping run would be throttled by the
+  // function's reserved concurrency and retried by Lambda minutes later, and the heartbeats of
+  // launches queued behind Route 53's quota (lib/plan/heartbeats.ts) rely on the schedule's beat.
+  const period = schedulePeriodMs(deps.config.deployment.schedule);
+  const cap = period === undefined ? undefined : Date.now() + period - RUN_MARGIN_MS;
+  const deadline = cap === undefined ? invocation.deadline : Math.min(cap, invocation.deadline ?? cap);
   for (const [i, fleet] of fleets.entries()) {
     logger.appendKeys({ fleet: fleet.name, group: fleet.autoScalingGroupName });
     try {
       // Each fleet gets its share of the time left, so a fleet in a long burst (its health
       // checks paced by Route 53's quota) never keeps the fleets after it from their turn.
-      const share = invocation.deadline === undefined ? {} : { deadline: Date.now() + (invocation.deadline - Date.now()) / (fleets.length - i) };
+      const share = deadline === undefined ? {} : { deadline: Date.now() + (deadline - Date.now()) / (fleets.length - i) };
       reports.push(await reconcileFleet(fleet, aws, logger, reconcileOptions(deps, { ...invocation, ...share })));
     } catch (err) {
       const e = err instanceof ReconcileError ? err : new ReconcileError(String(err), fleet.name, { cause: err });

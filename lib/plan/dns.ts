@@ -70,7 +70,10 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
   for (const node of [...observed.nodes].sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
     if (!belongsInDns(node)) continue;
     const hasRecord = observed.records.some((r) => r.instanceId === node.instanceId);
-    const hasCheck = observed.healthChecks.some((c) => c.instanceId === node.instanceId);
+    // A check is created for a node with none that matches its settings: a new node, or a
+    // replacement (made before the old one is deleted, so it counts against the quota too).
+    const hasCheck =
+      !!node.address && byInstance(observed.healthChecks, node.instanceId).some((c) => specMatches(desiredHealthCheck(fleet, node.address!), c.spec));
     if (node.address && !hasRecord && recordSlots <= 0) {
       waiting.push({
         instanceId: node.instanceId,
@@ -92,7 +95,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
         ),
       });
       ownedNodes.add(node.instanceId);
-      if (hasRecord) for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
+      if (hasRecord) for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id); // left as it is
       continue;
     }
     if (node.address && !hasRecord) recordSlots--;

@@ -80,6 +80,8 @@ export interface PlanOptions {
   alarmTopicArn?: string;
   /** Whether the configuration is pushed (a fleet with haproxy, and the document deployed). */
   pushConfig: boolean;
+  /** How long before a queued launch's hook times out it gets a heartbeat (lib/config/schedule.ts). */
+  heartbeatHeadroomSeconds?: number;
 }
 
 /**
@@ -219,7 +221,7 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
       });
     }
   }
-  const heartbeats = planHeartbeats(fleet, forDns, dns, opts.now);
+  const heartbeats = planHeartbeats(fleet, forDns, dns, opts.now, opts.heartbeatHeadroomSeconds);
   return { fleet: fleet.name, dns, ...(addresses ? { addresses } : {}), alarms, ...(config ? { config } : {}), completions, waiting, heartbeats };
 }
 

@@ -8,8 +8,9 @@
  * The timer restarts at the launch and at every heartbeat. The launch time is the instance's
  * (EC2 LaunchTime: the wait starts moments later, so the estimate errs early, the safe way), and
  * the last heartbeat is an instance tag (`hfc:heartbeat-at`), so every run and every function
- * knows it. A heartbeat is sent once the timer has run for longer than the timeout minus
- * HEADROOM: enough for the schedule's next two runs to come and go.
+ * knows it. A heartbeat is sent once the timer has run for longer than the timeout minus the
+ * headroom: enough for the schedule's next two runs to come and go (the configuration refuses a
+ * launching hook shorter than that: lib/config/schema.ts).
  *
  * Nodes waiting for anything else (no address, a quota, the configuration push) get none: there
  * the hook's own timeout is the intended limit, not something the control plane should extend.
@@ -19,7 +20,7 @@ import { LAUNCH_WAIT } from './lifecycle';
 import { type Reason, reason } from './reasons';
 import type { ObservedFleet, Plan } from './types';
 
-/** Two scheduled runs (one a minute) and a run's own length. */
+/** Two scheduled runs (one a minute by default) and a run's own length: lib/config/schedule.ts. */
 export const HEADROOM_SECONDS = 150;
 
 export interface PlannedHeartbeat {
@@ -28,9 +29,9 @@ export interface PlannedHeartbeat {
   reason: Reason;
 }
 
-export function planHeartbeats(fleet: FleetConfig, observed: ObservedFleet, dns: Plan, now: Date): PlannedHeartbeat[] {
+export function planHeartbeats(fleet: FleetConfig, observed: ObservedFleet, dns: Plan, now: Date, headroomSeconds = HEADROOM_SECONDS): PlannedHeartbeat[] {
   const hook = fleet.lifecycleHooks.launching;
-  const dueAfterMs = Math.max(hook.heartbeatTimeoutSeconds - HEADROOM_SECONDS, hook.heartbeatTimeoutSeconds / 2) * 1000;
+  const dueAfterMs = Math.max(hook.heartbeatTimeoutSeconds - headroomSeconds, 0) * 1000;
   const willRegister = new Set(dns.registered);
   const hasRecord = new Set(observed.records.map((r) => r.instanceId));
   const out: PlannedHeartbeat[] = [];

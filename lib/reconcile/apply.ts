@@ -164,7 +164,14 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     const adds = batch.some((a) => a.kind !== 'deleteRecord');
     const toCreate = new Set(unsent.filter((a) => a.kind === 'createRecord').map((a) => a.instanceId));
     const stays = plan.registered.some((id) => !toCreate.has(id)); // its record exists already
-    if (!final && !adds && !stays) batch = batch.filter((a) => a.kind !== 'deleteRecord');
+    if (!adds && !stays && (!final || plan.registered.length > 0)) {
+      // The last of our records would go while the nodes that replace them have none yet (their
+      // checks deferred, throttled or failed): the leaving nodes keep their records and wait for
+      // the next run, so the name never answers with nothing while the fleet has nodes.
+      const held = batch.filter((a) => a.kind === 'deleteRecord');
+      if (final) for (const a of held) result.deferred.add(a.instanceId);
+      batch = batch.filter((a) => a.kind !== 'deleteRecord');
+    }
     if (!final && batch.length === 0 && done.length === 0) return;
     unsent = unsent.filter((a) => !batch.includes(a));
     lastFlush = Date.now();

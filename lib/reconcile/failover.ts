@@ -9,7 +9,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FleetConfig } from '../config/schema';
 import type { AddressAction } from '../plan/addressTypes';
 import { planAddresses } from '../plan/addresses';
-import { IN_SERVICE } from '../plan/lifecycle';
 import type { EndingMark } from '../plan/health';
 import type { Reason } from '../plan/reasons';
 import type { FailoverPorts } from './ports';
@@ -68,12 +67,11 @@ export async function failover(
     logger.info(`${ignored}; alarm ignored`);
     return { ...base, actions: [], stuck: [], failed: [], ignored };
   }
-  // This path reads no records, so it cannot tell a serving node registered on its own public
-  // IPv4 (which must never claim a pool address: lib/plan/addresses.ts, keepOwnAddress) from one
-  // that could: no serving node without a home claims one here; the reconcile, which reads the
-  // records, decides.
+  // This path reads no records, so it cannot tell a node registered on its own public IPv4
+  // (which must never claim a pool address: lib/plan/addresses.ts, keepOwnAddress) from one that
+  // could: it claims no home for anyone; the reconcile, which reads the records, does.
   const homed = new Set(state.pool.map((a) => a.home).filter((h): h is string => !!h));
-  const keepOwnAddress = new Set(state.nodes.filter((n) => n.lifecycleState === IN_SERVICE && !homed.has(n.instanceId)).map((n) => n.instanceId));
+  const keepOwnAddress = new Set(state.nodes.filter((n) => !homed.has(n.instanceId)).map((n) => n.instanceId));
   const plan = planAddresses(state.nodes, state.pool, fleet.elasticIps!, now(), { keepOwnAddress });
   logger.info(plan.actions.length ? 'planned address changes' : 'addresses already where they belong', {
     ...(opts.alarmName ? { alarm: opts.alarmName, alarmState: alarm?.state ?? 'not found' } : {}),

@@ -49,11 +49,19 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
   const [records, checks, late] = await Promise.all([
     aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, fleet.dns.recordType),
     aws.route53.listHealthChecks(),
+    // Best effort: a lookup that fails (throttled, or a role without the permission) only means
+    // the run goes the full path.
     hint
-      ? aws.autoScaling.describeInstance(hint.instanceId).then((i) => (i && i.groupName !== hint.groupName ? undefined : lateEvent(hint, i?.lifecycleState)))
+      ? aws.autoScaling
+          .describeInstance(hint.instanceId)
+          .then((i) => (i && i.groupName !== hint.groupName ? undefined : lateEvent(hint, i?.lifecycleState)))
+          .catch(() => undefined)
       : undefined,
   ]);
-  if (late && hint) throw new LateEventError(late, hint.instanceId);
+  // A node whose record is still there is not done, whatever Auto Scaling says (its hook timed
+  // out, or it is gone): the run goes on and removes the record now.
+  const stillListed = records.some((r) => instanceOfSetIdentifier(fleet, r.setIdentifier) === hint?.instanceId);
+  if (late && hint && !(hint.transition === 'terminating' && stillListed)) throw new LateEventError(late, hint.instanceId);
   const ours: ObservedHealthCheck[] = [];
   for (const c of checks) {
     const instanceId = instanceOfCallerReference(fleet, c.CallerReference);

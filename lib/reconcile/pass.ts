@@ -27,6 +27,8 @@ export interface PassOptions {
   alarmTopicArn?: string;
   pushConfig: boolean;
   deadline?: number;
+  /** lib/config/schedule.ts heartbeatHeadroomSeconds. */
+  heartbeatHeadroomSeconds?: number;
   /** Which end of the fleet health checks are created from (apply.ts). */
   order?: ApplyOptions['order'];
   /** After each record batch lands: the nodes in it, with the pass's plan and results so far. */
@@ -58,6 +60,7 @@ export async function runPasses(fleet: FleetConfig, aws: ReconcilePorts, logger:
         now: opts.now(),
         pushConfig: opts.pushConfig,
         ...(opts.alarmTopicArn ? { alarmTopicArn: opts.alarmTopicArn } : {}),
+        ...(opts.heartbeatHeadroomSeconds ? { heartbeatHeadroomSeconds: opts.heartbeatHeadroomSeconds } : {}),
       });
       const changes = plan.dns.actions.length + (plan.addresses?.actions.length ?? 0) + plan.alarms.length;
       logger.info(changes ? 'planned changes' : 'fleet in sync', {

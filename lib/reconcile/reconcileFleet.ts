@@ -34,6 +34,8 @@ export interface ReconcileOptions {
   alarmTopicArn?: string;
   /** The SSM document that applies an HAProxy configuration on a node; without it nothing is pushed. */
   configDocumentName?: string;
+  /** How long before a queued launch's hook times out it gets a heartbeat (lib/config/schedule.ts). */
+  heartbeatHeadroomSeconds?: number;
 }
 
 export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {

@@ -215,6 +215,35 @@ describe('Route 53 rate limits (the published buckets, scaled down, on the simul
 });
 
 describe('completions', () => {
+  it('the last record never goes while its replacement has none: the leaving node keeps it and waits, the launch registers later', async () => {
+    // Prepare: one serving node is replaced; Route 53 throttles the replacement's check past the retries
+    const world = new FleetWorld({ preexisting: 1 });
+    world.account.autoScaling.takeNotifications();
+    await world.schedule();
+    const [old] = world.preexisting;
+    const [fresh] = world.account.autoScaling.scaleOut(GROUP, 1);
+    world.account.autoScaling.terminate(old!);
+    world.account.autoScaling.takeNotifications();
+    world.account.faults.fail({ service: 'route53', ops: ['CreateHealthCheck'], error: { code: 'Throttling', message: 'Rate exceeded', status: 400 } });
+
+    // Act
+    await world.schedule().catch(() => undefined);
+
+    // Assess: the old node's record is still the one answer, and its termination waits
+    expect(world.dnsTable().map((r) => r.setIdentifier.slice(-19))).toEqual([old]);
+    expect(world.nodes().find((n) => n.instanceId === old)?.state).toBe('Terminating:Wait');
+
+    // Act: Route 53 recovers; the schedule registers the new node first, then lets the old one go
+    world.account.faults.clear();
+    world.account.advance(60);
+    await world.schedule();
+    await world.drain();
+
+    // Assess
+    expect(world.dnsTable().map((r) => r.setIdentifier.slice(-19))).toEqual([fresh]);
+    expect(world.convergenceProblems()).toEqual([]);
+  });
+
   it('one CompleteLifecycleAction failure does not keep the other nodes waiting', async () => {
     // Prepare: two launching nodes; completing the first fails with a server error past the retries
     const world = new FleetWorld();

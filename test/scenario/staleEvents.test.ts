@@ -112,6 +112,29 @@ describe.each(['sns', 'eventbridge'] as const)('a forged or stale lifecycle even
   });
 });
 
+describe('a terminating event that arrives after its hook timed out', () => {
+  it('is not "late" while the node still has its record: the run removes record and check at once', async () => {
+    // Prepare: a node leaves; its event is held up until the hook has timed out and it is gone
+    const world = new FleetWorld({ preexisting: 2 });
+    world.account.autoScaling.takeNotifications();
+    await world.schedule();
+    const [leaving] = world.preexisting;
+    world.account.autoScaling.terminate(leaving!);
+    const [n] = world.account.autoScaling.takeNotifications() as LifecycleNotification[];
+    world.account.advance(world.fleet.lifecycleHooks.terminating.heartbeatTimeoutSeconds + 1);
+    world.account.advance(1);
+    expect(world.nodes().map((x) => x.instanceId)).not.toContain(leaving);
+    expect(world.dnsTable().map((r) => r.setIdentifier)).toContainEqual(expect.stringContaining(leaving!));
+
+    // Act
+    await world.deliver(n!);
+
+    // Assess
+    expect(world.dnsTable().map((r) => r.setIdentifier)).not.toContainEqual(expect.stringContaining(leaving!));
+    expect(world.convergenceProblems()).toEqual([]);
+  });
+});
+
 describe('a genuine event whose describe lags is still honoured', () => {
   it('terminating while the describe still shows InService: confirmed, deregistered at once', async () => {
     // Prepare

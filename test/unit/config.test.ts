@@ -121,6 +121,11 @@ describe('fleet configuration', () => {
     ],
     ['no fleets', { fleets: [] }, 'fleets: must list at least one fleet'],
     [
+      "a launching hook the schedule's heartbeats cannot keep alive",
+      minimal({}, { deployment: { schedule: 'rate(5 minutes)' } }),
+      'fleets[0].lifecycleHooks.launching.heartbeatTimeoutSeconds: must be more than 630 s with the schedule rate(5 minutes)',
+    ],
+    [
       'a group that can outgrow one record name',
       minimal({ limits: { maxNodes: 101 } }),
       'fleets[0].limits.maxNodes: 101 nodes do not fit in one record name: Route 53 allows at most 100 weighted records per name and type; split the group into fleets with their own record names',

@@ -51,6 +51,25 @@ describe('Route 53 quotas in the plan', () => {
     expect(plan.registered).not.toContain(joining[4]);
   });
 
+  it('counts a replacement check (made before the old one goes) against the quota: a settings change and a launch do not both fit in one free slot', () => {
+    // Prepare: quota 4, three nodes with a check each; the first's address changed; one node joins
+    const serving = ids(3);
+    const [joining] = ids(1, 900);
+    const observed = {
+      nodes: [node(serving[0]!, 'InService', '54.9.9.9'), node(serving[1]!), node(serving[2]!), ...launching([joining!])],
+      records: serving.map((id) => record(id)),
+      healthChecks: serving.map((id, i) => check(id, undefined, `hc-${i}`)),
+      otherHealthChecks: 0,
+    };
+
+    // Act
+    const plan = planDns(fleetConfig({ limits: { healthCheckQuota: 4 } }), observed);
+
+    // Assess: one create in all (the first in instance order), the other waits with the reason
+    expect(plan.actions.filter((a) => a.kind === 'createHealthCheck').map((a) => a.instanceId)).toEqual([serving[0]]);
+    expect(waitCodes(plan)).toEqual([`${joining}:health-check-quota`]);
+  });
+
   it('a fleet within its quotas plans every node (the default fleet, 3 nodes)', () => {
     const joining = ids(3);
     const plan = planDns(FLEET, { nodes: launching(joining), records: [], healthChecks: [], otherRecords: 0, otherHealthChecks: 0 });
