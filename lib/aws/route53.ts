@@ -113,11 +113,37 @@ export function isConflict(err: unknown): boolean {
 const TAG_READS_IN_FLIGHT = 4;
 
 /** The tags we know of each health check, per client (that is, per execution environment). */
-const tagCaches = new WeakMap<Route53Client, Map<string, Record<string, string>>>();
-function tagCache(client: Route53Client): Map<string, Record<string, string>> {
-  const cache = tagCaches.get(client) ?? new Map<string, Record<string, string>>();
+const tagCaches = new WeakMap<Route53Client, TagCache>();
+function tagCache(client: Route53Client): TagCache {
+  const cache = tagCaches.get(client) ?? new TagCache();
   tagCaches.set(client, cache);
   return cache;
+}
+
+/** How long tags read or written are trusted: tags removed by hand are put back within this. */
+const TAG_CACHE_MS = 15 * 60_000;
+
+/** Tags known per check id, each for TAG_CACHE_MS; entries of checks no longer listed age out. */
+class TagCache {
+  private readonly entries = new Map<string, { tags: Record<string, string>; at: number }>();
+
+  get(id: string): Record<string, string> | undefined {
+    const e = this.entries.get(id);
+    if (!e) return undefined;
+    if (Date.now() - e.at > TAG_CACHE_MS) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    return e.tags;
+  }
+
+  set(id: string, tags: Record<string, string>): void {
+    this.entries.set(id, { tags, at: Date.now() });
+  }
+
+  delete(id: string): void {
+    this.entries.delete(id);
+  }
 }
 
 export class Route53Adapter {
@@ -184,10 +210,10 @@ export class Route53Adapter {
   }
 
   /**
-   * Tags of the given health checks, ten per call, a few calls at a time. Tags are read once per
-   * execution environment: what we wrote or read is remembered with the client, so a burst of
-   * runs does not re-read the tags of every check on every pass (they change only by hand, and
-   * only label the checks for people: ownership rests on the CallerReference).
+   * Tags of the given health checks, ten per call, a few calls at a time. What we wrote or read
+   * is remembered with the client for 15 minutes, so a burst of runs does not re-read the tags of
+   * every check on every pass (they change only by hand, and only label the checks for people:
+   * ownership rests on the CallerReference); tags removed by hand are put back within that.
    * @throws ConflictError when one was deleted since it was listed (another run): observe again.
    */
   async healthCheckTags(ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
