@@ -41,6 +41,12 @@ export function planHeartbeats(fleet: FleetConfig, observed: ObservedFleet, dns:
     if (Number.isNaN(since)) continue; // never guessed: the launch time is always known for a running instance
     const running = now.getTime() - since;
     if (running < dueAfterMs) continue;
+    // No burst within the account's quota takes longer than creating every check it allows, one
+    // every 2 s: a launch still waiting past that (plus one hook period) is not queued but stuck
+    // (its create fails for good): no more heartbeats, the hook's own timeout decides.
+    const launched = n.launchedAt ? Date.parse(n.launchedAt) : since;
+    const longestBurstMs = (2 * fleet.limits.healthCheckQuota + hook.heartbeatTimeoutSeconds) * 1000;
+    if (now.getTime() - launched > longestBurstMs) continue;
     out.push({
       instanceId: n.instanceId,
       hookName: hook.name,

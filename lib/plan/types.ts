@@ -28,6 +28,8 @@ export interface ObservedNode {
   configDigest?: string;
   /** When its lifecycle hook's timer last started: the later of its launch and our last heartbeat (lib/plan/heartbeats.ts). */
   timerStartedAt?: string;
+  /** When EC2 last started it (LaunchTime). */
+  launchedAt?: string;
 }
 
 /** Route 53 health check settings we own; anything else on the check is left alone. */

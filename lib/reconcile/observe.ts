@@ -118,6 +118,7 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
       ...(applied ? { configDigest: applied } : {}),
       ...(deregisteredAt ? { deregisteredAt } : {}),
       ...(timerStartedAt ? { timerStartedAt } : {}),
+      ...(info.launchTime ? { launchedAt: info.launchTime } : {}),
       ...(info.availabilityZone ? { availabilityZone: info.availabilityZone } : {}),
     };
   };

@@ -34,6 +34,12 @@ describe('planHeartbeats', () => {
     expect(plan(observed)).toEqual([]);
   });
 
+  it('none once the launch has waited longer than any burst within the quota can take (its create fails for good: the hook decides)', () => {
+    const stuck = { ...waiting(A, due + 1), launchedAt: ago(2 * FLEET.limits.healthCheckQuota + 300 + 1) };
+    const queued = { ...waiting(B, due + 1), launchedAt: ago(2 * FLEET.limits.healthCheckQuota + 300 - 10) };
+    expect(plan({ nodes: [stuck, queued], records: [], healthChecks: [] }).map((h) => h.instanceId)).toEqual([B]);
+  });
+
   it("scales with the hook's timeout: with 3,600 s a node waiting 400 s needs none", () => {
     const long = fleetConfig({ lifecycleHooks: { launching: { heartbeatTimeoutSeconds: 3600 } } });
     expect(plan({ nodes: [waiting(A, 400)], records: [], healthChecks: [] }, long)).toEqual([]);
