@@ -338,7 +338,31 @@ export const configSchema = z
       // over runs when the quota has no room for it: docs/scaling.md.)
       const sized = cfg.fleets.filter((f, i) => typeof f.limits?.maxNodes === 'number' && !ctx.invalid(['fleets', i, 'limits']));
       const need = sized.reduce((n, f) => n + (f.limits.maxNodes ?? 0), 0);
-      const quota = Math.min(...cfg.fleets.map((f) => num(f.limits?.healthCheckQuota) ?? ROUTE53_LIMITS.healthChecksPerAccount));
+      const quotas = cfg.fleets.map((f) => num(f.limits?.healthCheckQuota) ?? ROUTE53_LIMITS.healthChecksPerAccount);
+      const quota = Math.min(...quotas);
+      // The quota is the account's, one value: fleets that state different ones are a mistake.
+      const differs = quotas.findIndex((q) => q !== quotas[0]);
+      if (differs > 0 && !ctx.invalid(['fleets', differs, 'limits']))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fleets', differs, 'limits', 'healthCheckQuota'],
+          message: `is ${quotas[differs]} but fleets[0] states ${quotas[0]}: it is the account's one Route 53 health-check quota, the same for every fleet`,
+        });
+      // Fleets that share a record name share its 100 weighted records.
+      const byName = new Map<string, number[]>();
+      cfg.fleets.forEach((f, i) => {
+        if (typeof f.dns?.recordName === 'string' && typeof f.limits?.maxNodes === 'number')
+          byName.set(f.dns.recordName, [...(byName.get(f.dns.recordName) ?? []), i]);
+      });
+      for (const [name, idx] of byName) {
+        const total = idx.reduce((n, i) => n + (cfg.fleets[i]!.limits.maxNodes ?? 0), 0);
+        if (idx.length > 1 && total > ROUTE53_LIMITS.weightedRecordsPerName)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fleets', idx.at(-1)!, 'limits', 'maxNodes'],
+            message: `fleets ${idx.map((i) => `[${i}]`).join(', ')} share the record name ${name} and can hold ${total} nodes together: Route 53 allows ${ROUTE53_LIMITS.weightedRecordsPerName} weighted records per name and type (docs/scaling.md)`,
+          });
+      }
       if (sized.length && need > quota)
         ctx.addIssue({
           code: 'custom',

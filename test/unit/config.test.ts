@@ -121,6 +121,26 @@ describe('fleet configuration', () => {
     ],
     ['no fleets', { fleets: [] }, 'fleets: must list at least one fleet'],
     [
+      "fleets stating different health-check quotas (it is the account's one quota)",
+      {
+        fleets: [
+          { ...minimal().fleets[0], limits: { healthCheckQuota: 500 } },
+          { ...minimal().fleets[0], name: 'edge2', autoScalingGroupName: 'g2', limits: { healthCheckQuota: 200 } },
+        ],
+      },
+      "fleets[1].limits.healthCheckQuota: is 200 but fleets[0] states 500: it is the account's one Route 53 health-check quota",
+    ],
+    [
+      'fleets sharing a record name past 100 nodes together',
+      {
+        fleets: [
+          { ...minimal().fleets[0], limits: { maxNodes: 60, healthCheckQuota: 400 } },
+          { ...minimal().fleets[0], name: 'edge2', autoScalingGroupName: 'g2', limits: { maxNodes: 60, healthCheckQuota: 400 } },
+        ],
+      },
+      'fleets[1].limits.maxNodes: fleets [0], [1] share the record name lb.example.com. and can hold 120 nodes together',
+    ],
+    [
       "a launching hook the schedule's heartbeats cannot keep alive",
       minimal({}, { deployment: { schedule: 'rate(5 minutes)' } }),
       'fleets[0].lifecycleHooks.launching.heartbeatTimeoutSeconds: must be more than 630 s with the schedule rate(5 minutes)',
@@ -164,7 +184,13 @@ describe('fleet configuration', () => {
     const two = {
       fleets: [
         { ...minimal().fleets[0], limits: { maxNodes: 100, healthCheckQuota: 400 } },
-        { ...minimal().fleets[0], name: 'edge2', autoScalingGroupName: 'g2', limits: { maxNodes: 100, healthCheckQuota: 400 } },
+        {
+          ...minimal().fleets[0],
+          name: 'edge2',
+          autoScalingGroupName: 'g2',
+          dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb2.example.com' },
+          limits: { maxNodes: 100, healthCheckQuota: 400 },
+        },
       ],
     };
     expect(parseConfig(two).fleets.map((f) => f.limits)).toEqual([
