@@ -244,6 +244,34 @@ describe('completions', () => {
     expect(world.convergenceProblems()).toEqual([]);
   });
 
+  it("a leaving node's health check that cannot be deleted holds nothing back: the node goes on, the next run deletes the check", async () => {
+    // Prepare: deregistration delay 0; DeleteHealthCheck fails
+    const world = new FleetWorld({ preexisting: 2, dns: { deregistrationDelaySeconds: 0 } });
+    world.account.autoScaling.takeNotifications();
+    await world.schedule();
+    const [leaving] = world.preexisting;
+    world.account.autoScaling.terminate(leaving!);
+    world.account.autoScaling.takeNotifications();
+    world.account.faults.fail({ service: 'route53', ops: ['DeleteHealthCheck'], error: { code: 'ServiceUnavailable', message: 'down', status: 503 } });
+
+    // Act
+    await world.schedule();
+
+    // Assess: released, record gone, its check left behind
+    world.account.advance(1);
+    expect(world.nodes().map((n) => n.instanceId)).not.toContain(leaving);
+    expect(world.dnsTable().map((r) => r.setIdentifier)).not.toContainEqual(expect.stringContaining(leaving!));
+    expect(world.ourHealthChecks().map((h) => h.instanceId)).toContain(leaving);
+
+    // Act: Route 53 recovers
+    world.account.faults.clear();
+    await world.schedule();
+
+    // Assess
+    expect(world.ourHealthChecks().map((h) => h.instanceId)).not.toContain(leaving);
+    expect(world.convergenceProblems()).toEqual([]);
+  });
+
   it('one CompleteLifecycleAction failure does not keep the other nodes waiting', async () => {
     // Prepare: two launching nodes; completing the first fails with a server error past the retries
     const world = new FleetWorld();
