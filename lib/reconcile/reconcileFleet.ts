@@ -58,7 +58,10 @@ export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, lo
   const pass = await runPasses(fleet, aws, logger, passOptions).catch((err: unknown) => {
     // A stale or forged event: nothing was changed (observing comes first), the handler says why.
     if (err instanceof ReconcileError || err instanceof StaleEventError || err instanceof LateEventError) throw err;
-    throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; no lifecycle action was completed`, fleet.name, { cause: err });
+    // Launches whose records landed before the failure went on already: say which.
+    const went = early.filter((o) => o.outcome === 'completed').map((o) => o.instanceId);
+    const completed = went.length ? `the lifecycle actions of ${went.join(', ')} were completed before it failed` : 'no lifecycle action was completed';
+    throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; ${completed}`, fleet.name, { cause: err });
   });
   const { plan, observed } = pass;
 
