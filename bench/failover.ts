@@ -15,19 +15,23 @@ export interface FailoverDepth {
   calls: number;
 }
 
-export async function measureFailover(): Promise<FailoverDepth> {
+/** From the alarm event (`alarm`) or EC2's Spot interruption warning (`announced`) to AssociateAddress. */
+export async function measureFailover(trigger: 'alarm' | 'announced' = 'alarm'): Promise<FailoverDepth> {
   const world = new FailoverWorld({ eips: 4, seed: 11, logger: new Logger({ logLevel: 'SILENT' }) });
   const ids = await world.launch(4);
   await world.schedule();
   world.account.cloudWatch.takeNotifications();
   world.account.cloudWatch.takeStateChanges();
+  world.account.ec2.takeEvents();
   world.account.faults.latency({ ms: ROUND_TRIP_MS });
 
   const sent: { op: string; at: number }[] = [];
   world.account.beforeCall = (_service, op) => sent.push({ op, at: performance.now() });
-  world.fail(ids[0]!);
+  if (trigger === 'alarm') world.fail(ids[0]!);
+  else world.account.ec2.spotInterruptionWarning(ids[0]!, 'terminate');
   const t0 = performance.now();
-  await world.deliverAlarms();
+  if (trigger === 'alarm') await world.deliverAlarms();
+  else await world.deliverEc2Events();
   world.account.beforeCall = undefined;
   const associate = sent.findIndex((c) => c.op === 'AssociateAddress');
   if (associate < 0) throw new Error('the failover bench moved no address: the scenario is broken');

@@ -159,6 +159,15 @@ figure(
   `alarm event to AssociateAddress answered (${failover.calls} calls)`,
 );
 
+const announced = await measureFailover('announced');
+figure(
+  'failover.announced_to_associate.round_trips',
+  announced.roundTrips,
+  'round trips',
+  3,
+  1,
+  `EC2's Spot interruption warning to AssociateAddress answered (${announced.calls} calls), about two minutes before the node goes`,
+);
 for (const row of bundles.filter((r) => r.function === 'alarm' && typeof r.ratio === 'number'))
   figure(
     'coldstart.alarm.ratio_to_floor',
