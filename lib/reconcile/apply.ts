@@ -229,6 +229,18 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
         throttled ||= isThrottling(err);
         return;
       }
+      if (isAwsError(err, 'TooManyHealthChecks')) {
+        // The account is at its quota although the plan counted room (a limits.healthCheckQuota
+        // above the real one, or another tool's checks made since): no further create can
+        // succeed; the nodes wait, and the error says what to fix.
+        logger.error(
+          'Route 53 refused a health check: the account is at its health-check quota; raise it (Service Quotas) or set limits.healthCheckQuota to the real one',
+          { instanceId: a.instanceId, error: describeAwsError(err) },
+        );
+        result.deferred.add(a.instanceId);
+        throttled = true;
+        return;
+      }
       fail(a.instanceId, 'health check creation', err);
     }
     if (sinceFlush >= FLUSH_EVERY || (sinceFlush > 0 && Date.now() - lastFlush >= FLUSH_INTERVAL_MS)) await queueFlush();

@@ -272,6 +272,31 @@ describe('completions', () => {
     expect(world.convergenceProblems()).toEqual([]);
   });
 
+  it("Route 53's TooManyHealthChecks (a quota stated above the real one) leaves the rest waiting, fails no run, and the registered nodes go on", async () => {
+    // Prepare: the configuration says 10, the account allows 3
+    const world = new FleetWorld({ fleet: { limits: { healthCheckQuota: 10 } } });
+    world.account.route53.healthCheckLimit = 3;
+    world.account.autoScaling.takeNotifications();
+    world.account.autoScaling.scaleOut(GROUP, 5);
+    world.account.autoScaling.takeNotifications();
+
+    // Act
+    const run = await world.schedule().then(
+      () => undefined,
+      (err: Error) => err,
+    );
+
+    // Assess
+    expect(run).toBeUndefined();
+    world.account.advance(1);
+    expect(world.nodes().filter((n) => n.state === 'InService')).toHaveLength(3);
+    expect(world.nodes().filter((n) => n.state === 'Pending:Wait')).toHaveLength(2);
+    // (the creates already in flight when the first was refused are refused too; none is started after)
+    const refused = world.account.callsWhere({ op: 'CreateHealthCheck', failed: true });
+    expect(new Set(refused.map((c) => c.error))).toEqual(new Set(['TooManyHealthChecks']));
+    expect(refused.length).toBeLessThanOrEqual(2);
+  });
+
   it('one CompleteLifecycleAction failure does not keep the other nodes waiting', async () => {
     // Prepare: two launching nodes; completing the first fails with a server error past the retries
     const world = new FleetWorld();
