@@ -17,5 +17,8 @@ export function schedulePeriodMs(expression: string): number | undefined {
  */
 export function heartbeatHeadroomSeconds(scheduleExpression: string): number {
   const period = schedulePeriodMs(scheduleExpression);
-  return period === undefined ? 150 : Math.max(150, (2 * period) / 1000 + 30);
+  return period === undefined ? HEADROOM_SECONDS : Math.max(HEADROOM_SECONDS, (2 * period) / 1000 + 30);
 }
+
+/** The headroom with the default one-minute schedule (or an unknown, cron, one). */
+export const HEADROOM_SECONDS = 150;

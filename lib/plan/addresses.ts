@@ -70,6 +70,8 @@ export interface AddressPlanOptions {
    * makes EC2 release that IPv4 at once, while resolvers still hand out the record naming it.
    */
   keepOwnAddress?: ReadonlySet<string>;
+  /** False: nobody claims a home in this plan (the failover path, which reads no records to tell who may). */
+  claimHomes?: boolean;
 }
 
 export function planAddresses(
@@ -103,7 +105,8 @@ export function planAddresses(
       homeOf.set(a.home!, a.allocationId);
     }
   }
-  const claimers = sortedNodes.filter((n) => canHoldHome(n) && !homeOf.has(n.instanceId) && !opts.keepOwnAddress?.has(n.instanceId));
+  const claimers =
+    opts.claimHomes === false ? [] : sortedNodes.filter((n) => canHoldHome(n) && !homeOf.has(n.instanceId) && !opts.keepOwnAddress?.has(n.instanceId));
   // Unassociated addresses first: claiming one that serves elsewhere would pull it off its peer.
   const free = addresses.filter((a) => !home.get(a.allocationId)).sort((x, y) => Number(!!where.get(x.allocationId)) - Number(!!where.get(y.allocationId)));
   for (const a of free) {

@@ -15,13 +15,11 @@
  * Nodes waiting for anything else (no address, a quota, the configuration push) get none: there
  * the hook's own timeout is the intended limit, not something the control plane should extend.
  */
+import { HEADROOM_SECONDS } from '../config/schedule';
 import type { FleetConfig } from '../config/schema';
 import { LAUNCH_WAIT } from './lifecycle';
 import { type Reason, reason } from './reasons';
 import type { ObservedFleet, Plan } from './types';
-
-/** Two scheduled runs (one a minute by default) and a run's own length: lib/config/schedule.ts. */
-export const HEADROOM_SECONDS = 150;
 
 export interface PlannedHeartbeat {
   instanceId: string;

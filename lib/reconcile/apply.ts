@@ -181,10 +181,10 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     if (!final && paced) await refresh({ records: true });
   };
 
-  let throttled = false;
+  let stopCreating = false;
   const tagging: Promise<void>[] = [];
-  // A few creates in flight: the burst of 50 goes in a few round trips, and once the quota binds
-  // the SDK's adaptive client-side limiter paces them. Flushes are serialised on one chain.
+  // Ten creates in flight: the burst of 50 goes in a few round trips. Flushes are serialised on
+  // one chain. `stopCreating`: throttled past the retries, or the account at its quota.
   let flushing: Promise<void> = Promise.resolve();
   // Once Route 53 throttles (a create needed retries), one create at a time: the quota refills one
   // every 2 s, and parallel creates would only burn the account-wide bucket on throttled tries.
@@ -192,7 +192,7 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
   let met = false;
   const createOne = async (a: Of<'createHealthCheck'>): Promise<void> => {
     const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
-    if (throttled || met || left <= 0) {
+    if (stopCreating || met || left <= 0) {
       result.deferred.add(a.instanceId);
       return;
     }
@@ -226,7 +226,7 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
         // next run, which sends the same references and gets the same checks.
         logger.warn('health check creation left for the next run', { instanceId: a.instanceId, error: describeAwsError(err) });
         result.deferred.add(a.instanceId);
-        throttled ||= isThrottling(err);
+        stopCreating ||= isThrottling(err);
         return;
       }
       if (isAwsError(err, 'TooManyHealthChecks')) {
@@ -238,7 +238,7 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
           { instanceId: a.instanceId, error: describeAwsError(err) },
         );
         result.deferred.add(a.instanceId);
-        throttled = true;
+        stopCreating = true;
         return;
       }
       fail(a.instanceId, 'health check creation', err);

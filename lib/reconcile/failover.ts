@@ -70,9 +70,7 @@ export async function failover(
   // This path reads no records, so it cannot tell a node registered on its own public IPv4
   // (which must never claim a pool address: lib/plan/addresses.ts, keepOwnAddress) from one that
   // could: it claims no home for anyone; the reconcile, which reads the records, does.
-  const homed = new Set(state.pool.map((a) => a.home).filter((h): h is string => !!h));
-  const keepOwnAddress = new Set(state.nodes.filter((n) => !homed.has(n.instanceId)).map((n) => n.instanceId));
-  const plan = planAddresses(state.nodes, state.pool, fleet.elasticIps!, now(), { keepOwnAddress });
+  const plan = planAddresses(state.nodes, state.pool, fleet.elasticIps!, now(), { claimHomes: false });
   logger.info(plan.actions.length ? 'planned address changes' : 'addresses already where they belong', {
     ...(opts.alarmName ? { alarm: opts.alarmName, alarmState: alarm?.state ?? 'not found' } : {}),
     ...(opts.ending ? { ending: opts.ending } : {}),

@@ -46,22 +46,18 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
   const dryRun = opts.dryRun ?? false;
   // With an event, the instance's own state comes in the same round trip: an event whose action
   // is already over (a duplicate, a retry) ends the run here, after three calls (late.ts).
-  const [records, checks, late] = await Promise.all([
+  const [records, checks, hintState] = await Promise.all([
     aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, fleet.dns.recordType),
     aws.route53.listHealthChecks(),
     // Best effort: a lookup that fails (throttled, or a role without the permission) only means
     // the run goes the full path.
-    hint
-      ? aws.autoScaling
-          .describeInstance(hint.instanceId)
-          .then((i) => (i && i.groupName !== hint.groupName ? undefined : lateEvent(hint, i?.lifecycleState)))
-          .catch(() => undefined)
-      : undefined,
+    hint ? aws.autoScaling.describeInstance(hint.instanceId).catch(() => null) : null,
   ]);
-  // A node whose record is still there is not done, whatever Auto Scaling says (its hook timed
-  // out, or it is gone): the run goes on and removes the record now.
-  const stillListed = records.some((r) => instanceOfSetIdentifier(fleet, r.setIdentifier) === hint?.instanceId);
-  if (late && hint && !(hint.transition === 'terminating' && stillListed)) throw new LateEventError(late, hint.instanceId);
+  if (hint && hintState !== null && (!hintState || hintState.groupName === hint.groupName)) {
+    const hasRecord = records.some((r) => instanceOfSetIdentifier(fleet, r.setIdentifier) === hint.instanceId);
+    const late = lateEvent(hint, hintState?.lifecycleState, hasRecord);
+    if (late) throw new LateEventError(late, hint.instanceId);
+  }
   const ours: ObservedHealthCheck[] = [];
   for (const c of checks) {
     const instanceId = instanceOfCallerReference(fleet, c.CallerReference);

@@ -1,7 +1,8 @@
 /** Heartbeats go only to launches queued behind Route 53's quota, and only when their hook's timer is running out. */
 import { describe, expect, it } from 'vitest';
 import { planDns } from '../../lib/plan/dns';
-import { HEADROOM_SECONDS, planHeartbeats } from '../../lib/plan/heartbeats';
+import { HEADROOM_SECONDS } from '../../lib/config/schedule';
+import { planHeartbeats } from '../../lib/plan/heartbeats';
 import type { ObservedFleet, ObservedNode } from '../../lib/plan/types';
 import { A, B, C, FLEET, check, fleetConfig, node, record } from '../fixtures/fleet';
 

@@ -29,4 +29,10 @@ describe('lateEvent', () => {
       expect(why.message).toContain(I);
     }
   });
+
+  it('a terminating event is not late while the node still has its record (its hook timed out, or it is gone: the run removes it)', () => {
+    expect(lateEvent({ transition: 'terminating', instanceId: I }, undefined, true)).toBeUndefined();
+    expect(lateEvent({ transition: 'terminating', instanceId: I }, asLifecycleState('Terminated'), true)).toBeUndefined();
+    expect(lateEvent({ transition: 'launching', instanceId: I }, asLifecycleState('InService'), true)?.code).toBe('event-late');
+  });
 });
