@@ -11,11 +11,30 @@
 #                   [--config /etc/haproxy/haproxy.cfg] [--state-dir /var/lib/haproxy-fleet-control]
 #                   [--reload-cmd "systemctl reload haproxy"] [--haproxy haproxy]
 #                   [--pidfile /run/haproxy.pid] [--reload-timeout 15]
+#                   [--master-socket /run/haproxy-master.sock]
 #
 #   --pidfile         holds the pid of HAProxy's master process (master-worker mode, `-W`/`-Ws`, as
 #                     the distributions' systemd units run it, with `-p /run/haproxy.pid`). Its
 #                     children are the workers: a reload is verified by a new worker appearing.
 #   --reload-timeout  seconds to wait after the reload command for that new worker (1-999).
+#   --master-socket   HAProxy's master CLI (`-S <path>`; Debian's unit starts HAProxy with
+#                     /run/haproxy-master.sock). Through it the script changes servers at run
+#                     time and reads what HAProxy is running; without it every change reloads.
+#
+# Two ways to apply (docs/haproxy.md, "Runtime changes"):
+#   run time  when the new file differs from the running one only in `server` lines of backends
+#             (servers added, removed, re-addressed, re-weighted) and HAProxy runs exactly the
+#             file on disk: the changes are made through the Runtime API (`add server`,
+#             `set server ... addr|weight`, `set server ... state maint` + `del server`), then the
+#             file is installed. No reload: established connections are not touched (a reload
+#             hands them to an old worker, which `hard-stop-after` ends).
+#   reload    anything else (global, defaults, peers, frontends, backends added or removed, a
+#             server's options), or when a runtime command fails part-way: the validated file is
+#             installed and HAProxy reloaded, which makes the node consistent with the file
+#             whatever the runtime step had done.
+# Either way the server state (health, weights, addresses) is written to the `server-state-file`
+# the configuration names, when that is <state-dir>/server-state, filtered to what the new file
+# says, so a later reload or restart comes up as the node runs now.
 #
 # Why the verification: with master-worker HAProxy, `kill -USR2 <master>` and `systemctl reload
 # haproxy` return 0 before the new configuration is loaded. One that then fails to load (a port
@@ -68,6 +87,7 @@ reload_cmd="systemctl reload haproxy"
 haproxy_bin="haproxy"
 pidfile="/run/haproxy.pid"
 reload_timeout=15
+master_socket="/run/haproxy-master.sock"
 # A gzip bomb must not fill the disk next to the configuration: decompress at most this much.
 readonly MAX_BYTES=$((4 * 1024 * 1024))
 
@@ -85,6 +105,7 @@ while (($# > 0)); do
     --haproxy) haproxy_bin="$2" ;;
     --pidfile) pidfile="$2" ;;
     --reload-timeout) reload_timeout="$2" ;;
+    --master-socket) master_socket="$2" ;;
     *) usage "unknown option $1" ;;
   esac
   shift 2
@@ -120,9 +141,11 @@ tmp_new=""
 tmp_prev=""
 tmp_restore=""
 tmp_state=""
+tmp_check=""
+tmp_servers=""
 cleanup() {
   local f
-  for f in "$tmp_new" "$tmp_prev" "$tmp_restore" "$tmp_state"; do
+  for f in "$tmp_new" "$tmp_prev" "$tmp_restore" "$tmp_state" "$tmp_check" "$tmp_servers"; do
     if [[ -n "$f" ]]; then rm -f -- "$f"; fi
   done
 }
@@ -262,7 +285,13 @@ fi
 # (a peers section without our local peer), which would silently break stick-table sync. ---
 # -dW (zero-warning, HAProxy >= 2.3) aborts on warnings; the [WARNING] check is a second guard.
 # fd 9 (the lock) is closed for every child so nothing it starts can hold the lock after we exit.
-if ! check_output="$("$haproxy_bin" -c -dW -f "$tmp_new" -L "$peer_name" 2>&1 9>&-)" ||
+# It checks a copy without the server-state lines: that state is what HAProxy runs now, not
+# configuration, and loading it warns about what an operator did at run time (a server left in
+# drain), which -dW would refuse every push for.
+tmp_check="$(mktemp -- "$config_dir/.$config_base.check.XXXXXX")" ||
+  fail 1 "cannot create a temporary file in $config_dir; nothing was changed, the old configuration keeps running"
+grep -Ev '^[[:space:]]*(server-state-file|load-server-state-from-file)[[:space:]]' -- "$tmp_new" >"$tmp_check" || true
+if ! check_output="$("$haproxy_bin" -c -dW -f "$tmp_check" -L "$peer_name" 2>&1 9>&-)" ||
   [[ "$check_output" == *"[WARNING]"* ]]; then
   rm -f -- "$tmp_new"
   tmp_new=""
@@ -298,7 +327,180 @@ master=""
 [[ "$master" =~ ^[1-9][0-9]*$ && -d "/proc/$master" ]] ||
   fail 1 "cannot find HAProxy's master process: pid file $pidfile is missing, unreadable or stale (is haproxy running, in master-worker mode?); a reload could not be verified, so nothing was changed"
 
-# --- 5. Keep the previous configuration, then swap atomically. ---
+# --- 5. Decide how to apply: at run time through the master CLI, or by a reload. ---
+# cli CMD: sends one command to HAProxy's master CLI and prints its answer (`@1 CMD` goes to the
+# current worker). The master answers once the client has closed its side, which needs a real
+# socket client: perl (Debian's and Ubuntu's perl-base), else python3 (cloud-init's), else socat.
+cli() {
+  [[ -S "$master_socket" ]] || return 2
+  if command -v perl >/dev/null 2>&1; then
+    timeout 10 perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 2; print $s "$ARGV[1]\n"; shutdown($s, 1); local $/; $r = <$s>; print $r if defined $r;' "$master_socket" "$1" 9>&-
+  elif command -v python3 >/dev/null 2>&1; then
+    timeout 10 python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall((sys.argv[2] + "\n").encode()); s.shutdown(socket.SHUT_WR); sys.stdout.write(b"".join(iter(lambda: s.recv(65536), b"")).decode())' "$master_socket" "$1" 9>&-
+  elif command -v socat >/dev/null 2>&1; then
+    printf '%s\n' "$1" | timeout 10 socat -t 10 - "UNIX-CONNECT:$master_socket" 9>&-
+  else
+    return 3
+  fi
+}
+# servers_of FILE: one line per `server` of a backend: backend/name, address, port, weight, and
+# the server's other options, tab-separated (what a runtime change can and cannot touch).
+servers_of() {
+  awk '/^[^ \t#]/ { inb = ($1 == "backend"); be = $2; next }
+    inb && $1 == "server" {
+      w = 1; o = ""
+      for (i = 4; i <= NF; i++) { if ($i == "weight" && i < NF) { w = $(i + 1); i++ } else o = o " " $i }
+      n = split($3, a, ":"); p = a[n]; addr = substr($3, 1, length($3) - length(p) - 1)
+      printf "%s/%s\t%s\t%s\t%s\t%s\n", be, $2, addr, p, w, substr(o, 2)
+    }' "$1" | LC_ALL=C sort
+}
+# structure_of FILE: everything but the servers of backends. Equal for two files: only servers differ.
+structure_of() { awk '/^[^ \t#]/ { inb = ($1 == "backend") } !(inb && $1 == "server")' "$1"; }
+# The server state HAProxy keeps (`show servers state`): be_name is field 2, srv_name 4, srv_addr
+# 5, srv_uweight 8, srv_iweight 9, srv_port 19.
+running_state() {
+  local out
+  out="$(cli "@1 show servers state")" || return 1
+  [[ "$(head -n 1 <<<"$out")" == 1 ]] || return 1
+  printf '%s\n' "$out"
+}
+# write_server_state FILE: the server state for the `server-state-file` FILE names, when that is
+# ours ($state_dir/server-state; any other path is left alone: a pushed file must not make this
+# script write elsewhere). From what HAProxy runs now (else the last file written), keeping only
+# servers whose address, port and weight FILE says too: a state line would otherwise bring back
+# an old address or weight on load. Best effort: without it HAProxy starts from the file alone.
+write_server_state() {
+  local target src tmp
+  target="$(awk '$1 == "server-state-file" { print $2; exit }' "$1")"
+  [[ "$target" == "$state_dir/server-state" ]] || return 0
+  if [[ -L "$target" ]] || { [[ -e "$target" ]] && [[ ! -f "$target" ]]; }; then return 0; fi
+  src="$(running_state)" || src="$(cat -- "$target" 2>/dev/null)" || src=""
+  tmp="$(mktemp -- "$state_dir/.server-state.XXXXXX")" || return 0
+  {
+    printf '1\n'
+    printf '%s\n' "$src" | awk 'NR > 1 && /^# be_id/ { print; exit }'
+    printf '%s\n' "$src" | awk -F'\t' -v want="$(servers_of "$1")" '
+      BEGIN { n = split(want, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); ok[f[1]] = f[2] " " f[3]; w[f[1]] = f[4] } }
+      FNR == 1 || /^#/ { next }
+      { n = split($0, g, " "); k = g[2] "/" g[4]
+        if (n < 19 || !(k in ok) || ok[k] != g[5] " " g[19] || w[k] != g[8]) next
+        # srv_iweight := the file weight: HAProxy keeps the state weight only when they agree.
+        g[9] = w[k]; line = g[1]; for (i = 2; i <= n; i++) line = line " " g[i]; print line }'
+  } >"$tmp" && chmod 0644 -- "$tmp" && mv -f -- "$tmp" "$target" || rm -f -- "$tmp"
+}
+# rt CMD EXPECTED: one runtime command, whose answer must match the pattern EXPECTED (empty for most
+# `set` commands).
+rt_failed=""
+rt() {
+  local out
+  if ! out="$(cli "@1 $1")"; then
+    rt_failed="'$1': the master CLI at $master_socket did not answer"
+    return 1
+  fi
+  out="$(printf '%s' "$out" | tr -d '\r' | sed -e '/^[[:space:]]*$/d')"
+  # shellcheck disable=SC2053 # EXPECTED is a pattern
+  if [[ "$out" != $2 ]]; then
+    rt_failed="'$1' answered: ${out:-(nothing)}"
+    return 1
+  fi
+}
+# sessions KEY: the current sessions of backend/server KEY in the current worker (`show stat` scur).
+sessions() {
+  cli "@1 show stat" | awk -F, -v b="${1%%/*}" -v s="${1#*/}" '$1 == b && $2 == s { print $5; exit }'
+}
+# try_runtime: 0 when the change was made at run time; 1 when it cannot be (nothing was touched,
+# not_runtime says why); 2 when a command failed part-way (rt_failed says which).
+not_runtime=""
+runtime_summary=""
+try_runtime() {
+  local k a p w o oa op ow oo n cur removed=() added=0 changed=0
+  if [[ ! -S "$master_socket" ]]; then
+    not_runtime="no master CLI at $master_socket (start HAProxy with -S $master_socket)"
+    return 1
+  fi
+  if [[ ! -f "$config" || "$on_disk" != "$applied_digest" ]]; then
+    not_runtime="the file on disk is not the one last applied"
+    return 1
+  fi
+  if [[ "$(structure_of "$config")" != "$(structure_of "$tmp_new")" ]]; then
+    not_runtime="more than servers changed"
+    return 1
+  fi
+  local running
+  if ! running="$(running_state)"; then
+    not_runtime="the master CLI at $master_socket did not list the running servers"
+    return 1
+  fi
+  # What HAProxy runs must be what the file on disk says, server by server, or a runtime diff
+  # against the file would not lead to the new file.
+  if [[ "$(awk 'NR > 1 && !/^#/ && NF >= 19 { printf "%s/%s\t%s\t%s\t%s\n", $2, $4, $5, $19, $8 }' <<<"$running" | LC_ALL=C sort)" != \
+    "$(servers_of "$config" | cut -f1-4)" ]]; then
+    not_runtime="HAProxy does not run the servers $config lists"
+    return 1
+  fi
+  declare -A old=() new=()
+  while IFS=$'\t' read -r k a p w o; do [[ -n "$k" ]] && old[$k]="$a"$'\t'"$p"$'\t'"$w"$'\t'"$o"; done < <(servers_of "$config")
+  while IFS=$'\t' read -r k a p w o; do [[ -n "$k" ]] && new[$k]="$a"$'\t'"$p"$'\t'"$w"$'\t'"$o"; done < <(servers_of "$tmp_new")
+  for k in "${!new[@]}"; do
+    if [[ -n "${old[$k]+x}" ]]; then
+      IFS=$'\t' read -r a p w o <<<"${new[$k]}"
+      IFS=$'\t' read -r oa op ow oo <<<"${old[$k]}"
+      if [[ "$o" != "$oo" ]]; then
+        not_runtime="the options of server $k changed"
+        return 1
+      fi
+    fi
+  done
+  # Added first, then changed, then removed: a backend never has fewer servers than either file.
+  while IFS= read -r k; do
+    [[ -n "$k" && -z "${old[$k]+x}" ]] || continue
+    IFS=$'\t' read -r a p w o <<<"${new[$k]}"
+    rt "add server $k $a:$p${o:+ $o} weight $w" "New server registered." || return 2
+    rt "set server $k state ready" "" || return 2
+    if [[ " $o " == *" check "* ]]; then rt "enable health $k" "" || return 2; fi
+    added=$((added + 1))
+  done < <(printf '%s\n' "${!new[@]}" | LC_ALL=C sort)
+  while IFS= read -r k; do
+    [[ -n "$k" && -n "${old[$k]+x}" ]] || continue
+    IFS=$'\t' read -r a p w o <<<"${new[$k]}"
+    IFS=$'\t' read -r oa op ow oo <<<"${old[$k]}"
+    if [[ "$a" != "$oa" || "$p" != "$op" ]]; then rt "set server $k addr $a port $p" "*changed from*" || return 2; fi
+    if [[ "$w" != "$ow" ]]; then rt "set server $k weight $w" "" || return 2; fi
+    if [[ "$a" != "$oa" || "$p" != "$op" || "$w" != "$ow" ]]; then changed=$((changed + 1)); fi
+  done < <(printf '%s\n' "${!new[@]}" | LC_ALL=C sort)
+  while IFS= read -r k; do
+    [[ -n "$k" && -z "${new[$k]+x}" ]] || continue
+    rt "set server $k state maint" "" || return 2
+    # The control plane drains a server before it leaves (weight 0 until its sessions end or its
+    # drain timeout passes): what is still open now outlived that, and is cut.
+    cur="$(sessions "$k")"
+    if [[ "$cur" =~ ^[1-9][0-9]*$ ]]; then
+      say "server $k still has $cur session(s) after its drain: cutting them"
+      rt "shutdown sessions server $k" "" || return 2
+    fi
+    # Connections close asynchronously (idle ones too): `del server` is refused until they have.
+    for n in $(seq 1 50); do
+      if rt "del server $k" "Server deleted."; then break; fi
+      ((n < 50)) || return 2
+      sleep 0.1
+    done
+    removed+=("$k")
+  done < <(printf '%s\n' "${!old[@]}" | LC_ALL=C sort)
+  runtime_summary="$added added, ${#removed[@]} removed, $changed changed"
+  return 0
+}
+path="reload"
+rc=0
+try_runtime || rc=$?
+if ((rc == 0)); then
+  path="runtime"
+elif ((rc == 1)); then
+  if [[ -S "$master_socket" ]]; then say "reloading: $not_runtime"; fi
+else
+  say "a runtime change failed part-way ($rt_failed); falling back to a validated reload, which makes HAProxy run the new file as a whole"
+fi
+
+# --- 6. Keep the previous configuration, then swap atomically. ---
 # Same owner and mode as the file it replaces (mktemp creates 0600).
 keep_failed="could not keep a copy of the previous configuration in $prev; nothing was changed, the old configuration keeps running"
 if [[ -f "$config" ]]; then
@@ -320,7 +522,15 @@ mv -f -- "$tmp_new" "$config" ||
   fail 1 "could not move the new configuration into place at $config; the old configuration keeps running"
 tmp_new=""
 
-# --- 6. Reload, and verify that HAProxy loaded it. ---
+if [[ "$path" == runtime ]]; then
+  write_server_state "$config"
+  record "$version" ||
+    fail 1 "version $version is installed and applied at run time, but recording it in $state_file failed; the next push will apply it again"
+  printf 'applied version %s digest %s at run time (%s; no reload)\n' "$version" "$digest" "$runtime_summary"
+  exit 0
+fi
+
+# --- 7. Reload, and verify that HAProxy loaded it. ---
 # Runs the reload command, then waits for a worker that was not there before and that stays up
 # 0.5 s (one that dies at once did not load either). reload_out: the command's output; why: the
 # reason when it returns 1.
@@ -329,6 +539,7 @@ why=""
 reload() {
   local before p end
   why=""
+  write_server_state "$config"
   before="$(workers) "
   if ! reload_out="$(bash -c -- "$reload_cmd" 2>&1 9>&-)"; then
     why="the reload command failed"
@@ -394,7 +605,7 @@ if ! reload; then
   exit 5
 fi
 
-# --- 7. Record what is applied, atomically (version and digest in one file, one rename). ---
+# --- 8. Record what is applied, atomically (version and digest in one file, one rename). ---
 # If this fails the new configuration is running but unrecorded: exit non-zero so the control plane
 # pushes again; the same version is then re-applied (not refused), which is harmless.
 record "$version" ||
