@@ -17,7 +17,7 @@ import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addr
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
 import { REBALANCE_RECOMMENDATION, SPOT_INTERRUPTION, STATE_CHANGE } from '../lib/events/ec2';
 import { ENDING_STATES } from '../lib/plan/health';
-import { ENDING_TAG, HEARTBEAT_AT_TAG } from '../lib/plan/tags';
+import { DRAIN_SINCE_TAG, ENDING_TAG, HEARTBEAT_AT_TAG } from '../lib/plan/tags';
 import { AUTO_SCALING_GROUP_TAG, FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '../lib/plan/tags';
 import { TOKENS } from '../lib/tokens';
 
@@ -101,6 +101,8 @@ export interface DeploymentInputs {
    * when a fleet has `haproxy`.
    */
   applyScript?: string;
+  /** The text of lib/haproxy/measure.sh, embedded in the measure document. Required when a fleet has `haproxy`. */
+  measureScript?: string;
 }
 
 /**
@@ -118,6 +120,7 @@ export const LOGICAL_IDS = {
   alarmTopic: 'AlarmTopic',
   alarmTopicPolicy: 'AlarmTopicPolicy',
   configDocument: 'ConfigDocument',
+  measureDocument: 'MeasureDocument',
   lifecycleLogGroup: 'LifecycleLogGroup',
   reconcileLogGroup: 'ReconcileLogGroup',
   alarmLogGroup: 'AlarmLogGroup',
@@ -297,8 +300,9 @@ export function ec2EventPatterns(): { [key: string]: CfnValue }[] {
 
 /**
  * One environment for every function. ALARM_TOPIC_ARN when a fleet has alarms: the lifecycle and
- * reconcile functions create managed alarms that notify the topic. CONFIG_DOCUMENT_NAME when a
- * fleet has haproxy: the lifecycle and reconcile functions push the configuration with it. The
+ * reconcile functions create managed alarms that notify the topic. CONFIG_DOCUMENT_NAME and
+ * MEASURE_DOCUMENT_NAME when a fleet has haproxy: the lifecycle and reconcile functions push the
+ * configuration, and measure drains, with them. The
  * alarm function uses neither, but it gets both: lib/handlers/baseDeps.ts, which every handler
  * runs at cold start, refuses to start without them when the config needs them. HFC_MODE always.
  */
@@ -308,7 +312,9 @@ export function functionEnvironment(config: Config, mode: DeploymentMode = 'acti
     // function's configured environment overrides the shell's); shadow mode is HFC_MODE.
     HFC_MODE: mode,
     ...(alarmFleets(config).length > 0 ? { ALARM_TOPIC_ARN: ref(LOGICAL_IDS.alarmTopic) } : {}),
-    ...(haproxyFleets(config).length > 0 ? { CONFIG_DOCUMENT_NAME: ref(LOGICAL_IDS.configDocument) } : {}),
+    ...(haproxyFleets(config).length > 0
+      ? { CONFIG_DOCUMENT_NAME: ref(LOGICAL_IDS.configDocument), MEASURE_DOCUMENT_NAME: ref(LOGICAL_IDS.measureDocument) }
+      : {}),
   };
 }
 
@@ -426,12 +432,15 @@ function configPushStatements(config: Config): PolicyStatement[] {
   const fleets = haproxyFleets(config);
   if (fleets.length === 0) return [];
   const groups = unique(fleets.map((f) => f.autoScalingGroupName)).sort();
+  const appGroups = unique(fleets.flatMap((f) => appGroupsOf(f))).sort();
   return [
     {
       Sid: 'SendConfigDocument',
       Effect: 'Allow',
       Action: ['ssm:SendCommand'],
-      Resource: [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/\${${LOGICAL_IDS.configDocument}}`)],
+      Resource: [LOGICAL_IDS.configDocument, LOGICAL_IDS.measureDocument].map((id) =>
+        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/\${${id}}`),
+      ),
     },
     {
       Sid: 'SendCommandToFleetInstances',
@@ -440,6 +449,23 @@ function configPushStatements(config: Config): PolicyStatement[] {
       Resource: [ec2Arn('instance')],
       Condition: { StringEquals: { [`ssm:resourceTag/${AUTO_SCALING_GROUP_TAG}`]: groups } },
     },
+    // A leaving application server's drain clock (lib/reconcile/markDrains.ts): that one key,
+    // only on instances Auto Scaling launched into the fleets' application groups.
+    ...(appGroups.length
+      ? [
+          {
+            Sid: 'MarkDrainingServers',
+            Effect: 'Allow' as const,
+            Action: ['ec2:CreateTags'],
+            Resource: [ec2Arn('instance')],
+            Condition: {
+              StringEquals: { [`ec2:ResourceTag/${AUTO_SCALING_GROUP_TAG}`]: appGroups },
+              'ForAllValues:StringEquals': { 'aws:TagKeys': [DRAIN_SINCE_TAG] },
+              Null: { 'aws:TagKeys': ['false'] },
+            },
+          },
+        ]
+      : []),
     {
       Sid: 'ReadRunCommandState',
       Effect: 'Allow',
@@ -492,13 +518,18 @@ export function compactScript(text: string): string[] {
  * dialects let `$` accept, would stay inside them). Everything else in the document is fixed at
  * deploy time.
  */
-export function configDocumentContent(applyScript: string): { [key: string]: CfnValue } {
-  const script = compactScript(applyScript);
-  if (!script[0]?.startsWith('#!')) throw new Error('the apply script must start with a shebang line');
-  if (script.includes(SCRIPT_DELIMITER))
-    throw new Error(`the apply script contains a line "${SCRIPT_DELIMITER}", which ends its here-document in the configuration document`);
+/** The lines that write a script to a private temporary file, `$f` (removed on exit), checked for what would break out. */
+function embeddedScript(text: string, what: string): string[] {
+  const script = compactScript(text);
+  if (!script[0]?.startsWith('#!')) throw new Error(`the ${what} must start with a shebang line`);
+  if (script.includes(SCRIPT_DELIMITER)) throw new Error(`the ${what} contains a line "${SCRIPT_DELIMITER}", which ends its here-document in the document`);
   // SSM would read {{ ... }} in the script as a parameter reference.
-  if (script.some((line) => line.includes('{{'))) throw new Error('the apply script contains "{{", which SSM would interpolate as a document parameter');
+  if (script.some((line) => line.includes('{{'))) throw new Error(`the ${what} contains "{{", which SSM would interpolate as a document parameter`);
+  return ['f="$(mktemp)" || exit 1', `trap 'rm -f "$f"' EXIT`, `cat >"$f" <<'${SCRIPT_DELIMITER}'`, ...script, SCRIPT_DELIMITER];
+}
+
+export function configDocumentContent(applyScript: string): { [key: string]: CfnValue } {
+  const embedded = embeddedScript(applyScript, 'apply script');
   const imds = 'http://169.254.169.254/latest';
   const imdsFailed = (what: string) =>
     `{ echo 'apply-config: could not read ${what} from IMDSv2; nothing was changed, the old configuration keeps running' >&2; exit 1; }`;
@@ -518,16 +549,51 @@ export function configDocumentContent(applyScript: string): { [key: string]: Cfn
           // POSIX sh: the agent's shell. The script itself runs with bash, from a private
           // temporary file (so a noexec /tmp does not matter), removed on every exit.
           runCommand: [
-            'f="$(mktemp)" || exit 1',
-            `trap 'rm -f "$f"' EXIT`,
-            `cat >"$f" <<'${SCRIPT_DELIMITER}'`,
-            ...script,
-            SCRIPT_DELIMITER,
+            ...embedded,
             `t="$(curl -fsS --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' ${imds}/api/token)" || ${imdsFailed('a token')}`,
             `i="$(curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: $t" ${imds}/meta-data/instance-id)" || ${imdsFailed('the instance id')}`,
             // Safe only because of the parameters' allowedPatterns (see above).
             `bash "$f" --payload '{{ payload }}' --digest '{{ digest }}' --version '{{ version }}' --peer-name "$i"`,
           ],
+        },
+      },
+    ],
+  };
+}
+
+/** The measure document's parameter: the application servers to report on (instance ids), or none. */
+export const MEASURE_DOCUMENT_PARAMETERS = {
+  servers: {
+    description: 'Application servers (instance ids, comma-separated) whose sessions to report, or none',
+    allowedPattern: '^(none|i-[0-9a-f]{8,17}(,i-[0-9a-f]{8,17}){0,199})$',
+  },
+} as const;
+
+/**
+ * The Command document that reports what a load balancer carries (lib/haproxy/measure.sh): its
+ * connections and the sessions of the servers asked about, for drains. Read-only on the node. The
+ * one parameter is interpolated into the shell text like the configuration document's: its
+ * allowedPattern admits no character that could leave its single quotes.
+ */
+export function measureDocumentContent(measureScript: string): { [key: string]: CfnValue } {
+  return {
+    schemaVersion: '2.2',
+    description: 'haproxy-fleet-control: report the connections and server sessions HAProxy carries, for drains (lib/haproxy/measure.sh)',
+    parameters: {
+      servers: {
+        type: 'String',
+        description: MEASURE_DOCUMENT_PARAMETERS.servers.description,
+        allowedPattern: MEASURE_DOCUMENT_PARAMETERS.servers.allowedPattern,
+      },
+    },
+    mainSteps: [
+      {
+        action: 'aws:runShellScript',
+        name: 'measure',
+        inputs: {
+          timeoutSeconds: '60',
+          // Safe only because of the parameter's allowedPattern (see above).
+          runCommand: [...embeddedScript(measureScript, 'measure script'), `bash "$f" --servers '{{ servers }}'`],
         },
       },
     ],
@@ -540,7 +606,14 @@ function configDocumentResources(config: Config, inputs: DeploymentInputs): { [l
   if (inputs.applyScript === undefined) {
     throw new Error('a fleet has an haproxy section, but no apply script was given (deploy/serverless-vars.cjs reads lib/haproxy/apply-config.sh)');
   }
+  if (inputs.measureScript === undefined) {
+    throw new Error('a fleet has an haproxy section, but no measure script was given (deploy/serverless-vars.cjs reads lib/haproxy/measure.sh)');
+  }
   return {
+    [LOGICAL_IDS.measureDocument]: {
+      Type: 'AWS::SSM::Document',
+      Properties: { DocumentType: 'Command', DocumentFormat: 'JSON', Content: measureDocumentContent(inputs.measureScript) },
+    },
     [LOGICAL_IDS.configDocument]: {
       Type: 'AWS::SSM::Document',
       // No Name: a changed script replaces the document (UpdateMethod's default) under a new

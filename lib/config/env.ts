@@ -34,6 +34,8 @@ export interface RuntimeSettings {
   alarmTopicArn?: string;
   /** The SSM document that applies an HAProxy configuration (CONFIG_DOCUMENT_NAME, set by serverless.yml). */
   configDocumentName?: string;
+  /** The SSM document that measures what a load balancer carries, for drains (MEASURE_DOCUMENT_NAME, set by serverless.yml). */
+  measureDocumentName?: string;
 }
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
@@ -45,6 +47,12 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
   if (doc && !/^[a-zA-Z0-9_.-]{3,128}$/.test(doc)) {
     throw new ConfigError(`environment variable CONFIG_DOCUMENT_NAME="${doc}" is not an SSM document name`, ['CONFIG_DOCUMENT_NAME: not a document name']);
   }
+  const measure = env.MEASURE_DOCUMENT_NAME?.trim();
+  if (measure && !/^[a-zA-Z0-9_.-]{3,128}$/.test(measure)) {
+    throw new ConfigError(`environment variable MEASURE_DOCUMENT_NAME="${measure}" is not an SSM document name`, [
+      'MEASURE_DOCUMENT_NAME: not a document name',
+    ]);
+  }
   const mode = (env.HFC_MODE ?? '').trim().toLowerCase();
   if (mode && mode !== 'active' && mode !== 'shadow') {
     throw new ConfigError(`environment variable HFC_MODE="${env.HFC_MODE}" must be active or shadow`, ['HFC_MODE: must be active or shadow']);
@@ -55,5 +63,6 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
     ...(mode ? { mode: mode as RunMode } : {}),
     ...(topic ? { alarmTopicArn: topic } : {}),
     ...(doc ? { configDocumentName: doc } : {}),
+    ...(measure ? { measureDocumentName: measure } : {}),
   };
 }

@@ -49,8 +49,32 @@ export const haproxySchema = z
   .strictObject({
     peers: z.strictObject({ section: ident.default('fleet'), port: port.default(10000) }).default({ section: 'fleet', port: 10000 }),
     maxconn: intIn(1, 10_000_000).default(50_000),
-    /** How long an old worker may keep long connections after a reload (every push reloads). */
+    /**
+     * How long an old worker may keep long connections after a reload. Only structural changes
+     * reload (a server added, removed, re-addressed or drained is changed at run time, without
+     * touching connections: docs/haproxy.md).
+     */
     hardStopAfter: duration.default('5m'),
+    /**
+     * Drains (docs/haproxy.md, "Draining"): a leaving application server is put in drain on every
+     * load balancer (weight 0: no new connection, open ones go on) and its terminating action is
+     * completed once its sessions are zero on all of them, or after `servers.timeoutSeconds`
+     * (0: no drain, removed at once). A leaving load balancer, once its deregistration delay is
+     * over, is released when its own connections are at most `loadBalancers.maxConnections`, or
+     * after `loadBalancers.timeoutSeconds` (default: what its terminating hook leaves after the
+     * delay and 90 s for the scheduled run).
+     */
+    drain: z
+      .strictObject({
+        servers: z.strictObject({ timeoutSeconds: intIn(0, 3600, 'a number of seconds').default(300) }).default({ timeoutSeconds: 300 }),
+        loadBalancers: z
+          .strictObject({
+            maxConnections: intIn(0, 10_000_000).default(0),
+            timeoutSeconds: intIn(0, 7200, 'a number of seconds').optional(),
+          })
+          .default({ maxConnections: 0 }),
+      })
+      .default({ servers: { timeoutSeconds: 300 }, loadBalancers: { maxConnections: 0 } }),
     timeouts: z
       .strictObject({ connect: duration.default('5s'), client: duration.default('60s'), server: duration.default('60s') })
       .default({ connect: '5s', client: '60s', server: '60s' }),

@@ -53,7 +53,7 @@ const healthCheck = z
   )
   .transform((hc) => (hc.protocol === 'TCP' ? hc : { ...hc, path: hc.path ?? '/' }));
 
-const hook = (defaultResult: 'CONTINUE' | 'ABANDON') =>
+const hook = (defaultResult: 'CONTINUE' | 'ABANDON', defaultTimeout = 300) =>
   z
     .strictObject({
       /** Defaults to `<fleet>-hfc-launching` / `<fleet>-hfc-terminating`. */
@@ -61,10 +61,10 @@ const hook = (defaultResult: 'CONTINUE' | 'ABANDON') =>
         .string()
         .regex(/^[A-Za-z0-9\-_/]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, "-", "_" and "/"')
         .optional(),
-      heartbeatTimeoutSeconds: intIn(30, 7200, 'a number of seconds').default(300),
+      heartbeatTimeoutSeconds: intIn(30, 7200, 'a number of seconds').default(defaultTimeout),
       defaultResult: z.enum(['CONTINUE', 'ABANDON']).default(defaultResult),
     })
-    .default({ heartbeatTimeoutSeconds: 300, defaultResult });
+    .default({ heartbeatTimeoutSeconds: defaultTimeout, defaultResult });
 
 /**
  * Per-node alarms. Nodes are found by DescribeAlarms with `namePrefix`; each alarm maps to its
@@ -176,9 +176,10 @@ export const fleetSchema = z
      * once none has it any more. CONTINUE at timeout by default: the application tier keeps
      * scaling even when the control plane cannot reach the load balancers.
      */
-    appLifecycleHooks: z.strictObject({ launching: hook('CONTINUE'), terminating: hook('CONTINUE') }).default({
+    appLifecycleHooks: z.strictObject({ launching: hook('CONTINUE'), terminating: hook('CONTINUE', 600) }).default({
       launching: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
-      terminating: { heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+      // Room for the servers' drain (haproxy.drain.servers, 300 s by default) and the run after it.
+      terminating: { heartbeatTimeoutSeconds: 600, defaultResult: 'CONTINUE' },
     }),
   })
   .superRefine(
@@ -254,6 +255,28 @@ export const fleetSchema = z
             message: `must be at most the terminating hook's heartbeatTimeoutSeconds (${heartbeat}) minus 90, so that the scheduled reconcile releases the node before the hook times out`,
           });
         }
+        // A load balancer's drain follows its delay, within the same hook timer.
+        const lbDrain = f.haproxy && !ctx.invalid(['haproxy', 'drain']) ? num(f.haproxy.drain?.loadBalancers?.timeoutSeconds) : undefined;
+        if (heartbeat !== undefined && delay !== undefined && lbDrain !== undefined && delay + lbDrain + 90 > heartbeat) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['haproxy', 'drain', 'loadBalancers', 'timeoutSeconds'],
+            message: `with the deregistration delay (${delay} s) must be at most the terminating hook's heartbeatTimeoutSeconds (${heartbeat}) minus 90, so that the scheduled reconcile releases the node before the hook times out`,
+          });
+        }
+      },
+      (f, ctx) => {
+        // A leaving application server's drain runs within its terminating hook's timer.
+        if (!f.haproxy || ctx.invalid(['haproxy', 'drain']) || ctx.invalid(['appLifecycleHooks', 'terminating', 'heartbeatTimeoutSeconds'])) return;
+        const heartbeat = num(f.appLifecycleHooks?.terminating?.heartbeatTimeoutSeconds ?? 600);
+        const drain = num(f.haproxy.drain?.servers?.timeoutSeconds ?? 300);
+        if (heartbeat !== undefined && drain !== undefined && drain + 90 > heartbeat) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['haproxy', 'drain', 'servers', 'timeoutSeconds'],
+            message: `must be at most the application terminating hook's heartbeatTimeoutSeconds (${heartbeat}) minus 90 (appLifecycleHooks.terminating), so that the scheduled reconcile removes the server before the hook times out`,
+          });
+        }
       },
     ),
     ALWAYS,
@@ -262,6 +285,9 @@ export const fleetSchema = z
     ...f,
     elasticIps: f.elasticIps ? { ...f.elasticIps, pool: f.elasticIps.pool ?? `${f.ownerId}:${f.name}` } : undefined,
     alarms: f.alarms ? { ...f.alarms, namePrefix: f.alarms.namePrefix ?? `hfc-${f.ownerId}-${f.name}-` } : undefined,
+    haproxy: f.haproxy
+      ? withLbDrainTimeout(f.haproxy, f.lifecycleHooks.terminating.heartbeatTimeoutSeconds - f.dns.deregistrationDelaySeconds - 90)
+      : undefined,
     lifecycleHooks: {
       launching: { ...f.lifecycleHooks.launching, name: f.lifecycleHooks.launching.name ?? `${f.name}-hfc-launching` },
       terminating: { ...f.lifecycleHooks.terminating, name: f.lifecycleHooks.terminating.name ?? `${f.name}-hfc-terminating` },
@@ -271,6 +297,15 @@ export const fleetSchema = z
       terminating: { ...f.appLifecycleHooks.terminating, name: f.appLifecycleHooks.terminating.name ?? `${f.name}-hfc-app-terminating` },
     },
   }));
+
+/**
+ * A load balancer's drain timeout defaults to what its terminating hook leaves after the
+ * deregistration delay and 90 s for the scheduled run (the schema refuses less than 0 there).
+ */
+function withLbDrainTimeout<H extends { drain: { loadBalancers: { maxConnections: number; timeoutSeconds?: number | undefined } } }>(h: H, room: number) {
+  const lb = h.drain.loadBalancers;
+  return { ...h, drain: { ...h.drain, loadBalancers: { ...lb, timeoutSeconds: lb.timeoutSeconds ?? Math.max(0, room) } } };
+}
 
 /** The application groups a fleet's HAProxy backends take their servers from. */
 export function appGroupsOf(f: { haproxy?: { backends: { servers: object }[] } | undefined }): string[] {

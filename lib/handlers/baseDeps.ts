@@ -36,6 +36,12 @@ export function baseDeps(): BaseDeps {
       'CONFIG_DOCUMENT_NAME: required when a fleet has haproxy',
     ]);
   }
+  if (pushing.length && !settings.measureDocumentName) {
+    // Without it every drain would run to its timeout: refused rather than silently slow.
+    throw new ConfigError(`fleets ${pushing.join(', ')} have an haproxy section, but MEASURE_DOCUMENT_NAME is not set (serverless.yml sets it)`, [
+      'MEASURE_DOCUMENT_NAME: required when a fleet has haproxy',
+    ]);
+  }
   // Every line says whether this control plane acts: a shadow deployment's plans are only plans.
   const mode = settings.mode === 'shadow' ? 'shadow' : settings.dryRun ? 'dry-run' : 'active';
   return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME, persistentKeys: { mode } }) };

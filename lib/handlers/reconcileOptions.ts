@@ -12,5 +12,6 @@ export function reconcileOptions(deps: BaseDeps, invocation: Invocation): Reconc
     ...(invocation.deadline !== undefined ? { deadline: invocation.deadline } : {}),
     ...(deps.settings.alarmTopicArn ? { alarmTopicArn: deps.settings.alarmTopicArn } : {}),
     ...(deps.settings.configDocumentName ? { configDocumentName: deps.settings.configDocumentName } : {}),
+    ...(deps.settings.measureDocumentName ? { measureDocumentName: deps.settings.measureDocumentName } : {}),
   };
 }

@@ -12,7 +12,7 @@ export const SSM_DOCUMENT_LIMIT_BYTES = 64 * 1024;
  * Room left for the document itself (its script, about 15 KB without comments, and schema) and the other
  * parameters: what the payload may use is the rest.
  */
-export const DOCUMENT_RESERVE_BYTES = 18 * 1024;
+export const DOCUMENT_RESERVE_BYTES = 26 * 1024;
 export const MAX_PAYLOAD_BYTES = SSM_DOCUMENT_LIMIT_BYTES - DOCUMENT_RESERVE_BYTES;
 
 export interface Payload {

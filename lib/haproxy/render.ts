@@ -16,7 +16,16 @@ import { assertInt, assertToken, TokenError } from '../tokens';
 export interface Member {
   instanceId: string;
   ip: string;
+  /** Rendered as `weight N` when set: 0 drains the server (no new connection, open ones go on). */
+  weight?: number;
 }
+
+/**
+ * Where HAProxy keeps server state across reloads and restarts: in the apply script's state
+ * directory (its default), which is the only `server-state-file` the script writes (it filters
+ * the state to what the new file says before every reload: lib/haproxy/apply-config.sh).
+ */
+export const SERVER_STATE_FILE = '/var/lib/haproxy-fleet-control/server-state';
 
 export interface RenderState {
   /** The fleet's load-balancer nodes (peers). */
@@ -62,7 +71,8 @@ function serverLine(b: HaproxyBackend, m: Member): string {
   const check = b.check.enabled
     ? ` check inter ${time(b.check.interval, `${where}: check.interval`)} fall ${assertInt(b.check.fall, 1, 100, `${where}: check.fall`)} rise ${assertInt(b.check.rise, 1, 100, `${where}: check.rise`)}`
     : '';
-  return `    server ${m.instanceId} ${m.ip}:${port(b.port, `${where}: port`)}${check}`;
+  const weight = m.weight === undefined ? '' : ` weight ${assertInt(m.weight, 0, 256, `${where}: weight of ${m.instanceId}`)}`;
+  return `    server ${m.instanceId} ${m.ip}:${port(b.port, `${where}: port`)}${check}${weight}`;
 }
 
 function backendSection(h: HaproxyConfig, b: HaproxyBackend, servers: readonly Member[]): string[] {
@@ -87,9 +97,11 @@ export function renderConfig(h: HaproxyConfig, state: RenderState): string {
     'global',
     `    maxconn ${assertInt(h.maxconn, 1, 10_000_000, 'maxconn')}`,
     `    hard-stop-after ${time(h.hardStopAfter, 'hardStopAfter')}`,
+    `    server-state-file ${SERVER_STATE_FILE}`,
     '',
     'defaults',
     '    mode http',
+    '    load-server-state-from-file global',
     `    timeout connect ${time(h.timeouts.connect, 'timeouts.connect')}`,
     `    timeout client ${time(h.timeouts.client, 'timeouts.client')}`,
     `    timeout server ${time(h.timeouts.server, 'timeouts.server')}`,

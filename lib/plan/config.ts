@@ -22,6 +22,7 @@ import { LAUNCHING, LEAVING } from './lifecycle';
 import { belongsInDns } from './nodes';
 import { TokenError } from '../tokens';
 import { type Reason, reason } from './reasons';
+import type { ServerDrain } from './drain';
 import type { ObservedNode, ServersState } from './types';
 
 export interface ConfigPlan {
@@ -40,7 +41,7 @@ export interface ConfigPlan {
   mustBeCurrent: string[];
   /** Launching load balancers never configured: excused from that if their agent is offline or not ready. */
   excusable: string[];
-  /** The application servers the configuration lists (instance ids). */
+  /** The application servers the configuration lists (instance ids), those in drain included. */
   rendered: string[];
 }
 
@@ -48,16 +49,31 @@ export type ConfigPlanOutcome = { ok: true; plan: ConfigPlan } | { ok: false; re
 
 const byId = (a: { instanceId: string }, b: { instanceId: string }) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
 
-export function planConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], tier: ServersState): ConfigPlanOutcome {
+/**
+ * The servers each backend lists: those that serve, and the leaving ones still in drain (weight
+ * 0: HAProxy sends them no new connection, and their open ones go on).
+ */
+export function renderedServers(tier: ServersState, drains: readonly ServerDrain[]): Record<string, Member[]> {
+  const inDrain = new Set(drains.filter((d) => d.state !== 'drained').map((d) => d.instanceId));
+  const out: Record<string, Member[]> = { ...tier.servers };
+  for (const [backend, list] of Object.entries(tier.leaving ?? {})) {
+    const draining = list.filter((m) => inDrain.has(m.instanceId)).map((m) => ({ ...m, weight: 0 }));
+    if (draining.length) out[backend] = [...(out[backend] ?? []), ...draining];
+  }
+  return out;
+}
+
+export function planConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], tier: ServersState, drains: readonly ServerDrain[] = []): ConfigPlanOutcome {
   // Peers: the nodes in DNS. Pushed to: those and the draining ones (they still serve).
   const serving = nodes.filter((n) => (belongsInDns(n) || n.lifecycleState === LEAVING) && n.privateIp).sort(byId);
   const peers: Member[] = serving.filter(belongsInDns).map((n) => ({ instanceId: n.instanceId, ip: n.privateIp! }));
   const hc = fleet.healthCheck;
+  const servers = renderedServers(tier, drains);
   let text: string;
   try {
     text = renderConfig(fleet.haproxy!, {
       peers,
-      servers: tier.servers,
+      servers,
       health: { protocol: hc.protocol, port: hc.port, ...(hc.protocol !== 'TCP' ? { path: hc.path } : {}) },
     });
   } catch (err) {
@@ -85,12 +101,12 @@ export function planConfig(fleet: FleetConfig, nodes: readonly ObservedNode[], t
       digest,
       payload,
       bytes,
-      servers: Object.fromEntries(Object.entries(tier.servers).map(([k, v]) => [k, v.length])),
+      servers: Object.fromEntries(Object.entries(servers).map(([k, v]) => [k, v.length])),
       current,
       behind: serving.filter((n) => n.configDigest !== digest).map((n) => n.instanceId),
       mustBeCurrent: serving.map((n) => n.instanceId),
       excusable: serving.filter((n) => LAUNCHING.has(n.lifecycleState) && !n.configDigest).map((n) => n.instanceId),
-      rendered: [...new Set(Object.values(tier.servers).flatMap((list) => list.map((m) => m.instanceId)))].sort(),
+      rendered: [...new Set(Object.values(servers).flatMap((list) => list.map((m) => m.instanceId)))].sort(),
     },
   };
 }

@@ -12,12 +12,18 @@
  *   launching load balancer, with an      its DNS work succeeded; its address     no-address (nothing to
  *     address                             work succeeded; it runs the rendered    register), or the unmet
  *                                         configuration (haproxy)                 requirement
- *   leaving load balancer                 delay over (completions.ts); its DNS    draining until T; holding
- *                                         and address work succeeded              Elastic IPs a peer can take
+ *   leaving load balancer                 delay over (completions.ts), then its   draining until T; still
+ *                                         connections drained or its drain        carrying connections
+ *                                         timeout passed (drain.ts, with          (lb-draining); holding
+ *                                         haproxy); its DNS and address work      Elastic IPs a peer can take
+ *                                         succeeded
  *   launching application server          listed in the configuration; every      not-in-config; gate closed
  *                                         load balancer that may carry traffic
  *                                         runs it (the gate)
- *   leaving application server            the gate                                gate closed
+ *   leaving application server            drained on every load balancer (0       in drain (drain-starts,
+ *                                         sessions, measured) or its drain        server-draining) until T;
+ *                                         timeout passed (drain.ts); then the     gate closed
+ *                                         gate, with it left out
  *   warm-pool move                        (the lifecycle handler, after its       -
  *                                         checks: lib/reconcile/warmPoolMove.ts)
  */
@@ -29,6 +35,7 @@ import { type AlarmAction, planAlarms } from './alarms';
 import { planCompletions } from './completions';
 import { type ConfigPlanOutcome, planConfig } from './config';
 import { planDns } from './dns';
+import { carriers, planLbDrain, planServerDrains, type ServerDrain } from './drain';
 import { type PlannedHeartbeat, planHeartbeats } from './heartbeats';
 import { LAUNCH_WAIT, LEAVING } from './lifecycle';
 import { type Reason, reason } from './reasons';
@@ -72,6 +79,8 @@ export interface FleetPlan {
   waiting: WaitingNode[];
   /** Launches still waiting for their health check whose hook timer is running out (heartbeats.ts). */
   heartbeats: PlannedHeartbeat[];
+  /** Leaving application servers and their drains (drain.ts): those that start one get `hfc:drain-since`. */
+  drains: ServerDrain[];
 }
 
 export interface PlanOptions {
@@ -88,9 +97,9 @@ export interface PlanOptions {
  * Planning the configuration never stops the rest of the plan: whatever goes wrong there holds
  * back the push and the launches that wait for it, never the load balancers' DNS work.
  */
-function safePlanConfig(fleet: FleetConfig, observed: ObservedFleet): ConfigPlanOutcome {
+function safePlanConfig(fleet: FleetConfig, observed: ObservedFleet, drains: readonly ServerDrain[]): ConfigPlanOutcome {
   try {
-    return planConfig(fleet, observed.nodes, observed.servers!);
+    return planConfig(fleet, observed.nodes, observed.servers!, drains);
   } catch (err) {
     return {
       ok: false,
@@ -128,6 +137,18 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
   const alarms = observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn) : [];
   const forDns = fleet.dns.address === 'elastic-ip' && addresses ? withHomeAddresses(observed, addresses.homeOf) : observed;
   const dns = planDns(fleet, forDns, { now: opts.now });
+  // Leaving application servers are drained before the configuration drops them (drain.ts).
+  const drains =
+    opts.pushConfig && observed.servers && !observed.serversError
+      ? planServerDrains(
+          fleet,
+          observed.servers.appNodes,
+          new Set(Object.values(observed.servers.leaving ?? {}).flatMap((l) => l.map((m) => m.instanceId))),
+          carriers(observed.nodes),
+          observed.loads,
+          opts.now,
+        )
+      : [];
   const config: ConfigPlanOutcome | undefined = !opts.pushConfig
     ? undefined
     : observed.serversError
@@ -136,7 +157,7 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
           reason: reason('app-tier-unreadable', `the application tier could not be read (${observed.serversError.message}): nothing is pushed, launches wait`),
         }
       : observed.servers
-        ? safePlanConfig(fleet, observed)
+        ? safePlanConfig(fleet, observed, drains)
         : undefined;
 
   const completions: PlannedCompletion[] = [];
@@ -162,7 +183,20 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
       until: d.until,
     });
   }
+  // A leaving load balancer past its delay is drained of its own connections first, when its
+  // HAProxy can be asked (the configuration is pushed, so the measure document is there too).
+  const lbDrains = opts.pushConfig && fleet.haproxy && fleet.haproxy.drain.loadBalancers.timeoutSeconds > 0;
   for (const c of delays.complete) {
+    let why = c.reason;
+    if (lbDrains && c.reason.code === 'delay-over') {
+      const node = forDns.nodes.find((n) => n.instanceId === c.instanceId)!;
+      const d = planLbDrain(fleet, node, observed.loads, opts.now);
+      if (!d.release) {
+        waiting.push({ instanceId: c.instanceId, tier: 'load-balancers', transition: 'terminating', reason: d.reason, until: d.until });
+        continue;
+      }
+      why = d.reason;
+    }
     const requires: Requirement[] = [{ kind: 'dns', instanceId: c.instanceId }];
     if (addresses) requires.push({ kind: 'addresses', instanceId: c.instanceId });
     if (c.transition === 'launching' && opts.pushConfig) requires.push({ kind: 'configApplied', instanceId: c.instanceId });
@@ -186,7 +220,7 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
       transition: c.transition,
       hookName: c.hookName,
       // A launch with no pool address free goes on on its own public IPv4: say so.
-      reason: (c.transition === 'launching' && homeless.get(c.instanceId)) || c.reason,
+      reason: (c.transition === 'launching' && homeless.get(c.instanceId)) || why,
       requires,
     });
   }
@@ -198,6 +232,11 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
     for (const n of observed.servers.appNodes) {
       const transition = n.lifecycleState === LAUNCH_WAIT ? 'launching' : n.lifecycleState === LEAVING ? 'terminating' : undefined;
       if (!transition) continue;
+      const drain = transition === 'terminating' ? drains.find((d) => d.instanceId === n.instanceId) : undefined;
+      if (drain && drain.state !== 'drained') {
+        waiting.push({ instanceId: n.instanceId, tier: 'application', transition, reason: drain.reason, ...(drain.until ? { until: drain.until } : {}) });
+        continue;
+      }
       if (transition === 'launching' && config.ok && !rendered.has(n.instanceId)) {
         waiting.push({
           instanceId: n.instanceId,
@@ -216,13 +255,13 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
         reason:
           transition === 'launching'
             ? reason('in-config', 'every load balancer that may carry traffic runs a configuration with it')
-            : reason('out-of-config', 'every load balancer that may carry traffic runs a configuration without it'),
+            : (drain?.reason ?? reason('out-of-config', 'every load balancer that may carry traffic runs a configuration without it')),
         requires: [{ kind: 'configOnAll' }],
       });
     }
   }
   const heartbeats = planHeartbeats(fleet, forDns, dns, opts.now, opts.heartbeatHeadroomSeconds);
-  return { fleet: fleet.name, dns, ...(addresses ? { addresses } : {}), alarms, ...(config ? { config } : {}), completions, waiting, heartbeats };
+  return { fleet: fleet.name, dns, ...(addresses ? { addresses } : {}), alarms, ...(config ? { config } : {}), drains, completions, waiting, heartbeats };
 }
 
 /** What the executor reports of a pass, for `unmet`. */

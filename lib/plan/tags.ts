@@ -7,6 +7,7 @@
  *   hfc:deregistered-at   a leaving instance    its record goes (the deregistration delay)
  *   hfc:heartbeat-at      a launching instance  we send its hook a heartbeat (timer restarts)
  *   hfc:config-digest     a load balancer       it applied a pushed configuration
+ *   hfc:drain-since       a leaving app server  it is put in drain (its drain timeout runs)
  *   hfc:ending            a load balancer       EC2 announced its end (Spot interruption,
  *                                               rebalance recommendation, stopping): failed
  *                                               until it is started again (lib/plan/health.ts)
@@ -20,6 +21,8 @@
  */
 export const DEREGISTERED_AT_TAG = 'hfc:deregistered-at';
 export const CONFIG_DIGEST_TAG = 'hfc:config-digest';
+/** When a leaving application server was put in drain (lib/plan/drain.ts). */
+export const DRAIN_SINCE_TAG = 'hfc:drain-since';
 export const POOL_TAG = 'hfc:pool';
 export const HOME_TAG = 'hfc:home';
 export const MOVED_TO_TAG = 'hfc:moved-to';

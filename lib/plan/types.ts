@@ -72,11 +72,16 @@ export interface ObservedRecord extends RecordState {
 /** An instance of an application group, with the group (for completing its lifecycle action). */
 export interface AppNode extends ObservedNode {
   groupName: string;
+  /** When its drain started (instance tag `hfc:drain-since`): a leaving server's drain clock (drain.ts). */
+  drainingSince?: string;
 }
 
 /** The application tier: the servers of each backend, and the application groups' instances. */
 export interface ServersState {
+  /** The servers of each backend that serve: launching and in service (or running, for tags). */
   servers: Record<string, Member[]>;
+  /** Leaving application servers (Terminating:Wait) of each backend, with an address: drained before they go (drain.ts). */
+  leaving?: Record<string, Member[]>;
   appNodes: AppNode[];
   /** The application group's lifecycle event, as folded in (see ObservedFleet.hint). */
   hint?: LifecycleHint;
@@ -98,6 +103,25 @@ export interface ObservedFleet {
   serversError?: Error;
   /** The lifecycle event folded into `nodes`, when it was (lib/plan/hints.ts says when). */
   hint?: LifecycleHint;
+  /** What the load balancers carry, measured this run when a drain needs it (drain.ts). */
+  loads?: LoadMeasurements;
+}
+
+/** What one load balancer reported (lib/haproxy/measure.sh). */
+export interface NodeLoad {
+  /** Sessions on its frontends (the health endpoint's aside), over every HAProxy worker. */
+  connections: number;
+  /** Application servers asked about, by instance id: sessions summed over backends and workers, and each backend's weight. */
+  servers: Record<string, { sessions: number; weights: number[] }>;
+}
+
+export interface LoadMeasurements {
+  /** When the measurement was asked for (ISO 8601). */
+  at: string;
+  /** The load balancers that answered. */
+  loads: Record<string, NodeLoad>;
+  /** The load balancers asked that did not answer, with why. */
+  unmeasured: Record<string, string>;
 }
 
 /** What the address and alarm planners see. */

@@ -1,20 +1,24 @@
 /**
  * Observe the application tier: the servers of each configured backend, from an Auto Scaling
  * group (launching and in-service instances: a launching server is completed only once every
- * load balancer has it; a terminating one is left out) or from EC2 tags (running instances).
+ * load balancer has it; leaving ones apart, with their drain clocks, for lib/plan/drain.ts) or
+ * from EC2 tags (running instances).
  * An application group's lifecycle event is folded in like the load balancers' (nodes.ts), once
  * it agrees with the group's describe or Auto Scaling has confirmed it (hints.ts).
  */
 import type { FleetConfig } from '../config/schema';
 import type { LifecycleHint, LifecycleMessage } from '../events/types';
 import type { Member } from '../haproxy/render';
-import { IN_DNS, LAUNCH_WAIT } from '../plan/lifecycle';
+import { IN_DNS, LAUNCH_WAIT, LEAVING } from '../plan/lifecycle';
+import { DRAIN_SINCE_TAG } from '../plan/tags';
 import { withHint } from '../plan/nodes';
 import type { AppNode, ServersState } from '../plan/types';
 import type { FleetReader } from './ports';
 import { checkedHint, EC2_ALIVE, type HintChecks } from './hints';
 
 export type { AppNode, ServersState };
+
+const LEAVING_ONLY: ReadonlySet<string> = new Set([LEAVING]);
 
 export async function observeServers(
   fleet: FleetConfig,
@@ -23,6 +27,7 @@ export async function observeServers(
   checks: Omit<HintChecks, 'autoScaling'>,
 ): Promise<ServersState> {
   const servers: Record<string, Member[]> = {};
+  const leaving: Record<string, Member[]> = {};
   const appNodes = new Map<string, AppNode>();
   let folded: LifecycleHint | undefined;
   // One describe per group, even when several backends share it: the hint is checked once.
@@ -45,7 +50,11 @@ export async function observeServers(
         });
         if (trusted) folded = trusted;
         const alive = trusted && isAlive ? { instanceId: trusted.instanceId, lifecycleState: LAUNCH_WAIT } : undefined;
-        return { nodes: withHint(group, trusted, alive).map((n) => ({ ...n, groupName })), infos };
+        const drainingSince = (id: string) => {
+          const t = infos.get(id)?.tags[DRAIN_SINCE_TAG];
+          return t ? { drainingSince: t } : {};
+        };
+        return { nodes: withHint(group, trusted, alive).map((n) => ({ ...n, groupName, ...drainingSince(n.instanceId) })), infos };
       })();
       groups.set(groupName, p);
     }
@@ -60,15 +69,21 @@ export async function observeServers(
       }
       const { nodes, infos } = await observeGroup(b.servers.autoScalingGroup);
       for (const n of nodes) appNodes.set(n.instanceId, n);
-      servers[b.name] = nodes
-        .filter((n) => IN_DNS.has(n.lifecycleState))
-        .map((n) => infos.get(n.instanceId))
-        .filter((i): i is NonNullable<typeof i> => !!i && EC2_ALIVE.has(i.state) && !!i.privateIp)
-        .map((i) => ({ instanceId: i.instanceId, ip: i.privateIp! }));
+      const members = (states: ReadonlySet<string>) =>
+        nodes
+          .filter((n) => states.has(n.lifecycleState))
+          .map((n) => infos.get(n.instanceId))
+          .filter((i): i is NonNullable<typeof i> => !!i && EC2_ALIVE.has(i.state) && !!i.privateIp)
+          .map((i) => ({ instanceId: i.instanceId, ip: i.privateIp! }));
+      servers[b.name] = members(IN_DNS);
+      // Leaving servers are drained before they go: whether they are still listed is the plan's call.
+      const out = members(LEAVING_ONLY);
+      if (out.length) leaving[b.name] = out;
     }),
   );
   return {
     servers,
+    ...(Object.keys(leaving).length ? { leaving } : {}),
     appNodes: [...appNodes.values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0)),
     ...(folded ? { hint: folded } : {}),
   };

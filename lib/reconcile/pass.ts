@@ -16,6 +16,8 @@ import { applyAddressPlan } from './applyAddresses';
 import { applyAlarms } from './applyAlarms';
 import { sendHeartbeats } from './heartbeats';
 import { observeFleet } from './observe';
+import { measureLoads } from './measureLoads';
+import { measureRequest } from '../plan/drain';
 
 const MAX_PASSES = 3;
 
@@ -26,6 +28,8 @@ export interface PassOptions {
   appHint?: LifecycleMessage;
   alarmTopicArn?: string;
   pushConfig: boolean;
+  /** The SSM document that reports what a load balancer carries (lib/haproxy/measure.sh); without it drains run to their timeouts. */
+  measureDocumentName?: string;
   deadline?: number;
   /** lib/config/schedule.ts heartbeatHeadroomSeconds. */
   heartbeatHeadroomSeconds?: number;
@@ -56,6 +60,9 @@ export async function runPasses(fleet: FleetConfig, aws: ReconcilePorts, logger:
         servers: opts.pushConfig,
         dryRun: opts.dryRun,
       });
+      // A drain in progress is measured on the load balancers (one more round trip, only then).
+      const wanted = opts.pushConfig && opts.measureDocumentName && !opts.dryRun ? measureRequest(fleet, observed, opts.now()) : undefined;
+      if (wanted) observed.loads = await measureLoads(wanted, aws, logger, { documentName: opts.measureDocumentName!, now: opts.now });
       const plan = planFleet(fleet, observed, {
         now: opts.now(),
         pushConfig: opts.pushConfig,

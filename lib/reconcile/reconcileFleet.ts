@@ -15,6 +15,7 @@ import type { LifecycleMessage } from '../events/types';
 import type { PassResults } from '../plan/fleet';
 import type { ReconcilePorts } from './ports';
 import { pushPlannedConfig } from './applyConfig';
+import { markDrains } from './markDrains';
 import { type CompletionOutcome, completeActions, completeLanded } from './complete';
 import { type PassOptions, runPasses } from './pass';
 import { buildReport, type FleetReport, logFinished, logWaiting } from './report';
@@ -34,6 +35,8 @@ export interface ReconcileOptions {
   alarmTopicArn?: string;
   /** The SSM document that applies an HAProxy configuration on a node; without it nothing is pushed. */
   configDocumentName?: string;
+  /** The SSM document that measures what a load balancer carries (drains). */
+  measureDocumentName?: string;
   /** How long before a queued launch's hook times out it gets a heartbeat (lib/config/schedule.ts). */
   heartbeatHeadroomSeconds?: number;
 }
@@ -73,6 +76,8 @@ export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, lo
     dryRun,
     ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
   };
+  // A server's drain clock starts before the configuration that drains it goes out.
+  if (!dryRun) await markDrains(plan.drains, aws, logger, passOptions.now());
   const { result: config, failure } = await pushPlannedConfig(fleet.name, plan.config, aws, logger, push);
   if (failure) failed.set(`fleet ${fleet.name} configuration`, failure);
 

@@ -4,6 +4,7 @@
  * that installs it.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export const HAVE_HAPROXY = spawnSync('haproxy', ['-v']).status === 0;
 export const INSTALL_HINT = 'sudo apt-get update && sudo apt-get install -y haproxy';
@@ -16,8 +17,20 @@ export function needsHaproxy(file: string): boolean {
   return false;
 }
 
-/** `haproxy -c` with warnings as errors and the given local peer name; output and exit code. */
+/**
+ * `haproxy -c` with warnings as errors and the given local peer name, as the apply script runs it:
+ * on a copy without the server-state lines (they name state the node keeps, not configuration:
+ * lib/haproxy/apply-config.sh, step 3); output and exit code.
+ */
 export function haproxyCheck(file: string, peer: string): { ok: boolean; output: string } {
-  const r = spawnSync('haproxy', ['-c', '-dW', '-f', file, '-L', peer], { encoding: 'utf8' });
+  const copy = `${file}.check`;
+  writeFileSync(
+    copy,
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => !/^\s*(server-state-file|load-server-state-from-file)\s/.test(l))
+      .join('\n'),
+  );
+  const r = spawnSync('haproxy', ['-c', '-dW', '-f', copy, '-L', peer], { encoding: 'utf8' });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lib/config/load';
 import type { FleetConfig } from '../../lib/config/schema';
 import { ConfigError } from '../../lib/errors';
-import { renderConfig, type Member, type RenderState } from '../../lib/haproxy/render';
+import { renderConfig, SERVER_STATE_FILE, type Member, type RenderState } from '../../lib/haproxy/render';
 import { TokenError } from '../../lib/tokens';
 import { haproxyCheck, needsHaproxy } from './binary';
 
@@ -185,9 +185,11 @@ function assessRendered(fleet: FleetConfig, text: string): void {
   expect(got.get('global')).toEqual([
     ['maxconn', '50000'],
     ['hard-stop-after', h.hardStopAfter],
+    ['server-state-file', SERVER_STATE_FILE],
   ]);
   expect(got.get('defaults')).toEqual([
     ['mode', 'http'],
+    ['load-server-state-from-file', 'global'],
     ['timeout', 'connect', h.timeouts.connect],
     ['timeout', 'client', h.timeouts.client],
     ['timeout', 'server', h.timeouts.server],

@@ -1,15 +1,16 @@
 /**
  * FleetWorld with an HAProxy configuration to push: an application Auto Scaling group as a
- * backend, the configuration document in simulated SSM, and a node runner that does what the
- * apply script does with a payload (decode, verify the digest, refuse an older version) and
- * records what each node runs, so scenarios can read every node's configuration.
+ * backend, the configuration and measure documents in simulated SSM, and a simulated HAProxy
+ * node behind every load balancer (sim/haproxyNode.ts: the apply script's runtime and reload
+ * paths, sessions per server, what the measure script reports), so scenarios can read every
+ * node's configuration and set what each one carries.
  */
-import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { SimHaproxyNode } from '../../sim/haproxyNode';
 import { FleetWorld, type WorldOptions } from './fleetWorld';
 
 export const APP_GROUP = 'app-servers';
 export const CONFIG_DOCUMENT = 'haproxy-fleet-control-dev-ConfigDocument';
+export const MEASURE_DOCUMENT = 'haproxy-fleet-control-dev-MeasureDocument';
 
 export interface NodeConfig {
   version: number;
@@ -18,8 +19,8 @@ export interface NodeConfig {
 }
 
 export class ConfigWorld extends FleetWorld {
-  /** What each node runs now. */
-  readonly running = new Map<string, NodeConfig>();
+  /** The simulated HAProxy of each load balancer that was ever pushed to or measured. */
+  readonly haproxy = new Map<string, SimHaproxyNode>();
   /** Nodes that refuse every configuration (haproxy -c fails there), with the error they print. */
   readonly refusing = new Map<string, string>();
 
@@ -35,6 +36,7 @@ export class ConfigWorld extends FleetWorld {
       },
     });
     this.deps.settings.configDocumentName = CONFIG_DOCUMENT;
+    this.deps.settings.measureDocumentName = MEASURE_DOCUMENT;
     this.account.autoScaling.createGroup({ name: APP_GROUP, instances: opts.appServers ?? 2 });
     // The application group's hooks, as the stack creates them.
     this.putHooks(APP_GROUP);
@@ -44,25 +46,41 @@ export class ConfigWorld extends FleetWorld {
       parameters: { payload: { type: 'String' }, digest: { type: 'String' }, version: { type: 'String' } },
       mainSteps: [{ action: 'aws:runShellScript', name: 'apply', inputs: { runCommand: ['apply-config.sh'] } }],
     });
-    this.account.ssm.runner = ({ instanceId, parameters }) => {
-      const [payload = '', digest = '', version = '0'] = [parameters.payload?.[0], parameters.digest?.[0], parameters.version?.[0]];
-      const text = gunzipSync(Buffer.from(payload, 'base64')).toString('utf8');
-      if (createHash('sha256').update(text).digest('hex') !== digest) return { status: 'Failed', exitCode: 2, stderr: 'apply-config: payload corrupt' };
-      const current = this.running.get(instanceId);
-      if (current && Number(version) < current.version)
-        return { status: 'Failed', exitCode: 3, stderr: `apply-config: refusing version ${version}: version ${current.version} is applied` };
+    this.account.ssm.createDocument(MEASURE_DOCUMENT, {
+      schemaVersion: '2.2',
+      description: 'simulated measure document',
+      parameters: { servers: { type: 'String' } },
+      mainSteps: [{ action: 'aws:runShellScript', name: 'measure', inputs: { runCommand: ['measure.sh'] } }],
+    });
+    this.account.ssm.runner = ({ instanceId, documentName, parameters }) => {
+      const node = this.node(instanceId);
+      if (documentName === MEASURE_DOCUMENT) return node.measure(parameters);
       const refusal = this.refusing.get(instanceId);
-      if (refusal) return { status: 'Failed', exitCode: 4, stderr: `apply-config: ${refusal}; the old configuration keeps running` };
-      this.running.set(instanceId, { version: Number(version), digest, text });
-      return { status: 'Success', stdout: `applied version ${version} digest ${digest}` };
+      if (refusal) node.refusing = refusal;
+      else delete node.refusing;
+      return node.apply(parameters);
     };
+  }
+
+  /** The simulated HAProxy of a load balancer. */
+  node(instanceId: string): SimHaproxyNode {
+    let n = this.haproxy.get(instanceId);
+    if (!n) {
+      n = new SimHaproxyNode();
+      this.haproxy.set(instanceId, n);
+    }
+    return n;
+  }
+
+  /** What each node runs now. */
+  get running(): Map<string, NodeConfig> {
+    return new Map([...this.haproxy].flatMap(([id, n]) => (n.running ? [[id, n.running] as const] : [])));
   }
 
   /** The `server` lines a node's configuration has, by backend server instance id. */
   serversOn(instanceId: string): string[] {
     return [...(this.running.get(instanceId)?.text.matchAll(/^\s+server (\S+) /gm) ?? [])].map((m) => m[1]!).sort();
   }
-
   peersOn(instanceId: string): string[] {
     return [...(this.running.get(instanceId)?.text.matchAll(/^\s+peer (\S+) /gm) ?? [])].map((m) => m[1]!).sort();
   }

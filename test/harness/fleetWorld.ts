@@ -121,8 +121,12 @@ export class FleetWorld {
    */
   protected putHooks(group: string): void {
     // __filename, not __dirname: tsx gives a module loaded from an .mts script a data: URL __dirname.
-    const applyScript = readFileSync(join(dirname(__filename), '..', '..', 'lib', 'haproxy', 'apply-config.sh'), 'utf8');
-    const { Resources } = generateDeployment(this.config, { applyScript, mode: this.mode }).resources;
+    const script = (name: string) => readFileSync(join(dirname(__filename), '..', '..', 'lib', 'haproxy', name), 'utf8');
+    const { Resources } = generateDeployment(this.config, {
+      applyScript: script('apply-config.sh'),
+      measureScript: script('measure.sh'),
+      mode: this.mode,
+    }).resources;
     for (const r of Object.values(Resources)) {
       if (r.Type !== 'AWS::AutoScaling::LifecycleHook' || r.Properties.AutoScalingGroupName !== group) continue;
       const p = r.Properties as { LifecycleHookName: string; LifecycleTransition: string; HeartbeatTimeout: number; DefaultResult: string };

@@ -151,6 +151,14 @@ describe('application tier lifecycle hooks', () => {
     // Act: it is scaled in
     world.account.autoScaling.terminate(server!);
     await world.deliverAll();
+
+    // Assess: first put in drain on every load balancer (weight 0), its action held
+    for (const id of ids) expect(world.node(id).servers().get(server!)).toBe(0);
+    expect(world.account.autoScaling.instances(APP_GROUP).find((i) => i.instanceId === server)?.state).toBe('Terminating:Wait');
+
+    // Act: the next run (a second later) measures the load balancers: no session left on it
+    world.account.advance(1);
+    await world.schedule();
     world.account.advance(1);
 
     // Assess: gone from every configuration, then let go
@@ -197,8 +205,13 @@ describe('the gate on application servers (review findings)', () => {
 
     // Act: an app server is scaled in while the load balancer drains
     const server = world.appServers()[0]!;
+    world.account.advance(1);
     world.account.autoScaling.terminate(server);
     await world.deliverAll();
+    // The draining load balancer drains the server too, and is measured with the others.
+    expect(world.node(draining!).servers().get(server)).toBe(0);
+    world.account.advance(1);
+    await world.schedule();
     world.account.advance(1);
 
     // Assess: the draining node no longer lists it either, and the server was let go

@@ -242,8 +242,15 @@ describe('application tier', () => {
 
     const outcomes = await world.deliverAll();
 
+    // Confirmed: the server is put in drain everywhere (weight 0; it leaves once drained), the other serves on.
     expect(outcomes).toEqual([expect.objectContaining({ status: 'reconciled' })]);
-    for (const lb of lbs) expect(world.serversOn(lb)).toEqual([other]);
+    for (const lb of lbs)
+      expect(world.node(lb).servers()).toEqual(
+        new Map([
+          [server!, 0],
+          [other!, 1],
+        ]),
+      );
   });
 });
 

@@ -66,6 +66,7 @@ const haproxyFleet = (name: string, overrides: Record<string, unknown> = {}) =>
 
 /** The node-side script the configuration document embeds, as deploy/serverless-vars.cjs reads it. */
 const APPLY_SCRIPT = readFileSync(new URL('../../lib/haproxy/apply-config.sh', import.meta.url), 'utf8');
+const MEASURE_SCRIPT = readFileSync(new URL('../../lib/haproxy/measure.sh', import.meta.url), 'utf8');
 
 const alarmArn = (Prefix: string) => ({ 'Fn::Sub': ['arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${Prefix}*', { Prefix }] });
 const ec2Arn = (type: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${type}/*` });
@@ -591,7 +592,7 @@ describe('docs/fleet.config.elastic-ip.json', () => {
 
 describe('HAProxy configuration push: the SSM document', () => {
   const cfg = config([haproxyFleet('edge')]);
-  const resources = generateDeployment(cfg, { applyScript: APPLY_SCRIPT }).resources;
+  const resources = generateDeployment(cfg, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT }).resources;
   const doc = resources.Resources[LOGICAL_IDS.configDocument];
   const content = doc?.Properties.Content as { [key: string]: CfnValue };
   const step = (content.mainSteps as [{ action: string; name: string; inputs: { timeoutSeconds: string; runCommand: string[] } }])[0];
@@ -760,7 +761,7 @@ describe('HAProxy configuration push: the SSM document', () => {
 
 describe('HAProxy configuration push: IAM and environment', () => {
   const cfg = config([rawFleet('plain'), haproxyFleet('edge'), haproxyFleet('edge-us')]);
-  const pieces = generateDeployment(cfg, { applyScript: APPLY_SCRIPT });
+  const pieces = generateDeployment(cfg, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT });
   const policyOf = (id: string) =>
     (pieces.resources.Resources[id]!.Properties.Policies as unknown as [{ PolicyDocument: { Statement: PolicyStatement[] } }])[0].PolicyDocument.Statement;
 
@@ -774,7 +775,10 @@ describe('HAProxy configuration push: IAM and environment', () => {
         Sid: 'SendConfigDocument',
         Effect: 'Allow',
         Action: ['ssm:SendCommand'],
-        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/${ConfigDocument}' }],
+        Resource: [
+          { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/${ConfigDocument}' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/${MeasureDocument}' },
+        ],
       });
       expect(statement(statements, 'SendCommandToFleetInstances')).toEqual({
         Sid: 'SendCommandToFleetInstances',
@@ -835,16 +839,21 @@ describe('HAProxy configuration push: IAM and environment', () => {
     ).toEqual([]);
   });
 
-  it('CONFIG_DOCUMENT_NAME for every function (baseDeps requires it at every cold start), next to ALARM_TOPIC_ARN', () => {
-    expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+  it('CONFIG_DOCUMENT_NAME and MEASURE_DOCUMENT_NAME for every function (baseDeps requires them at every cold start), next to ALARM_TOPIC_ARN', () => {
+    expect(pieces.functionEnvironment).toEqual({
+      HFC_MODE: 'active',
+      CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument },
+      MEASURE_DOCUMENT_NAME: { Ref: LOGICAL_IDS.measureDocument },
+    });
     const both = generateDeployment(
       config([eipFleet('edge', true, { haproxy: { backends: [{ name: 'web', servers: { tags: { role: 'web' } }, port: 80 }] } })]),
-      { applyScript: APPLY_SCRIPT },
+      { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT },
     );
     expect(both.functionEnvironment).toEqual({
       HFC_MODE: 'active',
       ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic },
       CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument },
+      MEASURE_DOCUMENT_NAME: { Ref: LOGICAL_IDS.measureDocument },
     });
   });
 
@@ -862,7 +871,7 @@ describe('HAProxy configuration push: IAM and environment', () => {
     expect(plain.resources.Outputs.ConfigDocumentName).toBeUndefined();
     expect(plain.functionEnvironment).not.toHaveProperty('CONFIG_DOCUMENT_NAME');
     expect(actions.filter((a) => a.startsWith('ssm:'))).toEqual([]);
-    expect(generateDeployment(cfg0, { applyScript: APPLY_SCRIPT })).toEqual(plain);
+    expect(generateDeployment(cfg0, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT })).toEqual(plain);
   });
 });
 
@@ -870,7 +879,7 @@ describe('docs/fleet.config.haproxy.json', () => {
   it('is a valid configuration with an haproxy section, and generates the push pieces', () => {
     // Act
     const cfg = parseConfigText(readFileSync(new URL('../../docs/fleet.config.haproxy.json', import.meta.url), 'utf8'), 'docs/fleet.config.haproxy.json');
-    const pieces = generateDeployment(cfg, { applyScript: APPLY_SCRIPT });
+    const pieces = generateDeployment(cfg, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT });
 
     // Assess
     expect(cfg.fleets[0]?.haproxy?.backends.map((b) => b.servers)).toEqual([
@@ -879,7 +888,11 @@ describe('docs/fleet.config.haproxy.json', () => {
       { tags: { 'hfc:backend': 'client-a' } },
     ]);
     expect(pieces.resources.Resources[LOGICAL_IDS.configDocument]?.Type).toBe('AWS::SSM::Document');
-    expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument } });
+    expect(pieces.functionEnvironment).toEqual({
+      HFC_MODE: 'active',
+      CONFIG_DOCUMENT_NAME: { Ref: LOGICAL_IDS.configDocument },
+      MEASURE_DOCUMENT_NAME: { Ref: LOGICAL_IDS.measureDocument },
+    });
     expect(functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup).map((s) => s.Sid)).toEqual(
       expect.arrayContaining(['SendConfigDocument', 'SendCommandToFleetInstances', 'ReadRunCommandState']),
     );
@@ -912,7 +925,7 @@ describe('serverless-vars.cjs', () => {
   it("returns the generator's pieces for the repository's fleet.config.json", async () => {
     // Prepare
     vars.reset();
-    const expected = generateDeployment(repoConfig(), { applyScript: APPLY_SCRIPT });
+    const expected = generateDeployment(repoConfig(), { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT });
 
     // Act & Assess
     expect(await vars.lifecycleEvents?.()).toEqual(expected.lifecycleEvents);
@@ -1074,19 +1087,19 @@ describe('shadow mode (serverless deploy --param="mode=shadow")', () => {
   ]);
 
   it('every hook times out with CONTINUE after 30 s, whatever the configuration says', () => {
-    const hooks = hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT, mode: 'shadow' }).resources.Resources);
+    const hooks = hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT, mode: 'shadow' }).resources.Resources);
     expect(hooks).toHaveLength(4);
     for (const [, hook] of hooks) expect(hook.Properties).toMatchObject({ DefaultResult: 'CONTINUE', HeartbeatTimeout: SHADOW_HEARTBEAT_SECONDS });
     expect(SHADOW_HEARTBEAT_SECONDS).toBe(30);
   });
 
   it('active mode keeps the configured results and heartbeats', () => {
-    const hooks = Object.fromEntries(hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT }).resources.Resources));
+    const hooks = Object.fromEntries(hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT }).resources.Resources));
     expect(hooks.EdgeFleetLaunchingHook?.Properties).toMatchObject({ DefaultResult: 'ABANDON', HeartbeatTimeout: 900 });
   });
 
   it('the functions run with HFC_MODE=shadow, which the handlers read as a dry run', () => {
-    const env = generateDeployment(cfg, { applyScript: APPLY_SCRIPT, mode: 'shadow' }).functionEnvironment;
+    const env = generateDeployment(cfg, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT, mode: 'shadow' }).functionEnvironment;
     expect(env.HFC_MODE).toBe('shadow');
     expect(env).not.toHaveProperty('DRY_RUN');
     expect(readRuntimeSettings({ HFC_MODE: 'shadow' })).toEqual({ dryRun: true, mode: 'shadow' });
@@ -1119,7 +1132,7 @@ describe('application group hooks (haproxy backends from Auto Scaling groups)', 
 
     // Act
     const script = readFileSync(new URL('../../lib/haproxy/apply-config.sh', import.meta.url), 'utf8');
-    const { resources, lifecycleEvents } = generateDeployment(cfg, { applyScript: script });
+    const { resources, lifecycleEvents } = generateDeployment(cfg, { applyScript: script, measureScript: MEASURE_SCRIPT });
 
     // Assess
     const hooks = Object.values(resources.Resources)
@@ -1205,7 +1218,7 @@ describe('IAM inline policy size', () => {
 
   it('a deployment whose role policy IAM would refuse fails at package time, saying what to do', () => {
     const many = config(Array.from({ length: 20 }, (_, i) => full(i)));
-    expect(() => generateDeployment(many, { applyScript: APPLY_SCRIPT })).toThrow(
+    expect(() => generateDeployment(many, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT })).toThrow(
       /function's IAM policy would take up to \d+ characters, and IAM allows 10240 of inline policy per role: split the fleets/,
     );
   });
@@ -1230,7 +1243,9 @@ describe('application groups whose names differ only in case or punctuation', ()
         },
       }),
     ]);
-    const hooks = hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT }).resources.Resources).map(([, h]) => h.Properties.AutoScalingGroupName);
+    const hooks = hooksOf(generateDeployment(cfg, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT }).resources.Resources).map(
+      ([, h]) => h.Properties.AutoScalingGroupName,
+    );
     expect(hooks.filter((g) => g === 'web_app')).toHaveLength(2);
     expect(hooks.filter((g) => g === 'Web-App')).toHaveLength(2);
   });

@@ -59,7 +59,7 @@ describe('fleet configuration', () => {
       },
       appLifecycleHooks: {
         launching: { name: 'edge-hfc-app-launching', heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
-        terminating: { name: 'edge-hfc-app-terminating', heartbeatTimeoutSeconds: 300, defaultResult: 'CONTINUE' },
+        terminating: { name: 'edge-hfc-app-terminating', heartbeatTimeoutSeconds: 600, defaultResult: 'CONTINUE' },
       },
     });
   });

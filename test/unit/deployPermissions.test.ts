@@ -12,6 +12,7 @@ import { parseConfig } from '../../lib/config/load';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const APPLY_SCRIPT = read('lib/haproxy/apply-config.sh');
+const MEASURE_SCRIPT = read('lib/haproxy/measure.sh');
 const DOC = read('docs/deploy-permissions.md');
 
 /** The resource types serverless adds to every stack of serverless.yml (deployment bucket, functions and their triggers). */
@@ -34,7 +35,8 @@ function stackTypes(): Set<string> {
     for (const lifecycleEvents of ['eventbridge', 'sns']) {
       for (const mode of ['active', 'shadow'] as const) {
         const config = parseConfig({ ...raw, deployment: { ...(raw.deployment ?? {}), lifecycleEvents } });
-        for (const r of Object.values(generateDeployment(config, { applyScript: APPLY_SCRIPT, mode }).resources.Resources)) types.add(r.Type);
+        for (const r of Object.values(generateDeployment(config, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT, mode }).resources.Resources))
+          types.add(r.Type);
       }
     }
   }

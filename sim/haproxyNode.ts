@@ -1,0 +1,155 @@
+/**
+ * A simulated load-balancer node, as the control plane sees it through SSM Run Command: what
+ * lib/haproxy/apply-config.sh and lib/haproxy/measure.sh do on a real one, modelled on the
+ * configuration text. Real HAProxy proves the scripts themselves (test/haproxy/); this lets
+ * scenario tests check the control plane's side of them: which path a push takes, what a drain
+ * measures, what a removal cuts, a node that refuses.
+ *
+ *   apply   decode and verify (exit 2), refuse an older version or another digest under the
+ *           applied version (exit 3), refuse when `refusing` is set (exit 4, haproxy -c failed);
+ *           then, like the script: the same digest again changes nothing; a file that differs
+ *           from the running one only in backend `server` lines is applied at run time (no
+ *           reload: sessions untouched, except those of a removed server, which are cut);
+ *           anything else reloads (`reloads` counts them; sessions go on in the old worker).
+ *   measure `workers`, `connections` (the node's own, `connections`) and, for each server asked
+ *           about that a backend lists, its sessions here and its weight, then `end`.
+ *
+ * Sessions are set by the test (`setSessions`): per backend server, as `show stat` scur would
+ * count them over the node's workers.
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import type { SsmRunResult } from './ssm';
+
+interface ServerLine {
+  /** backend/name */
+  key: string;
+  name: string;
+  addr: string;
+  weight: number;
+  /** The rest of the line: a change there cannot be made at run time. */
+  options: string;
+}
+
+function parse(text: string): { structure: string; servers: Map<string, ServerLine> } {
+  const servers = new Map<string, ServerLine>();
+  const structure: string[] = [];
+  let backend: string | undefined;
+  for (const line of text.split('\n')) {
+    if (/^[^\s#]/.test(line)) {
+      const [kind, name] = line.trim().split(/\s+/);
+      backend = kind === 'backend' ? name : undefined;
+    }
+    const f = line.trim().split(/\s+/);
+    if (backend && f[0] === 'server' && f.length >= 3) {
+      const rest = f.slice(3);
+      const w = rest.indexOf('weight');
+      const weight = w >= 0 ? Number(rest[w + 1]) : 1;
+      if (w >= 0) rest.splice(w, 2);
+      servers.set(`${backend}/${f[1]}`, { key: `${backend}/${f[1]}`, name: f[1]!, addr: f[2]!, weight, options: rest.join(' ') });
+    } else structure.push(line);
+  }
+  return { structure: structure.join('\n'), servers };
+}
+
+export interface AppliedConfig {
+  version: number;
+  digest: string;
+  text: string;
+}
+
+export class SimHaproxyNode {
+  running?: AppliedConfig;
+  /** Reloads so far (each a new worker: long connections move to an old one, which hard-stop-after ends). */
+  reloads = 0;
+  /** Pushes applied at run time, without a reload. */
+  runtimeApplies = 0;
+  /** When set, every new configuration fails `haproxy -c` with this message (exit 4). */
+  refusing?: string;
+  /** The node's own connections (every frontend but the health endpoint). */
+  connections = 0;
+  /** Sessions cut because their server was removed while it still had some (backend/server -> count). */
+  readonly cut = new Map<string, number>();
+  private readonly sessions = new Map<string, number>();
+
+  /** Sessions of an application server (instance id) in every backend that lists it here. */
+  setSessions(serverId: string, count: number): void {
+    for (const key of this.serverKeys(serverId)) this.sessions.set(key, count);
+    if (this.serverKeys(serverId).length === 0) this.sessions.set(`?/${serverId}`, count);
+  }
+
+  sessionsOf(serverId: string): number {
+    return this.serverKeys(serverId).reduce((n, k) => n + (this.sessions.get(k) ?? 0), 0);
+  }
+
+  /** The server names (instance ids) of every backend, with their weights. */
+  servers(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const s of this.current().values()) out.set(s.name, s.weight);
+    return out;
+  }
+
+  private current(): Map<string, ServerLine> {
+    return this.running ? parse(this.running.text).servers : new Map();
+  }
+
+  private serverKeys(serverId: string): string[] {
+    return [...this.current().values()].filter((s) => s.name === serverId).map((s) => s.key);
+  }
+
+  /** What apply-config.sh does with one push (its parameters as SSM passes them). */
+  apply(parameters: Record<string, string[]>): SsmRunResult {
+    const [payload = '', digest = '', versionText = '0'] = [parameters.payload?.[0], parameters.digest?.[0], parameters.version?.[0]];
+    let text: string;
+    try {
+      text = gunzipSync(Buffer.from(payload, 'base64')).toString('utf8');
+    } catch {
+      return { status: 'Failed', exitCode: 2, stderr: 'apply-config: payload corrupt: it is not base64 of gzip data' };
+    }
+    if (createHash('sha256').update(text).digest('hex') !== digest) return { status: 'Failed', exitCode: 2, stderr: 'apply-config: payload corrupt' };
+    const version = Number(versionText);
+    const cur = this.running;
+    if (cur && cur.digest === digest) {
+      if (version > cur.version) this.running = { ...cur, version };
+      return { status: 'Success', stdout: `already applied version ${version} digest ${digest}` };
+    }
+    if (cur && (version < cur.version || version === cur.version))
+      return { status: 'Failed', exitCode: 3, stderr: `apply-config: refusing version ${version}: version ${cur.version} is applied` };
+    if (this.refusing) return { status: 'Failed', exitCode: 4, stderr: `apply-config: ${this.refusing}; the old configuration keeps running` };
+
+    const before = cur ? parse(cur.text) : undefined;
+    const after = parse(text);
+    const runtime =
+      before !== undefined &&
+      before.structure === after.structure &&
+      [...after.servers.values()].every((s) => {
+        const old = before.servers.get(s.key);
+        return !old || old.options === s.options;
+      });
+    // Removed servers lose their sessions either way: at run time `del server` cuts them after
+    // maint; a reload's new worker does not have them (the old worker's end at hard-stop-after).
+    for (const key of before?.servers.keys() ?? []) {
+      if (after.servers.has(key)) continue;
+      const n = this.sessions.get(key) ?? 0;
+      if (runtime && n > 0) this.cut.set(key, (this.cut.get(key) ?? 0) + n);
+      this.sessions.delete(key);
+    }
+    this.running = { version, digest, text };
+    if (runtime) {
+      this.runtimeApplies++;
+      return { status: 'Success', stdout: `applied version ${version} digest ${digest} at run time (no reload)` };
+    }
+    this.reloads++;
+    return { status: 'Success', stdout: `applied version ${version} digest ${digest}` };
+  }
+
+  /** What measure.sh prints for the servers asked about (`none`, or instance ids). */
+  measure(parameters: Record<string, string[]>): SsmRunResult {
+    if (!this.running) return { status: 'Failed', exitCode: 6, stderr: 'measure: not ready: no HAProxy master CLI' };
+    const asked = new Set((parameters.servers?.[0] ?? 'none').split(',').filter((s) => s !== 'none' && s !== ''));
+    const lines = ['workers 1', `connections ${this.connections}`];
+    for (const s of this.current().values()) if (asked.has(s.name)) lines.push(`server ${s.key} ${this.sessions.get(s.key) ?? 0} ${s.weight}`);
+    lines.push('end');
+    return { status: 'Success', stdout: `${lines.join('\n')}\n` };
+  }
+}
