@@ -50,7 +50,7 @@ function printReport(r: FleetReport): void {
     console.log(`       plan: ${a.kind.padEnd(17)} ${a.instanceId}${what}  (${formatReason(a.reason)})`);
   }
   for (const w of r.waiting) console.log(`       wait: ${w.instanceId}: ${formatReason(w.reason)}`);
-  for (const d of r.draining) console.log(`      drain: ${d.instanceId} keeps running until ${d.until} (deregistration delay)`);
+  for (const d of r.draining) console.log(`      drain: ${d.instanceId} keeps running until ${d.until} at the latest (deregistration delay, then its drain)`);
   for (const c of r.completions) console.log(`       hook: ${c.transition} action of ${c.instanceId} -> CONTINUE (${c.outcome})`);
 }
 

@@ -2,8 +2,11 @@
  * Part two of `npm run demo`: the HAProxy configuration follows the fleet. Three load balancers
  * launch (each receives its configuration through SSM Run Command before its launch completes),
  * then the application tier scales out by two: one command pushes the new configuration to every
- * load balancer, and the new servers are put in service only after that. Prints the diff each
- * node receives and the calls each step made.
+ * load balancer, and the new servers are put in service only after that. Then a server is scaled
+ * in while it still has sessions and a long-lived stream runs through another: it is drained
+ * (weight 0) on every load balancer, measured until its sessions end, then removed and let go,
+ * all at run time (no reload), the long stream untouched. Prints the diff each node receives and
+ * the calls each step made.
  */
 import { APP_GROUP, ConfigWorld } from '../test/harness/configWorld';
 import { GROUP } from '../test/harness/fleetWorld';
@@ -63,5 +66,46 @@ export async function configDemo(): Promise<boolean> {
   console.log(`\n[C] the schedule on an unchanged fleet: ${calls(mark) || 'no push'}`);
   const same = new Set(lbs.map((id) => world.running.get(id)!.digest)).size === 1;
   console.log(same ? 'Every load balancer runs the same configuration, with every peer and every app server.' : 'NOT converged: load balancers disagree');
-  return same && added.every((id) => lbs.every((lb) => world.serversOn(lb).includes(id)));
+
+  // A long-lived client stream runs through one server; the application tier scales in another.
+  const [streaming, leaving] = [added[0]!, world.appServers().find((id) => id !== added[0])!];
+  const first = lbs[0]!;
+  world.node(first).setSessions(streaming, 1);
+  world.node(first).setSessions(leaving, 2);
+  const paths = () => lbs.map((id) => `${id}: ${world.node(id).reloads} reload(s), ${world.node(id).runtimeApplies} change(s) at run time`).join('; ');
+  const stream = () =>
+    `the long stream through ${streaming} on ${first}: ${world.node(first).sessionsOf(streaming)} session, ${world.node(first).cut.size ? 'CUT' : 'untouched'}`;
+  console.log(`\n     so far: ${paths()}`);
+  const reloadsBefore = lbs.map((id) => world.node(id).reloads);
+
+  mark = account.mark();
+  account.advance(1);
+  account.autoScaling.terminate(leaving);
+  const pendingOf = (reports: { pending: { instanceId: string; reason: { code: string; message: string } }[] }[]) =>
+    reports.flatMap((r) => r.pending).find((p) => p.instanceId === leaving);
+  const [outcome] = await world.deliverAll();
+  const started = outcome?.status === 'reconciled' ? pendingOf([outcome.report]) : undefined;
+  console.log(`\n[D] the application tier scales in ${leaving} (2 sessions on ${first}): ${calls(mark)}`);
+  console.log(`     it is put in drain on every load balancer: ${lbs.map((id) => `${id} weight ${world.node(id).servers().get(leaving)}`).join(', ')}`);
+  console.log(`     waits: ${started ? `${started.reason.message} [${started.reason.code}]` : '(not waiting?)'}`);
+
+  mark = account.mark();
+  account.advance(60);
+  const busy = pendingOf(await world.schedule());
+  console.log(`\n[E] a minute later the schedule measures the load balancers (SSM, no port opened): ${calls(mark)}`);
+  console.log(`     waits: ${busy ? `${busy.reason.message} [${busy.reason.code}]` : '(not waiting?)'}`);
+
+  mark = account.mark();
+  world.node(first).setSessions(leaving, 0);
+  account.advance(60);
+  await world.schedule();
+  account.advance(1);
+  const gone = !world.appServers().includes(leaving) && lbs.every((id) => !world.serversOn(id).includes(leaving));
+  console.log(`\n[F] its sessions have ended; the next run removes it and lets it go: ${calls(mark)}`);
+  console.log(`     ${leaving}: ${gone ? 'removed from every load balancer, terminated' : 'STILL THERE'}`);
+  console.log(`     ${stream()}`);
+  console.log(`     ${paths()}`);
+  const noReload = lbs.every((id, i) => world.node(id).reloads === reloadsBefore[i]);
+  console.log(noReload ? 'Application servers came and went without a single reload.' : 'A RELOAD happened for a server-only change');
+  return same && gone && noReload && world.node(first).sessionsOf(streaming) === 1 && world.node(first).cut.size === 0;
 }

@@ -22,7 +22,7 @@ export interface FleetReport {
   registered: string[];
   /** Nodes that cannot be registered yet. */
   waiting: { instanceId: string; reason: Reason }[];
-  /** Leaving nodes in their deregistration delay. */
+  /** Leaving nodes in their deregistration delay or their drain (load balancers and application servers). */
   draining: { instanceId: string; until: string }[];
   /** Nodes left for the next run because the invocation ran out of time. */
   deferred: string[];
@@ -41,6 +41,8 @@ export interface FleetReport {
   plan: unknown;
 }
 
+const DRAINING: ReadonlySet<string> = new Set(['draining', 'lb-draining', 'drain-starts', 'server-draining']);
+
 export function buildReport(
   fleet: FleetConfig,
   pass: PassOutcome,
@@ -56,7 +58,7 @@ export function buildReport(
     actions: plan.dns.actions,
     registered: plan.dns.registered,
     waiting: plan.dns.waiting,
-    draining: plan.waiting.filter((w) => w.reason.code === 'draining').map((w) => ({ instanceId: w.instanceId, until: w.until! })),
+    draining: plan.waiting.filter((w) => DRAINING.has(w.reason.code) && w.until).map((w) => ({ instanceId: w.instanceId, until: w.until! })),
     deferred: [...pass.dnsDeferred],
     completions: done.outcomes,
     pending: [...plan.waiting, ...done.held],

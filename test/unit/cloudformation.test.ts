@@ -17,6 +17,8 @@ import {
   deploymentMode,
   generateDeployment,
   LOGICAL_IDS,
+  MEASURE_DOCUMENT_PARAMETERS,
+  measureDocumentContent,
   normalizedRecordName,
   resolvedPolicyLength,
   SCRIPT_DELIMITER,
@@ -756,6 +758,76 @@ describe('HAProxy configuration push: the SSM document', () => {
     expect(() => configDocumentContent(`#!/bin/bash\necho '{{ payload }}'\n`)).toThrow(/"\{\{"/);
     expect(() => configDocumentContent(`#!/bin/bash\n${SCRIPT_DELIMITER}\n`)).toThrow(/here-document/);
     expect(() => generateDeployment(cfg)).toThrow(/no apply script was given/);
+  });
+});
+
+describe('drains: the measure document', () => {
+  const cfg = config([haproxyFleet('edge')]);
+  const resources = generateDeployment(cfg, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT }).resources;
+  const doc = resources.Resources[LOGICAL_IDS.measureDocument];
+  const content = doc?.Properties.Content as { [key: string]: CfnValue };
+  const step = (content.mainSteps as [{ action: string; name: string; inputs: { timeoutSeconds: string; runCommand: string[] } }])[0];
+  const runCommand = step.inputs.runCommand;
+
+  it('is a Command document with one validated parameter, embedding measure.sh (comments dropped) and running it with the servers', () => {
+    expect(doc).toMatchObject({ Type: 'AWS::SSM::Document', Properties: { DocumentType: 'Command', DocumentFormat: 'JSON' } });
+    expect(doc?.Properties.Name).toBeUndefined();
+    expect(content.parameters).toEqual({
+      servers: { type: 'String', description: expect.any(String), allowedPattern: MEASURE_DOCUMENT_PARAMETERS.servers.allowedPattern },
+    });
+    const start = runCommand.indexOf(`cat >"$f" <<'${SCRIPT_DELIMITER}'`);
+    const end = runCommand.indexOf(SCRIPT_DELIMITER);
+    expect(runCommand.slice(start + 1, end).slice(1)).toEqual(MEASURE_SCRIPT.split('\n').filter((l) => !/^\s*(#.*)?$/.test(l)));
+    expect(runCommand.slice(end + 1)).toEqual([`bash "$f" --servers '{{ servers }}'`]);
+    expect(runCommand.filter((l) => l.includes('{{'))).toHaveLength(1);
+  });
+
+  it('allowedPattern: accepts none and instance ids, refuses anything that could leave its single quotes', () => {
+    const pattern = new RegExp(MEASURE_DOCUMENT_PARAMETERS.servers.allowedPattern);
+    expect('none').toMatch(pattern);
+    expect('i-0123456789abcdef0,i-0aaaaaaaaaaaaaaa1').toMatch(pattern);
+    for (const c of ["'", '"', ' ', '$', '`', ';', '\\', '\n', '{', '}', '(', '|', '&']) expect(`i-0123456789abcdef0${c}`).not.toMatch(pattern);
+    expect('').not.toMatch(pattern);
+  });
+
+  it.skipIf(process.platform !== 'linux')('runs as SSM would run it: on a node without HAProxy it says not ready (exit 6) and leaves no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hfc-measure-'));
+    try {
+      const text = runCommand
+        .join('\n')
+        .replace('{{ servers }}', 'none')
+        .replace(`bash "$f" --servers`, `bash "$f" --master-socket '${dir}/none.sock' --servers`);
+      writeFileSync(join(dir, '_script.sh'), text);
+      mkdirSync(join(dir, 'tmp'));
+      const r = spawnSync('sh', [join(dir, '_script.sh')], { encoding: 'utf8', env: { ...process.env, TMPDIR: join(dir, 'tmp') } });
+      expect(r.status).toBe(6);
+      expect(r.stderr).toMatch(/^measure: not ready: no HAProxy master CLI at/);
+      expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a script it cannot embed safely, and a haproxy fleet without the measure script', () => {
+    expect(() => measureDocumentContent('echo hi\n')).toThrow(/shebang/);
+    expect(() => measureDocumentContent(`#!/bin/bash\necho '{{ servers }}'\n`)).toThrow(/"\{\{"/);
+    expect(() => generateDeployment(cfg, { applyScript: APPLY_SCRIPT })).toThrow(/no measure script was given/);
+  });
+
+  it("the functions may tag only hfc:drain-since, only on the application groups' instances", () => {
+    const appCfg = config([haproxyFleet('edge', { haproxy: { backends: [{ name: 'app', servers: { autoScalingGroup: 'app-servers' }, port: 80 }] } })]);
+    const statements = functionPolicy(appCfg, LOGICAL_IDS.reconcileLogGroup);
+    expect(statements.find((s) => s.Sid === 'MarkDrainingServers')).toEqual({
+      Sid: 'MarkDrainingServers',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags'],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*' }],
+      Condition: {
+        StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': ['app-servers'] },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['hfc:drain-since'] },
+        Null: { 'aws:TagKeys': ['false'] },
+      },
+    });
   });
 });
 
