@@ -24,7 +24,8 @@ export function parseMeasureOutput(stdout: string): NodeLoad | { error: string }
     else if (f[0] === 'server' && f.length === 4 && /^\d+$/.test(f[2]!) && /^(\d+|-)$/.test(f[3]!)) {
       const name = f[1]!.slice(f[1]!.indexOf('/') + 1);
       if (!f[1]!.includes('/') || !INSTANCE_ID.test(name)) return { error: `unexpected server name in "${line.slice(0, 200)}"` };
-      const s = (servers[name] ??= { sessions: 0, weights: [] });
+      servers[name] ??= { sessions: 0, weights: [] };
+      const s = servers[name];
       s.sessions += Number(f[2]);
       // "-": the current worker does not list it (an old worker still does): it takes nothing new.
       s.weights.push(f[3] === '-' ? 0 : Number(f[3]));
