@@ -69,7 +69,38 @@ function payload(): string {
   ].join('\n');
 }
 
-export const FIGURES: Record<string, () => string> = { bench, bundle, payload };
+function dataplane(): string {
+  const d = read<{
+    conditions: Conditions;
+    rounds: number;
+    longConnections: number;
+    hardStopAfter: string;
+    productionHardStopAfter: string;
+    paths: {
+      path: string;
+      medianInServiceMs: number;
+      p90InServiceMs: number;
+      medianPushMs: number;
+      reloads: number;
+      longConnectionsLost: number;
+      requests: number;
+      requestsFailed: number;
+    }[];
+  }>('dataplane');
+  const ms = (x: number) => `${n(Math.round(x))} ms`;
+  return [
+    `Measured: ${when(d.conditions)}; the real HAProxy on loopback, ${d.rounds} pushes per path through apply-config.sh (each adds a server, drains one, removes one), ${d.longConnections} long-lived TCP connections and an HTTP request loop held open throughout. In service: from the push's start to the first answer from the new server. The bench sets \`hard-stop-after ${d.hardStopAfter}\` so what a reload cuts shows within the run; in production (\`${d.productionHardStopAfter}\`) the reload path cuts the same connections that much later, the runtime path never.`,
+    '',
+    '| path | in service: median | p90 | push (script) median | reloads | long connections lost | requests failed |',
+    '|---|---|---|---|---|---|---|',
+    ...d.paths.map(
+      (p) =>
+        `| ${p.path} | ${ms(p.medianInServiceMs)} | ${ms(p.p90InServiceMs)} | ${ms(p.medianPushMs)} | ${p.reloads} | **${p.longConnectionsLost}** | ${p.requestsFailed} of ${n(p.requests)} |`,
+    ),
+  ].join('\n');
+}
+
+export const FIGURES: Record<string, () => string> = { bench, bundle, payload, dataplane };
 
 const BLOCK = /(<!-- figures:(\w+) -->)[\s\S]*?(<!-- \/figures -->)/g;
 

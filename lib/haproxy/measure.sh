@@ -62,8 +62,9 @@ cli() {
 }
 
 procs="$(cli "show proc")" || fail 6 "not ready: the master CLI at $master_socket did not answer"
-# Workers are listed between "# workers" and the next "#" section: pid first, type second.
-mapfile -t pids < <(awk '/^# workers/ { w = 1; next } /^#/ { w = 0 } w && $2 == "worker" && $1 ~ /^[0-9]+$/ { print $1 }' <<<"$procs")
+# The current worker is listed under "# workers", the ones a reload left serving their connections
+# under "# old workers" (HAProxy 2.6): pid first, type second. The current one comes first.
+mapfile -t pids < <(awk '/^# (old )?workers/ { w = 1; next } /^#/ { w = 0 } w && $2 == "worker" && $1 ~ /^[0-9]+$/ { print $1 }' <<<"$procs")
 ((${#pids[@]} > 0)) || fail 7 "the master CLI listed no worker: $(head -c 300 <<<"$procs")"
 
 stats=""
