@@ -10,6 +10,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderConfig, SERVER_STATE_FILE, type Member } from '../../lib/haproxy/render';
+import { fleetConfig } from '../fixtures/fleet';
 import {
   echoOnce,
   encodeConfig,
@@ -175,7 +177,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
   };
 
   /** Pushes `text` as the next version, with the master CLI (or `masterSocketArg` instead). */
-  const push = (text: string, masterSocketArg = masterSocket): Promise<ScriptResult> => {
+  const push = (text: string, masterSocketArg = masterSocket, peerName = PEER): Promise<ScriptResult> => {
     const { payload, digest } = encodeConfig(text);
     version++;
     return runApply([
@@ -186,7 +188,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
       '--version',
       String(version),
       '--peer-name',
-      PEER,
+      peerName,
       '--config',
       config,
       '--state-dir',
@@ -617,5 +619,55 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
       connections: 1,
       servers: { [`client-1/${iid(1)}`]: '1 1' },
     });
+  }, 30_000);
+  it("the control plane's own rendered file (lib/haproxy/render.ts) takes the runtime path: a server added and one drained (weight 0), then removed, with a long stream untouched", async () => {
+    // Prepare: a fleet whose one load balancer runs the rendered file; its state file path is
+    // pointed at this test's state directory (the rendered one is the node's /var/lib path)
+    const e = await echo('e');
+    const healthPort = await freePort();
+    const listenerPort = await freePort();
+    peerPort = await freePort();
+    const lb = 'i-0aaaaaaaaaaaaaaa1';
+    const fleet = fleetConfig({
+      healthCheck: { protocol: 'HTTP', port: healthPort, path: '/' },
+      haproxy: {
+        // The default 50,000 needs more file descriptors than a test process may raise to.
+        maxconn: 1000,
+        peers: { port: peerPort },
+        backends: [{ name: 'client-1', mode: 'tcp', servers: { tags: { client: '1' } }, port: e.port, check: { enabled: false } }],
+        listeners: [{ port: listenerPort, backend: 'client-1' }],
+      },
+    });
+    const rendered = (servers: Member[]) =>
+      renderConfig(fleet.haproxy!, {
+        peers: [{ instanceId: lb, ip: '127.0.0.1' }],
+        servers: { 'client-1': servers },
+        health: { protocol: 'HTTP', port: healthPort, path: '/' },
+      }).replace(`server-state-file ${SERVER_STATE_FILE}`, `server-state-file ${stateDir}/server-state`);
+    const first = rendered([{ instanceId: iid(1), ip: '127.0.0.1' }]);
+    writeFileSync(config, first);
+    writeFileSync(join(stateDir, 'applied'), `version=1\ndigest=${encodeConfig(first).digest}\n`, { mode: 0o644 });
+    version = 1;
+    haproxy = await startHaproxy({ config, pidFile, peerName: lb, frontendPort: healthPort, masterSocket });
+    const long = await stream(listenerPort);
+    expect(await long.caughtUp()).toBe(true);
+
+    // Act: a server joins and a leaving one... first both serve, then iid(2) is drained, then removed
+    const both = rendered([
+      { instanceId: iid(1), ip: '127.0.0.1' },
+      { instanceId: iid(2), ip: '127.0.0.1' },
+    ]);
+    const drained = rendered([
+      { instanceId: iid(1), ip: '127.0.0.1' },
+      { instanceId: iid(2), ip: '127.0.0.1', weight: 0 },
+    ]);
+    const results = [await push(both, masterSocket, lb), await push(drained, masterSocket, lb), await push(first, masterSocket, lb)];
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+
+    // Assess: every push at run time, no reload, the stream intact, HAProxy runs the last file
+    expect(results.map((r) => r.stdout)).toEqual([runtimeLine(2, both, 1, 0, 0), runtimeLine(3, drained, 0, 0, 1), runtimeLine(4, first, 0, 1, 0)]);
+    expect((await showProc(masterSocket)).reloads).toBe(0);
+    expect(await long.finish()).toMatchObject({ intact: true });
+    expect((await serverStates(masterSocket)).map((s) => `${s.backend}/${s.name} ${s.weight}`)).toEqual([`client-1/${iid(1)} 1`]);
   }, 30_000);
 });
