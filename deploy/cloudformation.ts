@@ -456,7 +456,7 @@ function configPushStatements(config: Config): PolicyStatement[] {
           {
             Sid: 'MarkDrainingServers',
             Effect: 'Allow' as const,
-            Action: ['ec2:CreateTags'],
+            Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
             Resource: [ec2Arn('instance')],
             Condition: {
               StringEquals: { [`ec2:ResourceTag/${AUTO_SCALING_GROUP_TAG}`]: appGroups },

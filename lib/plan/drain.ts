@@ -16,6 +16,7 @@
  *   now >= T + timeout                left out        the same (drain-timeout: what is still open
  *                                                      is cut by `del server`'s shutdown)
  *   drain timeout 0, or no address    left out        the same (no-drain)
+ *   in service again with a note      (serves)        -: the note is cleared (staleDrainNotes)
  *
  *   leaving load balancer, deregistration delay over (completions.ts)      released?
  *   ----------------------------------------------------------------------  -----------------------
@@ -27,7 +28,7 @@
  * configured; a launching one never configured carries nothing.
  */
 import type { FleetConfig } from '../config/schema';
-import { LAUNCHING, LEAVING } from './lifecycle';
+import { IN_DNS, LAUNCHING, LEAVING } from './lifecycle';
 import { belongsInDns } from './nodes';
 import { type Reason, reason } from './reasons';
 import type { AppNode, LoadMeasurements, ObservedFleet, ObservedNode } from './types';
@@ -120,6 +121,14 @@ export function planServerDrains(
     }
   }
   return out.sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+}
+
+/**
+ * Application servers back in service with an old drain note (a server that went to the warm
+ * pool and came back): the note is cleared, or its next drain would start timed out.
+ */
+export function staleDrainNotes(appNodes: readonly AppNode[]): string[] {
+  return appNodes.filter((n) => n.drainingSince && IN_DNS.has(n.lifecycleState)).map((n) => n.instanceId);
 }
 
 export type LbDrain = { instanceId: string; release: true; reason: Reason } | { instanceId: string; release: false; reason: Reason; until: string };

@@ -35,7 +35,7 @@ import { type AlarmAction, planAlarms } from './alarms';
 import { planCompletions } from './completions';
 import { type ConfigPlanOutcome, planConfig } from './config';
 import { planDns } from './dns';
-import { carriers, planLbDrain, planServerDrains, type ServerDrain } from './drain';
+import { carriers, planLbDrain, planServerDrains, type ServerDrain, staleDrainNotes } from './drain';
 import { type PlannedHeartbeat, planHeartbeats } from './heartbeats';
 import { LAUNCH_WAIT, LEAVING } from './lifecycle';
 import { type Reason, reason } from './reasons';
@@ -81,6 +81,8 @@ export interface FleetPlan {
   heartbeats: PlannedHeartbeat[];
   /** Leaving application servers and their drains (drain.ts): those that start one get `hfc:drain-since`. */
   drains: ServerDrain[];
+  /** Application servers in service again whose old `hfc:drain-since` is cleared (drain.ts). */
+  staleDrainNotes: string[];
 }
 
 export interface PlanOptions {
@@ -261,7 +263,18 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
     }
   }
   const heartbeats = planHeartbeats(fleet, forDns, dns, opts.now, opts.heartbeatHeadroomSeconds);
-  return { fleet: fleet.name, dns, ...(addresses ? { addresses } : {}), alarms, ...(config ? { config } : {}), drains, completions, waiting, heartbeats };
+  return {
+    fleet: fleet.name,
+    dns,
+    ...(addresses ? { addresses } : {}),
+    alarms,
+    ...(config ? { config } : {}),
+    drains,
+    completions,
+    waiting,
+    heartbeats,
+    staleDrainNotes: observed.servers && opts.pushConfig ? staleDrainNotes(observed.servers.appNodes) : [],
+  };
 }
 
 /** What the executor reports of a pass, for `unmet`. */

@@ -77,7 +77,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, lo
     ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
   };
   // A server's drain clock starts before the configuration that drains it goes out.
-  if (!dryRun) await markDrains(plan.drains, aws, logger, passOptions.now());
+  if (!dryRun) await markDrains(plan.drains, plan.staleDrainNotes, aws, logger, passOptions.now());
   const { result: config, failure } = await pushPlannedConfig(fleet.name, plan.config, aws, logger, push);
   if (failure) failed.set(`fleet ${fleet.name} configuration`, failure);
 

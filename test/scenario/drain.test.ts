@@ -134,6 +134,14 @@ describe('draining an application server', () => {
     expect(appState(world, server)).toBe('Terminating:Wait');
   });
 
+  it('a server back in service with an old drain note (from the warm pool) has it cleared, so its next drain gets its full timeout', async () => {
+    const { world } = await fleetOf(2);
+    const server = world.appServers()[0]!;
+    world.account.ec2.instance(server)!.tags['hfc:drain-since'] = '2026-01-01T00:00:00.000Z';
+    await later(world);
+    expect(world.account.ec2.instance(server)?.tags['hfc:drain-since']).toBeUndefined();
+  });
+
   it('with haproxy.drain.servers.timeoutSeconds 0 a leaving server is removed at once, as before drains', async () => {
     const { world, ids } = await fleetOf(2, {
       fleet: {

@@ -820,7 +820,7 @@ describe('drains: the measure document', () => {
     expect(statements.find((s) => s.Sid === 'MarkDrainingServers')).toEqual({
       Sid: 'MarkDrainingServers',
       Effect: 'Allow',
-      Action: ['ec2:CreateTags'],
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
       Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*' }],
       Condition: {
         StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': ['app-servers'] },

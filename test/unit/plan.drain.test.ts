@@ -1,7 +1,7 @@
 /** Drains decided from measurements (lib/plan/drain.ts), and the measure script's output read strictly. */
 import { describe, expect, it } from 'vitest';
 import { parseMeasureOutput } from '../../lib/haproxy/measureOutput';
-import { carriers, measureRequest, planLbDrain, planServerDrains } from '../../lib/plan/drain';
+import { carriers, measureRequest, planLbDrain, planServerDrains, staleDrainNotes } from '../../lib/plan/drain';
 import { asLifecycleState } from '../../lib/plan/lifecycle';
 import type { AppNode, LoadMeasurements, NodeLoad, ObservedNode } from '../../lib/plan/types';
 import { A, B, C, fleetConfig, node } from '../fixtures/fleet';
@@ -65,6 +65,14 @@ describe('planServerDrains', () => {
       state: 'drained',
       reason: { code: 'no-drain' },
     });
+  });
+});
+
+describe('staleDrainNotes', () => {
+  it('a server in service (or launching) again with a drain note has it cleared; a leaving one keeps it', () => {
+    expect(staleDrainNotes([app(S1, 'InService', ago(999)), app(S2, 'Terminating:Wait', ago(5)), app(A, 'Pending:Wait', ago(9)), app(B, 'InService')])).toEqual(
+      [S1, A],
+    );
   });
 });
 
