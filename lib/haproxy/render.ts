@@ -7,6 +7,11 @@
  * The text is the same for every node of the fleet: the `peers` section names every node by
  * instance id, and each node tells HAProxy which one it is with `-L <instance id>` (the apply
  * script does), so one digest describes what the whole fleet should run.
+ *
+ * The `peers` section is written only when a backend shares a stick table (`stickOnSource`): it
+ * serves nothing else, and HAProxy cannot change it without a reload, which ends long-lived
+ * connections at `hard-stop-after`. Without it the file does not name the load balancers at all,
+ * so a load balancer joining or leaving changes nothing on the others.
  */
 import { createHash } from 'node:crypto';
 import type { HaproxyBackend, HaproxyConfig } from '../config/haproxySchema';
@@ -92,6 +97,7 @@ function backendSection(h: HaproxyConfig, b: HaproxyBackend, servers: readonly M
 export function renderConfig(h: HaproxyConfig, state: RenderState): string {
   const peers = checked(state.peers, 'peers');
   const peerPort = port(h.peers.port, 'peers.port');
+  const sharesTables = h.backends.some((b) => b.stickOnSource);
   const lines: string[] = [
     '# Rendered by haproxy-fleet-control. Do not edit: the next push replaces this file.',
     'global',
@@ -106,9 +112,7 @@ export function renderConfig(h: HaproxyConfig, state: RenderState): string {
     `    timeout client ${time(h.timeouts.client, 'timeouts.client')}`,
     `    timeout server ${time(h.timeouts.server, 'timeouts.server')}`,
     '',
-    `peers ${name(h.peers.section, 'peers.section')}`,
-    ...peers.map((p) => `    peer ${p.instanceId} ${p.ip}:${peerPort}`),
-    '',
+    ...(sharesTables ? [`peers ${name(h.peers.section, 'peers.section')}`, ...peers.map((p) => `    peer ${p.instanceId} ${p.ip}:${peerPort}`), ''] : []),
   ];
   if (state.health?.protocol === 'HTTP') {
     const path = assertToken('requestPath', state.health.path ?? '/', 'healthCheck.path');

@@ -151,6 +151,15 @@ describe.runIf(run)('rendered configurations pass haproxy -c with warnings as er
     expect(r.ok, r.output).toBe(true);
   });
 
+  it('without a shared stick table no peers section: the text does not depend on the load balancers, and passes without -L matching', () => {
+    const h = config({ backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }] });
+    const health = { protocol: 'TCP' as const, port: 8404 };
+    const one = renderConfig(h, { peers: members(1, 1), servers: { app: members(100, 2) }, health });
+    expect(one).not.toMatch(/^peers /m);
+    expect(renderConfig(h, { peers: members(1, 5), servers: { app: members(100, 2) }, health })).toBe(one);
+    expect(check('no-peers', one, 'i-0ffffffffffffffff').ok).toBe(true);
+  });
+
   it('a TCP health endpoint, a wildcard route and an empty backend', () => {
     const h = config({
       backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }],
@@ -199,7 +208,8 @@ describe.runIf(run)('rendered configurations pass haproxy -c with warnings as er
     // Everything the schema lets through for a tag (no control characters): quotes, braces, `#`, `${}`.
     const hostile = 'x" } backend evil server e 1.2.3.4:1 # ${HOME} \\';
     const h = config({ backends: [{ name: 'app', servers: { tags: { role: hostile, [hostile.slice(0, 20)]: hostile } }, port: 80 }] });
-    const text = renderConfig(h, { peers: members(1, 2), servers: { app: members(300, 3) } });
+    // With the health endpoint, as planConfig always renders it (HAProxy will not start without a listener).
+    const text = renderConfig(h, { peers: members(1, 2), servers: { app: members(300, 3) }, health: { protocol: 'TCP', port: 8404 } });
     expect(text).not.toContain('evil');
     expect(text).not.toContain('${HOME}');
     const r = check('hostile', text, id(2));

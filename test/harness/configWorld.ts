@@ -29,7 +29,8 @@ export class ConfigWorld extends FleetWorld {
       ...opts,
       fleet: {
         haproxy: {
-          backends: [{ name: 'app', servers: { autoScalingGroup: APP_GROUP }, port: 8080, check: { httpPath: '/healthz' } }],
+          // Sticky (a stick table shared through `peers`), so the file names the load balancers too.
+          backends: [{ name: 'app', servers: { autoScalingGroup: APP_GROUP }, port: 8080, check: { httpPath: '/healthz' }, stickOnSource: true }],
           httpFrontends: [{ name: 'web', port: 80, routes: [], defaultBackend: 'app' }],
         },
         ...(opts.fleet ?? {}),

@@ -179,6 +179,27 @@ describe('draining an application server', () => {
   });
 });
 
+describe('load balancers joining', () => {
+  it('without a shared stick table the file does not name the load balancers: a load-balancer scale-out sends the others nothing (no reload)', async () => {
+    const { world, ids } = await fleetOf(2, {
+      fleet: {
+        haproxy: {
+          backends: [{ name: 'app', servers: { autoScalingGroup: APP_GROUP }, port: 8080 }],
+          httpFrontends: [{ name: 'web', port: 80, routes: [], defaultBackend: 'app' }],
+        },
+      },
+    });
+    const before = ids.map((id) => [world.node(id).reloads, world.node(id).runtimeApplies, world.running.get(id)!.digest]);
+    world.account.advance(1);
+    const [added] = world.account.autoScaling.scaleOut(GROUP, 1);
+    await world.deliverAll();
+    world.account.advance(1);
+    expect(ids.map((id) => [world.node(id).reloads, world.node(id).runtimeApplies, world.running.get(id)!.digest])).toEqual(before);
+    expect(world.running.get(added!)?.digest).toBe(before[0]![2]);
+    expect(world.nodes().find((n) => n.instanceId === added)?.state).toBe('InService');
+  });
+});
+
 describe('draining a load balancer', () => {
   it('after its deregistration delay it is released once its connections fall to the threshold (0 by default), not after a fixed wait', async () => {
     // Prepare: the leaving node still carries 5 connections
