@@ -253,10 +253,10 @@ export interface ScriptResult {
   stderr: string;
 }
 
-/** Runs the apply script asynchronously (the event loop stays free for concurrent requests). */
-export function runApply(args: string[]): Promise<ScriptResult> {
+/** Runs a node script with bash, asynchronously (the event loop stays free for concurrent requests). */
+function runScript(script: string, args: string[]): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [APPLY_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -265,21 +265,14 @@ export function runApply(args: string[]): Promise<ScriptResult> {
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** Runs the apply script (lib/haproxy/apply-config.sh). */
+export const runApply = (args: string[]): Promise<ScriptResult> => runScript(APPLY_SCRIPT, args);
 
 export const MEASURE_SCRIPT = fileURLToPath(new URL('../../lib/haproxy/measure.sh', import.meta.url));
 
-/** Runs the node's measure script (lib/haproxy/measure.sh) asynchronously. */
-export function runMeasure(args: string[]): Promise<ScriptResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [MEASURE_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs the node's measure script (lib/haproxy/measure.sh). */
+export const runMeasure = (args: string[]): Promise<ScriptResult> => runScript(MEASURE_SCRIPT, args);
 
 /**
  * One command to HAProxy's master CLI (`@1 <cmd>` reaches the current worker, `@!<pid>` a given
