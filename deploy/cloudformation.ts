@@ -19,6 +19,7 @@ import { REBALANCE_RECOMMENDATION, SPOT_INTERRUPTION, STATE_CHANGE } from '../li
 import { ENDING_STATES } from '../lib/plan/health';
 import { DRAIN_SINCE_TAG, ENDING_TAG, HEARTBEAT_AT_TAG } from '../lib/plan/tags';
 import { AUTO_SCALING_GROUP_TAG, FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '../lib/plan/tags';
+import { MEASURE_SERVERS_PER_COMMAND } from '../lib/reconcile/measureLoads';
 import { TOKENS } from '../lib/tokens';
 
 /** Any CloudFormation value, intrinsic functions included. */
@@ -493,31 +494,21 @@ export const CONFIG_APPLY_TIMEOUT_SECONDS = 180;
 export const SCRIPT_DELIMITER = 'HFC_APPLY_CONFIG_EOF';
 
 /**
- * The script as embedded: without comment-only and blank lines (the document, its parameters
- * included, must fit 64 KB, and every byte here is a byte the payload cannot use), shebang kept.
- * Safe for apply-config.sh because it has no here-documents or multi-line strings, in which a
- * line starting with "#" would be content; a unit test runs the embedded copy.
+ * The script as embedded: without comment-only and blank lines and without leading indentation
+ * (the document, its parameters included, must fit 64 KB, and every byte here is a byte the
+ * payload cannot use), shebang kept. Safe for the node scripts because they have no
+ * here-documents and no quoted text whose line starts matter: their multi-line strings are awk
+ * programs, to which neither a line's indentation nor an awk comment line means anything. A unit
+ * test runs the embedded copy.
  */
 export function compactScript(text: string): string[] {
   return text
     .replace(/\r\n/g, '\n')
     .split('\n')
-    .filter((line, i) => (i === 0 && line.startsWith('#!')) || !/^\s*(#.*)?$/.test(line));
+    .filter((line, i) => (i === 0 && line.startsWith('#!')) || !/^\s*(#.*)?$/.test(line))
+    .map((line) => line.trimStart());
 }
 
-/**
- * The Command document that applies a configuration on a node (schema 2.2, one
- * aws:runShellScript step). It writes the repository's apply-config.sh to a temporary file, asks
- * IMDSv2 for the instance id (the node's peer name in the rendered `peers` section) and runs the
- * script with the three parameters.
- *
- * The parameters are interpolated into the shell text by SSM ({{ name }} is replaced before the
- * agent runs anything), so their allowedPatterns are what keeps that safe: SSM refuses a
- * SendCommand whose value does not match, and no matching value can hold a quote, a space, a `$`
- * or a backquote, so none can leave its single quotes (even a final newline, which some regex
- * dialects let `$` accept, would stay inside them). Everything else in the document is fixed at
- * deploy time.
- */
 /** The lines that write a script to a private temporary file, `$f` (removed on exit), checked for what would break out. */
 function embeddedScript(text: string, what: string): string[] {
   const script = compactScript(text);
@@ -565,7 +556,7 @@ export function configDocumentContent(applyScript: string): { [key: string]: Cfn
 export const MEASURE_DOCUMENT_PARAMETERS = {
   servers: {
     description: 'Application servers (instance ids, comma-separated) whose sessions to report, or none',
-    allowedPattern: '^(none|i-[0-9a-f]{8,17}(,i-[0-9a-f]{8,17}){0,199})$',
+    allowedPattern: `^(none|i-[0-9a-f]{8,17}(,i-[0-9a-f]{8,17}){0,${MEASURE_SERVERS_PER_COMMAND - 1}})$`,
   },
 } as const;
 

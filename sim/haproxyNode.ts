@@ -10,9 +10,14 @@
  *           then, like the script: the same digest again changes nothing; a file that differs
  *           from the running one only in backend `server` lines is applied at run time (no
  *           reload: sessions untouched, except those of a removed server, which are cut);
- *           anything else reloads (`reloads` counts them; sessions go on in the old worker).
+ *           anything else reloads (`reloads` counts them; sessions go on in the old worker), as
+ *           does a server added to a `static-rr` or map-hashed `source` backend (`add server`
+ *           fails there and the script falls back). Not modelled: the script's preconditions
+ *           (master CLI present, the file on disk the one applied), and the sessions an old
+ *           worker keeps for a server a reload removed (measure.sh still counts them).
  *   measure `workers`, `connections` (the node's own, `connections`) and, for each server asked
- *           about that a backend lists, its sessions here and its weight, then `end`.
+ *           about that a backend lists, its sessions over the backends and its highest weight,
+ *           then `end`.
  *
  * Sessions are set by the test (`setSessions`): per backend server, as `show stat` scur would
  * count them over the node's workers.
@@ -31,9 +36,13 @@ interface ServerLine {
   options: string;
 }
 
-function parse(text: string): { structure: string; servers: Map<string, ServerLine> } {
+function parse(text: string): { structure: string; servers: Map<string, ServerLine>; nonDynamic: Set<string> } {
   const servers = new Map<string, ServerLine>();
   const structure: string[] = [];
+  // Backends HAProxy cannot add a server to at run time: static-rr, or a map-based hash (the
+  // default hash-type) such as `balance source` (docs/aws-facts.md, HAProxy: Runtime API).
+  const balance = new Map<string, string>();
+  const consistent = new Set<string>();
   let backend: string | undefined;
   for (const line of text.split('\n')) {
     if (/^[^\s#]/.test(line)) {
@@ -41,6 +50,8 @@ function parse(text: string): { structure: string; servers: Map<string, ServerLi
       backend = kind === 'backend' ? name : undefined;
     }
     const f = line.trim().split(/\s+/);
+    if (backend && f[0] === 'balance') balance.set(backend, f[1] ?? '');
+    if (backend && f[0] === 'hash-type' && f[1] === 'consistent') consistent.add(backend);
     if (backend && f[0] === 'server' && f.length >= 3) {
       const rest = f.slice(3);
       const w = rest.indexOf('weight');
@@ -49,7 +60,8 @@ function parse(text: string): { structure: string; servers: Map<string, ServerLi
       servers.set(`${backend}/${f[1]}`, { key: `${backend}/${f[1]}`, name: f[1]!, addr: f[2]!, weight, options: rest.join(' ') });
     } else structure.push(line);
   }
-  return { structure: structure.join('\n'), servers };
+  const nonDynamic = new Set([...balance].filter(([b, algo]) => algo === 'static-rr' || (algo === 'source' && !consistent.has(b))).map(([b]) => b));
+  return { structure: structure.join('\n'), servers, nonDynamic };
 }
 
 export interface AppliedConfig {
@@ -124,7 +136,10 @@ export class SimHaproxyNode {
       before.structure === after.structure &&
       [...after.servers.values()].every((s) => {
         const old = before.servers.get(s.key);
-        return !old || old.options === s.options;
+        // A server added to a backend HAProxy cannot grow at run time: `add server` fails and the
+        // script falls back to a reload.
+        if (!old) return !after.nonDynamic.has(s.key.slice(0, s.key.indexOf('/')));
+        return old.options === s.options;
       });
     // Removed servers lose their sessions either way: at run time `del server` cuts them after
     // maint; a reload's new worker does not have them (the old worker's end at hard-stop-after).
@@ -148,7 +163,13 @@ export class SimHaproxyNode {
     if (!this.running) return { status: 'Failed', exitCode: 6, stderr: 'measure: not ready: no HAProxy master CLI' };
     const asked = new Set((parameters.servers?.[0] ?? 'none').split(',').filter((s) => s !== 'none' && s !== ''));
     const lines = ['workers 1', `connections ${this.connections}`];
-    for (const s of this.current().values()) if (asked.has(s.name)) lines.push(`server ${s.key} ${this.sessions.get(s.key) ?? 0} ${s.weight}`);
+    const found = new Map<string, { sessions: number; weight: number }>();
+    for (const s of this.current().values()) {
+      if (!asked.has(s.name)) continue;
+      const f = found.get(s.name) ?? { sessions: 0, weight: 0 };
+      found.set(s.name, { sessions: f.sessions + (this.sessions.get(s.key) ?? 0), weight: Math.max(f.weight, s.weight) });
+    }
+    for (const [name, f] of found) lines.push(`server ${name} ${f.sessions} ${f.weight}`);
     lines.push('end');
     return { status: 'Success', stdout: `${lines.join('\n')}\n` };
   }

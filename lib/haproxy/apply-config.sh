@@ -375,18 +375,25 @@ write_server_state() {
   [[ "$target" == "$state_dir/server-state" ]] || return 0
   if [[ -L "$target" ]] || { [[ -e "$target" ]] && [[ ! -f "$target" ]]; }; then return 0; fi
   src="$(running_state)" || src="$(cat -- "$target" 2>/dev/null)" || src=""
-  tmp="$(mktemp -- "$state_dir/.server-state.XXXXXX")" || return 0
-  {
+  # Data goes to awk through files, never through -v: one argument is limited to 128 KiB, which a
+  # few hundred servers exceed.
+  if tmp="$(mktemp -- "$state_dir/.server-state.XXXXXX")" && {
     printf '1\n'
     printf '%s\n' "$src" | awk 'NR > 1 && /^# be_id/ { print; exit }'
-    printf '%s\n' "$src" | awk -F'\t' -v want="$(servers_of "$1")" '
-      BEGIN { n = split(want, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); ok[f[1]] = f[2] " " f[3]; w[f[1]] = f[4] } }
+    printf '%s\n' "$src" | awk '
+      NR == FNR { split($0, f, "\t"); ok[f[1]] = f[2] " " f[3]; w[f[1]] = f[4]; next }
       FNR == 1 || /^#/ { next }
       { n = split($0, g, " "); k = g[2] "/" g[4]
         if (n < 19 || !(k in ok) || ok[k] != g[5] " " g[19] || w[k] != g[8]) next
         # srv_iweight := the file weight: HAProxy keeps the state weight only when they agree.
-        g[9] = w[k]; line = g[1]; for (i = 2; i <= n; i++) line = line " " g[i]; print line }'
-  } >"$tmp" && chmod 0644 -- "$tmp" && mv -f -- "$tmp" "$target" || rm -f -- "$tmp"
+        g[9] = w[k]; line = g[1]; for (i = 2; i <= n; i++) line = line " " g[i]; print line }' <(servers_of "$1") -
+  } >"$tmp" && chmod 0644 -- "$tmp" && mv -f -- "$tmp" "$target"; then
+    return 0
+  fi
+  # A stale state file could bring back an old address or weight at the next start: none is
+  # better (HAProxy then starts from the file alone).
+  rm -f -- "$tmp" "$target"
+  say "could not write the server state to $target; removed it, so a restart starts from $1 alone (health and operator drains are not carried)"
 }
 # rt CMD EXPECTED: one runtime command, whose answer must match the pattern EXPECTED (empty for most
 # `set` commands).
@@ -403,6 +410,31 @@ rt() {
     rt_failed="'$1' answered: ${out:-(nothing)}"
     return 1
   fi
+}
+# master_generation: the master's pid and reload count (`show proc`): changes with every reload
+# or restart, by us or anyone else.
+master_generation() { cli "show proc" | awk '$2 == "master" && $1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { print $1 " " $3; found = 1; exit } END { exit !found }'; }
+# running_servers: what the current worker runs, as servers_of prints it (backend/name, address,
+# port, weight), sorted.
+running_servers() {
+  local running
+  running="$(running_state)" || return 1
+  awk 'NR > 1 && !/^#/ && NF >= 19 { printf "%s/%s\t%s\t%s\t%s\n", $2, $4, $5, $19, $8 }' <<<"$running" | LC_ALL=C sort
+}
+# unstick_drained FILE: a server in drain (weight 0) still takes the clients a stick table sends
+# it (persistence outranks weight), so its entries are cleared in every backend of FILE with a
+# stick table: those clients are balanced onto the others. Best effort, on every apply (a peer
+# may have synced an entry back since); a failure is said, never fatal.
+unstick_drained() {
+  [[ -S "$master_socket" ]] || return 0
+  local be name id out
+  while IFS=$'\t' read -r be name; do
+    id="$(cli "@1 show servers state $be" | awk -v s="$name" '$4 == s && $3 ~ /^[0-9]+$/ { print $3; exit }')" || id=""
+    [[ -n "$id" ]] || continue
+    out="$(cli "@1 clear table $be data.server_id eq $id" | tr -d '\r' | sed -e '/^[[:space:]]*$/d')" || out="the master CLI did not answer"
+    if [[ -n "$out" ]]; then say "could not clear the stick-table entries of drained server $be/$name: $out"; fi
+  done < <(awk 'NR == FNR { if (/^[^ \t#]/) { inb = ($1 == "backend"); be = $2 } else if (inb && $1 == "stick-table") sticky[be] = 1; next }
+      { split($1, k, "/"); if ((k[1] in sticky) && $4 == "0") print k[1] "\t" k[2] }' "$1" <(servers_of "$1"))
 }
 # sessions KEY: the current sessions of backend/server KEY in the current worker (`show stat` scur).
 sessions() {
@@ -426,15 +458,19 @@ try_runtime() {
     not_runtime="more than servers changed"
     return 1
   fi
-  local running
-  if ! running="$(running_state)"; then
-    not_runtime="the master CLI at $master_socket did not list the running servers"
+  # `add server` does not apply a backend's default-server settings: only a reload would.
+  if grep -Eq '^[[:space:]]*default-server[[:space:]]' -- "$tmp_new"; then
+    not_runtime="the file has default-server lines, which servers added at run time would not get"
+    return 1
+  fi
+  local running generation
+  if ! generation="$(master_generation)" || ! running="$(running_servers)"; then
+    not_runtime="the master CLI at $master_socket did not answer 'show proc' and 'show servers state'"
     return 1
   fi
   # What HAProxy runs must be what the file on disk says, server by server, or a runtime diff
   # against the file would not lead to the new file.
-  if [[ "$(awk 'NR > 1 && !/^#/ && NF >= 19 { printf "%s/%s\t%s\t%s\t%s\n", $2, $4, $5, $19, $8 }' <<<"$running" | LC_ALL=C sort)" != \
-    "$(servers_of "$config" | cut -f1-4)" ]]; then
+  if [[ "$running" != "$(servers_of "$config" | cut -f1-4)" ]]; then
     not_runtime="HAProxy does not run the servers $config lists"
     return 1
   fi
@@ -486,6 +522,16 @@ try_runtime() {
     done
     removed+=("$k")
   done < <(printf '%s\n' "${!old[@]}" | LC_ALL=C sort)
+  # Someone else's reload or restart in between would have thrown our changes away (the worker
+  # that got them is gone): then what runs is checked against the new file, and reloaded if not.
+  if [[ "$(master_generation)" != "$generation" ]]; then
+    rt_failed="HAProxy was reloaded or restarted while the changes were made"
+    return 2
+  fi
+  if [[ "$(running_servers)" != "$(servers_of "$tmp_new" | cut -f1-4)" ]]; then
+    rt_failed="after the changes HAProxy does not run the servers of the new file"
+    return 2
+  fi
   runtime_summary="$added added, ${#removed[@]} removed, $changed changed"
   return 0
 }
@@ -524,6 +570,7 @@ tmp_new=""
 
 if [[ "$path" == runtime ]]; then
   write_server_state "$config"
+  unstick_drained "$config"
   record "$version" ||
     fail 1 "version $version is installed and applied at run time, but recording it in $state_file failed; the next push will apply it again"
   printf 'applied version %s digest %s at run time (%s; no reload)\n' "$version" "$digest" "$runtime_summary"
@@ -611,5 +658,6 @@ fi
 record "$version" ||
   fail 1 "version $version is installed and reloaded, but recording it in $state_file failed; the next push will apply it again"
 
+unstick_drained "$config"
 if [[ -n "$reload_out" ]]; then show "$reload_out"; fi
 printf 'applied version %s digest %s\n' "$version" "$digest"

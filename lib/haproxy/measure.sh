@@ -11,10 +11,11 @@
 # Output (stdout, one fact per line, nothing else):
 #   workers <n>                         HAProxy processes asked (1 + old workers still serving)
 #   connections <n>                     sessions on every frontend but `health` (Route 53's probes)
-#   server <backend>/<name> <scur> <weight>
-#                                       for each server named in --servers, in each backend that
-#                                       has it: its current sessions summed over the workers, and
-#                                       its weight in the current worker (0: drained, no new ones)
+#   server <name> <scur> <weight>       for each server named in --servers that a backend lists:
+#                                       its current sessions summed over the backends and the
+#                                       workers, and its highest weight in the current worker
+#                                       (0: drained everywhere, no new ones; "-": only an old
+#                                       worker still lists it)
 #   end                                 the answer is whole (SSM cuts long outputs: without this
 #                                       line the control plane reads the full output, or nothing)
 # A server not listed is on no backend of this node: it carries nothing here.
@@ -81,10 +82,14 @@ printf 'workers %s\n' "${#pids[@]}"
 # show stat CSV: pxname 1, svname 2, scur 5, weight 19.
 awk -F, '$2 == "FRONTEND" && $1 != "health" { n += $5 } END { printf "connections %d\n", n }' <<<"$stats"
 if [[ -n "$servers" ]]; then
-  awk -F, -v want="$servers" -v cur="$current" '
-    BEGIN { n = split(want, l, ","); for (i = 1; i <= n; i++) wanted[l[i]] = 1
-            m = split(cur, c, "\n"); for (i = 1; i <= m; i++) { split(c[i], f, ","); if (f[2] in wanted) weight[f[1] "/" f[2]] = f[19] } }
-    ($2 in wanted) { k = $1 "/" $2; s[k] += $5; if (!(k in order)) { order[k] = ++o; keys[o] = k } }
-    END { for (i = 1; i <= o; i++) { k = keys[i]; printf "server %s %d %s\n", k, s[k], (k in weight) ? weight[k] : "-" } }' <<<"$stats"
+  # Data goes to awk through files, never through -v: one argument is limited to 128 KiB, which
+  # the `show stat` of a few hundred servers exceeds. One line per server, whatever the number of
+  # backends listing it (SSM returns 24,000 characters of output).
+  awk -F, '
+    FILENAME == ARGV[1] { n = split($0, l, ","); for (i = 1; i <= n; i++) wanted[l[i]] = 1; next }
+    FILENAME == ARGV[2] { if (($2 in wanted) && (!($2 in weight) || $19 + 0 > weight[$2] + 0)) weight[$2] = $19; next }
+    ($2 in wanted) { s[$2] += $5; if (!($2 in order)) { order[$2] = ++o; keys[o] = $2 } }
+    END { for (i = 1; i <= o; i++) { k = keys[i]; printf "server %s %d %s\n", k, s[k], (k in weight) ? weight[k] : "-" } }' \
+    <(printf '%s\n' "$servers") <(printf '%s\n' "$current") <(printf '%s\n' "$stats")
 fi
 printf 'end\n'

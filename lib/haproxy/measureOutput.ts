@@ -22,8 +22,8 @@ export function parseMeasureOutput(stdout: string): NodeLoad | { error: string }
     else if (f[0] === 'workers' && f.length === 2 && /^[1-9]\d*$/.test(f[1]!)) workers = true;
     else if (f[0] === 'connections' && f.length === 2 && /^\d+$/.test(f[1]!)) connections = Number(f[1]);
     else if (f[0] === 'server' && f.length === 4 && /^\d+$/.test(f[2]!) && /^(\d+|-)$/.test(f[3]!)) {
-      const name = f[1]!.slice(f[1]!.indexOf('/') + 1);
-      if (!f[1]!.includes('/') || !INSTANCE_ID.test(name)) return { error: `unexpected server name in "${line.slice(0, 200)}"` };
+      const name = f[1]!;
+      if (!INSTANCE_ID.test(name)) return { error: `unexpected server name in "${line.slice(0, 200)}"` };
       servers[name] ??= { sessions: 0, weights: [] };
       const s = servers[name];
       s.sessions += Number(f[2]);

@@ -15,7 +15,8 @@
  *     (or absent) and 0 sessions                      without it (server-drained)
  *   now >= T + timeout                left out        the same (drain-timeout: what is still open
  *                                                      is cut by `del server`'s shutdown)
- *   drain timeout 0, or no address    left out        the same (no-drain)
+ *   drain timeout 0, no address, or   left out        the same (no-drain)
+ *     leaving for a warm pool
  *   in service again with a note      (serves)        -: the note is cleared (staleDrainNotes)
  *
  *   leaving load balancer, deregistration delay over (completions.ts)      released?
@@ -23,6 +24,7 @@
  *   connections <= drain.loadBalancers.maxConnections (measured)            yes (lb-drained)
  *   now >= record deleted + delay + drain.loadBalancers.timeoutSeconds      yes (lb-drain-timeout)
  *   otherwise (more connections, or no answer)                              waits (lb-draining)
+ *   (no drain in elastic-ip mode: its addresses, and their connections, move to a peer at once)
  *
  * Carriers: the load balancers that may carry traffic (in DNS or leaving) and have ever been
  * configured; a launching one never configured carries nothing.
@@ -68,8 +70,15 @@ export function planServerDrains(
   for (const n of appNodes) {
     if (n.lifecycleState !== LEAVING) continue;
     const id = n.instanceId;
-    if (timeoutMs === 0 || !listed.has(id)) {
-      const why = timeoutMs === 0 ? 'haproxy.drain.servers.timeoutSeconds is 0' : 'no backend lists it (no private IP seen)';
+    // Leaving for a warm pool: no later run sees it (Auto Scaling's describe leaves such instances
+    // out), so none could finish a drain; it is removed now, as before drains existed.
+    if (timeoutMs === 0 || !listed.has(id) || n.toWarmPool) {
+      const why =
+        timeoutMs === 0
+          ? 'haproxy.drain.servers.timeoutSeconds is 0'
+          : n.toWarmPool
+            ? 'it leaves for the warm pool, where no later run sees it'
+            : 'no backend lists it (no private IP seen)';
       out.push({ instanceId: id, state: 'drained', reason: reason('no-drain', `removed without a drain: ${why}`) });
       continue;
     }
@@ -177,6 +186,15 @@ export interface MeasureRequest {
   servers: string[];
 }
 
+/**
+ * Whether a leaving load balancer is drained after its delay: with haproxy (the measure document
+ * is deployed with it), a drain timeout, and not in elastic-ip mode, where its addresses move to a
+ * peer the moment it leaves and take its connections with them (nothing is left to drain).
+ */
+export function drainsLoadBalancers(fleet: FleetConfig): boolean {
+  return !!fleet.haproxy && fleet.haproxy.drain.loadBalancers.timeoutSeconds > 0 && fleet.dns.address !== 'elastic-ip';
+}
+
 export function measureRequest(fleet: FleetConfig, observed: ObservedFleet, now: Date): MeasureRequest | undefined {
   if (!fleet.haproxy) return undefined;
   const timeoutMs = fleet.haproxy.drain.servers.timeoutSeconds * 1000;
@@ -188,7 +206,7 @@ export function measureRequest(fleet: FleetConfig, observed: ObservedFleet, now:
           .map((n) => n.instanceId);
   const hasRecord = new Set(observed.records.map((r) => r.instanceId));
   const delayMs = fleet.dns.deregistrationDelaySeconds * 1000;
-  const leaving = observed.nodes
+  const leaving = (drainsLoadBalancers(fleet) ? observed.nodes : [])
     .filter((n) => {
       if (n.lifecycleState !== LEAVING || n.toWarmPool || hasRecord.has(n.instanceId) || delayMs === 0) return false;
       const deadline = lbDrainDeadline(fleet, n);

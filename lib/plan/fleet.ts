@@ -35,7 +35,7 @@ import { type AlarmAction, planAlarms } from './alarms';
 import { planCompletions } from './completions';
 import { type ConfigPlanOutcome, planConfig } from './config';
 import { planDns } from './dns';
-import { carriers, planLbDrain, planServerDrains, type ServerDrain, staleDrainNotes } from './drain';
+import { carriers, drainsLoadBalancers, planLbDrain, planServerDrains, type ServerDrain, staleDrainNotes } from './drain';
 import { type PlannedHeartbeat, planHeartbeats } from './heartbeats';
 import { LAUNCH_WAIT, LEAVING } from './lifecycle';
 import { type Reason, reason } from './reasons';
@@ -187,7 +187,7 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
   }
   // A leaving load balancer past its delay is drained of its own connections first, when its
   // HAProxy can be asked (the configuration is pushed, so the measure document is there too).
-  const lbDrains = opts.pushConfig && fleet.haproxy && fleet.haproxy.drain.loadBalancers.timeoutSeconds > 0;
+  const lbDrains = opts.pushConfig && drainsLoadBalancers(fleet);
   for (const c of delays.complete) {
     let why = c.reason;
     if (lbDrains && c.reason.code === 'delay-over') {

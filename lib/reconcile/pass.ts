@@ -62,7 +62,12 @@ export async function runPasses(fleet: FleetConfig, aws: ReconcilePorts, logger:
       });
       // A drain in progress is measured on the load balancers (one more round trip, only then).
       const wanted = opts.pushConfig && opts.measureDocumentName && !opts.dryRun ? measureRequest(fleet, observed, opts.now()) : undefined;
-      if (wanted) observed.loads = await measureLoads(wanted, aws, logger, { documentName: opts.measureDocumentName!, now: opts.now });
+      if (wanted)
+        observed.loads = await measureLoads(wanted, aws, logger, {
+          documentName: opts.measureDocumentName!,
+          now: opts.now,
+          ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+        });
       const plan = planFleet(fleet, observed, {
         now: opts.now(),
         pushConfig: opts.pushConfig,

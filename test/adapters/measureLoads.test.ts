@@ -17,6 +17,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SsmAdapter } from '../../lib/aws/ssm';
+import { MEASURE_DOCUMENT_PARAMETERS } from '../../deploy/cloudformation';
 import { measureLoads } from '../../lib/reconcile/measureLoads';
 
 const ssmMock = mockClient(SSMClient);
@@ -49,10 +50,7 @@ describe('measureLoads', () => {
   it('sends the measure document once, to the online load balancers only, with the servers as one parameter; reads each answer', async () => {
     // Prepare
     ssmMock.on(ListCommandInvocationsCommand).resolves({
-      CommandInvocations: [
-        invocation(id(1), `workers 1\nconnections 4\nserver app/${SERVER} 2 0\nend\n`),
-        invocation(id(2), 'workers 2\nconnections 0\nend\n'),
-      ],
+      CommandInvocations: [invocation(id(1), `workers 1\nconnections 4\nserver ${SERVER} 2 0\nend\n`), invocation(id(2), 'workers 2\nconnections 0\nend\n')],
     });
 
     // Act
@@ -65,6 +63,31 @@ describe('measureLoads', () => {
     expect(m.unmeasured).toEqual({ [id(3)]: 'its SSM agent is not online' });
   });
 
+  it('more servers than one command takes (the document admits 200 ids): one command per 200, answers merged', async () => {
+    // Prepare: each command's answer lists the servers it asked about
+    const servers = Array.from({ length: 450 }, (_, i) => `i-0${String(i).padStart(16, 'a')}`);
+    let commands = 0;
+    ssmMock.on(SendCommandCommand).callsFake(() => ({ Command: { CommandId: `cmd-${++commands}` } }));
+    ssmMock.on(ListCommandInvocationsCommand).callsFake((input: { CommandId: string }) => {
+      const asked = (
+        ssmMock.commandCalls(SendCommandCommand)[Number(input.CommandId.slice(4)) - 1]!.args[0].input as SendCommandCommandInput
+      ).Parameters!.servers![0]!.split(',');
+      const out = `workers 1\nconnections 3\n${asked.map((id) => `server ${id} 0 0`).join('\n')}\nend\n`;
+      return { CommandInvocations: [invocation(id(1), out)] };
+    });
+
+    // Act
+    const m = await measureLoads({ loadBalancers: [id(1)], servers }, aws, logger, { documentName: 'Measure', now, pollIntervalMs: 1 });
+
+    // Assess
+    const sent = ssmMock.commandCalls(SendCommandCommand).map((c) => (c.args[0].input as SendCommandCommandInput).Parameters!.servers![0]!.split(',').length);
+    expect(sent).toEqual([200, 200, 50]);
+    for (const p of ssmMock.commandCalls(SendCommandCommand))
+      expect((p.args[0].input as SendCommandCommandInput).Parameters!.servers![0]).toMatch(new RegExp(MEASURE_DOCUMENT_PARAMETERS.servers.allowedPattern));
+    expect(Object.keys(m.loads[id(1)]!.servers)).toHaveLength(450);
+    expect(m.loads[id(1)]!.connections).toBe(3);
+  });
+
   it('"none" when no server is asked about (a load balancer drain)', async () => {
     ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [invocation(id(1), 'workers 1\nconnections 0\nend\n')] });
     await measureLoads({ loadBalancers: [id(1)], servers: [] }, aws, logger, { documentName: 'Measure', now, pollIntervalMs: 1 });
@@ -74,11 +97,11 @@ describe('measureLoads', () => {
   it('an answer the listing cut short is read again in full (GetCommandInvocation); a failed one is unmeasured', async () => {
     // Prepare: the listing cuts output at 2,500 characters (no "end" line)
     ssmMock.on(ListCommandInvocationsCommand).resolves({
-      CommandInvocations: [invocation(id(1), `workers 1\nconnections 0\nserver app/${SERVER} 0 0\n`), invocation(id(2), '', 'Failed', 6)],
+      CommandInvocations: [invocation(id(1), `workers 1\nconnections 0\nserver ${SERVER} 0 0\n`), invocation(id(2), '', 'Failed', 6)],
     });
     ssmMock
       .on(GetCommandInvocationCommand, { InstanceId: id(1) })
-      .resolves({ Status: 'Success', ResponseCode: 0, StandardOutputContent: `workers 1\nconnections 0\nserver app/${SERVER} 1 0\nend\n` });
+      .resolves({ Status: 'Success', ResponseCode: 0, StandardOutputContent: `workers 1\nconnections 0\nserver ${SERVER} 1 0\nend\n` });
 
     // Act
     const m = await measureLoads({ loadBalancers: [id(1), id(2)], servers: [SERVER] }, aws, logger, { documentName: 'Measure', now, pollIntervalMs: 1 });

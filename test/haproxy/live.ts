@@ -254,9 +254,9 @@ export interface ScriptResult {
 }
 
 /** Runs a node script with bash, asynchronously (the event loop stays free for concurrent requests). */
-function runScript(script: string, args: string[]): Promise<ScriptResult> {
+function runScript(script: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -267,7 +267,7 @@ function runScript(script: string, args: string[]): Promise<ScriptResult> {
 }
 
 /** Runs the apply script (lib/haproxy/apply-config.sh). */
-export const runApply = (args: string[]): Promise<ScriptResult> => runScript(APPLY_SCRIPT, args);
+export const runApply = (args: string[], env?: NodeJS.ProcessEnv): Promise<ScriptResult> => runScript(APPLY_SCRIPT, args, env);
 
 export const MEASURE_SCRIPT = fileURLToPath(new URL('../../lib/haproxy/measure.sh', import.meta.url));
 

@@ -6,6 +6,7 @@
  * no new connection, a failed runtime step falls back to a reload that leaves the node as the file
  * says, and the server state survives a reload.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ const PEER = 'lb-node-1';
 /** A server name as the control plane writes them: the instance id of the node behind it. */
 const iid = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
 
-/** What measure.sh reported; `servers` maps backend/name to "<sessions> <weight>". */
+/** What measure.sh reported; `servers` maps a server's name to "<sessions> <weight>". */
 interface Measured {
   workers: number;
   connections: number;
@@ -69,6 +70,8 @@ interface Route {
   port: number;
   balance: 'roundrobin' | 'static-rr';
   servers: Srv[];
+  /** A stick table on the client's address (as the renderer writes for stickOnSource). */
+  stick?: boolean;
 }
 
 const runtimeLine = (version: number, text: string, added: number, removed: number, changed: number) =>
@@ -77,6 +80,8 @@ const reloadLine = (version: number, text: string) => `applied version ${version
 const failures = (replies: Reply[]) => replies.filter((r) => r.status !== 200);
 const bodies = (replies: Reply[]) => new Set(replies.map((r) => r.body));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A shell command's stdout. */
+const runApplyProbe = (cmd: string) => new Promise<string>((resolve) => execFile('sh', ['-c', cmd], (_e, out) => resolve(String(out))));
 
 /** A small deterministic PRNG (mulberry32): the same 100 changes on every run. */
 function prng(seed: number): (n: number) => number {
@@ -145,6 +150,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
         `backend ${r.name}`,
         ...(r.mode === 'tcp' ? ['  mode tcp'] : []),
         `  balance ${r.balance}`,
+        ...(r.stick ? ['  stick-table type ip size 1m expire 30m', '  stick on src'] : []),
         ...r.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} weight ${s.weight}`),
         '',
       ]),
@@ -177,29 +183,32 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
   };
 
   /** Pushes `text` as the next version, with the master CLI (or `masterSocketArg` instead). */
-  const push = (text: string, masterSocketArg = masterSocket, peerName = PEER): Promise<ScriptResult> => {
+  const push = (text: string, masterSocketArg = masterSocket, peerName = PEER, env?: NodeJS.ProcessEnv): Promise<ScriptResult> => {
     const { payload, digest } = encodeConfig(text);
     version++;
-    return runApply([
-      '--payload',
-      payload,
-      '--digest',
-      digest,
-      '--version',
-      String(version),
-      '--peer-name',
-      peerName,
-      '--config',
-      config,
-      '--state-dir',
-      stateDir,
-      '--reload-cmd',
-      `kill -USR2 ${haproxy!.masterPid}`,
-      '--pidfile',
-      pidFile,
-      '--master-socket',
-      masterSocketArg,
-    ]);
+    return runApply(
+      [
+        '--payload',
+        payload,
+        '--digest',
+        digest,
+        '--version',
+        String(version),
+        '--peer-name',
+        peerName,
+        '--config',
+        config,
+        '--state-dir',
+        stateDir,
+        '--reload-cmd',
+        `kill -USR2 ${haproxy!.masterPid}`,
+        '--pidfile',
+        pidFile,
+        '--master-socket',
+        masterSocketArg,
+      ],
+      env,
+    );
   };
 
   /** What HAProxy's current worker runs, as `backend/name addr:port weight` lines, sorted. */
@@ -208,8 +217,8 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
   const declared = (routes: Route[]) => routes.flatMap((r) => r.servers.map((s) => `${r.name}/${s.name} 127.0.0.1:${s.port} ${s.weight}`)).sort();
 
   /**
-   * measure.sh's answer: its `workers`, `connections` and `server <backend>/<name> <sessions>
-   * <weight>` lines (any other line, such as a closing marker, is left to the parser's own tests).
+   * measure.sh's answer: its `workers`, `connections` and `server <name> <sessions> <weight>`
+   * lines (any other line, such as a closing marker, is left to the parser's own tests).
    */
   const measure = async (servers: string[]): Promise<Measured> => {
     const r = await runMeasure(['--master-socket', masterSocket, ...(servers.length ? ['--servers', servers.join(',')] : [])]);
@@ -429,7 +438,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     expect(figures(draining), draining.stdout).toEqual({
       workers: 1,
       connections: 1,
-      servers: { [`client-1/${iid(1)}`]: '1 0', [`client-1/${iid(2)}`]: '0 1' },
+      servers: { [iid(1)]: '1 0', [iid(2)]: '0 1' },
     });
 
     // Act: the connection finishes; then a push without i-...1
@@ -440,7 +449,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     expect(figures(idle), idle.stdout).toEqual({
       workers: 1,
       connections: 0,
-      servers: { [`client-1/${iid(1)}`]: '0 0', [`client-1/${iid(2)}`]: '0 1' },
+      servers: { [iid(1)]: '0 0', [iid(2)]: '0 1' },
     });
     text = setServers([srv(iid(2), b)]);
     const removed = await push(text);
@@ -454,7 +463,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     expect(figures(await measure(servers)), 'a deleted server is on no backend').toEqual({
       workers: 1,
       connections: 0,
-      servers: { [`client-1/${iid(2)}`]: '0 1' },
+      servers: { [iid(2)]: '0 1' },
     });
 
     // Act: the same once more, but the removal comes while the drained server's connection is open
@@ -601,7 +610,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     ]);
     const long = await stream(routes[1]!.port);
     expect(await long.caughtUp()).toBe(true);
-    expect(figures(await measure([iid(1)]))).toEqual({ workers: 1, connections: 1, servers: { [`client-1/${iid(1)}`]: '1 1' } });
+    expect(figures(await measure([iid(1)]))).toEqual({ workers: 1, connections: 1, servers: { [iid(1)]: '1 1' } });
 
     // Act: a structural change reloads; the connection stays with the old worker
     const text = render(routes, extraFrontend(await freePort(), 'web'));
@@ -617,7 +626,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     expect(figures(measured), `${measured.stdout}\n${await masterCli(masterSocket, 'show proc')}`).toEqual({
       workers: 2,
       connections: 1,
-      servers: { [`client-1/${iid(1)}`]: '1 1' },
+      servers: { [iid(1)]: '1 1' },
     });
   }, 30_000);
   it("the control plane's own rendered file (lib/haproxy/render.ts) takes the runtime path: a server added and one drained (weight 0), then removed, with a long stream untouched", async () => {
@@ -669,5 +678,82 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     expect((await showProc(masterSocket)).reloads).toBe(0);
     expect(await long.finish()).toMatchObject({ intact: true });
     expect((await serverStates(masterSocket)).map((s) => `${s.backend}/${s.name} ${s.weight}`)).toEqual([`client-1/${iid(1)} 1`]);
+  }, 30_000);
+  it("someone else's reload while the runtime changes are made (they would be lost): detected, the script falls back to a reload of the new file", async () => {
+    // Prepare: a perl on PATH (the script's master CLI client) that reloads HAProxy right after
+    // it has sent a `del server`, as an operator's `systemctl reload` at that moment would
+    const e = await echo('e');
+    const web = await named('web-1');
+    const routes = await boot(async () => [
+      { name: 'web', mode: 'http', port: await freePort(), balance: 'roundrobin', servers: [srv(iid(0x100), web)] },
+      { name: 'client-1', mode: 'tcp', port: await freePort(), balance: 'roundrobin', servers: [srv(iid(1), e), srv(iid(2), e)] },
+    ]);
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const realPerl = (await runApplyProbe('command -v perl')).trim();
+    writeFileSync(
+      join(bin, 'perl'),
+      `#!/bin/sh\n"${realPerl}" "$@"; rc=$?\ncase "$*" in *"del server"*) kill -USR2 ${haproxy!.masterPid}; sleep 1 ;; esac\nexit $rc\n`,
+      { mode: 0o755 },
+    );
+    const next: Route[] = [routes[0]!, { ...routes[1]!, servers: [srv(iid(1), e), srv(iid(3), e)] }];
+    const text = render(next);
+
+    // Act
+    const result = await push(text, masterSocket, PEER, { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+
+    // Assess: not reported as a runtime change; reloaded with the new file, which HAProxy runs
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('HAProxy was reloaded or restarted while the changes were made');
+    expect(result.stdout).toBe(reloadLine(version, text));
+    expect(await running()).toEqual(declared(next));
+  }, 30_000);
+  it('a node with 4,000 servers: a runtime change still writes the whole server state, and measure.sh answers about one of them (no argument-size limit on the way)', async () => {
+    // Prepare
+    const e = await echo('e');
+    const web = await named('web-1');
+    const many = Array.from({ length: 4000 }, (_, i) => srv(iid(0x1000 + i), e));
+    const routes = await boot(async () => [
+      { name: 'web', mode: 'http', port: await freePort(), balance: 'roundrobin', servers: [srv(iid(0x100), web)] },
+      { name: 'big', mode: 'tcp', port: await freePort(), balance: 'roundrobin', servers: many },
+    ]);
+    const next: Route[] = [routes[0]!, { ...routes[1]!, servers: [...many.slice(1), srv(iid(0x1000 + 4000), e, 0)] }];
+    const text = render(next);
+
+    // Act
+    const result = await push(text);
+    const measured = await measure([iid(0x1000 + 4000)]);
+
+    // Assess
+    expect(result.stdout, result.stderr).toBe(runtimeLine(version, text, 1, 1, 0));
+    expect(result.stderr).toBe('');
+    const state = readFileSync(join(stateDir, 'server-state'), 'utf8').trim().split('\n');
+    expect(state.filter((l) => !l.startsWith('#') && l !== '1')).toHaveLength(4001);
+    expect(figures(measured).servers).toEqual({ [iid(0x1000 + 4000)]: '0 0' });
+  }, 60_000);
+  it('with a stick table, a drained server would keep its stuck clients (persistence outranks weight 0): their entries are cleared, so new connections go to the others', async () => {
+    // Prepare: every client on loopback has one address, so the stick table sends them all to one server
+    const a = await echo('a');
+    const b = await echo('b');
+    const web = await named('web-1');
+    const routes = await boot(async () => [
+      { name: 'web', mode: 'http', port: await freePort(), balance: 'roundrobin', servers: [srv(iid(0x100), web)] },
+      { name: 'client-1', mode: 'tcp', port: await freePort(), balance: 'roundrobin', servers: [srv(iid(1), a), srv(iid(2), b)], stick: true },
+    ]);
+    const port = routes[1]!.port;
+    expect(await echoOnce(port)).toBe(true);
+    const stuck = a.accepted() === 1 ? { drained: iid(1), server: a, other: b } : { drained: iid(2), server: b, other: a };
+    const weights = (drained: string) => routes[1]!.servers.map((x) => ({ ...x, weight: x.name === drained ? 0 : 1 }));
+
+    // Act: drain the server the client is stuck to, then connect again five times
+    const text = render([routes[0]!, { ...routes[1]!, servers: weights(stuck.drained) }]);
+    const result = await push(text);
+    for (let i = 0; i < 5; i++) expect(await echoOnce(port)).toBe(true);
+
+    // Assess: applied at run time, nothing said on stderr; the drained server took none of them
+    expect(result.stdout, result.stderr).toBe(runtimeLine(version, text, 0, 0, 1));
+    expect(result.stderr).toBe('');
+    expect(stuck.server.accepted()).toBe(1);
+    expect(stuck.other.accepted()).toBe(5);
   }, 30_000);
 });

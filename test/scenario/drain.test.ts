@@ -142,6 +142,17 @@ describe('draining an application server', () => {
     expect(world.account.ec2.instance(server)?.tags['hfc:drain-since']).toBeUndefined();
   });
 
+  it('a server scaled in to a warm pool is removed and let go in its event run (no later run sees it, so none could end a drain)', async () => {
+    const { world, ids } = await fleetOf(2);
+    const server = world.appServers()[0]!;
+    world.account.advance(1);
+    world.account.autoScaling.returnToWarmPool(server);
+    const [outcome] = await world.deliverAll();
+    expect(outcome && 'report' in outcome ? outcome.report!.completions.find((c) => c.instanceId === server)?.reason?.code : undefined).toBe('no-drain');
+    for (const id of ids) expect(world.serversOn(id)).not.toContain(server);
+    expect(world.account.autoScaling.warmPoolInstances(APP_GROUP).find((i) => i.instanceId === server)?.state).not.toBe('Warmed:Pending:Wait');
+  });
+
   it('with haproxy.drain.servers.timeoutSeconds 0 a leaving server is removed at once, as before drains', async () => {
     const { world, ids } = await fleetOf(2, {
       fleet: {

@@ -28,6 +28,7 @@ import {
   type PolicyStatement,
 } from '../../deploy/cloudformation';
 import { readRuntimeSettings } from '../../lib/config/env';
+import { MEASURE_SERVERS_PER_COMMAND } from '../../lib/reconcile/measureLoads';
 import { placeholderProblems } from '../../lib/config/placeholders';
 import { parseConfig, parseConfigText, type Config } from '../../lib/config/load';
 import { DOCUMENT_RESERVE_BYTES, encodePayload, MAX_PAYLOAD_BYTES, SSM_DOCUMENT_LIMIT_BYTES } from '../../lib/haproxy/payload';
@@ -643,10 +644,10 @@ describe('HAProxy configuration push: the SSM document', () => {
     expect(runCommand.filter((l) => l.includes('{{'))).toEqual([tail[2]]);
   });
 
-  it("embeds the repository's script: the same lines without comment-only and blank ones, shebang kept", () => {
+  it("embeds the repository's script: the same lines without comment-only and blank ones and without indentation, shebang kept", () => {
     // Prepare
     const lines = APPLY_SCRIPT.split('\n');
-    const code = lines.filter((l) => !/^\s*(#.*)?$/.test(l));
+    const code = lines.filter((l) => !/^\s*(#.*)?$/.test(l)).map((l) => l.trimStart());
 
     // Act
     const script = embedded();
@@ -777,7 +778,11 @@ describe('drains: the measure document', () => {
     });
     const start = runCommand.indexOf(`cat >"$f" <<'${SCRIPT_DELIMITER}'`);
     const end = runCommand.indexOf(SCRIPT_DELIMITER);
-    expect(runCommand.slice(start + 1, end).slice(1)).toEqual(MEASURE_SCRIPT.split('\n').filter((l) => !/^\s*(#.*)?$/.test(l)));
+    expect(runCommand.slice(start + 1, end).slice(1)).toEqual(
+      MEASURE_SCRIPT.split('\n')
+        .filter((l) => !/^\s*(#.*)?$/.test(l))
+        .map((l) => l.trimStart()),
+    );
     expect(runCommand.slice(end + 1)).toEqual([`bash "$f" --servers '{{ servers }}'`]);
     expect(runCommand.filter((l) => l.includes('{{'))).toHaveLength(1);
   });
@@ -786,6 +791,10 @@ describe('drains: the measure document', () => {
     const pattern = new RegExp(MEASURE_DOCUMENT_PARAMETERS.servers.allowedPattern);
     expect('none').toMatch(pattern);
     expect('i-0123456789abcdef0,i-0aaaaaaaaaaaaaaa1').toMatch(pattern);
+    // As many ids as the control plane sends in one command, and no more.
+    const ids = (n: number) => Array.from({ length: n }, () => 'i-0123456789abcdef0').join(',');
+    expect(ids(MEASURE_SERVERS_PER_COMMAND)).toMatch(pattern);
+    expect(ids(MEASURE_SERVERS_PER_COMMAND + 1)).not.toMatch(pattern);
     for (const c of ["'", '"', ' ', '$', '`', ';', '\\', '\n', '{', '}', '(', '|', '&']) expect(`i-0123456789abcdef0${c}`).not.toMatch(pattern);
     expect('').not.toMatch(pattern);
   });

@@ -58,6 +58,12 @@ describe('planServerDrains', () => {
     expect(d).toMatchObject({ state: 'drained', reason: { code: 'drain-timeout' } });
   });
 
+  it('no drain for a server leaving for a warm pool (no later run sees it)', () => {
+    const [d] = drains([{ ...app(S1, 'Terminating:Wait'), toWarmPool: true }]);
+    expect(d).toMatchObject({ state: 'drained', reason: { code: 'no-drain' } });
+    expect(d!.reason.message).toContain('warm pool');
+  });
+
   it('no drain with a timeout of 0, nor for a server no backend lists (no address)', () => {
     const off = fleetConfig({ haproxy: { ...HAPROXY, drain: { servers: { timeoutSeconds: 0 } } } });
     expect(drains([app(S1, 'Terminating:Wait')], undefined, off)[0]).toMatchObject({ state: 'drained', reason: { code: 'no-drain' } });
@@ -121,19 +127,28 @@ describe('what is measured', () => {
     expect(at(60)).toBeUndefined();
     expect(at(130)).toEqual({ loadBalancers: [C], servers: [] });
     expect(at(215)).toBeUndefined();
+    // elastic-ip mode: a leaving node's addresses (and their connections) move to a peer at once
+    const eip = fleetConfig({
+      haproxy: HAPROXY,
+      dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', address: 'elastic-ip' },
+      elasticIps: {},
+      alarms: { metric: { namespace: 'AWS/EC2', name: 'StatusCheckFailed' } },
+    });
+    expect(measureRequest(eip, { ...base, nodes: [lb(C, 'Terminating:Wait', { deregisteredAt: ago(130) })] }, NOW)).toBeUndefined();
   });
 });
 
 describe('parseMeasureOutput', () => {
-  it('reads what measure.sh prints, summing a server over its backends', () => {
-    const out = `workers 2\nconnections 7\nserver app/${S1} 3 0\nserver api/${S1} 1 -\nserver app/${S2} 0 1\nend\n`;
-    expect(parseMeasureOutput(out)).toEqual({ connections: 7, servers: { [S1]: { sessions: 4, weights: [0, 0] }, [S2]: { sessions: 0, weights: [1] } } });
+  it('reads what measure.sh prints ("-": only an old worker lists it, which takes nothing new)', () => {
+    const out = `workers 2\nconnections 7\nserver ${S1} 4 -\nserver ${S2} 0 1\nend\n`;
+    expect(parseMeasureOutput(out)).toEqual({ connections: 7, servers: { [S1]: { sessions: 4, weights: [0] }, [S2]: { sessions: 0, weights: [1] } } });
   });
 
   it.each([
-    ['an answer cut short (no end line: SSM cut it)', `workers 1\nconnections 0\nserver app/${S1} 0 0\n`],
+    ['an answer cut short (no end line: SSM cut it)', `workers 1\nconnections 0\nserver ${S1} 0 0\n`],
     ['an unknown line', 'workers 1\nconnections 0\nsomething else\nend\n'],
-    ['a server not named by an instance id', 'workers 1\nconnections 0\nserver app/web1 0 0\nend\n'],
+    ['a server not named by an instance id', 'workers 1\nconnections 0\nserver web1 0 0\nend\n'],
+    ['a server with its backend (the old format)', `workers 1\nconnections 0\nserver app/${S1} 0 0\nend\n`],
     ['no connections line', 'workers 1\nend\n'],
     ['a line after end', 'workers 1\nconnections 0\nend\nconnections 5\n'],
   ])('refuses %s (never read as zero sessions)', (_what, out) => {
