@@ -118,6 +118,12 @@ export const fleetSchema = z
       ttl: intIn(0, 2147483647, 'a number of seconds').default(60),
       weight: intIn(0, 255).default(100),
       /**
+       * A node's own weight, from this instance tag (0-255; 0: standby, answered only when every
+       * node with a weight above 0 is unhealthy). Without the tag, or with a value that is not
+       * 0-255, the node gets `weight` (the run says why).
+       */
+      weightTag: tokenSchema('tagText').min(1).max(128).default('hfc:weight'),
+      /**
        * How long a leaving node keeps running after its record is deleted, before its
        * terminating action is completed: Route 53 takes up to ~60 s to apply a change everywhere
        * and resolvers then cache the answer for the TTL. Like ELB's deregistration delay.

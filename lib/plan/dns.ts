@@ -58,6 +58,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
   const actions: Action[] = [];
   const registered: string[] = [];
   const waiting: Plan['waiting'] = [];
+  const notes: Plan['notes'] = [];
   const keptChecks = new Set<string>();
   const ownedNodes = new Set<string>();
 
@@ -105,13 +106,24 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
       // leave whatever the node already has alone. A gap in one describe must never deregister
       // a serving node; if the address is really gone, its health check fails and Route 53
       // stops answering with it.
-      waiting.push({ instanceId: node.instanceId, reason: reason('no-address', 'no public IPv4 address seen; nothing registered or removed') });
+      waiting.push({
+        instanceId: node.instanceId,
+        reason: reason(
+          'no-address',
+          `no ${fleet.dns.address === 'elastic-ip' ? 'address (home Elastic IP or public IPv4)' : 'public IPv4 address'} seen; nothing registered or removed (dns.address is ${fleet.dns.address}: give the launch template's network interface a public IPv4)`,
+        ),
+      });
       ownedNodes.add(node.instanceId);
       for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
       continue;
     }
     ownedNodes.add(node.instanceId);
     registered.push(node.instanceId);
+    if (node.weightTagProblem)
+      notes.push({
+        instanceId: node.instanceId,
+        reason: reason('weight-tag-invalid', `${node.weightTagProblem}: registered with dns.weight ${fleet.dns.weight} instead; fix the tag (0-255)`),
+      });
     const id = node.instanceId;
     // A note from an earlier life (a warm-pool instance back in service) must not shorten a later delay.
     if (node.deregisteredAt) actions.push({ kind: 'unmarkDeregistered', instanceId: id, reason: reason('back-in-service', 'back in service') });
@@ -145,7 +157,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
       name: fleet.dns.recordName,
       type: fleet.dns.recordType,
       setIdentifier: setIdentifier(fleet, id),
-      weight: fleet.dns.weight,
+      weight: node.weight ?? fleet.dns.weight,
       ttl: fleet.dns.ttl,
       values: [node.address],
       healthCheck: ref,
@@ -190,5 +202,5 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
   }
 
   actions.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.instanceId.localeCompare(b.instanceId));
-  return { fleet: fleet.name, actions, registered, waiting };
+  return { fleet: fleet.name, actions, registered, waiting, notes };
 }

@@ -60,6 +60,8 @@ export const REASON_CODES = {
   'addresses-failed': "the node's Elastic IP work failed this run: the next run retries",
   'config-not-applied': 'the launching load balancer has not applied the configuration yet (offline, refused, or still running)',
   'gate-closed': 'load balancers that may carry traffic do not run the configuration yet: application servers wait',
+  // Notes: something to fix that holds nothing back
+  'weight-tag-invalid': "a node's weight tag (dns.weightTag) is not a whole number from 0 to 255: the node is registered with dns.weight",
   // Lifecycle events (lib/plan/dispatch.ts): what a message asks of us, before any AWS call
   'test-notification': "Auto Scaling's test notification (sent when a hook's target is set): acknowledged, nothing changed",
   'group-not-managed': 'no fleet manages the Auto Scaling group the event is about: acknowledged, nothing changed',

@@ -30,6 +30,10 @@ export interface ObservedNode {
   timerStartedAt?: string;
   /** When EC2 last started it (LaunchTime). */
   launchedAt?: string;
+  /** Its own record weight (the `dns.weightTag` instance tag, 0-255), when it has a valid one. */
+  weight?: number;
+  /** Why its weight tag was not used (a value that is not 0-255). */
+  weightTagProblem?: string;
 }
 
 /** Route 53 health check settings we own; anything else on the check is left alone. */
@@ -157,6 +161,8 @@ export interface Plan {
   registered: string[];
   /** Nodes whose lifecycle action cannot be completed yet, with the reason. */
   waiting: { instanceId: string; reason: Reason }[];
+  /** Something about a node the operator should fix that holds nothing back (an invalid weight tag). */
+  notes: { instanceId: string; reason: Reason }[];
 }
 
 export { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from './tags';

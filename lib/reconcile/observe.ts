@@ -25,6 +25,13 @@ import { HEARTBEAT_AT_TAG } from '../plan/tags';
 import type { FleetReader } from './ports';
 import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
+/** A node's weight tag, read strictly: a whole number from 0 to 255, or a problem to report. */
+export function nodeWeight(tag: string, value: string): Pick<ObservedNode, 'weight' | 'weightTagProblem'> {
+  const v = value.trim();
+  if (/^\d{1,3}$/.test(v) && Number(v) <= 255) return { weight: Number(v) };
+  return { weightTagProblem: `tag ${tag} is "${value.slice(0, 40)}", not a whole number from 0 to 255` };
+}
+
 export interface ObserveOptions {
   /** A lifecycle event of the load-balancer group. */
   hint?: LifecycleMessage;
@@ -108,6 +115,7 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     const deregisteredAt = info.tags[DEREGISTERED_AT_TAG];
     const applied = info.tags[CONFIG_DIGEST_TAG];
     const timerStartedAt = latest(info.launchTime, info.tags[HEARTBEAT_AT_TAG]);
+    const weightTag = info.tags[fleet.dns.weightTag];
     return {
       ...(alive && info.publicIp ? { address: info.publicIp } : {}),
       ...(alive && info.privateIp ? { privateIp: info.privateIp } : {}),
@@ -115,6 +123,7 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
       ...(deregisteredAt ? { deregisteredAt } : {}),
       ...(timerStartedAt ? { timerStartedAt } : {}),
       ...(info.launchTime ? { launchedAt: info.launchTime } : {}),
+      ...(weightTag === undefined ? {} : nodeWeight(fleet.dns.weightTag, weightTag)),
       ...(info.availabilityZone ? { availabilityZone: info.availabilityZone } : {}),
     };
   };

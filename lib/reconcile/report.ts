@@ -29,6 +29,8 @@ export interface FleetReport {
   completions: CompletionOutcome[];
   /** Every node that waits on one of our hooks, with why (code and sentence). */
   pending: WaitingNode[];
+  /** Things to fix that hold nothing back (an invalid weight tag). */
+  notes: { instanceId: string; reason: Reason }[];
   /** Elastic IP changes applied (or planned, in a dry run). */
   addressActions: AddressAction[];
   /** Managed alarm changes applied (or planned). */
@@ -62,6 +64,7 @@ export function buildReport(
     deferred: [...pass.dnsDeferred],
     completions: done.outcomes,
     pending: [...plan.waiting, ...done.held],
+    notes: plan.dns.notes,
     addressActions: plan.addresses?.actions ?? [],
     alarmActions: plan.alarms,
     ...(config && plan.config?.ok ? { config: { ...config, digest: plan.config.plan.digest, bytes: plan.config.plan.bytes } } : {}),
@@ -77,8 +80,13 @@ export function logWaiting(pass: PassOutcome, hint: LifecycleHint | undefined, l
       'the event contradicts Auto Scaling; a dry run does not confirm it (a heartbeat would extend the action): the plan assumes Auto Scaling would',
       { ...hint },
     );
-  for (const w of pass.plan.waiting)
-    logger.info(`${w.tier === 'application' ? 'application server' : 'node'} waits: ${w.reason.message}`, { instanceId: w.instanceId, code: w.reason.code });
+  for (const w of pass.plan.waiting) {
+    const line = `${w.tier === 'application' ? 'application server' : 'node'} waits: ${w.reason.message}`;
+    // A node with no address of the configured kind waits for nothing: it needs a fix, now.
+    if (w.reason.code === 'no-address') logger.error(line, { instanceId: w.instanceId, code: w.reason.code });
+    else logger.info(line, { instanceId: w.instanceId, code: w.reason.code });
+  }
+  for (const n of pass.plan.dns.notes) logger.warn(`node: ${n.reason.message}`, { instanceId: n.instanceId, code: n.reason.code });
   if (pass.dnsDeferred.size)
     logger.warn('nodes left for the next run (out of time, or Route 53 throttling health check creation)', { deferred: [...pass.dnsDeferred] });
 }

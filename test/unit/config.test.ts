@@ -49,6 +49,7 @@ describe('fleet configuration', () => {
         ttl: 60,
         weight: 100,
         deregistrationDelaySeconds: 120,
+        weightTag: 'hfc:weight',
         address: 'public-ipv4',
       },
       healthCheck: { protocol: 'HTTP', port: 8404, path: '/', requestInterval: 30, failureThreshold: 3 },

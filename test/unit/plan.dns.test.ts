@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planDns } from '../../lib/plan/dns';
+import { nodeWeight } from '../../lib/reconcile/observe';
 import { setIdentifier } from '../../lib/plan/naming';
 import type { Action, ObservedFleet } from '../../lib/plan/types';
 import { A, B, C, FLEET, check, fleetConfig, node, record } from '../fixtures/fleet';
@@ -218,5 +219,47 @@ describe('planDns', () => {
       healthChecks: [...observed.healthChecks].reverse(),
     };
     expect(planDns(FLEET, reversed)).toEqual(planDns(FLEET, observed));
+  });
+});
+
+describe('per-node weights (dns.weightTag)', () => {
+  const weighted = (n: ReturnType<typeof node>, weight: number) => ({ ...n, weight });
+
+  it("a node's own weight goes into its record; a node without one gets dns.weight; 0 is allowed (standby)", () => {
+    const plan = planDns(FLEET, { nodes: [weighted(node(A), 1), node(B), weighted(node(C), 0)], records: [], healthChecks: [] }, { now: new Date() });
+    const weights = Object.fromEntries(
+      plan.actions.filter((a) => a.kind === 'createRecord').map((a) => [a.instanceId, a.kind === 'createRecord' ? a.record.weight : -1]),
+    );
+    expect(weights).toEqual({ [A]: 1, [B]: FLEET.dns.weight, [C]: 0 });
+  });
+
+  it('a changed weight replaces the record, saying so; the same weight changes nothing', () => {
+    const changed = planDns(FLEET, { nodes: [weighted(node(A), 5)], records: [record(A)], healthChecks: [check(A)] }, { now: new Date() });
+    expect(changed.actions).toEqual([
+      expect.objectContaining({
+        kind: 'updateRecord',
+        instanceId: A,
+        reason: expect.objectContaining({ code: 'record-drifted', message: `weight ${FLEET.dns.weight} -> 5` }),
+      }),
+    ]);
+    expect(
+      planDns(FLEET, { nodes: [weighted(node(A), FLEET.dns.weight)], records: [record(A)], healthChecks: [check(A)] }, { now: new Date() }).actions,
+    ).toEqual([]);
+  });
+
+  it('an invalid tag: registered with dns.weight, and a note says what to fix', () => {
+    const read = nodeWeight('hfc:weight', '300');
+    expect(read).toEqual({ weightTagProblem: 'tag hfc:weight is "300", not a whole number from 0 to 255' });
+    expect(nodeWeight('hfc:weight', ' 7 ')).toEqual({ weight: 7 });
+    expect(nodeWeight('hfc:weight', '-1')).toHaveProperty('weightTagProblem');
+    expect(nodeWeight('hfc:weight', '1e2')).toHaveProperty('weightTagProblem');
+    const plan = planDns(FLEET, { nodes: [{ ...node(A), ...read }], records: [record(A)], healthChecks: [check(A)] }, { now: new Date() });
+    expect(plan.actions).toEqual([]);
+    expect(plan.notes).toEqual([{ instanceId: A, reason: expect.objectContaining({ code: 'weight-tag-invalid' }) }]);
+  });
+
+  it('no address: the reason names the setting and what to change', () => {
+    const plan = planDns(FLEET, { nodes: [node(A, 'Pending:Wait', null)], records: [], healthChecks: [] }, { now: new Date() });
+    expect(plan.waiting[0]!.reason.message).toMatch(/no public IPv4 address seen.*dns\.address is public-ipv4/);
   });
 });
