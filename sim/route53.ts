@@ -635,8 +635,9 @@ export class Route53Sim extends ServiceSim {
   private validateCheckConfig(config: HealthCheckConfig): void {
     const type = config.Type;
     if (!type) this.fail('InvalidInput', 'Invalid parameter : HealthCheckConfig.Type is required.');
+    if (type === 'CLOUDWATCH_METRIC') return this.validateMetricCheck(config);
     if (!ENDPOINT_CHECK_TYPES.has(type)) {
-      if (['CALCULATED', 'CLOUDWATCH_METRIC', 'RECOVERY_CONTROL'].includes(type)) throw new NotModelledError(this.service, `CreateHealthCheck (Type=${type})`);
+      if (['CALCULATED', 'RECOVERY_CONTROL'].includes(type)) throw new NotModelledError(this.service, `CreateHealthCheck (Type=${type})`);
       this.fail('InvalidInput', `Invalid parameter : unknown health check type ${type}.`);
     }
     if (!config.IPAddress && !config.FullyQualifiedDomainName) this.invalidParameter('a health check needs an IPAddress or a FullyQualifiedDomainName.');
@@ -660,6 +661,29 @@ export class Route53Sim extends ServiceSim {
     }
     if ((config.SearchString?.length ?? 0) > 255) this.invalidParameter('SearchString must be at most 255 characters.');
     if ((config.ResourcePath?.length ?? 0) > 255) this.invalidParameter('ResourcePath must be at most 255 characters.');
+  }
+
+  /**
+   * A CLOUDWATCH_METRIC check watches an alarm (AlarmIdentifier: Region, Name) instead of an
+   * endpoint; Route 53 supports alarms on standard-resolution metrics with a plain statistic only
+   * (API reference, AlarmIdentifier). That the alarm must exist when the check is created is
+   * modelled here (docs/aws-facts.md, Route 53: health checks).
+   */
+  private validateMetricCheck(config: HealthCheckConfig): void {
+    const alarm = config.AlarmIdentifier;
+    if (!alarm?.Region || !alarm.Name) this.invalidParameter('AlarmIdentifier with Region and Name is required for CLOUDWATCH_METRIC health checks.');
+    if (alarm.Name.length > 256) this.invalidParameter('AlarmIdentifier.Name must be at most 256 characters.');
+    if (config.IPAddress !== undefined || config.Port !== undefined)
+      this.invalidParameter('IPAddress and Port are not valid for CLOUDWATCH_METRIC health checks.');
+    const status = config.InsufficientDataHealthStatus;
+    if (status !== undefined && !['Healthy', 'Unhealthy', 'LastKnownStatus'].includes(status))
+      this.invalidParameter(`InsufficientDataHealthStatus ${status} must be Healthy, Unhealthy or LastKnownStatus.`);
+    const found = alarm.Region === this.account.region ? this.account.cloudWatch.alarm(alarm.Name) : undefined;
+    if (!found) this.invalidParameter(`the CloudWatch alarm ${alarm.Name} does not exist in ${alarm.Region}.`);
+    if ((found.Period ?? 60) < 60)
+      this.invalidParameter(`the CloudWatch alarm ${alarm.Name} uses a high-resolution metric, which Route 53 health checks do not support.`);
+    if (found.ExtendedStatistic)
+      this.invalidParameter(`the CloudWatch alarm ${alarm.Name} uses an extended statistic, which Route 53 health checks do not support.`);
   }
 
   private invalidParameter(message: string): never {
@@ -839,6 +863,18 @@ function valueProblem(record: ResourceRecordSet): string | undefined {
 /** The settings AWS fills in when a request leaves them out (as GetHealthCheck shows them). */
 function withDefaults(config: HealthCheckConfig): HealthCheckConfig {
   const type = config.Type;
+  if (type === 'CLOUDWATCH_METRIC') {
+    const metric: HealthCheckConfig = {
+      Type: type,
+      AlarmIdentifier: config.AlarmIdentifier,
+      InsufficientDataHealthStatus: config.InsufficientDataHealthStatus ?? 'LastKnownStatus',
+      Inverted: config.Inverted ?? false,
+      Disabled: config.Disabled ?? false,
+    };
+    if (config.IPAddress !== undefined) metric.IPAddress = config.IPAddress;
+    if (config.Port !== undefined) metric.Port = config.Port;
+    return metric;
+  }
   const https = type === 'HTTPS' || type === 'HTTPS_STR_MATCH';
   const defaultPort = type === 'TCP' ? undefined : https ? 443 : 80;
   const out: HealthCheckConfig = {

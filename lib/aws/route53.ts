@@ -69,6 +69,13 @@ export function toRecordState(rr: ResourceRecordSet): RecordState {
 }
 
 export function toHealthCheckConfig(spec: HealthCheckSpec): HealthCheckConfig {
+  // A metric check has no endpoint: only the alarm it watches and what it says without data.
+  if (spec.type === 'CLOUDWATCH_METRIC')
+    return {
+      Type: spec.type,
+      AlarmIdentifier: { Region: spec.alarmRegion as never, Name: spec.alarmName },
+      InsufficientDataHealthStatus: spec.insufficientDataHealthStatus,
+    };
   return {
     Type: spec.type,
     IPAddress: spec.ipAddress,
@@ -83,6 +90,13 @@ export function toHealthCheckConfig(spec: HealthCheckSpec): HealthCheckConfig {
 }
 
 export function toSpec(c: HealthCheckConfig): HealthCheckSpec {
+  if (c.Type === 'CLOUDWATCH_METRIC')
+    return {
+      type: 'CLOUDWATCH_METRIC',
+      ...(c.AlarmIdentifier?.Region ? { alarmRegion: c.AlarmIdentifier.Region } : {}),
+      ...(c.AlarmIdentifier?.Name ? { alarmName: c.AlarmIdentifier.Name } : {}),
+      ...(c.InsufficientDataHealthStatus ? { insufficientDataHealthStatus: c.InsufficientDataHealthStatus } : {}),
+    };
   return {
     type: c.Type as HealthCheckSpec['type'],
     ipAddress: c.IPAddress ?? '',

@@ -41,6 +41,12 @@ const healthCheck = z
     /** Seconds between checks; fixed when the check is created (a change replaces every check). */
     requestInterval: oneOfLiterals([10, 30]).default(30),
     failureThreshold: intIn(1, 10).default(3),
+    /**
+     * dns.address private-ipv4 only: each node's check is of type CLOUDWATCH_METRIC on its managed
+     * alarm (Route 53's checkers cannot reach a private address); what the check says while the
+     * alarm has too little data.
+     */
+    insufficientDataHealthStatus: z.enum(['Healthy', 'Unhealthy', 'LastKnownStatus']).default('LastKnownStatus'),
   })
   .superRefine(
     crossField((hc, ctx) => {
@@ -134,7 +140,7 @@ export const fleetSchema = z
        * `elasticIps`; a node that launches when no pool address is free registers its own public
        * IPv4 and keeps it: lib/plan/addresses.ts, keepOwnAddress).
        */
-      address: z.enum(['public-ipv4', 'elastic-ip']).default('public-ipv4'),
+      address: z.enum(['public-ipv4', 'elastic-ip', 'private-ipv4']).default('public-ipv4'),
     }),
     healthCheck,
     /** Elastic IP entry points: a pool of addresses, each homed on a node, moved on failure. */
@@ -243,6 +249,26 @@ export const fleetSchema = z
             path: ['limits', 'maxNodes'],
             message: `${max} nodes do not fit in one record name: Route 53 allows at most ${ROUTE53_LIMITS.weightedRecordsPerName} weighted records per name and type; split the group into fleets with their own record names (docs/scaling.md)`,
           });
+      },
+      (f, ctx) => {
+        // Route 53's checkers cannot reach a private address: the check watches the node's
+        // managed alarm instead, which must be on a standard-resolution metric with a plain
+        // statistic (docs/aws-facts.md, Route 53: health checks).
+        if (f.dns.address !== 'private-ipv4' || ctx.invalid(['alarms'])) return;
+        if (!f.alarms?.manage) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dns', 'address'],
+            message:
+              '"private-ipv4" needs alarms with "manage": true: Route 53 cannot probe a private address, so each node\'s record uses a CLOUDWATCH_METRIC health check on the alarm the control plane keeps for it',
+          });
+        } else if (f.alarms.metric.periodSeconds < 60) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['alarms', 'metric', 'periodSeconds'],
+            message: 'must be 60 or more with dns.address "private-ipv4": Route 53 health checks support alarms on standard-resolution metrics only',
+          });
+        }
       },
       (f, ctx) => {
         if (f.elasticIps && !f.alarms && !ctx.invalid(['alarms']))

@@ -53,8 +53,16 @@ function recordDiff(want: DesiredRecord, have: ObservedRecord): string[] {
 }
 
 /** Plans the DNS changes for one fleet. */
-export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now?: Date } = {}): Plan {
+/**
+ * @param opts.alarmRegion with dns.address private-ipv4: the region of the managed alarms each
+ *   node's CLOUDWATCH_METRIC check watches (the alarm topic's)
+ */
+export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now?: Date; alarmRegion?: string } = {}): Plan {
   const now = opts.now ?? new Date(0);
+  // The health check a node should have (a private fleet's watches its managed alarm).
+  const metric = fleet.dns.address === 'private-ipv4';
+  const wantCheck = (id: string, address: string) =>
+    desiredHealthCheck(fleet, address, metric && opts.alarmRegion ? { region: opts.alarmRegion, name: `${fleet.alarms!.namePrefix}${id}` } : undefined);
   const actions: Action[] = [];
   const registered: string[] = [];
   const waiting: Plan['waiting'] = [];
@@ -74,7 +82,9 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
     // A check is created for a node with none that matches its settings: a new node, or a
     // replacement (made before the old one is deleted, so it counts against the quota too).
     const hasCheck =
-      !!node.address && byInstance(observed.healthChecks, node.instanceId).some((c) => specMatches(desiredHealthCheck(fleet, node.address!), c.spec));
+      !!node.address &&
+      (!metric || !!opts.alarmRegion) &&
+      byInstance(observed.healthChecks, node.instanceId).some((c) => specMatches(wantCheck(node.instanceId, node.address!), c.spec));
     if (node.address && !hasRecord && recordSlots <= 0) {
       waiting.push({
         instanceId: node.instanceId,
@@ -110,7 +120,22 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
         instanceId: node.instanceId,
         reason: reason(
           'no-address',
-          `no ${fleet.dns.address === 'elastic-ip' ? 'address (home Elastic IP or public IPv4)' : 'public IPv4 address'} seen; nothing registered or removed (dns.address is ${fleet.dns.address}: give the launch template's network interface a public IPv4)`,
+          metric
+            ? 'no private IPv4 address seen; nothing registered or removed (dns.address is private-ipv4)'
+            : `no ${fleet.dns.address === 'elastic-ip' ? 'address (home Elastic IP or public IPv4)' : 'public IPv4 address'} seen; nothing registered or removed (dns.address is ${fleet.dns.address}: give the launch template's network interface a public IPv4, or set dns.address to "private-ipv4" for an internal fleet)`,
+        ),
+      });
+      ownedNodes.add(node.instanceId);
+      for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
+      continue;
+    }
+    if (metric && !opts.alarmRegion) {
+      // Cannot happen when deployed (the alarm topic is set with alarms.manage): said, not guessed.
+      waiting.push({
+        instanceId: node.instanceId,
+        reason: reason(
+          'no-address',
+          'dns.address is private-ipv4, but no alarm topic (ALARM_TOPIC_ARN) says which region its alarms are in: nothing registered',
         ),
       });
       ownedNodes.add(node.instanceId);
@@ -127,7 +152,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
     const id = node.instanceId;
     // A note from an earlier life (a warm-pool instance back in service) must not shorten a later delay.
     if (node.deregisteredAt) actions.push({ kind: 'unmarkDeregistered', instanceId: id, reason: reason('back-in-service', 'back in service') });
-    const spec = desiredHealthCheck(fleet, node.address);
+    const spec = wantCheck(id, node.address);
     const record = observed.records.find((r) => r.instanceId === id);
     const checks = byInstance(observed.healthChecks, id);
     const matching = checks.filter((c) => specMatches(spec, c.spec));

@@ -138,7 +138,9 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
   );
   const alarms = observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn) : [];
   const forDns = fleet.dns.address === 'elastic-ip' && addresses ? withHomeAddresses(observed, addresses.homeOf) : observed;
-  const dns = planDns(fleet, forDns, { now: opts.now });
+  // The alarms' region is the alarm topic's (arn:<partition>:sns:<region>:<account>:<name>).
+  const alarmRegion = opts.alarmTopicArn?.split(':')[3];
+  const dns = planDns(fleet, forDns, { now: opts.now, ...(alarmRegion ? { alarmRegion } : {}) });
   // Leaving application servers are drained before the configuration drops them (drain.ts).
   const drains =
     opts.pushConfig && observed.servers && !observed.serversError

@@ -2,8 +2,16 @@
 import type { FleetConfig } from '../config/schema';
 import type { HealthCheckSpec } from './types';
 
-export function desiredHealthCheck(fleet: FleetConfig, address: string): HealthCheckSpec {
+/**
+ * @param alarm with dns.address private-ipv4, the node's managed alarm (its region and name): the
+ *   check watches it instead of probing the address, which Route 53's checkers cannot reach
+ */
+export function desiredHealthCheck(fleet: FleetConfig, address: string, alarm?: { region: string; name: string }): HealthCheckSpec {
   const hc = fleet.healthCheck;
+  if (fleet.dns.address === 'private-ipv4') {
+    if (!alarm) throw new Error('a private-ipv4 fleet needs the alarm a health check watches');
+    return { type: 'CLOUDWATCH_METRIC', alarmRegion: alarm.region, alarmName: alarm.name, insufficientDataHealthStatus: hc.insufficientDataHealthStatus };
+  }
   if (hc.protocol === 'TCP') {
     return { type: 'TCP', ipAddress: address, port: hc.port, requestInterval: hc.requestInterval, failureThreshold: hc.failureThreshold };
   }
@@ -28,6 +36,9 @@ const KEYS: (keyof HealthCheckSpec)[] = [
   'searchString',
   'requestInterval',
   'failureThreshold',
+  'alarmRegion',
+  'alarmName',
+  'insufficientDataHealthStatus',
 ];
 
 /** True when every setting we own matches; settings we do not own are ignored. */

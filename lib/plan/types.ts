@@ -38,14 +38,19 @@ export interface ObservedNode {
 
 /** Route 53 health check settings we own; anything else on the check is left alone. */
 export interface HealthCheckSpec {
-  type: 'HTTP' | 'HTTPS' | 'TCP' | 'HTTP_STR_MATCH' | 'HTTPS_STR_MATCH';
-  ipAddress: string;
-  port: number;
+  type: 'HTTP' | 'HTTPS' | 'TCP' | 'HTTP_STR_MATCH' | 'HTTPS_STR_MATCH' | 'CLOUDWATCH_METRIC';
+  /** The address probed (endpoint checks); none for CLOUDWATCH_METRIC. */
+  ipAddress?: string;
+  port?: number;
   resourcePath?: string;
   fullyQualifiedDomainName?: string;
   searchString?: string;
-  requestInterval: number;
-  failureThreshold: number;
+  requestInterval?: number;
+  failureThreshold?: number;
+  /** CLOUDWATCH_METRIC: the alarm watched (its region and name), and the status while it lacks data. */
+  alarmRegion?: string;
+  alarmName?: string;
+  insufficientDataHealthStatus?: 'Healthy' | 'Unhealthy' | 'LastKnownStatus';
 }
 
 /** One of our health checks (recognised by its CallerReference). */

@@ -58,7 +58,14 @@ export function describeAction(a: Action): Record<string, unknown> {
   const base = { action: a.kind, instanceId: a.instanceId, reason: a.reason };
   switch (a.kind) {
     case 'createHealthCheck':
-      return { ...base, callerReference: a.callerReference, target: `${a.spec.type} ${a.spec.ipAddress}:${a.spec.port}${a.spec.resourcePath ?? ''}` };
+      return {
+        ...base,
+        callerReference: a.callerReference,
+        target:
+          a.spec.type === 'CLOUDWATCH_METRIC'
+            ? `CLOUDWATCH_METRIC alarm ${a.spec.alarmName} (${a.spec.alarmRegion})`
+            : `${a.spec.type} ${a.spec.ipAddress}:${a.spec.port}${a.spec.resourcePath ?? ''}`,
+      };
     case 'tagHealthCheck':
     case 'deleteHealthCheck':
       return { ...base, healthCheckId: a.healthCheckId };

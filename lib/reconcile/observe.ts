@@ -117,7 +117,10 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     const timerStartedAt = latest(info.launchTime, info.tags[HEARTBEAT_AT_TAG]);
     const weightTag = info.tags[fleet.dns.weightTag];
     return {
-      ...(alive && info.publicIp ? { address: info.publicIp } : {}),
+      // The address this fleet registers: a private fleet's nodes are reached on their private IPv4.
+      ...(alive && (fleet.dns.address === 'private-ipv4' ? info.privateIp : info.publicIp)
+        ? { address: fleet.dns.address === 'private-ipv4' ? info.privateIp : info.publicIp }
+        : {}),
       ...(alive && info.privateIp ? { privateIp: info.privateIp } : {}),
       ...(applied ? { configDigest: applied } : {}),
       ...(deregisteredAt ? { deregisteredAt } : {}),

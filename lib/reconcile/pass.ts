@@ -92,6 +92,11 @@ export async function runPasses(fleet: FleetConfig, aws: ReconcilePorts, logger:
       const outcome: PassOutcome = { passes, observed, observedAt, plan, dnsFailed: new Map(), dnsDeferred: new Set(), addressesFailed: new Set() };
       if (opts.dryRun) return outcome;
       if (passes === 1 && plan.heartbeats.length > 0) await sendHeartbeats(fleet, plan.heartbeats, aws, logger, opts.now());
+      // Alarms are put before DNS work and deleted after it: a private fleet's health check
+      // watches its node's alarm, and Route 53 needs the alarm to exist when the check is made.
+      const alarmPuts = plan.alarms.filter((a) => a.kind === 'putAlarm');
+      const alarmDeletes = plan.alarms.filter((a) => a.kind === 'deleteAlarm');
+      if (alarmPuts.length > 0) await applyAlarms(alarmPuts, aws.cloudWatch, logger);
       if (plan.addresses && plan.addresses.actions.length > 0)
         outcome.addressesFailed = (await applyAddressPlan(plan.addresses, aws.addresses, logger, opts.now)).failedNodes;
       if (plan.dns.actions.length > 0) {
@@ -104,7 +109,7 @@ export async function runPasses(fleet: FleetConfig, aws: ReconcilePorts, logger:
         outcome.dnsFailed = applied.failed;
         outcome.dnsDeferred = applied.deferred;
       }
-      if (plan.alarms.length > 0) await applyAlarms(plan.alarms, aws.cloudWatch, logger);
+      if (alarmDeletes.length > 0) await applyAlarms(alarmDeletes, aws.cloudWatch, logger);
       return outcome;
     } catch (err) {
       if (!(err instanceof ConflictError) || passes >= MAX_PASSES) throw err;

@@ -27,7 +27,7 @@ import {
   type ListTagsForResourcesCommandInput,
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
-import { Route53Adapter, type RecordChange } from '../../lib/aws/route53';
+import { Route53Adapter, toHealthCheckConfig, toSpec, type RecordChange } from '../../lib/aws/route53';
 import { ConflictError } from '../../lib/errors';
 import type { HealthCheckSpec, RecordState } from '../../lib/plan/types';
 
@@ -525,6 +525,11 @@ describe('createHealthCheck', () => {
       { type: 'TCP', ipAddress: '54.170.0.10', port: 443, requestInterval: 30, failureThreshold: 3 },
       { Type: 'TCP', IPAddress: '54.170.0.10', Port: 443, RequestInterval: 30, FailureThreshold: 3 },
     ],
+    [
+      'CLOUDWATCH_METRIC (a private node: the alarm, no endpoint)',
+      { type: 'CLOUDWATCH_METRIC', alarmRegion: 'eu-west-1', alarmName: 'hfc-hfc-edge-i-0abc', insufficientDataHealthStatus: 'LastKnownStatus' },
+      { Type: 'CLOUDWATCH_METRIC', AlarmIdentifier: { Region: 'eu-west-1', Name: 'hfc-hfc-edge-i-0abc' }, InsufficientDataHealthStatus: 'LastKnownStatus' },
+    ],
   ])('sends the CallerReference and the HealthCheckConfig of a %s spec', async (_what, spec, config) => {
     // Prepare
     route53Mock
@@ -682,5 +687,12 @@ describe('REPLACE and conflict classification', () => {
 
     // Assess
     expect(err instanceof ConflictError).toBe(conflict);
+  });
+});
+
+describe('toSpec', () => {
+  it('reads a CLOUDWATCH_METRIC check back as the spec it was made from (whatever else Route 53 returns), so a converged private node is not replaced', () => {
+    const spec: HealthCheckSpec = { type: 'CLOUDWATCH_METRIC', alarmRegion: 'eu-west-1', alarmName: 'a', insufficientDataHealthStatus: 'Unhealthy' };
+    expect(toSpec({ ...toHealthCheckConfig(spec), Inverted: false, Disabled: false })).toEqual(spec);
   });
 });

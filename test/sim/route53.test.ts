@@ -25,6 +25,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
+import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { SimAccount } from '../../sim/account';
 
 let account: SimAccount;
@@ -618,6 +619,56 @@ describe('CreateHealthCheck', () => {
 
     expect(err.name).toBe('TooManyHealthChecks');
     expect(replay).toBe(account.route53.healthChecks()[0]?.Id);
+  });
+});
+
+describe('CreateHealthCheck of type CLOUDWATCH_METRIC (a private node)', () => {
+  const putAlarm = (name: string, period = 60) =>
+    account.clients({ maxAttempts: 1 }).cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        Namespace: 'AWS/EC2',
+        MetricName: 'StatusCheckFailed',
+        Statistic: 'Maximum',
+        Period: period,
+        EvaluationPeriods: 2,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: [{ Name: 'InstanceId', Value: 'i-0123456789abcdef0' }],
+      }),
+    );
+  // The simulated account's region (eu-west-1); the table below is built before any account exists.
+  const metric = (name: string, region = 'eu-west-1'): HealthCheckConfig => ({
+    Type: 'CLOUDWATCH_METRIC',
+    AlarmIdentifier: { Region: region as never, Name: name },
+  });
+
+  it('watches an existing alarm: no endpoint, InsufficientDataHealthStatus defaulted', async () => {
+    await putAlarm('node-alarm');
+    const res = await createCheck('m-1', metric('node-alarm'));
+    expect(res.HealthCheck?.HealthCheckConfig).toEqual({
+      Type: 'CLOUDWATCH_METRIC',
+      AlarmIdentifier: { Region: account.region, Name: 'node-alarm' },
+      InsufficientDataHealthStatus: 'LastKnownStatus',
+      Inverted: false,
+      Disabled: false,
+    });
+  });
+
+  it.each([
+    ['an alarm that does not exist (yet)', async () => {}, metric('missing'), /does not exist/],
+    ['an alarm in another region', async () => void (await putAlarm('node-alarm')), metric('node-alarm', 'us-east-1'), /does not exist in us-east-1/],
+    ['a high-resolution alarm', async () => void (await putAlarm('fast', 10)), metric('fast'), /high-resolution/],
+    ['no AlarmIdentifier', async () => {}, { Type: 'CLOUDWATCH_METRIC' } as HealthCheckConfig, /AlarmIdentifier/],
+    [
+      'an endpoint as well',
+      async () => void (await putAlarm('node-alarm')),
+      { ...metric('node-alarm'), IPAddress: '54.170.0.10', Port: 80 },
+      /not valid for CLOUDWATCH_METRIC/,
+    ],
+  ])('refuses %s (InvalidInput)', async (_what, prepare, config, message) => {
+    await prepare();
+    await expect(createCheck('m-2', config)).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(message) });
   });
 });
 

@@ -52,7 +52,7 @@ describe('fleet configuration', () => {
         weightTag: 'hfc:weight',
         address: 'public-ipv4',
       },
-      healthCheck: { protocol: 'HTTP', port: 8404, path: '/', requestInterval: 30, failureThreshold: 3 },
+      healthCheck: { protocol: 'HTTP', port: 8404, path: '/', requestInterval: 30, failureThreshold: 3, insufficientDataHealthStatus: 'LastKnownStatus' },
       limits: { healthCheckQuota: 200 },
       lifecycleHooks: {
         launching: { name: 'edge-hfc-launching', heartbeatTimeoutSeconds: 300, defaultResult: 'ABANDON' },
@@ -307,7 +307,7 @@ describe('documentation', () => {
     expect(() => parseConfigText(example!, 'docs/configuration.md')).not.toThrow();
   });
 
-  it.each(['docs/fleet.config.elastic-ip.json', 'docs/fleet.config.haproxy.json'])('%s is valid', (file) => {
+  it.each(['docs/fleet.config.elastic-ip.json', 'docs/fleet.config.haproxy.json', 'docs/fleet.config.private.json'])('%s is valid', (file) => {
     expect(() => parseConfigText(readFileSync(file, 'utf8'), file)).not.toThrow();
   });
 });
