@@ -635,7 +635,10 @@ export class Route53Sim extends ServiceSim {
   private validateCheckConfig(config: HealthCheckConfig): void {
     const type = config.Type;
     if (!type) this.fail('InvalidInput', 'Invalid parameter : HealthCheckConfig.Type is required.');
-    if (type === 'CLOUDWATCH_METRIC') return this.validateMetricCheck(config);
+    if (type === 'CLOUDWATCH_METRIC') {
+      this.validateMetricCheck(config);
+      return;
+    }
     if (!ENDPOINT_CHECK_TYPES.has(type)) {
       if (['CALCULATED', 'RECOVERY_CONTROL'].includes(type)) throw new NotModelledError(this.service, `CreateHealthCheck (Type=${type})`);
       this.fail('InvalidInput', `Invalid parameter : unknown health check type ${type}.`);
