@@ -95,7 +95,8 @@ export function toSpec(c: HealthCheckConfig): HealthCheckSpec {
       type: 'CLOUDWATCH_METRIC',
       ...(c.AlarmIdentifier?.Region ? { alarmRegion: c.AlarmIdentifier.Region } : {}),
       ...(c.AlarmIdentifier?.Name ? { alarmName: c.AlarmIdentifier.Name } : {}),
-      ...(c.InsufficientDataHealthStatus ? { insufficientDataHealthStatus: c.InsufficientDataHealthStatus } : {}),
+      // Route 53's default, should an answer leave it out: a converged check must never look drifted.
+      insufficientDataHealthStatus: c.InsufficientDataHealthStatus ?? 'LastKnownStatus',
     };
   return {
     type: c.Type as HealthCheckSpec['type'],

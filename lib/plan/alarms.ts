@@ -60,11 +60,17 @@ function alarmDiff(spec: AlarmSpec, have: AlarmSettings | undefined): string[] {
   return diffs;
 }
 
+/**
+ * @param watched nodes whose record or health check of ours still exists: in a private fleet their
+ *   check watches the alarm, so the alarm of a node that left is deleted only once a run sees
+ *   neither (after its DNS work succeeded, whatever failed or was deferred on the way)
+ */
 export function planAlarms(
   fleet: FleetConfig,
   nodes: readonly { instanceId: string; lifecycleState: LifecycleState }[],
   alarms: readonly NodeAlarm[],
   topicArn: string,
+  watched: ReadonlySet<string> = new Set(),
 ): AlarmAction[] {
   if (!fleet.alarms?.manage) return [];
   const prefix = fleet.alarms.namePrefix;
@@ -83,7 +89,10 @@ export function planAlarms(
     }
   }
   for (const [name, a] of [...managed].sort(([x], [y]) => x.localeCompare(y))) {
-    if (!wanted.has(name)) out.push({ kind: 'deleteAlarm', name, instanceId: alarmInstance(a, prefix)!, reason: reason('node-left', 'node left') });
+    if (wanted.has(name)) continue;
+    const instanceId = alarmInstance(a, prefix)!;
+    if (fleet.dns.address === 'private-ipv4' && watched.has(instanceId)) continue;
+    out.push({ kind: 'deleteAlarm', name, instanceId, reason: reason('node-left', 'node left') });
   }
   return out;
 }

@@ -134,7 +134,7 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
       waiting.push({
         instanceId: node.instanceId,
         reason: reason(
-          'no-address',
+          'no-alarm-region',
           'dns.address is private-ipv4, but no alarm topic (ALARM_TOPIC_ARN) says which region its alarms are in: nothing registered',
         ),
       });

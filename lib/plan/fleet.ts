@@ -136,7 +136,10 @@ export function planFleet(fleet: FleetConfig, observed: ObservedFleet, opts: Pla
       ? launchesWithoutHome(observed.addressState.nodes, observed.addressState.pool, addresses).map((h) => [h.instanceId, h.reason])
       : [],
   );
-  const alarms = observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn) : [];
+  // A private fleet's checks watch the alarms: a node's alarm stays while its record or check does.
+  const watched = new Set([...observed.records, ...observed.healthChecks].map((x) => x.instanceId));
+  const alarms =
+    observed.addressState && opts.alarmTopicArn ? planAlarms(fleet, observed.nodes, observed.addressState.alarms, opts.alarmTopicArn, watched) : [];
   const forDns = fleet.dns.address === 'elastic-ip' && addresses ? withHomeAddresses(observed, addresses.homeOf) : observed;
   // The alarms' region is the alarm topic's (arn:<partition>:sns:<region>:<account>:<name>).
   const alarmRegion = opts.alarmTopicArn?.split(':')[3];

@@ -43,7 +43,8 @@ export const REASON_CODES = {
   'lb-drained': 'a leaving load balancer’s own connections fell to drain.loadBalancers.maxConnections: its termination goes on',
   'lb-drain-timeout': 'a leaving load balancer’s drain timeout passed: its termination goes on with what it still carries',
   // Lifecycle actions waiting
-  'no-address': 'the node has no address seen yet: nothing is registered or removed for it',
+  'no-address': 'the node has no address of the configured kind (dns.address) seen: nothing is registered or removed for it',
+  'no-alarm-region': 'a private-ipv4 fleet without an alarm topic: the region of the alarms its health checks watch is unknown, nothing is registered',
   'no-elastic-ip': 'elastic-ip mode: a launching node has no home Elastic IP (none free in the pool): it goes on on its own public IPv4, which it keeps',
   'record-limit': "the fleet's record name already has 100 weighted records, Route 53's limit per name and type: the node is not registered",
   'health-check-quota': "the account's health checks have reached limits.healthCheckQuota: no check is created for the node",

@@ -50,7 +50,7 @@ describe('a private fleet (dns.address private-ipv4)', () => {
     expect(world.account.callsSince(mark).filter((c) => !/^(Describe|List|Get)/.test(c.op))).toEqual([]);
   });
 
-  it('a leaving node: record, then check, then alarm', async () => {
+  it('a leaving node: record, then check, then (the first run that sees neither) its alarm', async () => {
     const world = privateFleet();
     const [a] = world.account.autoScaling.scaleOut(GROUP, 2);
     await world.deliverAll();
@@ -58,12 +58,41 @@ describe('a private fleet (dns.address private-ipv4)', () => {
     const mark = world.account.mark();
     world.account.autoScaling.terminate(a!);
     await world.deliverAll();
+    expect(world.account.cloudWatch.alarm(alarmOf(world, a!))).toBeDefined();
+    world.account.advance(5);
+    await world.schedule();
     const ops = world.account
       .callsSince(mark)
       .filter((c) => ['ChangeResourceRecordSets', 'DeleteHealthCheck', 'DeleteAlarms'].includes(c.op) && !c.error)
       .map((c) => c.op);
     expect(ops).toEqual(['ChangeResourceRecordSets', 'DeleteHealthCheck', 'DeleteAlarms']);
     expect(world.account.cloudWatch.alarm(alarmOf(world, a!))).toBeUndefined();
+  });
+
+  it.each([
+    ['record cannot be deleted', 'route53', 'ChangeResourceRecordSets'],
+    ['deregistration note cannot be written (the record stays)', 'ec2', 'CreateTags'],
+    ['health check cannot be deleted', 'route53', 'DeleteHealthCheck'],
+  ] as const)('a leaving node whose %s keeps its alarm: no record or check ever watches a deleted alarm', async (_what, service, op) => {
+    // Prepare
+    const world = privateFleet();
+    const [a] = world.account.autoScaling.scaleOut(GROUP, 2);
+    await world.deliverAll();
+    world.account.advance(1);
+    world.account.faults.fail({ service, ops: [op], error: { code: 'AccessDenied', message: 'denied', status: 403 } });
+
+    // Act
+    world.account.autoScaling.terminate(a!);
+    await world.deliverAll().catch(() => undefined);
+    world.account.advance(5);
+    await world.schedule().catch(() => undefined);
+
+    // Assess: whatever of ours still names the node, its alarm is still there
+    const alarm = alarmOf(world, a!);
+    const watching = world.account.route53.healthChecks().filter((h) => h.HealthCheckConfig?.AlarmIdentifier?.Name === alarm);
+    const record = world.dnsTable().find((r) => r.setIdentifier.endsWith(a!));
+    expect(watching.length + (record ? 1 : 0)).toBeGreaterThan(0);
+    expect(world.account.cloudWatch.alarm(alarm)).toBeDefined();
   });
 
   it('the configuration is refused without managed alarms, naming the field (Route 53 cannot probe a private address)', () => {
