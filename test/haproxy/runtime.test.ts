@@ -10,7 +10,8 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { needsHaproxy } from './binary';
 import { renderConfig, SERVER_STATE_FILE, type Member } from '../../lib/haproxy/render';
 import { fleetConfig } from '../fixtures/fleet';
 import {
@@ -19,7 +20,6 @@ import {
   freePort,
   get,
   hammer,
-  haproxyInstalled,
   masterCli,
   openStream,
   parseServerState,
@@ -38,13 +38,8 @@ import {
   type ScriptResult,
 } from './live';
 
-const HAVE_HAPROXY = haproxyInstalled();
-const IN_CI = process.env.CI === 'true';
-if (!HAVE_HAPROXY && !IN_CI) {
-  console.warn('!!! SKIPPED test/haproxy/runtime.test.ts: haproxy is not installed. Install it with: sudo apt-get update && sudo apt-get install -y haproxy');
-}
-// In CI a missing haproxy must fail the run, never silently skip the live tests.
-const describeLive = HAVE_HAPROXY || IN_CI ? describe : describe.skip;
+// Skipped loudly without haproxy; in CI (CI=true) a missing haproxy fails the run.
+const describeLive = needsHaproxy('test/haproxy/runtime.test.ts') ? describe : describe.skip;
 
 const PEER = 'lb-node-1';
 /** A server name as the control plane writes them: the instance id of the node behind it. */
@@ -243,10 +238,6 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
   };
   /** The figures of an answer, without its text. */
   const figures = ({ stdout: _, ...m }: Measured) => m;
-
-  beforeAll(() => {
-    if (!HAVE_HAPROXY) throw new Error('haproxy is required in CI: apt-get install -y haproxy');
-  });
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'runtime-'));
