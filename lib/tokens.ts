@@ -74,6 +74,11 @@ export const TOKENS = {
   instanceId: { pattern: /^i-[0-9a-f]{8,17}$/, rule: 'must be an EC2 instance id such as i-0123456789abcdef0' },
   /** A dotted-quad IPv4 address. */
   ipv4: { pattern: new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`), rule: 'must be an IPv4 address such as 10.0.1.23' },
+  /**
+   * The characters of an IPv6 address (hex digits and colons, a dotted IPv4 tail allowed): what
+   * may reach a configuration line; whether it is a valid address is checked apart (node:net).
+   */
+  ipv6: { pattern: /^(?=[0-9a-fA-F:.]*:)[0-9a-fA-F:.]{2,45}$/, rule: 'must be an IPv6 address such as 2001:db8::10' },
   /** SSM parameter `payload`: base64 (of the gzipped configuration). */
   ssmPayload: { pattern: /^[A-Za-z0-9+/]+={0,2}$/, rule: 'must be base64' },
   /** SSM parameter `digest` and tag hfc:config-digest: sha256, lower-case hex. */

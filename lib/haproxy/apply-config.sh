@@ -351,6 +351,8 @@ servers_of() {
       w = 1; o = ""
       for (i = 4; i <= NF; i++) { if ($i == "weight" && i < NF) { w = $(i + 1); i++ } else o = o " " $i }
       n = split($3, a, ":"); p = a[n]; addr = substr($3, 1, length($3) - length(p) - 1)
+      # An IPv6 address is written [addr]:port; HAProxy reports it bare.
+      if (addr ~ /^\[.*\]$/) addr = substr(addr, 2, length(addr) - 2)
       printf "%s/%s\t%s\t%s\t%s\t%s\n", be, $2, addr, p, w, substr(o, 2)
     }' "$1" | LC_ALL=C sort
 }
@@ -445,7 +447,7 @@ sessions() {
 not_runtime=""
 runtime_summary=""
 try_runtime() {
-  local k a p w o oa op ow oo n cur removed=() added=0 changed=0
+  local k a p w o oa op ow oo n cur hp removed=() added=0 changed=0
   if [[ ! -S "$master_socket" ]]; then
     not_runtime="no master CLI at $master_socket (start HAProxy with -S $master_socket)"
     return 1
@@ -491,7 +493,8 @@ try_runtime() {
   while IFS= read -r k; do
     [[ -n "$k" && -z "${old[$k]+x}" ]] || continue
     IFS=$'\t' read -r a p w o <<<"${new[$k]}"
-    rt "add server $k $a:$p${o:+ $o} weight $w" "New server registered." || return 2
+    if [[ "$a" == *:* ]]; then hp="[$a]:$p"; else hp="$a:$p"; fi
+    rt "add server $k $hp${o:+ $o} weight $w" "New server registered." || return 2
     rt "set server $k state ready" "" || return 2
     if [[ " $o " == *" check "* ]]; then rt "enable health $k" "" || return 2; fi
     added=$((added + 1))

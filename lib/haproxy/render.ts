@@ -2,7 +2,7 @@
  * The HAProxy configuration renderer: pure and deterministic. The same fleet state gives
  * byte-identical text (members sorted, server names = instance ids), so an unchanged fleet never
  * causes a push. Everything written comes from the validated `haproxy` config section or from
- * AWS values checked here (instance ids, IPv4 addresses): nothing can break out of its place.
+ * AWS values checked here (instance ids, IPv4 and IPv6 addresses): nothing can break out of its place.
  *
  * The text is the same for every node of the fleet: the `peers` section names every node by
  * instance id, and each node tells HAProxy which one it is with `-L <instance id>` (the apply
@@ -15,7 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { HaproxyBackend, HaproxyConfig } from '../config/haproxySchema';
-import { assertInt, assertToken, TokenError } from '../tokens';
+import { isIPv6 } from 'node:net';
+import { assertInt, assertToken, isToken, TokenError } from '../tokens';
 
 /** A member of the rendered configuration: a load-balancer peer or a backend server. */
 export interface Member {
@@ -55,10 +56,19 @@ const name = (v: string, where: string) => assertToken('haproxyName', v, where);
 const time = (v: string, where: string) => assertToken('haproxyTime', v, where);
 const port = (v: number, where: string) => assertInt(v, 1, 65535, where);
 
+/** An IPv4 or IPv6 address, checked: the only addresses that reach the file. @throws TokenError */
+function address(ip: string, where: string): string {
+  if (isToken('ipv4', ip) || (isToken('ipv6', ip) && isIPv6(ip))) return ip;
+  throw new TokenError(where, 'an IPv4 or IPv6 address', ip);
+}
+
+/** `address:port`, an IPv6 address in brackets (HAProxy reads the last colon as the port's). */
+const hostPort = (ip: string, p: number) => (ip.includes(':') ? `[${ip}]:${p}` : `${ip}:${p}`);
+
 function checked(members: readonly Member[], what: string): Member[] {
   for (const m of members) {
     assertToken('instanceId', m.instanceId, `${what}: member name`);
-    assertToken('ipv4', m.ip, `${what}: address of ${m.instanceId}`);
+    address(m.ip, `${what}: address of ${m.instanceId}`);
   }
   // Sorted and de-duplicated: the order AWS lists things in must not change the text.
   return [...new Map(members.map((m) => [m.instanceId, m])).values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
@@ -77,7 +87,7 @@ function serverLine(b: HaproxyBackend, m: Member): string {
     ? ` check inter ${time(b.check.interval, `${where}: check.interval`)} fall ${assertInt(b.check.fall, 1, 100, `${where}: check.fall`)} rise ${assertInt(b.check.rise, 1, 100, `${where}: check.rise`)}`
     : '';
   const weight = m.weight === undefined ? '' : ` weight ${assertInt(m.weight, 0, 256, `${where}: weight of ${m.instanceId}`)}`;
-  return `    server ${m.instanceId} ${m.ip}:${port(b.port, `${where}: port`)}${check}${weight}`;
+  return `    server ${m.instanceId} ${hostPort(m.ip, port(b.port, `${where}: port`))}${check}${weight}`;
 }
 
 function backendSection(h: HaproxyConfig, b: HaproxyBackend, servers: readonly Member[]): string[] {
@@ -112,7 +122,9 @@ export function renderConfig(h: HaproxyConfig, state: RenderState): string {
     `    timeout client ${time(h.timeouts.client, 'timeouts.client')}`,
     `    timeout server ${time(h.timeouts.server, 'timeouts.server')}`,
     '',
-    ...(sharesTables ? [`peers ${name(h.peers.section, 'peers.section')}`, ...peers.map((p) => `    peer ${p.instanceId} ${p.ip}:${peerPort}`), ''] : []),
+    ...(sharesTables
+      ? [`peers ${name(h.peers.section, 'peers.section')}`, ...peers.map((p) => `    peer ${p.instanceId} ${hostPort(p.ip, peerPort)}`), '']
+      : []),
   ];
   if (state.health?.protocol === 'HTTP') {
     const path = assertToken('requestPath', state.health.path ?? '/', 'healthCheck.path');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { haproxySchema, type HaproxyConfig } from '../../lib/config/haproxySchema';
 import { configDigest, renderConfig, type Member, type RenderState } from '../../lib/haproxy/render';
 import { haproxyCheck, needsHaproxy } from './binary';
+import { TokenError } from '../../lib/tokens';
 
 const id = (n: number) => `i-0${n.toString(16).padStart(16, '0')}`;
 const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255 || 1}`;
@@ -137,6 +138,13 @@ describe('renderConfig (pure)', () => {
 
 const run = needsHaproxy('test/haproxy/render.test.ts');
 
+describe('addresses', () => {
+  it.each(['2001:db8::g', '2001:db8::1]:80', '1:2:3:4:5:6:7:8:9', ':', '10.0.0.256', '[::1]', '::1 backend x'])('refuses %j as a member address', (bad) => {
+    const h = config({ backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 80 }] });
+    expect(() => renderConfig(h, { peers: [], servers: { app: [{ instanceId: id(1), ip: bad }] } })).toThrow(TokenError);
+  });
+});
+
 describe.runIf(run)('rendered configurations pass haproxy -c with warnings as errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hfc-render-'));
   const check = (name: string, text: string, peer: string) => {
@@ -158,6 +166,22 @@ describe.runIf(run)('rendered configurations pass haproxy -c with warnings as er
     expect(one).not.toMatch(/^peers /m);
     expect(renderConfig(h, { peers: members(1, 5), servers: { app: members(100, 2) }, health })).toBe(one);
     expect(check('no-peers', one, 'i-0ffffffffffffffff').ok).toBe(true);
+  });
+
+  it('IPv6 peers and servers ([address]:port) pass, next to IPv4 ones', () => {
+    const h = config({ backends: [{ name: 'app', servers: { autoScalingGroup: 'g' }, port: 8080, stickOnSource: true }] });
+    const text = renderConfig(h, {
+      peers: [
+        { instanceId: id(1), ip: '2001:db8::10' },
+        { instanceId: id(2), ip: '10.0.0.2' },
+      ],
+      servers: { app: [{ instanceId: id(3), ip: '2001:db8:0:1::3' }, ...members(4, 1)] },
+      health: { protocol: 'TCP', port: 8404 },
+    });
+    expect(text).toContain(`    peer ${id(1)} [2001:db8::10]:10000`);
+    expect(text).toContain(`    server ${id(3)} [2001:db8:0:1::3]:8080`);
+    const r = check('ipv6', text, id(1));
+    expect(r.ok, r.output).toBe(true);
   });
 
   it('a TCP health endpoint, a wildcard route and an empty backend', () => {

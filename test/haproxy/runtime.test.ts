@@ -747,4 +747,29 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     expect(stuck.server.accepted()).toBe(1);
     expect(stuck.other.accepted()).toBe(5);
   }, 30_000);
+  it("IPv6 servers ([address]:port in the file, bare in HAProxy's state) are added and re-weighted at run time", async () => {
+    // Prepare: a backend of IPv6 servers (no health check: nothing connects to them here)
+    const web = await named('web-1');
+    const v6 = (servers: string[]) => ['backend v6', '  balance roundrobin', ...servers, ''];
+    peerPort = await freePort();
+    const routes: Route[] = [{ name: 'web', mode: 'http', port: await freePort(), balance: 'roundrobin', servers: [srv(iid(0x100), web)] }];
+    const first = render(routes, v6([`  server ${iid(1)} [::1]:9001`]));
+    writeFileSync(config, first);
+    writeFileSync(join(stateDir, 'applied'), `version=1\ndigest=${encodeConfig(first).digest}\n`, { mode: 0o644 });
+    version = 1;
+    haproxy = await startHaproxy({ config, pidFile, peerName: PEER, frontendPort: routes[0]!.port, masterSocket });
+
+    // Act: one added (drained), then re-weighted
+    const added = render(routes, v6([`  server ${iid(1)} [::1]:9001`, `  server ${iid(2)} [2001:db8::2]:9002 weight 0`]));
+    const reweighted = render(routes, v6([`  server ${iid(1)} [::1]:9001`, `  server ${iid(2)} [2001:db8::2]:9002 weight 3`]));
+    const results = [await push(added), await push(reweighted)];
+
+    // Assess
+    expect(results.map((r) => r.stdout)).toEqual([runtimeLine(2, added, 1, 0, 0), runtimeLine(3, reweighted, 0, 0, 1)]);
+    expect((await serverStates(masterSocket)).filter((x) => x.backend === 'v6').map((x) => `${x.name} ${x.addr} ${x.port} ${x.weight}`)).toEqual([
+      `${iid(1)} ::1 9001 1`,
+      `${iid(2)} 2001:db8::2 9002 3`,
+    ]);
+    expect((await showProc(masterSocket)).reloads).toBe(0);
+  }, 30_000);
 });
