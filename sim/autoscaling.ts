@@ -101,6 +101,8 @@ interface Group {
   >;
   /** Instances launched so far, to spread new ones over the zones round-robin. */
   launched: number;
+  /** New instances get an IPv6 address (the launch template and subnets have one). */
+  ipv6?: boolean;
 }
 
 export class AutoScalingSim extends ServiceSim {
@@ -132,6 +134,11 @@ export class AutoScalingSim extends ServiceSim {
       launched: 0,
     });
     return Array.from({ length: opts.instances ?? 0 }, () => this.addInstance(opts.name, 'InService').instanceId);
+  }
+
+  /** From now on the group's new instances get an IPv6 address (or not): a launch template change. */
+  setLaunchIpv6(groupName: string, on: boolean): void {
+    this.group(groupName).ipv6 = on;
   }
 
   /** Deletes a group and its instances, as DeleteAutoScalingGroup with ForceDelete does. */
@@ -490,7 +497,11 @@ export class AutoScalingSim extends ServiceSim {
     const group = this.group(groupName);
     const az = group.availabilityZones[group.launched % group.availabilityZones.length]!;
     group.launched += 1;
-    const inst = this.account.ec2.runInstance({ availabilityZone: az, tags: { 'aws:autoscaling:groupName': groupName } });
+    const inst = this.account.ec2.runInstance({
+      availabilityZone: az,
+      tags: { 'aws:autoscaling:groupName': groupName },
+      ...(group.ipv6 ? { ipv6: true } : {}),
+    });
     const gi: GroupInstance = { instanceId: inst.instanceId, availabilityZone: az, state, actions: [] };
     group.instances.set(gi.instanceId, gi);
     return gi;

@@ -61,6 +61,8 @@ export interface SimInstance {
   privateIp: string;
   /** The public IPv4 it has now: an EIP on its primary private IP, or the auto-assigned one. */
   publicIp?: string;
+  /** Its primary IPv6 address (launched into a subnet with an IPv6 CIDR). */
+  ipv6?: string;
   tags: Record<string, string>;
   launchTime: Date;
 }
@@ -105,7 +107,7 @@ export class Ec2Sim extends ServiceSim {
    * Launches an instance, running at once, with a primary network interface and a public IPv4
    * unless `publicIp` is false. `instanceType` (default c7g.large) sets the interface's IPv4 limit.
    */
-  runInstance(opts: { availabilityZone: string; tags?: Record<string, string>; publicIp?: boolean; instanceType?: string }): SimInstance {
+  runInstance(opts: { availabilityZone: string; tags?: Record<string, string>; publicIp?: boolean; ipv6?: boolean; instanceType?: string }): SimInstance {
     // Host part 0 is skipped (10.0.1.0 is not a host): the first 255 instances keep the
     // addresses they always had, later ones no longer collide.
     do this.ipSeq += 1;
@@ -120,6 +122,8 @@ export class Ec2Sim extends ServiceSim {
       launchTime: this.account.now(),
     };
     if (opts.publicIp !== false) inst.publicIp = `54.170.${(this.ipSeq >> 8) & 255}.${this.ipSeq & 255}`;
+    // A subnet with an IPv6 CIDR gives each instance a global address of it.
+    if (opts.ipv6) inst.ipv6 = `2600:1f18:4a3:${((this.ipSeq >> 8) & 255).toString(16)}::${(this.ipSeq & 255).toString(16)}`;
     this.instances.set(inst.instanceId, inst);
     this.network.attachPrimary(inst.instanceId, inst.availabilityZone, inst.privateIp);
     return inst;
@@ -390,6 +394,7 @@ export class Ec2Sim extends ServiceSim {
       Placement: { AvailabilityZone: i.availabilityZone },
       PrivateIpAddress: i.privateIp,
       ...(publicIp ? { PublicIpAddress: publicIp } : {}),
+      ...(i.ipv6 && i.state !== 'terminated' ? { Ipv6Address: i.ipv6 } : {}),
       NetworkInterfaces: this.network.instanceInterfaces(i),
       LaunchTime: i.launchTime,
       Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),

@@ -9,6 +9,8 @@ export interface InstanceInfo {
   availabilityZone?: string;
   privateIp?: string;
   publicIp?: string;
+  /** Its primary IPv6 address, when its interface has one. */
+  ipv6?: string;
   /** When EC2 last started it (ISO 8601). */
   launchTime?: string;
   tags: Record<string, string>;
@@ -22,6 +24,13 @@ export interface InstanceInfo {
  * hour). EC2 takes at most 200 values per filter.
  */
 const FILTER_VALUES = 200;
+
+/** The instance's primary IPv6 (Instance.Ipv6Address), else the first of its primary interface. */
+function ipv6Of(inst: Instance): Pick<InstanceInfo, 'ipv6'> {
+  const primary = inst.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0);
+  const ip = inst.Ipv6Address ?? primary?.Ipv6Addresses?.find((a) => a.IsPrimaryIpv6)?.Ipv6Address ?? primary?.Ipv6Addresses?.[0]?.Ipv6Address;
+  return ip ? { ipv6: ip } : {};
+}
 
 function primaryEni(inst: Instance): Pick<InstanceInfo, 'eni'> {
   const eni = (inst.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0) ?? inst.NetworkInterfaces?.[0];
@@ -94,6 +103,7 @@ export class Ec2Adapter {
           ...(inst.Placement?.AvailabilityZone ? { availabilityZone: inst.Placement.AvailabilityZone } : {}),
           ...(inst.PrivateIpAddress ? { privateIp: inst.PrivateIpAddress } : {}),
           ...(inst.PublicIpAddress ? { publicIp: inst.PublicIpAddress } : {}),
+          ...ipv6Of(inst),
           tags: Object.fromEntries((inst.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
           ...primaryEni(inst),
         });

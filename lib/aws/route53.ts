@@ -59,7 +59,7 @@ const sameName = (a: string | undefined, b: string) => (a ?? '').toLowerCase() =
 export function toRecordState(rr: ResourceRecordSet): RecordState {
   return {
     name: (rr.Name ?? '').toLowerCase(),
-    type: rr.Type as 'A',
+    type: rr.Type as 'A' | 'AAAA',
     setIdentifier: rr.SetIdentifier ?? '',
     weight: rr.Weight ?? 0,
     ttl: rr.TTL ?? 0,

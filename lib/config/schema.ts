@@ -120,7 +120,8 @@ export const fleetSchema = z
     dns: z.strictObject({
       hostedZoneId,
       recordName: dnsName,
-      recordType: z.literal('A').default('A'),
+      /** A, or AAAA for dns.address ipv6 (set from dns.address when left out). */
+      recordType: z.enum(['A', 'AAAA']).optional(),
       ttl: intIn(0, 2147483647, 'a number of seconds').default(60),
       weight: intIn(0, 255).default(100),
       /**
@@ -140,7 +141,7 @@ export const fleetSchema = z
        * `elasticIps`; a node that launches when no pool address is free registers its own public
        * IPv4 and keeps it: lib/plan/addresses.ts, keepOwnAddress).
        */
-      address: z.enum(['public-ipv4', 'elastic-ip', 'private-ipv4']).default('public-ipv4'),
+      address: z.enum(['public-ipv4', 'elastic-ip', 'private-ipv4', 'ipv6']).default('public-ipv4'),
     }),
     healthCheck,
     /** Elastic IP entry points: a pool of addresses, each homed on a node, moved on failure. */
@@ -271,6 +272,13 @@ export const fleetSchema = z
         }
       },
       (f, ctx) => {
+        // The record type follows the address family.
+        if (ctx.invalid(['dns'])) return;
+        const want = f.dns.address === 'ipv6' ? 'AAAA' : 'A';
+        if (f.dns.recordType !== undefined && f.dns.recordType !== want)
+          ctx.addIssue({ code: 'custom', path: ['dns', 'recordType'], message: `must be ${want} with dns.address "${f.dns.address}" (or left out)` });
+      },
+      (f, ctx) => {
         if (f.elasticIps && !f.alarms && !ctx.invalid(['alarms']))
           ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'elasticIps needs an alarms section: failover is driven by per-node alarms' });
       },
@@ -317,6 +325,7 @@ export const fleetSchema = z
     ...f,
     elasticIps: f.elasticIps ? { ...f.elasticIps, pool: f.elasticIps.pool ?? `${f.ownerId}:${f.name}` } : undefined,
     alarms: f.alarms ? { ...f.alarms, namePrefix: f.alarms.namePrefix ?? `hfc-${f.ownerId}-${f.name}-` } : undefined,
+    dns: { ...f.dns, recordType: f.dns.address === 'ipv6' ? ('AAAA' as const) : ('A' as const) },
     haproxy: f.haproxy
       ? withLbDrainTimeout(f.haproxy, f.lifecycleHooks.terminating.heartbeatTimeoutSeconds - f.dns.deregistrationDelaySeconds - 90)
       : undefined,

@@ -122,7 +122,9 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
           'no-address',
           metric
             ? 'no private IPv4 address seen; nothing registered or removed (dns.address is private-ipv4)'
-            : `no ${fleet.dns.address === 'elastic-ip' ? 'address (home Elastic IP or public IPv4)' : 'public IPv4 address'} seen; nothing registered or removed (dns.address is ${fleet.dns.address}: give the launch template's network interface a public IPv4, or set dns.address to "private-ipv4" for an internal fleet)`,
+            : fleet.dns.address === 'ipv6'
+              ? "no IPv6 address seen; nothing registered or removed (dns.address is ipv6: give the subnet an IPv6 CIDR and the launch template's network interface an IPv6 address)"
+              : `no ${fleet.dns.address === 'elastic-ip' ? 'address (home Elastic IP or public IPv4)' : 'public IPv4 address'} seen; nothing registered or removed (dns.address is ${fleet.dns.address}: give the launch template's network interface a public IPv4, or set dns.address to "private-ipv4" for an internal fleet)`,
         ),
       });
       ownedNodes.add(node.instanceId);

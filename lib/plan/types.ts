@@ -65,7 +65,7 @@ export interface ObservedHealthCheck {
 /** One weighted record, as stored in Route 53. */
 export interface RecordState {
   name: string;
-  type: 'A';
+  type: 'A' | 'AAAA';
   setIdentifier: string;
   weight: number;
   ttl: number;

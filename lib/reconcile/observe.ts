@@ -25,6 +25,11 @@ import { HEARTBEAT_AT_TAG } from '../plan/tags';
 import type { FleetReader } from './ports';
 import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
+/** The address a node is registered with, by dns.address: a private fleet's is its private IPv4. */
+function registeredAddress(fleet: FleetConfig, info: { publicIp?: string; privateIp?: string; ipv6?: string }): string | undefined {
+  return fleet.dns.address === 'private-ipv4' ? info.privateIp : fleet.dns.address === 'ipv6' ? info.ipv6 : info.publicIp;
+}
+
 /** A node's weight tag, read strictly: a whole number from 0 to 255, or a problem to report. */
 export function nodeWeight(tag: string, value: string): Pick<ObservedNode, 'weight' | 'weightTagProblem'> {
   const v = value.trim();
@@ -117,10 +122,8 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     const timerStartedAt = latest(info.launchTime, info.tags[HEARTBEAT_AT_TAG]);
     const weightTag = info.tags[fleet.dns.weightTag];
     return {
-      // The address this fleet registers: a private fleet's nodes are reached on their private IPv4.
-      ...(alive && (fleet.dns.address === 'private-ipv4' ? info.privateIp : info.publicIp)
-        ? { address: fleet.dns.address === 'private-ipv4' ? info.privateIp : info.publicIp }
-        : {}),
+      // The address this fleet registers (elastic-ip mode starts from the public IPv4 too).
+      ...(alive && registeredAddress(fleet, info) ? { address: registeredAddress(fleet, info)! } : {}),
       ...(alive && info.privateIp ? { privateIp: info.privateIp } : {}),
       ...(applied ? { configDigest: applied } : {}),
       ...(deregisteredAt ? { deregisteredAt } : {}),
