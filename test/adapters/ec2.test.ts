@@ -134,6 +134,29 @@ describe('describeInstances', () => {
     expect([...found.keys()]).toEqual([id(1), id(2), id(3)]);
   });
 
+  it("maps the primary IPv6: Instance.Ipv6Address, else the primary interface's (its primary one first); none without", async () => {
+    // Prepare
+    const eni = (addresses: { Ipv6Address: string; IsPrimaryIpv6?: boolean }[]) => ({ Attachment: { DeviceIndex: 0 }, Ipv6Addresses: addresses });
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            instance(id(1), { Ipv6Address: '2600:1f18::1' }),
+            instance(id(2), { NetworkInterfaces: [eni([{ Ipv6Address: '2600:1f18::a' }, { Ipv6Address: '2600:1f18::2', IsPrimaryIpv6: true }])] }),
+            instance(id(3), { NetworkInterfaces: [eni([{ Ipv6Address: '2600:1f18::3' }])] }),
+            instance(id(4)),
+          ],
+        },
+      ],
+    });
+
+    // Act
+    const infos = await adapter.describeInstances([id(1), id(2), id(3), id(4)]);
+
+    // Assess
+    expect([1, 2, 3, 4].map((i) => infos.get(id(i))?.ipv6)).toEqual(['2600:1f18::1', '2600:1f18::2', '2600:1f18::3', undefined]);
+  });
+
   it('sends nothing for no id', async () => {
     // Act
     const found = await adapter.describeInstances([]);
