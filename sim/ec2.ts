@@ -123,7 +123,7 @@ export class Ec2Sim extends ServiceSim {
     };
     if (opts.publicIp !== false) inst.publicIp = `54.170.${(this.ipSeq >> 8) & 255}.${this.ipSeq & 255}`;
     // A subnet with an IPv6 CIDR gives each instance a global address of it.
-    if (opts.ipv6) inst.ipv6 = `2600:1f18:4a3:${((this.ipSeq >> 8) & 255).toString(16)}::${(this.ipSeq & 255).toString(16)}`;
+    if (opts.ipv6) inst.ipv6 = `2600:1f18:4a3:${((this.ipSeq >> 8) & 255).toString(16)}:0:0:0:${(this.ipSeq & 255).toString(16)}`.replace(/(^|:)0(:0)+:/, '::');
     this.instances.set(inst.instanceId, inst);
     this.network.attachPrimary(inst.instanceId, inst.availabilityZone, inst.privateIp);
     return inst;

@@ -881,7 +881,9 @@ function withDefaults(config: HealthCheckConfig): HealthCheckConfig {
   const https = type === 'HTTPS' || type === 'HTTPS_STR_MATCH';
   const defaultPort = type === 'TCP' ? undefined : https ? 443 : 80;
   const out: HealthCheckConfig = {
-    IPAddress: config.IPAddress,
+    // Route 53 answers an IPv6 IPAddress uncompressed ("2600:1f18:0:0:0:0:0:1"), whatever form it
+    // was sent in (docs/aws-facts.md, Route 53: health checks).
+    IPAddress: config.IPAddress && isIPv6(config.IPAddress) ? expandIPv6(config.IPAddress) : config.IPAddress,
     Port: config.Port ?? defaultPort,
     Type: type,
     ResourcePath: config.ResourcePath,
@@ -902,6 +904,15 @@ function withDefaults(config: HealthCheckConfig): HealthCheckConfig {
 function sameSettings(a: HealthCheckConfig, b: HealthCheckConfig): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof HealthCheckConfig>;
   return [...keys].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}
+
+/** An IPv6 address with every group written out and no `::` (leading zeros dropped). */
+function expandIPv6(ip: string): string {
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const h = head ? head.split(':') : [];
+  const t = ip.includes('::') && tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.map((g) => g.replace(/^0+(?=.)/, '')).join(':');
 }
 
 function location(id: string): string {

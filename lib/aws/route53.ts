@@ -19,6 +19,7 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import { ConflictError } from '../errors';
+import { canonicalIp } from '../plan/ip';
 import type { HealthCheckSpec, RecordState } from '../plan/types';
 import { describeAwsError, isAwsError } from './errors';
 import { batchChanges } from './route53Batches';
@@ -63,7 +64,7 @@ export function toRecordState(rr: ResourceRecordSet): RecordState {
     setIdentifier: rr.SetIdentifier ?? '',
     weight: rr.Weight ?? 0,
     ttl: rr.TTL ?? 0,
-    values: (rr.ResourceRecords ?? []).map((v) => v.Value ?? ''),
+    values: (rr.ResourceRecords ?? []).map((v) => canonicalIp(v.Value ?? '')),
     ...(rr.HealthCheckId ? { healthCheckId: rr.HealthCheckId } : {}),
   };
 }
@@ -100,7 +101,8 @@ export function toSpec(c: HealthCheckConfig): HealthCheckSpec {
     };
   return {
     type: c.Type as HealthCheckSpec['type'],
-    ipAddress: c.IPAddress ?? '',
+    // Route 53 answers an IPv6 address uncompressed: compared in one form (lib/plan/ip.ts).
+    ipAddress: canonicalIp(c.IPAddress ?? ''),
     port: c.Port ?? 0,
     ...(c.ResourcePath !== undefined ? { resourcePath: c.ResourcePath } : {}),
     ...(c.FullyQualifiedDomainName !== undefined ? { fullyQualifiedDomainName: c.FullyQualifiedDomainName } : {}),

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { HaproxyBackend, HaproxyConfig } from '../config/haproxySchema';
 import { isIPv6 } from 'node:net';
+import { canonicalIp } from '../plan/ip';
 import { assertInt, assertToken, isToken, TokenError } from '../tokens';
 
 /** A member of the rendered configuration: a load-balancer peer or a backend server. */
@@ -58,7 +59,9 @@ const port = (v: number, where: string) => assertInt(v, 1, 65535, where);
 
 /** An IPv4 or IPv6 address, checked: the only addresses that reach the file. @throws TokenError */
 function address(ip: string, where: string): string {
-  if (isToken('ipv4', ip) || (isToken('ipv6', ip) && isIPv6(ip))) return ip;
+  if (isToken('ipv4', ip)) return ip;
+  // In the form HAProxy reports it (`show servers state`), which the node script compares with.
+  if (isToken('ipv6', ip) && isIPv6(ip)) return canonicalIp(ip);
   throw new TokenError(where, 'an IPv4 or IPv6 address', ip);
 }
 
@@ -66,12 +69,12 @@ function address(ip: string, where: string): string {
 const hostPort = (ip: string, p: number) => (ip.includes(':') ? `[${ip}]:${p}` : `${ip}:${p}`);
 
 function checked(members: readonly Member[], what: string): Member[] {
-  for (const m of members) {
+  const out = members.map((m) => {
     assertToken('instanceId', m.instanceId, `${what}: member name`);
-    address(m.ip, `${what}: address of ${m.instanceId}`);
-  }
+    return { ...m, ip: address(m.ip, `${what}: address of ${m.instanceId}`) };
+  });
   // Sorted and de-duplicated: the order AWS lists things in must not change the text.
-  return [...new Map(members.map((m) => [m.instanceId, m])).values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+  return [...new Map(out.map((m) => [m.instanceId, m])).values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
 }
 
 const BALANCE = new Set(['roundrobin', 'leastconn', 'source', 'first', 'static-rr']);

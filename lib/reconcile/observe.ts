@@ -22,12 +22,19 @@ import { LAUNCH_WAIT } from '../plan/lifecycle';
 import { withHint } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
 import { HEARTBEAT_AT_TAG } from '../plan/tags';
+import { canonicalIp } from '../plan/ip';
 import type { FleetReader } from './ports';
 import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
 /** The address a node is registered with, by dns.address: a private fleet's is its private IPv4. */
 function registeredAddress(fleet: FleetConfig, info: { publicIp?: string; privateIp?: string; ipv6?: string }): string | undefined {
-  return fleet.dns.address === 'private-ipv4' ? info.privateIp : fleet.dns.address === 'ipv6' ? info.ipv6 : info.publicIp;
+  return fleet.dns.address === 'private-ipv4'
+    ? info.privateIp
+    : fleet.dns.address === 'ipv6' && info.ipv6
+      ? canonicalIp(info.ipv6)
+      : fleet.dns.address === 'ipv6'
+        ? undefined
+        : info.publicIp;
 }
 
 /** A node's weight tag, read strictly: a whole number from 0 to 255, or a problem to report. */

@@ -175,11 +175,13 @@ describe.runIf(run)('rendered configurations pass haproxy -c with warnings as er
         { instanceId: id(1), ip: '2001:db8::10' },
         { instanceId: id(2), ip: '10.0.0.2' },
       ],
-      servers: { app: [{ instanceId: id(3), ip: '2001:db8:0:1::3' }, ...members(4, 1)] },
+      servers: { app: [{ instanceId: id(3), ip: '2001:db8:0:1::3' }, { instanceId: id(5), ip: '2001:DB8:0:0:0:0:0:05' }, ...members(4, 1)] },
       health: { protocol: 'TCP', port: 8404 },
     });
     expect(text).toContain(`    peer ${id(1)} [2001:db8::10]:10000`);
     expect(text).toContain(`    server ${id(3)} [2001:db8:0:1::3]:8080`);
+    // In the form HAProxy reports it, which the node script compares with
+    expect(text).toContain(`    server ${id(5)} [2001:db8::5]:8080`);
     const r = check('ipv6', text, id(1));
     expect(r.ok, r.output).toBe(true);
   });
