@@ -84,10 +84,9 @@ export class SimHaproxyNode {
   readonly cut = new Map<string, number>();
   private readonly sessions = new Map<string, number>();
 
-  /** Sessions of an application server (instance id) in every backend that lists it here. */
+  /** Sessions of an application server (instance id) in every backend that lists it here (none elsewhere). */
   setSessions(serverId: string, count: number): void {
     for (const key of this.serverKeys(serverId)) this.sessions.set(key, count);
-    if (this.serverKeys(serverId).length === 0) this.sessions.set(`?/${serverId}`, count);
   }
 
   sessionsOf(serverId: string): number {

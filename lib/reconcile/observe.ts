@@ -28,13 +28,14 @@ import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
 /** The address a node is registered with, by dns.address: a private fleet's is its private IPv4. */
 function registeredAddress(fleet: FleetConfig, info: { publicIp?: string; privateIp?: string; ipv6?: string }): string | undefined {
-  return fleet.dns.address === 'private-ipv4'
-    ? info.privateIp
-    : fleet.dns.address === 'ipv6' && info.ipv6
-      ? canonicalIp(info.ipv6)
-      : fleet.dns.address === 'ipv6'
-        ? undefined
-        : info.publicIp;
+  switch (fleet.dns.address) {
+    case 'private-ipv4':
+      return info.privateIp;
+    case 'ipv6':
+      return info.ipv6 && canonicalIp(info.ipv6);
+    default:
+      return info.publicIp;
+  }
 }
 
 /** A node's weight tag, read strictly: a whole number from 0 to 255, or a problem to report. */
@@ -128,9 +129,10 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     const applied = info.tags[CONFIG_DIGEST_TAG];
     const timerStartedAt = latest(info.launchTime, info.tags[HEARTBEAT_AT_TAG]);
     const weightTag = info.tags[fleet.dns.weightTag];
+    const address = alive ? registeredAddress(fleet, info) : undefined;
     return {
       // The address this fleet registers (elastic-ip mode starts from the public IPv4 too).
-      ...(alive && registeredAddress(fleet, info) ? { address: registeredAddress(fleet, info)! } : {}),
+      ...(address ? { address } : {}),
       ...(alive && info.privateIp ? { privateIp: info.privateIp } : {}),
       ...(applied ? { configDigest: applied } : {}),
       ...(deregisteredAt ? { deregisteredAt } : {}),
