@@ -17,6 +17,7 @@ import { HOME_TAG, MOVED_AT_TAG, MOVED_TO_TAG, POOL_TAG } from '../lib/plan/addr
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG } from '../lib/plan/types';
 import { REBALANCE_RECOMMENDATION, SPOT_INTERRUPTION, STATE_CHANGE } from '../lib/events/ec2';
 import { ENDING_STATES } from '../lib/plan/health';
+import { LISTED_TYPES } from '../lib/plan/families';
 import { DRAIN_SINCE_TAG, ENDING_TAG, HEARTBEAT_AT_TAG } from '../lib/plan/tags';
 import { AUTO_SCALING_GROUP_TAG, FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '../lib/plan/tags';
 import { MEASURE_SERVERS_PER_COMMAND } from '../lib/reconcile/measureLoads';
@@ -654,7 +655,9 @@ export function functionPolicy(config: Config, logGroupId: string): PolicyStatem
         Condition: {
           // Multivalued keys (one value per change in the batch): every change must match.
           'ForAllValues:StringEquals': {
-            'route53:ChangeResourceRecordSetsRecordTypes': unique(config.fleets.filter((f) => f.dns.hostedZoneId === zone).map((f) => f.dns.recordType)),
+            // Both families for every fleet: one that changed dns.address or dns.dualStack removes
+            // its records of the family it dropped (lib/plan/families.ts).
+            'route53:ChangeResourceRecordSetsRecordTypes': [...LISTED_TYPES],
             'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(byZone.get(zone) ?? []).sort(),
           },
         },

@@ -166,10 +166,16 @@ class TagCache {
 export class Route53Adapter {
   constructor(private readonly client: Route53Client) {}
 
-  /** Every record of exactly this name and type (all weighted set members), across pages. */
-  async listRecords(zoneId: string, name: string, type: string): Promise<RecordState[]> {
+  /**
+   * Every record of exactly this name and these types (all weighted set members), across pages.
+   * The types must sort next to each other (ListResourceRecordSets lists a name's records in
+   * ASCII order of type: A, AAAA, CAA, ...): the listing starts at the first and stops at the
+   * first record of another name or type.
+   */
+  async listRecords(zoneId: string, name: string, types: readonly RecordState['type'][]): Promise<RecordState[]> {
+    const wanted = [...types].sort();
     const out: RecordState[] = [];
-    let start: { name: string; type: string; id?: string } | undefined = { name, type };
+    let start: { name: string; type: string; id?: string } | undefined = { name, type: wanted[0]! };
     while (start) {
       const page: ListResourceRecordSetsCommandOutput = await this.client.send(
         new ListResourceRecordSetsCommand({
@@ -182,10 +188,12 @@ export class Route53Adapter {
       );
       const sets = page.ResourceRecordSets ?? [];
       // The listing runs on through the rest of the zone: stop at the first other name or type.
-      const mine = sets.filter((rr) => sameName(rr.Name, name) && rr.Type === type);
+      const ours = (n: string | undefined, t: string | undefined) => sameName(n, name) && wanted.includes(t as RecordState['type']);
+      const end = sets.findIndex((rr) => !ours(rr.Name, rr.Type));
+      const mine = end < 0 ? sets : sets.slice(0, end);
       out.push(...mine.map(toRecordState));
-      const more = page.IsTruncated && mine.length === sets.length && sameName(page.NextRecordName, name) && page.NextRecordType === type;
-      start = more ? { name, type, ...(page.NextRecordIdentifier ? { id: page.NextRecordIdentifier } : {}) } : undefined;
+      const more = page.IsTruncated && end < 0 && ours(page.NextRecordName, page.NextRecordType);
+      start = more ? { name, type: page.NextRecordType!, ...(page.NextRecordIdentifier ? { id: page.NextRecordIdentifier } : {}) } : undefined;
     }
     return out;
   }

@@ -142,6 +142,13 @@ export const fleetSchema = z
        * IPv4 and keeps it: lib/plan/addresses.ts, keepOwnAddress).
        */
       address: z.enum(['public-ipv4', 'elastic-ip', 'private-ipv4', 'ipv6']).default('public-ipv4'),
+      /**
+       * Dual stack: each node also gets a weighted AAAA record on its primary IPv6 address, beside
+       * its A record (with public-ipv4 or elastic-ip, a health check of its own probing the IPv6
+       * address; with private-ipv4, the same CLOUDWATCH_METRIC check as the A record). A node
+       * without an IPv6 address is not registered (lib/plan/families.ts).
+       */
+      dualStack: z.boolean().default(false),
     }),
     healthCheck,
     /** Elastic IP entry points: a pool of addresses, each homed on a node, moved on failure. */
@@ -277,6 +284,13 @@ export const fleetSchema = z
         const want = f.dns.address === 'ipv6' ? 'AAAA' : 'A';
         if (f.dns.recordType !== undefined && f.dns.recordType !== want)
           ctx.addIssue({ code: 'custom', path: ['dns', 'recordType'], message: `must be ${want} with dns.address "${f.dns.address}" (or left out)` });
+        if (f.dns.dualStack && f.dns.address === 'ipv6')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dns', 'dualStack'],
+            message:
+              'dns.address "ipv6" registers AAAA records only; for an A and an AAAA record per node set dns.address to the IPv4 kind ("public-ipv4", "elastic-ip" or "private-ipv4") with dns.dualStack true',
+          });
       },
       (f, ctx) => {
         if (f.elasticIps && !f.alarms && !ctx.invalid(['alarms']))
@@ -413,7 +427,9 @@ export const configSchema = z
       // creating the new one first: the plan counts that, and spreads a fleet-wide settings change
       // over runs when the quota has no room for it: docs/scaling.md.)
       const sized = cfg.fleets.filter((f, i) => typeof f.limits?.maxNodes === 'number' && !ctx.invalid(['fleets', i, 'limits']));
-      const need = sized.reduce((n, f) => n + (f.limits.maxNodes ?? 0), 0);
+      // A dual-stack node has two checks (A and AAAA), unless both watch its alarm (private-ipv4).
+      const checksPerNode = (f: (typeof sized)[number]) => (f.dns?.dualStack === true && f.dns?.address !== 'private-ipv4' ? 2 : 1);
+      const need = sized.reduce((n, f) => n + (f.limits.maxNodes ?? 0) * checksPerNode(f), 0);
       const quotas = cfg.fleets.map((f) => num(f.limits?.healthCheckQuota) ?? ROUTE53_LIMITS.healthChecksPerAccount);
       const quota = Math.min(...quotas);
       // The quota is the account's, one value: fleets that state different ones are a mistake.
@@ -443,7 +459,7 @@ export const configSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['fleets', cfg.fleets.indexOf(sized.at(-1)!), 'limits', 'maxNodes'],
-          message: `the fleets can hold ${need} nodes, one Route 53 health check each, but the account's health-check quota is ${quota}: request a higher quota (Service Quotas, Route 53, "Health checks") and set limits.healthCheckQuota to it, or lower limits.maxNodes (docs/scaling.md)`,
+          message: `the fleets' nodes can need ${need} Route 53 health checks (one per node, two per dual-stack node), but the account's health-check quota is ${quota}: request a higher quota (Service Quotas, Route 53, "Health checks") and set limits.healthCheckQuota to it, or lower limits.maxNodes (docs/scaling.md)`,
         });
       // One group, one fleet: two fleets completing each other's lifecycle actions would race.
       seen((f) => f.autoScalingGroupName, 'autoScalingGroupName');

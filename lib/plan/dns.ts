@@ -1,7 +1,8 @@
 /**
  * The DNS planner: from the observed fleet to the ordered list of Route 53 changes that makes
- * every node that belongs in DNS have exactly one weighted record referencing exactly one
- * matching health check of ours, and every other node have neither. Pure: no AWS calls.
+ * every node that belongs in DNS have exactly one weighted record per address family the fleet
+ * registers (A, or AAAA, or both: families.ts), each referencing exactly one matching health
+ * check of ours, and every other node have neither. Pure: no AWS calls.
  *
  * Order (a record must never reference a missing check; the deregistration time is noted before
  * the record goes, so a missing note can never skip the delay):
@@ -14,11 +15,12 @@
  */
 import type { FleetConfig } from '../config/schema';
 import { ROUTE53_LIMITS } from './limits';
-import { desiredHealthCheck, specDiff, specMatches } from './healthCheckSpec';
+import { desiredHealthCheck, specDiff, specKey, specMatches } from './healthCheckSpec';
 import { callerReference, healthCheckTags, setIdentifier } from './naming';
 import { LEAVING } from './lifecycle';
 import { belongsInDns } from './nodes';
-import { reason } from './reasons';
+import { type Reason, reason } from './reasons';
+import { addressesOf, familiesOf, LISTED_TYPES, type RecordType } from './families';
 import type { Action, DesiredRecord, HealthCheckRef, ObservedFleet, ObservedHealthCheck, ObservedRecord, Plan } from './types';
 
 /** Sort key: phase, then step within the phase (see the order above). */
@@ -52,14 +54,14 @@ function recordDiff(want: DesiredRecord, have: ObservedRecord): string[] {
   return diffs;
 }
 
-/** Plans the DNS changes for one fleet. */
 /**
+ * Plans the DNS changes for one fleet.
  * @param opts.alarmRegion with dns.address private-ipv4: the region of the managed alarms each
  *   node's CLOUDWATCH_METRIC check watches (the alarm topic's)
  */
 export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now?: Date; alarmRegion?: string } = {}): Plan {
   const now = opts.now ?? new Date(0);
-  // The health check a node should have (a private fleet's watches its managed alarm).
+  // The health check a record should have (a private fleet's watches the node's managed alarm).
   const metric = fleet.dns.address === 'private-ipv4';
   const wantCheck = (id: string, address: string) =>
     desiredHealthCheck(fleet, address, metric && opts.alarmRegion ? { region: opts.alarmRegion, name: `${fleet.alarms!.namePrefix}${id}` } : undefined);
@@ -71,132 +73,141 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
   const ownedNodes = new Set<string>();
 
   // Route 53's quotas: a node that would need a record or a check past them waits, with the
-  // reason (a CREATE past 100 weighted records would fail the whole batch). Records and checks
-  // that are going away still count: they are deleted after the new ones are made.
-  let recordSlots = ROUTE53_LIMITS.weightedRecordsPerName - (observed.otherRecords ?? 0) - observed.records.length;
+  // reason (a CREATE past 100 weighted records of a name and type would fail the whole batch).
+  // Records and checks that are going away still count: they are deleted after the new ones are made.
+  const recordSlots = new Map<RecordType, number>(
+    LISTED_TYPES.map((t) => [
+      t,
+      ROUTE53_LIMITS.weightedRecordsPerName - (observed.otherRecords?.[t] ?? 0) - observed.records.filter((r) => r.type === t).length,
+    ]),
+  );
   let checkSlots = fleet.limits.healthCheckQuota - (observed.otherHealthChecks ?? 0) - observed.healthChecks.length;
 
   for (const node of [...observed.nodes].sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
     if (!belongsInDns(node)) continue;
-    const hasRecord = observed.records.some((r) => r.instanceId === node.instanceId);
-    // A check is created for a node with none that matches its settings: a new node, or a
-    // replacement (made before the old one is deleted, so it counts against the quota too).
-    const hasCheck =
-      !!node.address &&
-      (!metric || !!opts.alarmRegion) &&
-      byInstance(observed.healthChecks, node.instanceId).some((c) => specMatches(wantCheck(node.instanceId, node.address!), c.spec));
-    if (node.address && !hasRecord && recordSlots <= 0) {
-      waiting.push({
-        instanceId: node.instanceId,
-        reason: reason(
-          'record-limit',
-          `${fleet.dns.recordName} already has ${ROUTE53_LIMITS.weightedRecordsPerName} weighted ${fleet.dns.recordType} records, Route 53's limit per name; split the group into fleets with their own record names (docs/scaling.md)`,
-        ),
-      });
-      ownedNodes.add(node.instanceId);
-      for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
-      continue;
-    }
-    if (node.address && !hasCheck && checkSlots <= 0) {
-      waiting.push({
-        instanceId: node.instanceId,
-        reason: reason(
-          'health-check-quota',
-          `the account has ${fleet.limits.healthCheckQuota} health checks, limits.healthCheckQuota; request a higher Route 53 quota and raise limits.healthCheckQuota (docs/scaling.md)`,
-        ),
-      });
-      ownedNodes.add(node.instanceId);
-      if (hasRecord) for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id); // left as it is
-      continue;
-    }
-    if (node.address && !hasRecord) recordSlots--;
-    if (node.address && !hasCheck) checkSlots--;
-    if (!node.address) {
+    const id = node.instanceId;
+    const records = byInstance(observed.records, id);
+    const checks = byInstance(observed.healthChecks, id);
+    /** The node waits, and what it has stays as it is. */
+    const hold = (why: Reason, keepChecks = true) => {
+      waiting.push({ instanceId: id, reason: why });
+      ownedNodes.add(id);
+      if (keepChecks) for (const c of checks) keptChecks.add(c.id);
+    };
+    const addresses = addressesOf(fleet, node);
+    if ('missing' in addresses) {
       // No address seen (not assigned yet, or EC2 answered without it): register nothing, and
       // leave whatever the node already has alone. A gap in one describe must never deregister
       // a serving node; if the address is really gone, its health check fails and Route 53
       // stops answering with it.
-      waiting.push({
-        instanceId: node.instanceId,
-        reason: reason(
-          'no-address',
-          metric
-            ? 'no private IPv4 address seen; nothing registered or removed (dns.address is private-ipv4)'
-            : fleet.dns.address === 'ipv6'
-              ? "no IPv6 address seen; nothing registered or removed (dns.address is ipv6: give the subnet an IPv6 CIDR and the launch template's network interface an IPv6 address)"
-              : `no ${fleet.dns.address === 'elastic-ip' ? 'address (home Elastic IP or public IPv4)' : 'public IPv4 address'} seen; nothing registered or removed (dns.address is ${fleet.dns.address}: give the launch template's network interface a public IPv4, or set dns.address to "private-ipv4" for an internal fleet)`,
-        ),
-      });
-      ownedNodes.add(node.instanceId);
-      for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
+      hold(reason('no-address', addresses.missing));
       continue;
     }
     if (metric && !opts.alarmRegion) {
       // Cannot happen when deployed (the alarm topic is set with alarms.manage): said, not guessed.
-      waiting.push({
-        instanceId: node.instanceId,
-        reason: reason(
-          'no-alarm-region',
-          'dns.address is private-ipv4, but no alarm topic (ALARM_TOPIC_ARN) says which region its alarms are in: nothing registered',
-        ),
-      });
-      ownedNodes.add(node.instanceId);
-      for (const c of byInstance(observed.healthChecks, node.instanceId)) keptChecks.add(c.id);
+      hold(
+        reason('no-alarm-region', 'dns.address is private-ipv4, but no alarm topic (ALARM_TOPIC_ARN) says which region its alarms are in: nothing registered'),
+      );
       continue;
     }
-    ownedNodes.add(node.instanceId);
-    registered.push(node.instanceId);
+    // One record per family, each with the check it should reference (shared when equal).
+    const wanted = addresses.addresses.map((a) => ({ ...a, spec: wantCheck(id, a.address), record: records.find((r) => r.type === a.type) }));
+    const specs = new Map(wanted.map((w) => [specKey(w.spec), w.spec]));
+    const newTypes = wanted.filter((w) => !w.record).map((w) => w.type);
+    const newChecks = [...specs.values()].filter((spec) => !checks.some((c) => specMatches(spec, c.spec))).length;
+    const full = newTypes.find((t) => recordSlots.get(t)! <= 0);
+    if (full) {
+      hold(
+        reason(
+          'record-limit',
+          `${fleet.dns.recordName} already has ${ROUTE53_LIMITS.weightedRecordsPerName} weighted ${full} records, Route 53's limit per name and type; split the group into fleets with their own record names (docs/scaling.md)`,
+        ),
+      );
+      continue;
+    }
+    if (newChecks > checkSlots) {
+      hold(
+        reason(
+          'health-check-quota',
+          `the account has ${fleet.limits.healthCheckQuota} health checks, limits.healthCheckQuota; request a higher Route 53 quota and raise limits.healthCheckQuota (docs/scaling.md)`,
+        ),
+        records.length > 0, // a registered node is left as it is; an unregistered one's stale checks go
+      );
+      continue;
+    }
+    for (const t of newTypes) recordSlots.set(t, recordSlots.get(t)! - 1);
+    checkSlots -= newChecks;
+
+    ownedNodes.add(id);
+    registered.push(id);
     if (node.weightTagProblem)
       notes.push({
-        instanceId: node.instanceId,
+        instanceId: id,
         reason: reason('weight-tag-invalid', `${node.weightTagProblem}: registered with dns.weight ${fleet.dns.weight} instead; fix the tag (0-255)`),
       });
-    const id = node.instanceId;
     // A note from an earlier life (a warm-pool instance back in service) must not shorten a later delay.
     if (node.deregisteredAt) actions.push({ kind: 'unmarkDeregistered', instanceId: id, reason: reason('back-in-service', 'back in service') });
-    const spec = wantCheck(id, node.address);
-    const record = observed.records.find((r) => r.instanceId === id);
-    const checks = byInstance(observed.healthChecks, id);
-    const matching = checks.filter((c) => specMatches(spec, c.spec));
-    // Prefer the check the record already uses, so a converged node is never touched.
-    const keep: ObservedHealthCheck | undefined = matching.find((c) => c.id === record?.healthCheckId) ?? matching.sort((a, b) => a.id.localeCompare(b.id))[0];
 
-    let ref: HealthCheckRef;
+    // The check for each set of settings: kept when one matches, created otherwise.
+    const refs = new Map<string, HealthCheckRef>();
     const tags = healthCheckTags(fleet, id);
-    if (keep) {
-      ref = { id: keep.id };
-      keptChecks.add(keep.id);
-      if (!tagsMatch(tags, keep.tags))
-        actions.push({ kind: 'tagHealthCheck', instanceId: id, healthCheckId: keep.id, tags, reason: reason('check-untagged', 'ownership tags missing') });
-    } else {
+    const inUse = new Set(records.map((r) => r.healthCheckId));
+    for (const [key, spec] of specs) {
+      const matching = checks.filter((c) => specMatches(spec, c.spec));
+      // Prefer a check a record already uses, so a converged node is never touched.
+      const keep: ObservedHealthCheck | undefined = matching.find((c) => inUse.has(c.id)) ?? matching.sort((a, b) => a.id.localeCompare(b.id))[0];
+      if (keep) {
+        refs.set(key, { id: keep.id });
+        keptChecks.add(keep.id);
+        if (!tagsMatch(tags, keep.tags))
+          actions.push({ kind: 'tagHealthCheck', instanceId: id, healthCheckId: keep.id, tags, reason: reason('check-untagged', 'ownership tags missing') });
+        continue;
+      }
       const reference = callerReference(fleet, id, spec);
-      ref = { callerReference: reference };
-      const stale = checks[0];
+      refs.set(key, { callerReference: reference });
+      // What it replaces, for the reason: an unmatched check of the same address family.
+      const family = (ip: string | undefined) => (ip === undefined ? 'none' : ip.includes(':') ? '6' : '4');
+      const stale = checks.find((c) => ![...specs.values()].some((s) => specMatches(s, c.spec)) && family(c.spec.ipAddress) === family(spec.ipAddress));
       const why = stale
         ? reason('check-settings-changed', `settings changed: ${specDiff(spec, stale.spec)}`)
-        : record
+        : records.length
           ? reason('check-missing', 'record has no health check of ours')
           : reason('node-joined', 'new node');
       actions.push({ kind: 'createHealthCheck', instanceId: id, callerReference: reference, spec, tags, reason: why });
     }
 
-    const want: DesiredRecord = {
-      name: fleet.dns.recordName,
-      type: fleet.dns.recordType,
-      setIdentifier: setIdentifier(fleet, id),
-      weight: node.weight ?? fleet.dns.weight,
-      ttl: fleet.dns.ttl,
-      values: [node.address],
-      healthCheck: ref,
-    };
-    if (!record) {
-      actions.push({ kind: 'createRecord', instanceId: id, record: want, reason: reason('node-joined', `node ${node.lifecycleState}`) });
-    } else {
-      const diffs = recordDiff(want, record);
+    for (const w of wanted) {
+      const want: DesiredRecord = {
+        name: fleet.dns.recordName,
+        type: w.type,
+        setIdentifier: setIdentifier(fleet, id),
+        weight: node.weight ?? fleet.dns.weight,
+        ttl: fleet.dns.ttl,
+        values: [w.address],
+        healthCheck: refs.get(specKey(w.spec))!,
+      };
+      if (!w.record) {
+        actions.push({ kind: 'createRecord', instanceId: id, record: want, reason: reason('node-joined', `node ${node.lifecycleState}`) });
+        continue;
+      }
+      const diffs = recordDiff(want, w.record);
       if (diffs.length) {
-        const { instanceId: _, ...previous } = record;
+        const { instanceId: _, ...previous } = w.record;
         actions.push({ kind: 'updateRecord', instanceId: id, record: want, previous, reason: reason('record-drifted', diffs.join(', ')) });
       }
+    }
+    // A family the fleet no longer registers (dns.address or dns.dualStack changed): its record goes.
+    for (const r of records.filter((r) => !wanted.some((w) => w.type === r.type))) {
+      const { instanceId: _, ...state } = r;
+      actions.push({
+        kind: 'deleteRecord',
+        instanceId: id,
+        record: state,
+        reason: reason(
+          'record-type-dropped',
+          `the fleet registers ${familiesOf(fleet).join(' and ')} records now (dns.address, dns.dualStack): its ${r.type} record goes`,
+        ),
+      });
     }
   }
 

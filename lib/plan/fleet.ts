@@ -116,7 +116,8 @@ function safePlanConfig(fleet: FleetConfig, observed: ObservedFleet, drains: rea
  */
 function servingOnOwnAddress(observed: ObservedFleet, pool: readonly { publicIp: string }[]): ReadonlySet<string> {
   const poolIps = new Set(pool.map((a) => a.publicIp));
-  return new Set(observed.records.filter((r) => r.values.some((v) => !poolIps.has(v))).map((r) => r.instanceId));
+  // (Only A records name an Elastic IP: a dual-stack node's AAAA record names its IPv6.)
+  return new Set(observed.records.filter((r) => r.type === 'A' && r.values.some((v) => !poolIps.has(v))).map((r) => r.instanceId));
 }
 
 /** In elastic-ip mode a node registers its home address (wherever that address floats now). */

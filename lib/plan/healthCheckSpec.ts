@@ -3,8 +3,10 @@ import type { FleetConfig } from '../config/schema';
 import type { HealthCheckSpec } from './types';
 
 /**
+ * @param address the address probed (the node's, of the record's family)
  * @param alarm with dns.address private-ipv4, the node's managed alarm (its region and name): the
  *   check watches it instead of probing the address, which Route 53's checkers cannot reach
+ *   (a dual-stack private node's A and AAAA records share that one check)
  */
 export function desiredHealthCheck(fleet: FleetConfig, address: string, alarm?: { region: string; name: string }): HealthCheckSpec {
   const hc = fleet.healthCheck;
@@ -44,6 +46,11 @@ const KEYS: (keyof HealthCheckSpec)[] = [
 /** True when every setting we own matches; settings we do not own are ignored. */
 export function specMatches(want: HealthCheckSpec, have: HealthCheckSpec): boolean {
   return KEYS.every((k) => want[k] === have[k]);
+}
+
+/** One text per set of settings we own: equal keys, one check (a dual-stack private node's two records share it). */
+export function specKey(spec: HealthCheckSpec): string {
+  return JSON.stringify(KEYS.map((k) => spec[k] ?? null));
 }
 
 /** What differs, for the log line that explains a replacement. */

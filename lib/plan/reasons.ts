@@ -13,6 +13,8 @@ export const REASON_CODES = {
   'check-untagged': 'a health check of ours lacks its ownership tags: they are added',
   'record-drifted': "the node's record differs from what it should be (address, weight, TTL or health check)",
   'node-left': 'the node is leaving or gone: its record, health check or alarm is removed',
+  'record-type-dropped':
+    'the fleet no longer registers this record type (dns.address or dns.dualStack changed): the node keeps its other records, this one goes',
   'check-superseded': 'a health check of ours that no record uses any more (replaced, or a duplicate) is removed',
   'delay-starts': 'the deregistration delay starts: the time is noted on the instance before its record goes',
   'back-in-service': 'a node back from the warm pool: the deregistration note of its earlier life is cleared',

@@ -16,8 +16,10 @@ export interface ObservedNode {
   /** Auto Scaling LifecycleState, for example `Pending:Wait` or `InService`. */
   lifecycleState: LifecycleState;
   availabilityZone?: string;
-  /** The address this fleet registers for the node (public IPv4), when it has one. */
+  /** The address this fleet registers for the node (by dns.address), when it has one. */
   address?: string;
+  /** Dual-stack fleets: its primary IPv6 address, registered in its AAAA record. */
+  address6?: string;
   /** When its record was deleted (instance tag `hfc:deregistered-at`), for the deregistration delay. */
   deregisteredAt?: string;
   /** Leaving for the warm pool (the event's Destination): no later run sees it, so no delay. */
@@ -100,8 +102,8 @@ export interface ObservedFleet {
   nodes: ObservedNode[];
   records: ObservedRecord[];
   healthChecks: ObservedHealthCheck[];
-  /** Weighted records at the fleet's name and type that are not ours (they count against Route 53's 100). */
-  otherRecords?: number;
+  /** Weighted records at the fleet's name that are not ours, by type (they count against Route 53's 100 per name and type). */
+  otherRecords?: Partial<Record<RecordState['type'], number>>;
   /** Health checks in the account that are not this fleet's (they count against the quota). */
   otherHealthChecks?: number;
   /** Elastic IP pool, interfaces and alarms: only for fleets with `elasticIps` or `alarms`. */

@@ -19,6 +19,7 @@ import { ConflictError } from '../errors';
 import { describeAwsError, isAwsError, isThrottling } from '../aws/errors';
 import { nextGeneration, withoutGeneration } from '../plan/naming';
 import { inParallel } from '../parallel';
+import { LISTED_TYPES } from '../plan/families';
 import type { RecordChange } from '../aws/route53';
 import { DEREGISTERED_AT_TAG, type Action, type Plan } from '../plan/types';
 import type { DnsWriter } from './ports';
@@ -124,8 +125,13 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
   const created = new Map<string, string>();
   const creates = ordered(of('createHealthCheck'), opts);
   const recordActions = plan.actions.filter((a): a is RecordAction => a.kind === 'deleteRecord' || a.kind === 'createRecord' || a.kind === 'updateRecord');
-  const ready = (a: RecordAction): boolean =>
-    ok(a.instanceId) && (a.kind === 'deleteRecord' || 'id' in a.record.healthCheck || created.has(a.record.healthCheck.callerReference));
+  // A node's records go out together, once every check they reference exists (a dual-stack node's
+  // A and AAAA records land in one batch, so "its records landed" means all of them).
+  const checkReady = (a: RecordAction): boolean =>
+    a.kind === 'deleteRecord' || 'id' in a.record.healthCheck || created.has(a.record.healthCheck.callerReference);
+  const recordsOf = new Map<string, RecordAction[]>();
+  for (const a of recordActions) recordsOf.set(a.instanceId, [...(recordsOf.get(a.instanceId) ?? []), a]);
+  const ready = (a: RecordAction): boolean => ok(a.instanceId) && recordsOf.get(a.instanceId)!.every(checkReady);
   let unsent = recordActions;
   let lastFlush = Date.now();
   let sinceFlush = 0;
@@ -133,16 +139,16 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
   // from opposite ends, meet in the middle): read again after each batch while creates are paced,
   // so this run neither repeats a create (each costs a 2 s token) nor sends a record already there.
   const theirs = new Map<string, string>(); // CallerReference without its generation -> check id
-  const theirRecords = new Set<string>(); // SetIdentifier|value|check of records that exist now
-  const recordKey = (r: { setIdentifier: string; values: readonly string[] }, checkId: string | undefined) =>
-    `${r.setIdentifier}|${r.values.join(',')}|${checkId}`;
+  const theirRecords = new Set<string>(); // type|SetIdentifier|value|check of records that exist now
+  const recordKey = (r: { type: string; setIdentifier: string; values: readonly string[] }, checkId: string | undefined) =>
+    `${r.type}|${r.setIdentifier}|${r.values.join(',')}|${checkId}`;
   let checksReadAt = 0;
   const refresh = async (what: { records: boolean }): Promise<void> => {
     try {
       checksReadAt = Date.now();
       const [checks, records] = await Promise.all([
         aws.route53.listHealthChecks(),
-        what.records ? aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, fleet.dns.recordType) : [],
+        what.records ? aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, LISTED_TYPES) : [],
       ]);
       for (const c of checks) if (c.CallerReference && c.Id) theirs.set(withoutGeneration(c.CallerReference), c.Id);
       for (const r of records) theirRecords.add(recordKey(r, r.healthCheckId));

@@ -23,6 +23,7 @@ import { withHint } from '../plan/nodes';
 import { CONFIG_DIGEST_TAG, DEREGISTERED_AT_TAG, type ObservedFleet, type ObservedHealthCheck, type ObservedNode, type ObservedRecord } from '../plan/types';
 import { HEARTBEAT_AT_TAG } from '../plan/tags';
 import { canonicalIp } from '../plan/ip';
+import { LISTED_TYPES } from '../plan/families';
 import type { FleetReader } from './ports';
 import { addressNodes, observePoolAndAlarms } from './observeAddresses';
 
@@ -67,7 +68,8 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
   // With an event, the instance's own state comes in the same round trip: an event whose action
   // is already over (a duplicate, a retry) ends the run here, after three calls (late.ts).
   const [records, checks, hintState] = await Promise.all([
-    aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, fleet.dns.recordType),
+    // Both families, whatever the fleet registers now: records of a family it dropped are found and removed.
+    aws.route53.listRecords(fleet.dns.hostedZoneId, fleet.dns.recordName, LISTED_TYPES),
     aws.route53.listHealthChecks(),
     // Best effort: a lookup that fails (throttled, or a role without the permission) only means
     // the run goes the full path.
@@ -130,9 +132,11 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     const timerStartedAt = latest(info.launchTime, info.tags[HEARTBEAT_AT_TAG]);
     const weightTag = info.tags[fleet.dns.weightTag];
     const address = alive ? registeredAddress(fleet, info) : undefined;
+    const address6 = alive && fleet.dns.dualStack && info.ipv6 ? canonicalIp(info.ipv6) : undefined;
     return {
       // The address this fleet registers (elastic-ip mode starts from the public IPv4 too).
       ...(address ? { address } : {}),
+      ...(address6 ? { address6 } : {}),
       ...(alive && info.privateIp ? { privateIp: info.privateIp } : {}),
       ...(applied ? { configDigest: applied } : {}),
       ...(deregisteredAt ? { deregisteredAt } : {}),
@@ -157,7 +161,7 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     nodes: finalNodes,
     records: ourRecords,
     healthChecks: ours,
-    otherRecords: records.length - ourRecords.length,
+    otherRecords: Object.fromEntries(LISTED_TYPES.map((t) => [t, records.filter((r) => r.type === t).length - ourRecords.filter((r) => r.type === t).length])),
     otherHealthChecks: checks.length - ours.length,
     ...(addressState ? { addressState } : {}),
     ...(servers && 'failed' in servers ? { serversError: servers.failed } : servers ? { servers } : {}),

@@ -107,7 +107,7 @@ describe('listRecords', () => {
     });
 
     // Act
-    const records = await adapter.listRecords(ZONE, NAME, 'A');
+    const records = await adapter.listRecords(ZONE, NAME, ['A']);
 
     // Assess
     expect(route53Mock).toHaveReceivedCommandTimes(ListResourceRecordSetsCommand, 1);
@@ -142,7 +142,7 @@ describe('listRecords', () => {
       .resolvesOnce({ IsTruncated: false, MaxItems: 300, ResourceRecordSets: [weightedSet('hfc:edge:i-3', '54.170.0.3')] });
 
     // Act
-    const records = await adapter.listRecords(ZONE, NAME, 'A');
+    const records = await adapter.listRecords(ZONE, NAME, ['A']);
 
     // Assess
     expect(records.map((r) => r.setIdentifier)).toEqual(['hfc:edge:i-1', 'hfc:edge:i-2', 'hfc:edge:i-3']);
@@ -167,7 +167,7 @@ describe('listRecords', () => {
     });
 
     // Act
-    const records = await adapter.listRecords(ZONE, NAME, 'A');
+    const records = await adapter.listRecords(ZONE, NAME, ['A']);
 
     // Assess
     expect(route53Mock).toHaveReceivedCommandTimes(ListResourceRecordSetsCommand, 1);
@@ -189,11 +189,52 @@ describe('listRecords', () => {
     });
 
     // Act
-    const records = await adapter.listRecords(ZONE, NAME, 'A');
+    const records = await adapter.listRecords(ZONE, NAME, ['A']);
 
     // Assess
     expect(route53Mock).toHaveReceivedCommandTimes(ListResourceRecordSetsCommand, 1);
     expect(records.map((r) => `${r.type} ${r.setIdentifier}`)).toEqual(['A hfc:edge:i-1']);
+  });
+
+  it('lists A and AAAA together: one listing from A, across a page that ends between the types, stopping at the next type', async () => {
+    // Prepare: A and AAAA sort next to each other (ASCII order of type); CAA follows
+    route53Mock
+      .on(ListResourceRecordSetsCommand)
+      .resolvesOnce({
+        IsTruncated: true,
+        MaxItems: 300,
+        ResourceRecordSets: [weightedSet('hfc:edge:i-1', '54.170.0.1')],
+        NextRecordName: NAME,
+        NextRecordType: 'AAAA',
+        NextRecordIdentifier: 'hfc:edge:i-1',
+      })
+      .resolvesOnce({
+        IsTruncated: true,
+        MaxItems: 300,
+        ResourceRecordSets: [
+          {
+            Name: NAME,
+            Type: 'AAAA',
+            SetIdentifier: 'hfc:edge:i-1',
+            Weight: 100,
+            TTL: 60,
+            ResourceRecords: [{ Value: '2001:0db8:0000:0000:0000:0000:0000:0001' }],
+          },
+          { Name: NAME, Type: 'CAA', TTL: 300, ResourceRecords: [{ Value: '0 issue "amazon.com"' }] },
+        ],
+        NextRecordName: NAME,
+        NextRecordType: 'TXT',
+      });
+
+    // Act
+    const records = await adapter.listRecords(ZONE, NAME, ['AAAA', 'A']);
+
+    // Assess: started at A, went on at AAAA, stopped at CAA; IPv6 read in one written form
+    expect(inputs(ListResourceRecordSetsCommand)).toEqual([
+      { HostedZoneId: ZONE, StartRecordName: NAME, StartRecordType: 'A', MaxItems: 300 },
+      { HostedZoneId: ZONE, StartRecordName: NAME, StartRecordType: 'AAAA', StartRecordIdentifier: 'hfc:edge:i-1', MaxItems: 300 },
+    ]);
+    expect(records.map((r) => `${r.type} ${r.setIdentifier} ${r.values[0]}`)).toEqual(['A hfc:edge:i-1 54.170.0.1', 'AAAA hfc:edge:i-1 2001:db8::1']);
   });
 
   it('stops when a full page of ours is truncated but the next record is another name', async () => {
@@ -207,7 +248,7 @@ describe('listRecords', () => {
     });
 
     // Act
-    const records = await adapter.listRecords(ZONE, NAME, 'A');
+    const records = await adapter.listRecords(ZONE, NAME, ['A']);
 
     // Assess
     expect(route53Mock).toHaveReceivedCommandTimes(ListResourceRecordSetsCommand, 1);
@@ -223,7 +264,7 @@ describe('listRecords', () => {
     });
 
     // Act
-    const records = await adapter.listRecords(ZONE, NAME, 'A');
+    const records = await adapter.listRecords(ZONE, NAME, ['A']);
 
     // Assess
     expect(records).toEqual([]);

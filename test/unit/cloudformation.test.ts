@@ -210,7 +210,7 @@ describe('function roles', () => {
   ]);
   const statements = functionPolicy(cfg, LOGICAL_IDS.lifecycleLogGroup);
 
-  it("record changes: per zone, only type A and that zone's normalized names", () => {
+  it("record changes: per zone, only types A and AAAA (a fleet that changes family removes its old records) and that zone's normalized names", () => {
     // Act
     const first = statement(statements, 'ChangeFleetRecordsZ0EXAMPLE1234567890AB');
     const other = statement(statements, 'ChangeFleetRecordsZ0OTHERZONE00000000AB');
@@ -220,7 +220,7 @@ describe('function roles', () => {
     expect(first.Resource).toEqual([{ 'Fn::Sub': ['arn:${AWS::Partition}:route53:::hostedzone/${Zone}', { Zone: 'Z0EXAMPLE1234567890AB' }] }]);
     expect(first.Condition).toEqual({
       'ForAllValues:StringEquals': {
-        'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
+        'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA'],
         'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['edge.example.com', 'eu.example.com'],
       },
     });

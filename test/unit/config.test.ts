@@ -51,6 +51,7 @@ describe('fleet configuration', () => {
         deregistrationDelaySeconds: 120,
         weightTag: 'hfc:weight',
         address: 'public-ipv4',
+        dualStack: false,
       },
       healthCheck: { protocol: 'HTTP', port: 8404, path: '/', requestInterval: 30, failureThreshold: 3, insufficientDataHealthStatus: 'LastKnownStatus' },
       limits: { healthCheckQuota: 200 },
@@ -165,7 +166,7 @@ describe('fleet configuration', () => {
           },
         ],
       },
-      "fleets[1].limits.maxNodes: the fleets can hold 160 nodes, one Route 53 health check each, but the account's health-check quota is 150: request a higher quota",
+      "fleets[1].limits.maxNodes: the fleets' nodes can need 160 Route 53 health checks (one per node, two per dual-stack node), but the account's health-check quota is 150: request a higher quota",
     ],
     [
       'a deregistration delay the terminating hook would cut short',

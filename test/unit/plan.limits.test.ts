@@ -18,7 +18,7 @@ describe('Route 53 quotas in the plan', () => {
       nodes: [...serving.map((id) => node(id)), ...launching(joining)],
       records: serving.map((id) => record(id)),
       healthChecks: serving.map((id, i) => check(id, undefined, `hc-${i}`)),
-      otherRecords: 3,
+      otherRecords: { A: 3 },
     };
 
     // Act
@@ -70,9 +70,27 @@ describe('Route 53 quotas in the plan', () => {
     expect(waitCodes(plan)).toEqual([`${joining}:health-check-quota`]);
   });
 
+  it('dual stack: the 100 are counted per type (AAAA full while A has room: the node waits), and a node needs two checks', () => {
+    // Prepare: 99 AAAA records of others at the name, 2 dual-stack nodes joining, quota for 3 checks
+    const dual = fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', dualStack: true }, limits: { healthCheckQuota: 3 } });
+    const joining = ids(2, 700).map((id, i) => ({ ...node(id, 'Pending:Wait'), address6: `2001:db8::${i + 1}` }));
+
+    // Act
+    const byType = planDns(dual, { nodes: joining, records: [], healthChecks: [], otherRecords: { A: 0, AAAA: 99 } });
+    const byChecks = planDns(dual, { nodes: joining, records: [], healthChecks: [], otherRecords: {} });
+
+    // Assess: one AAAA slot (the first node); the second waits naming the type
+    expect(byType.registered).toEqual([joining[0]!.instanceId]);
+    expect(waitCodes(byType)).toEqual([`${joining[1]!.instanceId}:record-limit`]);
+    expect(byType.waiting[0]!.reason.message).toContain('weighted AAAA records');
+    // three checks of quota: the first node's two, the second's two do not fit
+    expect(byChecks.actions.filter((a) => a.kind === 'createHealthCheck').map((a) => a.instanceId)).toEqual([joining[0]!.instanceId, joining[0]!.instanceId]);
+    expect(waitCodes(byChecks)).toEqual([`${joining[1]!.instanceId}:health-check-quota`]);
+  });
+
   it('a fleet within its quotas plans every node (the default fleet, 3 nodes)', () => {
     const joining = ids(3);
-    const plan = planDns(FLEET, { nodes: launching(joining), records: [], healthChecks: [], otherRecords: 0, otherHealthChecks: 0 });
+    const plan = planDns(FLEET, { nodes: launching(joining), records: [], healthChecks: [], otherRecords: { A: 0 }, otherHealthChecks: 0 });
     expect(plan.waiting).toEqual([]);
     expect(plan.registered).toEqual(joining);
   });
