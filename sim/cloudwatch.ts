@@ -127,6 +127,8 @@ interface SimAlarm {
   stateReasonData?: string;
   stateUpdated: Date;
   stateTransitioned: Date;
+  /** The last state with data (OK or ALARM), for Route 53's LastKnownStatus (route53.ts healthStatus). */
+  lastKnown?: 'OK' | 'ALARM';
   metricName: string;
   namespace: string;
   statistic?: Statistic;
@@ -183,6 +185,11 @@ export class CloudWatchSim extends ServiceSim {
   alarm(alarmName: string): MetricAlarm | undefined {
     const a = this.alarms.get(alarmName);
     return a ? this.toMetricAlarm(a) : undefined;
+  }
+
+  /** The alarm's last state with data (OK or ALARM), or undefined when it never had any. */
+  lastKnownState(alarmName: string): 'OK' | 'ALARM' | undefined {
+    return this.alarms.get(alarmName)?.lastKnown;
   }
 
   alarmNames(): string[] {
@@ -267,6 +274,7 @@ export class CloudWatchSim extends ServiceSim {
       ...(existing?.stateReasonData !== undefined ? { stateReasonData: existing.stateReasonData } : {}),
       stateUpdated: existing?.stateUpdated ?? now,
       stateTransitioned: existing?.stateTransitioned ?? now,
+      ...(existing?.lastKnown ? { lastKnown: existing.lastKnown } : {}),
       metricName: input.MetricName,
       namespace: input.Namespace,
       ...(input.Statistic !== undefined ? { statistic: input.Statistic } : {}),
@@ -401,6 +409,7 @@ export class CloudWatchSim extends ServiceSim {
       timestamp: alarm.stateUpdated,
     };
     alarm.state = state;
+    if (state !== 'INSUFFICIENT_DATA') alarm.lastKnown = state;
     alarm.stateReason = reason;
     if (reasonData !== undefined) alarm.stateReasonData = reasonData;
     else delete alarm.stateReasonData;

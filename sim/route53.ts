@@ -69,6 +69,8 @@ interface Zone {
   tags: Map<string, string>;
   /** ChangeResourceRecordSets calls still to be refused with PriorRequestNotComplete. */
   busyFor: number;
+  /** A private hosted zone: the VPC it answers in (no delegation set). */
+  vpc?: { region: string; id: string };
 }
 
 interface StoredCheck {
@@ -164,6 +166,8 @@ export class Route53Sim extends ServiceSim {
   private readonly everCreated = new Map<string, string>();
   private readonly liveCallerRefs = new Map<string, string>();
   private readonly deletedCallerRefs = new Set<string>();
+  /** Endpoints Route 53's checkers find unhealthy (expanded form for IPv6). */
+  private readonly unhealthyEndpoints = new Set<string>();
   private limits?: { clock: () => number; burstScale: number; refillScale: number; buckets: Map<string, TokenBucket> };
 
   constructor(private readonly account: SimAccount) {
@@ -179,8 +183,11 @@ export class Route53Sim extends ServiceSim {
 
   // ---- scenario helpers (lower-case: never dispatched as AWS operations) ----
 
-  /** Creates a public hosted zone with its SOA and NS records; returns the bare id ("Z0SIM..."). */
-  createHostedZone(name: string, id?: string): string {
+  /**
+   * Creates a hosted zone with its SOA and NS records; returns the bare id ("Z0SIM..."). With
+   * `vpc`, a private hosted zone: the same record API, answered only inside that VPC.
+   */
+  createHostedZone(name: string, id?: string, opts: { vpc?: { region: string; id: string } } = {}): string {
     const zoneId = id ? bareId(id) : `Z0SIM${this.ids.prefixed('', 16).toUpperCase()}`;
     if (this.zones.has(zoneId)) throw new Error(`simulated hosted zone ${zoneId} already exists`);
     const zoneName = normaliseName(name);
@@ -199,6 +206,7 @@ export class Route53Sim extends ServiceSim {
       records: new Map(),
       tags: new Map(),
       busyFor: 0,
+      ...(opts.vpc ? { vpc: opts.vpc } : {}),
     };
     this.store(zone.records, { Name: zoneName, Type: 'NS', TTL: 172800, ResourceRecords: nameServers.map((Value) => ({ Value })) });
     this.store(zone.records, {
@@ -224,6 +232,49 @@ export class Route53Sim extends ServiceSim {
   /** Every health check, in creation order (copies). */
   healthChecks(): HealthCheck[] {
     return [...this.checks.values()].map((s) => structuredClone(s.check));
+  }
+
+  /** Makes Route 53's checkers see an endpoint (an IPAddress) as healthy or not; every endpoint is healthy until said otherwise. */
+  setEndpointHealth(ip: string, healthy: boolean): void {
+    const key = isIPv6(ip) ? expandIPv6(ip) : ip;
+    if (healthy) this.unhealthyEndpoints.delete(key);
+    else this.unhealthyEndpoints.add(key);
+  }
+
+  /**
+   * What Route 53 decides about a check now. CLOUDWATCH_METRIC: the alarm's state (OK healthy,
+   * ALARM unhealthy; without data, InsufficientDataHealthStatus, where LastKnownStatus is the last
+   * state with data and healthy for a check that never had one); endpoint checks: as set with
+   * setEndpointHealth (docs/aws-facts.md, Route 53: alarm-based checks).
+   */
+  healthStatus(checkId: string): 'Healthy' | 'Unhealthy' {
+    const config = this.checks.get(checkId)?.check.HealthCheckConfig;
+    if (!config) throw new Error(`no simulated health check ${checkId}`);
+    if (config.Type === 'CLOUDWATCH_METRIC') {
+      const name = config.AlarmIdentifier!.Name!;
+      const alarm = config.AlarmIdentifier!.Region === this.account.region ? this.account.cloudWatch.alarm(name) : undefined;
+      const state = alarm?.StateValue ?? 'INSUFFICIENT_DATA';
+      if (state !== 'INSUFFICIENT_DATA') return state === 'OK' ? 'Healthy' : 'Unhealthy';
+      const when = config.InsufficientDataHealthStatus ?? 'LastKnownStatus';
+      if (when !== 'LastKnownStatus') return when;
+      return this.account.cloudWatch.lastKnownState(name) === 'ALARM' ? 'Unhealthy' : 'Healthy';
+    }
+    const ip = config.IPAddress ?? '';
+    return this.unhealthyEndpoints.has(isIPv6(ip) ? expandIPv6(ip) : ip) ? 'Unhealthy' : 'Healthy';
+  }
+
+  /**
+   * The values a resolver can get for a name and type, by weighted routing with health checks:
+   * the healthy records with a weight above 0; if none, the healthy ones of weight 0; if no
+   * record is healthy, all of them as if healthy (then again weight above 0 first). A record
+   * without a check is healthy. (docs/aws-facts.md, Route 53: weighted records.)
+   */
+  answers(zoneId: string, name: string, type: string): string[] {
+    const set = this.sorted(this.zoneOrThrow(zoneId)).filter((r) => r.Name === normaliseName(name) && r.Type === type && r.SetIdentifier !== undefined);
+    const healthy = set.filter((r) => !r.HealthCheckId || this.healthStatus(r.HealthCheckId) === 'Healthy');
+    const pool = healthy.length ? healthy : set;
+    const weighted = pool.filter((r) => (r.Weight ?? 0) > 0);
+    return (weighted.length ? weighted : pool).flatMap((r) => (r.ResourceRecords ?? []).map((v) => v.Value!)).sort();
   }
 
   /** Tags of a health check (default) or hosted zone, as a plain object. */
@@ -368,10 +419,11 @@ export class Route53Sim extends ServiceSim {
         Id: `/hostedzone/${zone.id}`,
         Name: zone.name,
         CallerReference: zone.callerReference,
-        Config: { PrivateZone: false },
+        Config: { PrivateZone: !!zone.vpc },
         ResourceRecordSetCount: zone.records.size,
       },
-      DelegationSet: { NameServers: [...zone.nameServers] },
+      // A private zone has no delegation set; it lists the VPCs it answers in.
+      ...(zone.vpc ? { VPCs: [{ VPCRegion: zone.vpc.region as 'eu-west-1', VPCId: zone.vpc.id }] } : { DelegationSet: { NameServers: [...zone.nameServers] } }),
     };
   }
 
@@ -924,11 +976,16 @@ function isUncheckable(ip: string): boolean {
     const n = ipv4ToInt(ip);
     return UNCHECKABLE_IPV4.some(([base, bits]) => n >>> (32 - bits) === ipv4ToInt(base) >>> (32 - bits));
   }
-  // RFC 5156: unspecified, loopback, IPv4-mapped, unique-local, link-local, multicast, documentation.
-  const lower = ip.toLowerCase();
-  if (lower === '::' || lower === '::1' || lower.includes('.')) return true;
-  const first = parseInt(lower.split(':')[0] || '0', 16);
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00 || lower.startsWith('2001:db8:');
+  // RFC 5156: unspecified, loopback, IPv4-mapped, unique-local, link-local, multicast,
+  // documentation; read from the expanded form, so any spelling of an address counts the same.
+  if (ip.includes('.')) return true; // IPv4-mapped or -embedded
+  const g = expandIPv6(ip)
+    .split(':')
+    .map((x) => parseInt(x, 16));
+  const zeros = (n: number) => g.slice(0, n).every((x) => x === 0);
+  if (zeros(8) || (zeros(7) && g[7] === 1)) return true;
+  const first = g[0]!;
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00 || (first === 0x2001 && g[1] === 0xdb8);
 }
 
 function ipv4ToInt(ip: string): number {

@@ -33,6 +33,8 @@ export interface WorldOptions {
   logger?: Logger;
   /** Overrides of the fleet's configuration. */
   fleet?: Record<string, unknown>;
+  /** The world's hosted zone is private (answers in one VPC), as an internal fleet's is. */
+  privateZone?: boolean;
   /** Overrides of the fleet's `dns` settings (the zone is always the world's). */
   dns?: Record<string, unknown>;
   /** An external clock for the account (benchmarks: virtual time). */
@@ -84,7 +86,11 @@ export class FleetWorld {
   constructor(opts: WorldOptions = {}) {
     this.account = new SimAccount({ seed: opts.seed ?? 7, ...(opts.clock ? { clock: opts.clock } : {}) });
     this.via = opts.via ?? 'sns';
-    this.zoneId = this.account.route53.createHostedZone(ZONE);
+    this.zoneId = this.account.route53.createHostedZone(
+      ZONE,
+      undefined,
+      opts.privateZone ? { vpc: { region: this.account.region, id: 'vpc-0fleet000000000001' } } : {},
+    );
     this.preexisting = this.account.autoScaling.createGroup({ name: GROUP, instances: opts.preexisting ?? 0 });
     this.groups = [GROUP];
     for (let k = 2; k <= (opts.fleets ?? 1); k++) {

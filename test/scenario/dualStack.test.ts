@@ -12,7 +12,7 @@ import { parseConfig } from '../../lib/config/load';
 import { canonicalIp } from '../../lib/plan/ip';
 import { instanceOfSetIdentifier } from '../../lib/plan/naming';
 import { scheduledEvent } from '../../sim/envelopes';
-import { ALARM_TOPIC } from '../harness/failoverWorld';
+import { ALARM_TOPIC, FailoverWorld } from '../harness/failoverWorld';
 import { FleetWorld, GROUP, ZONE } from '../harness/fleetWorld';
 
 function world(dns: Record<string, unknown>, fleet: Record<string, unknown> = {}) {
@@ -163,6 +163,32 @@ describe('a dual-stack fleet (dns.dualStack)', () => {
     expect(checkOf(w, recs[0]!.check)).toMatchObject({ Type: 'CLOUDWATCH_METRIC', AlarmIdentifier: { Name: `${w.fleet.alarms!.namePrefix}${id}` } });
     expect(w.ourHealthChecks()).toHaveLength(1);
     expect(w.nodes()[0]!.state).toBe('InService');
+  });
+
+  it('with Elastic IPs: the A record names the home address, the AAAA record the IPv6; a failover moves the address and changes no record', async () => {
+    // Prepare
+    const w = new FailoverWorld({ eips: 2, dns: { dualStack: true } });
+    w.account.autoScaling.setLaunchIpv6(GROUP, true);
+    w.account.autoScaling.takeNotifications();
+    const [a, b] = await w.launch(2);
+    await w.schedule();
+    const before = records(w);
+    for (const id of [a!, b!]) {
+      const home = w.eipTable().find((r) => r.home === id)!.publicIp;
+      expect(before.find((r) => r.instanceId === id && r.type === 'A')!.value).toBe(home);
+      expect(canonicalIp(before.find((r) => r.instanceId === id && r.type === 'AAAA')!.value)).toBe(w.account.ec2.instance(id)!.ipv6);
+    }
+
+    // Act
+    const mark = w.account.mark();
+    w.fail(a!);
+    await w.deliverAlarms();
+    await w.schedule();
+
+    // Assess: a's address is on b; DNS unchanged (Route 53's check on a's IPv6 takes it out of the AAAA answers)
+    expect(w.holderOf(w.eipTable().find((r) => r.home === a)!.publicIp)).toBe(b);
+    expect(records(w)).toEqual(before);
+    expect(w.account.callsSince(mark).filter((c) => c.op === 'ChangeResourceRecordSets')).toEqual([]);
   });
 
   it('a node without an IPv6 address is not registered at all, and the reason names dns.dualStack', async () => {

@@ -5,6 +5,8 @@
  * created before the check that watches it and deleted after it.
  */
 import { describe, expect, it } from 'vitest';
+import { createHandler as createAlarmHandler } from '../../functions/alarm';
+import { alarmSnsEvent } from '../../sim/envelopes';
 import { ALARM_TOPIC } from '../harness/failoverWorld';
 import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
@@ -93,6 +95,76 @@ describe('a private fleet (dns.address private-ipv4)', () => {
     const record = world.dnsTable().find((r) => r.setIdentifier.endsWith(a!));
     expect(watching.length + (record ? 1 : 0)).toBeGreaterThan(0);
     expect(world.account.cloudWatch.alarm(alarm)).toBeDefined();
+  });
+
+  it('in a private zone, through launch, alarm, DNS failover, recovery and scale-in: the one alarm decides what Route 53 answers', async () => {
+    // Prepare: the fleet's record name lives in a private hosted zone
+    const world = new FleetWorld({ privateZone: true, dns: { address: 'private-ipv4' }, fleet: { alarms: { manage: true } } });
+    world.deps.settings.alarmTopicArn = ALARM_TOPIC;
+    world.account.autoScaling.takeNotifications();
+    const alarmFunction = createAlarmHandler(world.deps);
+    const outcomes: unknown[] = [];
+    const deliverAlarms = async () => {
+      for (const n of world.account.cloudWatch.takeNotifications())
+        outcomes.push(...(await alarmFunction(alarmSnsEvent(world.account, n), { getRemainingTimeInMillis: () => 30_000 } as never)));
+    };
+    const answers = () => world.account.route53.answers(world.zoneId, world.fleet.dns.recordName, 'A');
+    const ipOf = (id: string) => world.account.ec2.instance(id)!.privateIp!;
+    const ip = (ids: string[]) => ids.map(ipOf).sort();
+
+    // Act: launch; the alarms have no data yet (a new check with LastKnownStatus is healthy)
+    const [a, b, c] = world.account.autoScaling.scaleOut(GROUP, 3);
+    await world.deliverAll();
+    world.account.advance(1);
+    expect(world.nodes().every((n) => n.state === 'InService')).toBe(true);
+    expect(answers()).toEqual(ip([a!, b!, c!]));
+    for (const id of [a!, b!, c!]) world.account.cloudWatch.setState(alarmOf(world, id), 'OK');
+    await deliverAlarms();
+
+    // Act: a's alarm fires. Route 53 stops answering with it; the control plane changes no record
+    const mark = world.account.mark();
+    world.account.cloudWatch.setState(alarmOf(world, a!), 'ALARM');
+    await deliverAlarms();
+    await world.schedule();
+    expect(answers()).toEqual(ip([b!, c!]));
+    expect(world.account.callsSince(mark).filter((x) => x.op === 'ChangeResourceRecordSets')).toEqual([]);
+    expect(world.dnsTable()).toHaveLength(3);
+    // (the alarm function has nothing to move without Elastic IPs: it says so and changes nothing)
+    expect(outcomes.at(-1)).toMatchObject({ status: 'ignored', alarm: alarmOf(world, a!) });
+
+    // Act: its metric stops (INSUFFICIENT_DATA): the last known status holds, it stays out
+    world.account.cloudWatch.setState(alarmOf(world, a!), 'INSUFFICIENT_DATA');
+    expect(answers()).toEqual(ip([b!, c!]));
+
+    // Act: every node fails: Route 53 answers with all of them rather than with nothing
+    for (const id of [a!, b!, c!]) world.account.cloudWatch.setState(alarmOf(world, id), 'ALARM');
+    expect(answers()).toEqual(ip([a!, b!, c!]));
+
+    // Act: recovery
+    for (const id of [a!, b!, c!]) world.account.cloudWatch.setState(alarmOf(world, id), 'OK');
+    await deliverAlarms();
+    expect(answers()).toEqual(ip([a!, b!, c!]));
+
+    // Act: scale-in of b: record, check, then alarm go; it is out of the answers before it ends
+    world.account.autoScaling.terminate(b!);
+    await world.deliverAll();
+    expect(answers()).toEqual(ip([a!, c!]));
+    await world.drain();
+    await world.schedule();
+    expect(world.account.cloudWatch.alarm(alarmOf(world, b!))).toBeUndefined();
+    expect(
+      world
+        .nodes()
+        .map((n) => n.instanceId)
+        .sort(),
+    ).toEqual([a!, c!].sort());
+    expect(world.dnsTable().map((r) => r.value)).toEqual(ip([a!, c!]));
+    expect(
+      world
+        .ourHealthChecks()
+        .map((h) => h.instanceId)
+        .sort(),
+    ).toEqual([a!, c!].sort());
   });
 
   it('the configuration is refused without managed alarms, naming the field (Route 53 cannot probe a private address)', () => {

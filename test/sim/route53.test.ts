@@ -582,6 +582,11 @@ describe('CreateHealthCheck', () => {
     ['shared address space', httpCheck('100.64.0.1')],
     ['documentation range', httpCheck('203.0.113.5')],
     ['IPv6 unique-local', httpCheck('fd00::1')],
+    ['IPv6 loopback written out', httpCheck('0:0:0:0:0:0:0:1')],
+    ['IPv6 documentation range with leading zeros', httpCheck('2001:0db8:0:0:0:0:0:5')],
+    ['IPv6 link-local', httpCheck('fe80::1')],
+    ['IPv6 multicast', httpCheck('ff02::1')],
+    ['IPv4-mapped IPv6', httpCheck('::ffff:54.170.0.1')],
     ['not an address', httpCheck('54.170.0')],
     ['port 0', httpCheck(undefined, { Port: 0 })],
     ['port 65536', httpCheck(undefined, { Port: 65536 })],
@@ -669,6 +674,89 @@ describe('CreateHealthCheck of type CLOUDWATCH_METRIC (a private node)', () => {
   ])('refuses %s (InvalidInput)', async (_what, prepare, config, message) => {
     await prepare();
     await expect(createCheck('m-2', config)).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(message) });
+  });
+});
+
+describe("Route 53's view: health status and weighted answers (scenario helpers)", () => {
+  const putAlarm = (name: string) =>
+    account.clients({ maxAttempts: 1 }).cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        Namespace: 'AWS/EC2',
+        MetricName: 'StatusCheckFailed',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 2,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    );
+  const metricCheck = async (ref: string, alarm: string, insufficient?: 'Healthy' | 'Unhealthy' | 'LastKnownStatus') =>
+    checkId(ref, {
+      Type: 'CLOUDWATCH_METRIC',
+      AlarmIdentifier: { Region: account.region as never, Name: alarm },
+      ...(insufficient ? { InsufficientDataHealthStatus: insufficient } : {}),
+    });
+
+  it('a metric check follows its alarm; without data, InsufficientDataHealthStatus (LastKnownStatus: the last state with data, healthy when none)', async () => {
+    // Prepare
+    await putAlarm('n1');
+    await putAlarm('n2');
+    const last = await metricCheck('c1', 'n1');
+    const unhealthy = await metricCheck('c2', 'n2', 'Unhealthy');
+    const status = () => [account.route53.healthStatus(last), account.route53.healthStatus(unhealthy)];
+
+    // Act / Assess: new alarms, no data yet
+    expect(status()).toEqual(['Healthy', 'Unhealthy']);
+    account.cloudWatch.setState('n1', 'ALARM');
+    account.cloudWatch.setState('n2', 'OK');
+    expect(status()).toEqual(['Unhealthy', 'Healthy']);
+    account.cloudWatch.setState('n1', 'INSUFFICIENT_DATA');
+    account.cloudWatch.setState('n2', 'INSUFFICIENT_DATA');
+    expect(status()).toEqual(['Unhealthy', 'Unhealthy']);
+    account.cloudWatch.setState('n1', 'OK');
+    account.cloudWatch.setState('n1', 'INSUFFICIENT_DATA');
+    expect(status()[0]).toBe('Healthy');
+  });
+
+  it('an endpoint check is healthy until its endpoint is said not to be, in any spelling of the address', async () => {
+    const v6 = await checkId('c6', httpCheck('2600:1f18::7'));
+    account.route53.setEndpointHealth('2600:1f18:0:0:0:0:0:7', false);
+    expect(account.route53.healthStatus(v6)).toBe('Unhealthy');
+    account.route53.setEndpointHealth('2600:1f18::7', true);
+    expect(account.route53.healthStatus(v6)).toBe('Healthy');
+  });
+
+  it('answers: healthy records above weight 0; else the healthy ones at 0; with none healthy, all as if healthy', async () => {
+    // Prepare: x and y at 100, z at 0 (standby), each with its own check
+    const ids = {
+      x: await checkId('x', httpCheck('54.170.0.1')),
+      y: await checkId('y', httpCheck('54.170.0.2')),
+      z: await checkId('z', httpCheck('54.170.0.3')),
+    };
+    await change(
+      create(weighted('lb.example.com', 'x', '54.170.0.1', { HealthCheckId: ids.x })),
+      create(weighted('lb.example.com', 'y', '54.170.0.2', { HealthCheckId: ids.y })),
+      create(weighted('lb.example.com', 'z', '54.170.0.3', { HealthCheckId: ids.z, Weight: 0 })),
+    );
+    const answers = () => account.route53.answers(zoneId, 'lb.example.com', 'A');
+
+    // Act / Assess
+    expect(answers()).toEqual(['54.170.0.1', '54.170.0.2']);
+    account.route53.setEndpointHealth('54.170.0.1', false);
+    expect(answers()).toEqual(['54.170.0.2']);
+    account.route53.setEndpointHealth('54.170.0.2', false);
+    expect(answers()).toEqual(['54.170.0.3']);
+    account.route53.setEndpointHealth('54.170.0.3', false);
+    expect(answers()).toEqual(['54.170.0.1', '54.170.0.2']);
+  });
+
+  it('a private hosted zone: GetHostedZone says so and names its VPC, with no delegation set', async () => {
+    const id = account.route53.createHostedZone('internal.example', undefined, { vpc: { region: account.region, id: 'vpc-0abc' } });
+    const res = await route53.send(new GetHostedZoneCommand({ Id: id }));
+    expect(res.HostedZone?.Config?.PrivateZone).toBe(true);
+    expect(res.VPCs).toEqual([{ VPCRegion: account.region, VPCId: 'vpc-0abc' }]);
+    expect(res.DelegationSet).toBeUndefined();
   });
 });
 
