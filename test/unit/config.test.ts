@@ -308,10 +308,13 @@ describe('documentation', () => {
     expect(() => parseConfigText(example!, 'docs/configuration.md')).not.toThrow();
   });
 
-  it.each(['docs/fleet.config.elastic-ip.json', 'docs/fleet.config.haproxy.json', 'docs/fleet.config.private.json', 'docs/fleet.config.ipv6.json'])(
-    '%s is valid',
-    (file) => {
-      expect(() => parseConfigText(readFileSync(file, 'utf8'), file)).not.toThrow();
-    },
-  );
+  it.each([
+    'docs/fleet.config.elastic-ip.json',
+    'docs/fleet.config.haproxy.json',
+    'docs/fleet.config.private.json',
+    'docs/fleet.config.ipv6.json',
+    'docs/fleet.config.dualstack.json',
+  ])('%s is valid', (file) => {
+    expect(() => parseConfigText(readFileSync(file, 'utf8'), file)).not.toThrow();
+  });
 });
