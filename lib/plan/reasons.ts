@@ -32,6 +32,7 @@ export const REASON_CODES = {
   'config-refused': 'a value from AWS is not a valid token of its place in the configuration: nothing is pushed',
   'config-too-large': 'the rendered configuration does not fit one SSM command: nothing is pushed',
   'app-tier-unreadable': 'the application tier could not be read: nothing is pushed, launches wait',
+  'config-behind': 'a load balancer does not run the configuration rendered now (its hfc:config-digest differs): it is pushed',
   // Lifecycle actions completed
   registered: 'a launching load balancer has its record and health check: its launch goes on',
   deregistered: 'a leaving load balancer has no record or health check left (no deregistration delay)',

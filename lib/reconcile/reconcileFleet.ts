@@ -17,7 +17,7 @@ import type { ReconcilePorts } from './ports';
 import { pushPlannedConfig } from './applyConfig';
 import { markDrains } from './markDrains';
 import { type CompletionOutcome, completeActions, completeLanded } from './complete';
-import { type PassOptions, runPasses } from './pass';
+import { type PassOptions, type PassOutcome, runPasses } from './pass';
 import { buildReport, type FleetReport, logFinished, logWaiting } from './report';
 
 export type { CompletionOutcome, FleetReport };
@@ -39,6 +39,8 @@ export interface ReconcileOptions {
   measureDocumentName?: string;
   /** How long before a queued launch's hook times out it gets a heartbeat (lib/config/schedule.ts). */
   heartbeatHeadroomSeconds?: number;
+  /** Called with what the run observed and planned, before anything is applied (the CLI's status view). */
+  inspect?: (pass: PassOutcome) => void;
 }
 
 export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
@@ -67,6 +69,7 @@ export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, lo
     throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; ${completed}`, fleet.name, { cause: err });
   });
   const { plan, observed } = pass;
+  opts.inspect?.(pass);
 
   // The configuration follows the fleet once DNS is in line (pushes are slow; nothing above waits for them).
   const failed = new Map<string, string>();

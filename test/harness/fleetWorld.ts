@@ -72,6 +72,8 @@ export class FleetWorld {
   readonly account: SimAccount;
   readonly zoneId: string;
   readonly config: Config;
+  /** The configuration as a file would hold it (before defaults), for the CLI's tests. */
+  readonly rawConfig: { fleets: Record<string, unknown>[] };
   readonly fleet: FleetConfig;
   readonly deps: HandlerDeps;
   readonly via: Via;
@@ -97,7 +99,7 @@ export class FleetWorld {
       this.groups.push(`${GROUP}-${k}`);
       this.account.autoScaling.createGroup({ name: `${GROUP}-${k}`, instances: 0 });
     }
-    this.config = parseConfig({
+    this.rawConfig = {
       fleets: this.groups.map((group, i) => ({
         name: i === 0 ? 'edge' : `edge${i + 1}`,
         autoScalingGroupName: group,
@@ -105,7 +107,8 @@ export class FleetWorld {
         healthCheck: { protocol: 'HTTP', port: 8404, path: '/healthz' },
         ...(opts.fleet ?? {}),
       })),
-    });
+    };
+    this.config = parseConfig(structuredClone(this.rawConfig));
     this.fleet = this.config.fleets[0]!;
     this.mode = opts.mode ?? 'active';
     for (const group of this.groups) this.putHooks(group);

@@ -1,0 +1,95 @@
+/**
+ * `hfc plan`: what a reconcile would do now, every change with its reason, and every node that
+ * waits with why. Exit 0 when every fleet is in sync, 2 when changes are pending (CI, cron).
+ */
+import { reason } from '../lib/plan/reasons';
+import { describeAction } from '../lib/reconcile/apply';
+import type { FleetView } from './inspect';
+import { table } from './table';
+
+export interface PlannedChange {
+  kind: string;
+  instanceId: string;
+  /** What exactly: the target of a check, a record's value, an address and where it goes. */
+  detail: string;
+  reason: { code: string; message: string };
+}
+
+export interface FleetPlanView {
+  fleet: string;
+  inSync: boolean;
+  changes: PlannedChange[];
+  waiting: { instanceId: string; tier: string; code: string; message: string; until?: string }[];
+}
+
+const r = (x: { code: string; message: string }) => ({ code: x.code, message: x.message });
+
+export function fleetPlan(view: FleetView): FleetPlanView {
+  const { plan, report } = view;
+  const changes: PlannedChange[] = [];
+  for (const a of plan.dns.actions) {
+    const d = describeAction(a) as Record<string, unknown>;
+    const detail = [d.target, d.setIdentifier && `${'record' in a ? a.record.type : ''} ${d.value ?? ''} weight ${d.weight ?? '-'}`, d.healthCheckId, d.at]
+      .filter((x) => typeof x === 'string' && x.trim())
+      .join(' ');
+    changes.push({ kind: a.kind, instanceId: a.instanceId, detail, reason: r(a.reason) });
+  }
+  for (const a of plan.addresses?.actions ?? []) {
+    if (a.kind === 'associateAddress')
+      changes.push({
+        kind: a.kind,
+        instanceId: a.to.instanceId,
+        detail: `${a.publicIp} ${a.from ? `from ${a.from.instanceId} ` : ''}to ${a.to.instanceId}`,
+        reason: r(a.reason),
+      });
+    else if (a.kind === 'assignSecondaryIps') changes.push({ kind: a.kind, instanceId: a.instanceId, detail: `${a.count} on ${a.eniId}`, reason: r(a.reason) });
+    else changes.push({ kind: a.kind, instanceId: a.instanceId, detail: a.allocationId, reason: r(a.reason) });
+  }
+  for (const a of plan.alarms)
+    changes.push({
+      kind: a.kind,
+      instanceId: a.kind === 'putAlarm' ? a.spec.instanceId : a.instanceId,
+      detail: a.kind === 'putAlarm' ? a.spec.name : a.name,
+      reason: r(a.reason),
+    });
+  if (plan.config?.ok)
+    for (const id of plan.config.plan.behind)
+      changes.push({
+        kind: 'pushConfig',
+        instanceId: id,
+        detail: `${plan.config.plan.digest.slice(0, 12)} (${plan.config.plan.bytes} bytes)`,
+        reason: r(reason('config-behind', 'it does not run the configuration rendered now (its hfc:config-digest differs)')),
+      });
+  for (const h of plan.heartbeats) changes.push({ kind: 'heartbeat', instanceId: h.instanceId, detail: h.hookName, reason: r(h.reason) });
+  for (const c of report.completions)
+    changes.push({ kind: 'completeLifecycleAction', instanceId: c.instanceId, detail: `${c.hookName} CONTINUE (${c.transition})`, reason: r(c.reason) });
+  return {
+    fleet: view.fleet.name,
+    inSync: changes.length === 0,
+    changes,
+    waiting: report.pending.map((w) => ({ instanceId: w.instanceId, tier: w.tier, ...r(w.reason), ...(w.until ? { until: w.until } : {}) })),
+  };
+}
+
+export function renderPlan(fleets: FleetPlanView[]): string {
+  const out: string[] = [];
+  for (const f of fleets) {
+    out.push(`fleet ${f.fleet}: ${f.inSync ? 'in sync' : `${f.changes.length} change(s)`}`);
+    if (f.changes.length)
+      out.push(
+        table(
+          ['CHANGE', 'INSTANCE', 'DETAIL', 'REASON'],
+          f.changes.map((c) => [c.kind, c.instanceId, c.detail || '-', `${c.reason.message} [${c.reason.code}]`]),
+        ),
+      );
+    if (f.waiting.length)
+      out.push(
+        table(
+          ['WAITING', 'TIER', 'UNTIL', 'REASON'],
+          f.waiting.map((w) => [w.instanceId, w.tier, w.until ?? '-', `${w.message} [${w.code}]`]),
+        ),
+      );
+    out.push('');
+  }
+  return out.join('\n');
+}
