@@ -2,7 +2,7 @@
  * `hfc plan`: what a reconcile would do now, every change with its reason, and every node that
  * waits with why. Exit 0 when every fleet is in sync, 2 when changes are pending (CI, cron).
  */
-import { reason } from '../lib/plan/reasons';
+import { behindReason } from '../lib/plan/config';
 import { describeAction } from '../lib/reconcile/apply';
 import type { FleetView } from './inspect';
 import { table } from './table';
@@ -58,7 +58,7 @@ export function fleetPlan(view: FleetView): FleetPlanView {
         kind: 'pushConfig',
         instanceId: id,
         detail: `${plan.config.plan.digest.slice(0, 12)} (${plan.config.plan.bytes} bytes)`,
-        reason: r(reason('config-behind', 'it does not run the configuration rendered now (its hfc:config-digest differs)')),
+        reason: r(behindReason(view.observed.nodes.find((n) => n.instanceId === id)?.configDigest, plan.config.plan.digest)),
       });
   for (const h of plan.heartbeats) changes.push({ kind: 'heartbeat', instanceId: h.instanceId, detail: h.hookName, reason: r(h.reason) });
   for (const c of report.completions)

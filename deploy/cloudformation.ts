@@ -1014,6 +1014,15 @@ export function generateDeployment(config: Config, inputs: DeploymentInputs = {}
           },
         }
       : {}),
+    // The CLI (hfc --measure-document) plans drains with it, as the functions do.
+    ...(Resources[LOGICAL_IDS.measureDocument]
+      ? {
+          MeasureDocumentName: {
+            Description: 'The SSM Command document that measures what a load balancer carries (drains)',
+            Value: ref(LOGICAL_IDS.measureDocument),
+          },
+        }
+      : {}),
   };
   return {
     lifecycleEvents: lifecycleEvents(config),

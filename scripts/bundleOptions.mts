@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import type { BuildOptions } from 'esbuild';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -36,7 +37,11 @@ export function deployedEsbuildOptions(): BuildOptions {
       if (/^ {0,2}\S/.test(line)) break; // the next key of custom, or the next top-level section
       throw new Error(`serverless.yml: custom.esbuild: cannot read "${line.trim()}"`);
     }
-    if (!PLUGIN_ONLY.has(m[1]!)) options[m[1]!] = scalar(m[2]!.trim());
+    if (m[1] === 'plugins') {
+      // serverless-esbuild's plugins file: a function of the serverless instance (none here: stage dev).
+      const plugins = createRequire(import.meta.url)(join(ROOT, m[2]!.trim()));
+      options.plugins = typeof plugins === 'function' ? plugins(undefined) : plugins;
+    } else if (!PLUGIN_ONLY.has(m[1]!)) options[m[1]!] = scalar(m[2]!.trim());
   }
   return options as BuildOptions;
 }

@@ -392,6 +392,15 @@ export const configSchema = z
          * by default").
          */
         reservedConcurrency: z.union([intIn(1, 1000, '', RESERVED_CONCURRENCY_RULE), z.literal(false)], { error: RESERVED_CONCURRENCY_RULE }).default(1),
+        /**
+         * The stage this file is deployed as, when it is fleet.config.json (default "dev"): any other
+         * stage needs its own fleet.config.<stage>.json, so that two stages never put two control
+         * planes on the same groups by accident (lib/config/stageFile.ts).
+         */
+        stage: z
+          .string()
+          .regex(/^[a-zA-Z0-9-]{1,64}$/, 'must be a serverless stage name (letters, digits and hyphens)')
+          .optional(),
       })
       .default({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)', reservedConcurrency: 1 }),
   })

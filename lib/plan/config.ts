@@ -45,6 +45,14 @@ export interface ConfigPlan {
   rendered: string[];
 }
 
+/** Why a load balancer is pushed the configuration: it runs another (its hfc:config-digest). */
+export function behindReason(applied: string | undefined, digest: string): Reason {
+  return reason(
+    'config-behind',
+    `it runs ${applied ? `configuration ${applied.slice(0, 12)}` : 'no configuration of ours'}, not ${digest.slice(0, 12)} rendered now (hfc:config-digest)`,
+  );
+}
+
 export type ConfigPlanOutcome = { ok: true; plan: ConfigPlan } | { ok: false; reason: Reason };
 
 const byId = (a: { instanceId: string }, b: { instanceId: string }) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);

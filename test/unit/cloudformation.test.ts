@@ -626,6 +626,7 @@ describe('HAProxy configuration push: the SSM document', () => {
     // Longer than the script's own wait for a concurrent apply (flock -w 120).
     expect(CONFIG_APPLY_TIMEOUT_SECONDS).toBeGreaterThan(120);
     expect(resources.Outputs.ConfigDocumentName).toMatchObject({ Value: { Ref: LOGICAL_IDS.configDocument } });
+    expect(resources.Outputs.MeasureDocumentName).toMatchObject({ Value: { Ref: LOGICAL_IDS.measureDocument } });
   });
 
   it('runs the script from a temporary file with the parameters and the instance id from IMDSv2', () => {
@@ -950,6 +951,7 @@ describe('HAProxy configuration push: IAM and environment', () => {
     expect(plain.resources.Resources[LOGICAL_IDS.configDocument]).toBeUndefined();
     expect(Object.values(plain.resources.Resources).filter((r) => r.Type === 'AWS::SSM::Document')).toEqual([]);
     expect(plain.resources.Outputs.ConfigDocumentName).toBeUndefined();
+    expect(plain.resources.Outputs.MeasureDocumentName).toBeUndefined();
     expect(plain.functionEnvironment).not.toHaveProperty('CONFIG_DOCUMENT_NAME');
     expect(actions.filter((a) => a.startsWith('ssm:'))).toEqual([]);
     expect(generateDeployment(cfg0, { applyScript: APPLY_SCRIPT, measureScript: MEASURE_SCRIPT })).toEqual(plain);
@@ -1089,16 +1091,19 @@ describe('serverless-vars.cjs', () => {
   });
 
   it("serverless.yml params (default, then the stage's) give the mode, and --param overrides them", async () => {
-    const yml = { params: { default: { mode: 'active' }, staging: { mode: 'shadow' } }, provider: { stage: 'dev' } };
-    const resolveConfigurationProperty = async (path: string[]) => path.reduce<any>((o, k) => o?.[k], yml);
-    const modeOf = async (options: { stage?: string; param?: string[] }) => {
+    const withDev = { params: { default: { mode: 'shadow' }, dev: { mode: 'active' } }, provider: { stage: 'dev' } };
+    const defaultOnly = { params: { default: { mode: 'shadow' } }, provider: { stage: 'dev' } };
+    const modeOf = async (yml: object, options: { stage?: string; param?: string[] }) => {
       vars.reset();
+      const resolveConfigurationProperty = async (path: string[]) => path.reduce<any>((o, k) => o?.[k], yml);
       return ((await vars.functionEnvironment!({ options, resolveConfigurationProperty } as never)) as { HFC_MODE: string }).HFC_MODE;
     };
-    expect(await modeOf({ stage: 'staging' })).toBe('shadow');
-    expect(await modeOf({ stage: 'prod' })).toBe('active');
-    expect(await modeOf({})).toBe('active');
-    expect(await modeOf({ stage: 'staging', param: ['mode=active'] })).toBe('active');
+    expect(await modeOf(withDev, {})).toBe('active');
+    expect(await modeOf(withDev, { stage: 'dev' })).toBe('active');
+    expect(await modeOf(defaultOnly, {})).toBe('shadow');
+    expect(await modeOf(withDev, { param: ['mode=shadow'] })).toBe('shadow');
+    // (another stage reads its own fleet.config.<stage>.json: the repository has none, so it is refused)
+    await expect(modeOf(withDev, { stage: 'prod' })).rejects.toThrow(/stage "prod" would deploy fleet.config.json/);
     vars.reset();
   });
 
