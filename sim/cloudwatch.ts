@@ -127,8 +127,8 @@ interface SimAlarm {
   stateReasonData?: string;
   stateUpdated: Date;
   stateTransitioned: Date;
-  /** The last state with data (OK or ALARM), for Route 53's LastKnownStatus (route53.ts healthStatus). */
-  lastKnown?: 'OK' | 'ALARM';
+  /** Every state it was in and since when (Route 53's LastKnownStatus reads it: route53.ts healthStatus). */
+  history: { seq: number; state: StateValue }[];
   metricName: string;
   namespace: string;
   statistic?: Statistic;
@@ -152,6 +152,8 @@ const constraint = (field: string, value: unknown, rule: string) =>
 export class CloudWatchSim extends ServiceSim {
   protected readonly service = 'cloudWatch' as const;
   private readonly alarms = new Map<string, SimAlarm>();
+  /** Orders every state change of every alarm (lastKnownState). */
+  private seq = 0;
   /** SNS messages published for state changes, oldest first. Drain with `takeNotifications`. */
   readonly outbox: AlarmNotification[] = [];
   /** Every state change (EventBridge gets them all), oldest first. Drain with `takeStateChanges`. */
@@ -187,9 +189,21 @@ export class CloudWatchSim extends ServiceSim {
     return a ? this.toMetricAlarm(a) : undefined;
   }
 
-  /** The alarm's last state with data (OK or ALARM), or undefined when it never had any. */
-  lastKnownState(alarmName: string): 'OK' | 'ALARM' | undefined {
-    return this.alarms.get(alarmName)?.lastKnown;
+  /** A point in the alarms' history (state changes are ordered, even within one instant of the clock). */
+  historyMark(): number {
+    return this.seq;
+  }
+
+  /**
+   * The alarm's last state with data (OK or ALARM) from `mark` (historyMark) on, the state it
+   * was in at the mark included; undefined when it had none in that time.
+   */
+  lastKnownState(alarmName: string, mark: number): 'OK' | 'ALARM' | undefined {
+    const history = this.alarms.get(alarmName)?.history ?? [];
+    const atMark = history.filter((h) => h.seq <= mark).at(-1);
+    const after = history.filter((h) => h.seq > mark);
+    const known = [...(atMark ? [atMark] : []), ...after].filter((h) => h.state !== 'INSUFFICIENT_DATA').at(-1);
+    return known?.state as 'OK' | 'ALARM' | undefined;
   }
 
   alarmNames(): string[] {
@@ -274,7 +288,7 @@ export class CloudWatchSim extends ServiceSim {
       ...(existing?.stateReasonData !== undefined ? { stateReasonData: existing.stateReasonData } : {}),
       stateUpdated: existing?.stateUpdated ?? now,
       stateTransitioned: existing?.stateTransitioned ?? now,
-      ...(existing?.lastKnown ? { lastKnown: existing.lastKnown } : {}),
+      history: existing?.history ?? [{ seq: ++this.seq, state: 'INSUFFICIENT_DATA' }],
       metricName: input.MetricName,
       namespace: input.Namespace,
       ...(input.Statistic !== undefined ? { statistic: input.Statistic } : {}),
@@ -409,7 +423,7 @@ export class CloudWatchSim extends ServiceSim {
       timestamp: alarm.stateUpdated,
     };
     alarm.state = state;
-    if (state !== 'INSUFFICIENT_DATA') alarm.lastKnown = state;
+    alarm.history.push({ seq: ++this.seq, state });
     alarm.stateReason = reason;
     if (reasonData !== undefined) alarm.stateReasonData = reasonData;
     else delete alarm.stateReasonData;

@@ -166,6 +166,8 @@ export class Route53Sim extends ServiceSim {
   private readonly everCreated = new Map<string, string>();
   private readonly liveCallerRefs = new Map<string, string>();
   private readonly deletedCallerRefs = new Set<string>();
+  /** Where the alarms' history stood when each check was created (its LastKnownStatus starts there). */
+  private readonly createdAt = new Map<string, number>();
   /** Endpoints Route 53's checkers find unhealthy (expanded form for IPv6). */
   private readonly unhealthyEndpoints = new Set<string>();
   private limits?: { clock: () => number; burstScale: number; refillScale: number; buckets: Map<string, TokenBucket> };
@@ -248,16 +250,27 @@ export class Route53Sim extends ServiceSim {
    * setEndpointHealth (docs/aws-facts.md, Route 53: alarm-based checks).
    */
   healthStatus(checkId: string): 'Healthy' | 'Unhealthy' {
-    const config = this.checks.get(checkId)?.check.HealthCheckConfig;
-    if (!config) throw new Error(`no simulated health check ${checkId}`);
+    const stored = this.checks.get(checkId);
+    if (!stored) throw new Error(`no simulated health check ${checkId}`);
+    const config = stored.check.HealthCheckConfig!;
+    // A disabled check is healthy whatever it sees; an inverted one says the opposite.
+    if (config.Disabled) return 'Healthy';
+    const seen = this.observedStatus(config, this.createdAt.get(checkId) ?? 0);
+    return config.Inverted ? (seen === 'Healthy' ? 'Unhealthy' : 'Healthy') : seen;
+  }
+
+  /** @param createdAt the alarms' history mark when the check was created */
+  private observedStatus(config: HealthCheckConfig, createdAt: number): 'Healthy' | 'Unhealthy' {
     if (config.Type === 'CLOUDWATCH_METRIC') {
       const name = config.AlarmIdentifier!.Name!;
-      const alarm = config.AlarmIdentifier!.Region === this.account.region ? this.account.cloudWatch.alarm(name) : undefined;
+      const inRegion = config.AlarmIdentifier!.Region === this.account.region;
+      const alarm = inRegion ? this.account.cloudWatch.alarm(name) : undefined;
       const state = alarm?.StateValue ?? 'INSUFFICIENT_DATA';
       if (state !== 'INSUFFICIENT_DATA') return state === 'OK' ? 'Healthy' : 'Unhealthy';
       const when = config.InsufficientDataHealthStatus ?? 'LastKnownStatus';
       if (when !== 'LastKnownStatus') return when;
-      return this.account.cloudWatch.lastKnownState(name) === 'ALARM' ? 'Unhealthy' : 'Healthy';
+      // The check's own last status: what the alarm said since the check exists (healthy if nothing).
+      return inRegion && this.account.cloudWatch.lastKnownState(name, createdAt) === 'ALARM' ? 'Unhealthy' : 'Healthy';
     }
     const ip = config.IPAddress ?? '';
     return this.unhealthyEndpoints.has(isIPv6(ip) ? expandIPv6(ip) : ip) ? 'Unhealthy' : 'Healthy';
@@ -748,6 +761,7 @@ export class Route53Sim extends ServiceSim {
   private storeCheck(id: string, config: HealthCheckConfig, callerReference = this.ids.uuid()): StoredCheck {
     const stored: StoredCheck = { check: { Id: id, CallerReference: callerReference, HealthCheckConfig: config, HealthCheckVersion: 1 }, tags: new Map() };
     this.checks.set(id, stored);
+    this.createdAt.set(id, this.account.cloudWatch.historyMark());
     this.checkSeq.set(id, this.checkSeq.size);
     this.everCreated.set(id, callerReference);
     this.liveCallerRefs.set(callerReference, id);
@@ -978,12 +992,12 @@ function isUncheckable(ip: string): boolean {
   }
   // RFC 5156: unspecified, loopback, IPv4-mapped, unique-local, link-local, multicast,
   // documentation; read from the expanded form, so any spelling of an address counts the same.
-  if (ip.includes('.')) return true; // IPv4-mapped or -embedded
+  if (ip.includes('.')) return true; // IPv4-mapped or -embedded, dotted
   const g = expandIPv6(ip)
     .split(':')
     .map((x) => parseInt(x, 16));
   const zeros = (n: number) => g.slice(0, n).every((x) => x === 0);
-  if (zeros(8) || (zeros(7) && g[7] === 1)) return true;
+  if (zeros(8) || (zeros(7) && g[7] === 1) || (zeros(5) && g[5] === 0xffff)) return true; // unspecified, loopback, IPv4-mapped
   const first = g[0]!;
   return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00 || (first === 0x2001 && g[1] === 0xdb8);
 }

@@ -115,6 +115,18 @@ export function planDns(fleet: FleetConfig, observed: ObservedFleet, opts: { now
     const specs = new Map(wanted.map((w) => [specKey(w.spec), w.spec]));
     const newTypes = wanted.filter((w) => !w.record).map((w) => w.type);
     const newChecks = [...specs.values()].filter((spec) => !checks.some((c) => specMatches(spec, c.spec))).length;
+    // Route 53 refuses a weighted record beside a simple (or alias) one of the same name and type:
+    // the node waits, and nothing it has goes (a family switch never drops the old family first).
+    const blocked = newTypes.find((t) => (observed.simpleRecords?.[t] ?? 0) > 0);
+    if (blocked) {
+      hold(
+        reason(
+          'record-conflict',
+          `${fleet.dns.recordName} has a simple (non-weighted) or alias ${blocked} record, and Route 53 allows no weighted ${blocked} record beside it: delete it (or give the fleet another dns.recordName)`,
+        ),
+      );
+      continue;
+    }
     const full = newTypes.find((t) => recordSlots.get(t)! <= 0);
     if (full) {
       hold(

@@ -31,10 +31,11 @@ export function planHeartbeats(fleet: FleetConfig, observed: ObservedFleet, dns:
   const hook = fleet.lifecycleHooks.launching;
   const dueAfterMs = Math.max(hook.heartbeatTimeoutSeconds - headroomSeconds, 0) * 1000;
   const willRegister = new Set(dns.registered);
-  const hasRecord = new Set(observed.records.map((r) => r.instanceId));
+  // A record still to create (a dual-stack node may have one of its two already).
+  const creating = new Set(dns.actions.filter((a) => a.kind === 'createRecord').map((a) => a.instanceId));
   const out: PlannedHeartbeat[] = [];
   for (const n of observed.nodes) {
-    if (n.lifecycleState !== LAUNCH_WAIT || !willRegister.has(n.instanceId) || hasRecord.has(n.instanceId)) continue;
+    if (n.lifecycleState !== LAUNCH_WAIT || !willRegister.has(n.instanceId) || !creating.has(n.instanceId)) continue;
     const since = n.timerStartedAt ? Date.parse(n.timerStartedAt) : Number.NaN;
     if (Number.isNaN(since)) continue; // never guessed: the launch time is always known for a running instance
     const running = now.getTime() - since;

@@ -50,6 +50,8 @@ export const REASON_CODES = {
   'no-alarm-region': 'a private-ipv4 fleet without an alarm topic: the region of the alarms its health checks watch is unknown, nothing is registered',
   'no-elastic-ip': 'elastic-ip mode: a launching node has no home Elastic IP (none free in the pool): it goes on on its own public IPv4, which it keeps',
   'record-limit': "the fleet's record name already has 100 weighted records, Route 53's limit per name and type: the node is not registered",
+  'record-conflict':
+    "the fleet's record name has a simple or alias record of a type the node needs, beside which Route 53 allows no weighted record: the node is not registered",
   'health-check-quota': "the account's health checks have reached limits.healthCheckQuota: no check is created for the node",
   draining: 'deregistered; the node is released when the deregistration delay is over',
   'lb-draining':

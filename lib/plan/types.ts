@@ -104,6 +104,8 @@ export interface ObservedFleet {
   healthChecks: ObservedHealthCheck[];
   /** Weighted records at the fleet's name that are not ours, by type (they count against Route 53's 100 per name and type). */
   otherRecords?: Partial<Record<RecordState['type'], number>>;
+  /** Of those, the simple (non-weighted) records and alias records, by type: Route 53 refuses weighted records beside them. */
+  simpleRecords?: Partial<Record<RecordState['type'], number>>;
   /** Health checks in the account that are not this fleet's (they count against the quota). */
   otherHealthChecks?: number;
   /** Elastic IP pool, interfaces and alarms: only for fleets with `elasticIps` or `alarms`. */

@@ -19,7 +19,7 @@ import { ConflictError } from '../errors';
 import { describeAwsError, isAwsError, isThrottling } from '../aws/errors';
 import { nextGeneration, withoutGeneration } from '../plan/naming';
 import { inParallel } from '../parallel';
-import { LISTED_TYPES } from '../plan/families';
+import { familiesOf, LISTED_TYPES } from '../plan/families';
 import type { RecordChange } from '../aws/route53';
 import { DEREGISTERED_AT_TAG, type Action, type Plan } from '../plan/types';
 import type { DnsWriter } from './ports';
@@ -85,9 +85,9 @@ export function describeAction(a: Action): Record<string, unknown> {
 /** The creates in the order the trigger asks for (the plan lists them by instance id). */
 function ordered(creates: Of<'createHealthCheck'>[], opts: ApplyOptions): Of<'createHealthCheck'>[] {
   const out = opts.order?.direction === 'descending' ? [...creates].reverse() : [...creates];
-  const first = out.findIndex((a) => a.instanceId === opts.order?.first);
-  if (first > 0) out.unshift(...out.splice(first, 1));
-  return out;
+  // The event's node first, all of its checks (a dual-stack node has two).
+  const first = out.filter((a) => a.instanceId === opts.order?.first);
+  return [...first, ...out.filter((a) => a.instanceId !== opts.order?.first)];
 }
 
 export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, logger: Logger, opts: ApplyOptions = {}): Promise<ApplyResult> {
@@ -175,8 +175,12 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     // A set replaced whole must never be empty in between: deletions wait for a batch that also
     // adds a record, unless one of ours stays or nothing else is coming.
     const adds = batch.some((a) => a.kind !== 'deleteRecord');
-    const toCreate = new Set(unsent.filter((a) => a.kind === 'createRecord').map((a) => a.instanceId));
-    const stays = plan.registered.some((id) => !toCreate.has(id)); // its record exists already
+    // A registered node stays in DNS unless every record it will have is still to create (a
+    // dual-stack node with its A record and its AAAA pending stays).
+    const creating = new Map<string, number>();
+    for (const a of unsent) if (a.kind === 'createRecord') creating.set(a.instanceId, (creating.get(a.instanceId) ?? 0) + 1);
+    const families = familiesOf(fleet).length;
+    const stays = plan.registered.some((id) => (creating.get(id) ?? 0) < families);
     if (!adds && !stays && (!final || plan.registered.length > 0)) {
       // The last of our records would go while the nodes that replace them have none yet (their
       // checks deferred, throttled or failed): the leaving nodes keep their records and wait for
@@ -314,7 +318,11 @@ export async function applyPlan(fleet: FleetConfig, plan: Plan, aws: DnsWriter, 
     if (!rejected) return actions.map((a) => a.instanceId);
     logger.warn('Route 53 rejected the record batch; retrying deregistrations and registrations separately', { error: describeAwsError(rejected) });
     const landed: string[] = [];
-    for (const part of [actions.filter((a) => a.kind === 'deleteRecord'), actions.filter((a) => a.kind !== 'deleteRecord')]) {
+    // Split by node, never within one: a node that is registered keeps its deletions with its
+    // creations (a family switch replaces its A record by an AAAA record: the A record must not
+    // go without the AAAA record), so only the leaving nodes' deletions go on their own.
+    const registering = new Set(actions.filter((a) => a.kind !== 'deleteRecord').map((a) => a.instanceId));
+    for (const part of [actions.filter((a) => !registering.has(a.instanceId)), actions.filter((a) => registering.has(a.instanceId))]) {
       const err = await submit(part);
       if (!err) landed.push(...part.map((a) => a.instanceId));
       else for (const a of part) fail(a.instanceId, `record ${a.kind === 'deleteRecord' ? 'DELETE' : a.kind === 'createRecord' ? 'CREATE' : 'REPLACE'}`, err);

@@ -162,6 +162,7 @@ export async function observeFleet(fleet: FleetConfig, aws: FleetReader, opts: O
     records: ourRecords,
     healthChecks: ours,
     otherRecords: Object.fromEntries(LISTED_TYPES.map((t) => [t, records.filter((r) => r.type === t).length - ourRecords.filter((r) => r.type === t).length])),
+    simpleRecords: Object.fromEntries(LISTED_TYPES.map((t) => [t, records.filter((r) => r.type === t && !r.setIdentifier).length])),
     otherHealthChecks: checks.length - ours.length,
     ...(addressState ? { addressState } : {}),
     ...(servers && 'failed' in servers ? { serversError: servers.failed } : servers ? { servers } : {}),

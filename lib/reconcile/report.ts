@@ -82,8 +82,8 @@ export function logWaiting(pass: PassOutcome, hint: LifecycleHint | undefined, l
     );
   for (const w of pass.plan.waiting) {
     const line = `${w.tier === 'application' ? 'application server' : 'node'} waits: ${w.reason.message}`;
-    // A node with no address of the configured kind waits for nothing: it needs a fix, now.
-    if (w.reason.code === 'no-address') logger.error(line, { instanceId: w.instanceId, code: w.reason.code });
+    // A node with no address of the configured kind, or a record in the way, waits for nothing: it needs a fix, now.
+    if (w.reason.code === 'no-address' || w.reason.code === 'record-conflict') logger.error(line, { instanceId: w.instanceId, code: w.reason.code });
     else logger.info(line, { instanceId: w.instanceId, code: w.reason.code });
   }
   for (const n of pass.plan.dns.notes) logger.warn(`node: ${n.reason.message}`, { instanceId: n.instanceId, code: n.reason.code });

@@ -280,6 +280,46 @@ describe('a dual-stack fleet (dns.dualStack)', () => {
     expect(ops).toEqual(['CreateHealthCheck', 'CreateHealthCheck', 'ChangeResourceRecordSets', 'DeleteHealthCheck', 'DeleteHealthCheck']);
   });
 
+  it('a switch to ipv6 with a simple AAAA record at the name: nothing is dropped, the nodes wait with record-conflict', async () => {
+    // Prepare: a serving IPv4 fleet, and someone's plain AAAA record at the same name
+    const w = world({});
+    w.account.autoScaling.scaleOut(GROUP, 2);
+    await w.deliverAll();
+    w.account.advance(1);
+    const before = records(w);
+    w.account.route53.putRecordByHand(w.zoneId, { Name: 'lb.example.com.', Type: 'AAAA', TTL: 60, ResourceRecords: [{ Value: '2600:1f18::99' }] });
+
+    // Act
+    const [report] = await scheduleWith(w, { address: 'ipv6' });
+
+    // Assess: the A records still answer; each node says why
+    expect(records(w)).toEqual(before);
+    expect(w.account.route53.answers(w.zoneId, 'lb.example.com', 'A')).toHaveLength(2);
+    expect(report!.pending.map((p) => p.reason.code)).toEqual(['record-conflict', 'record-conflict']);
+  });
+
+  it('a switch whose batch Route 53 rejects for good: the old records stay with the new ones never made (split by node, not by action)', async () => {
+    // Prepare: every batch that creates an AAAA record is refused
+    const w = world({});
+    w.account.autoScaling.scaleOut(GROUP, 2);
+    await w.deliverAll();
+    w.account.advance(1);
+    const before = records(w);
+    w.account.faults.fail({
+      service: 'route53',
+      ops: ['ChangeResourceRecordSets'],
+      when: (input: { ChangeBatch?: { Changes?: { Action?: string; ResourceRecordSet?: { Type?: string } }[] } }) =>
+        !!input.ChangeBatch?.Changes?.some((c) => c.Action === 'CREATE' && c.ResourceRecordSet?.Type === 'AAAA'),
+      error: { code: 'InvalidChangeBatch', message: 'refused', status: 400 },
+    });
+
+    // Act
+    await expect(scheduleWith(w, { address: 'ipv6' })).rejects.toThrow(/could not be brought in line.*InvalidChangeBatch/);
+
+    // Assess
+    expect(records(w)).toEqual(before);
+  });
+
   it('is refused with dns.address ipv6, naming the field', () => {
     expect(() => new FleetWorld({ dns: { address: 'ipv6', dualStack: true } })).toThrow(/dns\.dualStack.*registers AAAA records only/s);
   });

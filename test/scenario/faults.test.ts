@@ -121,20 +121,51 @@ describe('failed registration', () => {
 });
 
 describe('permanent rejections and time limits', () => {
-  it('a plain record in the way of the weighted set fails at once, naming it, without re-planning', async () => {
-    // (Route 53 rejects the batch for good; the apply retries its registrations alone once, so
-    // that deregistrations in the same batch are never blocked by it.)
+  it('a plain record in the way of the weighted set: the node waits with record-conflict, naming it; nothing is sent that Route 53 would refuse', async () => {
+    // (Route 53 refuses a weighted record beside a simple one of the same name and type.)
     // Prepare: someone created a simple (non-weighted) A record at our name
     const world = new FleetWorld({ preexisting: 1 });
     world.account.route53.putRecordByHand(world.zoneId, { Name: 'lb.example.com.', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '54.200.0.9' }] });
 
     // Act
-    const run = world.schedule();
+    const [report] = await world.schedule();
 
     // Assess
-    await expect(run).rejects.toThrow(/record CREATE: InvalidChangeBatch/);
-    expect(world.account.callsWhere({ op: 'ChangeResourceRecordSets' })).toHaveLength(2);
+    expect(report!.pending).toEqual([
+      expect.objectContaining({
+        reason: expect.objectContaining({ code: 'record-conflict', message: expect.stringContaining('simple (non-weighted) or alias A record') }),
+      }),
+    ]);
+    expect(world.account.callsWhere({ op: 'ChangeResourceRecordSets' })).toHaveLength(0);
+    expect(world.account.callsWhere({ op: 'CreateHealthCheck' })).toHaveLength(0);
     expect(world.account.callsWhere({ op: 'ListResourceRecordSets' })).toHaveLength(1); // one pass only
+  });
+
+  it("a batch Route 53 refuses for a registration's sake still deregisters the leaving node in it (split by node)", async () => {
+    // Prepare: two nodes serve; Route 53 will refuse every batch that creates a record
+    const world = new FleetWorld();
+    world.account.autoScaling.takeNotifications();
+    const [a] = world.account.autoScaling.scaleOut(GROUP, 2);
+    await world.deliverAll();
+    world.account.advance(1);
+    world.account.faults.fail({
+      service: 'route53',
+      ops: ['ChangeResourceRecordSets'],
+      when: (input: { ChangeBatch?: { Changes?: { Action?: string }[] } }) => !!input.ChangeBatch?.Changes?.some((c) => c.Action === 'CREATE'),
+      error: { code: 'InvalidChangeBatch', message: 'refused', status: 400 },
+    });
+
+    // Act: one node leaves while another launches, in one run
+    world.account.autoScaling.terminate(a!);
+    const [c] = world.account.autoScaling.scaleOut(GROUP, 1);
+    world.account.autoScaling.takeNotifications();
+    await world.schedule().catch(() => undefined);
+
+    // Assess: the leaving node's record is gone; the launching one has none
+    const table = world.dnsTable();
+    expect(table.some((r) => r.setIdentifier.endsWith(a!))).toBe(false);
+    expect(table.some((r) => r.setIdentifier.endsWith(c!))).toBe(false);
+    expect(table).toHaveLength(1);
   });
 
   it('out of time: no new health check is started, the nodes are left for the next run, nothing half-done', async () => {

@@ -587,6 +587,7 @@ describe('CreateHealthCheck', () => {
     ['IPv6 link-local', httpCheck('fe80::1')],
     ['IPv6 multicast', httpCheck('ff02::1')],
     ['IPv4-mapped IPv6', httpCheck('::ffff:54.170.0.1')],
+    ['IPv4-mapped IPv6 in hex', httpCheck('::ffff:36aa:1')],
     ['not an address', httpCheck('54.170.0')],
     ['port 0', httpCheck(undefined, { Port: 0 })],
     ['port 65536', httpCheck(undefined, { Port: 65536 })],
@@ -717,6 +718,29 @@ describe("Route 53's view: health status and weighted answers (scenario helpers)
     account.cloudWatch.setState('n1', 'OK');
     account.cloudWatch.setState('n1', 'INSUFFICIENT_DATA');
     expect(status()[0]).toBe('Healthy');
+  });
+
+  it("LastKnownStatus is the check's own: a check made while its alarm has no data is healthy, whatever the alarm said before", async () => {
+    await putAlarm('n3');
+    account.cloudWatch.setState('n3', 'ALARM');
+    account.cloudWatch.setState('n3', 'INSUFFICIENT_DATA');
+    account.advance(1);
+    const fresh = await metricCheck('c3', 'n3');
+    expect(account.route53.healthStatus(fresh)).toBe('Healthy');
+    account.cloudWatch.setState('n3', 'ALARM');
+    account.cloudWatch.setState('n3', 'INSUFFICIENT_DATA');
+    expect(account.route53.healthStatus(fresh)).toBe('Unhealthy');
+  });
+
+  it('a disabled check is healthy whatever it sees; an inverted one says the opposite', async () => {
+    const id = await checkId('ci', httpCheck('54.170.0.9'));
+    account.route53.setEndpointHealth('54.170.0.9', false);
+    await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Inverted: true }));
+    expect(account.route53.healthStatus(id)).toBe('Healthy');
+    await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Inverted: false, Disabled: true }));
+    expect(account.route53.healthStatus(id)).toBe('Healthy');
+    await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Disabled: false }));
+    expect(account.route53.healthStatus(id)).toBe('Unhealthy');
   });
 
   it('an endpoint check is healthy until its endpoint is said not to be, in any spelling of the address', async () => {

@@ -30,6 +30,20 @@ describe('planHeartbeats', () => {
     expect(plan({ nodes: [waiting(A, 290)], records: [record(A)], healthChecks: [check(A)] })).toEqual([]);
   });
 
+  it('a dual-stack launch with its A record but its AAAA record still queued gets one; with both, none', () => {
+    const dual = fleetConfig({ dns: { hostedZoneId: 'Z0EXAMPLE', recordName: 'lb.example.com', dualStack: true } });
+    const n = { ...waiting(A, due + 1), address6: '2600:1f18::1' };
+    const aOnly = { nodes: [n], records: [record(A)], healthChecks: [check(A)] };
+    expect(plan(aOnly, dual).map((b) => b.instanceId)).toEqual([A]);
+    const both = {
+      nodes: [n],
+      records: [record(A), record(A, { type: 'AAAA', values: ['2600:1f18::1'], healthCheckId: 'hc-6' })],
+      healthChecks: [check(A), check(A, '2600:1f18::1', 'hc-6')],
+    };
+    expect(planDns(dual, both, { now: NOW }).actions).toEqual([]);
+    expect(plan(both, dual)).toEqual([]);
+  });
+
   it('none for a node the plan will not register (no address), nor one without a known launch time, nor a serving node', () => {
     const observed = { nodes: [waiting(A, 290, null), waiting(B, undefined), { ...node(C), timerStartedAt: ago(290) }], records: [], healthChecks: [] };
     expect(plan(observed)).toEqual([]);
