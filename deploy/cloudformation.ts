@@ -23,14 +23,10 @@ import { AUTO_SCALING_GROUP_TAG, FLEET_TAG, INSTANCE_ID_TAG, OWNER_TAG } from '.
 import { MEASURE_SERVERS_PER_COMMAND } from '../lib/reconcile/measureLoads';
 import { TOKENS } from '../lib/tokens';
 
-/** Any CloudFormation value, intrinsic functions included. */
-export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
+import { arnOf, type CfnResource, type CfnValue, fleetIds, pascal, ref, sub } from './cfn';
+import { OPERATOR_IDS, operatorResources } from './operatorView';
 
-export interface CfnResource {
-  Type: string;
-  Properties: { [key: string]: CfnValue };
-  DependsOn?: string | string[];
-}
+export type { CfnResource, CfnValue } from './cfn';
 
 export interface PolicyStatement {
   Sid: string;
@@ -142,11 +138,6 @@ const TRANSITIONS = {
 /** Lambda's async retries take 3 minutes at most; 14 days (the SQS maximum) leaves time to look. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
-const ref = (id: string): CfnValue => ({ Ref: id });
-const arnOf = (id: string): CfnValue => ({ 'Fn::GetAtt': [id, 'Arn'] });
-/** Fn::Sub with the literal part passed as a variable, so a `${` in a name can never be read as one. */
-const sub = (template: string, vars: { [name: string]: string } = {}): CfnValue => ({ 'Fn::Sub': Object.keys(vars).length ? [template, vars] : template });
-
 /**
  * The value Route 53 compares `route53:ChangeResourceRecordSetsNormalizedRecordNames` with:
  * lower case, no trailing dot, anything but a-z 0-9 - _ . as a \ooo octal escape.
@@ -158,32 +149,7 @@ export function normalizedRecordName(name: string): string {
     .replace(/[^a-z0-9_.-]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 }
 
-/** `edge-eu` -> `EdgeEu`; CloudFormation logical ids are alphanumeric. */
-function pascal(slug: string): string {
-  return slug
-    .split('-')
-    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-    .join('');
-}
-
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
-
-/**
- * Logical id prefix per fleet, derived from the name (not the position) so that reordering the
- * file does not replace hooks. Two names that differ only in dashes would collide: refuse them.
- */
-function fleetIds(fleets: readonly FleetConfig[]): Map<FleetConfig, string> {
-  const ids = new Map<FleetConfig, string>();
-  const owner = new Map<string, string>();
-  for (const f of fleets) {
-    const id = `${pascal(f.name)}Fleet`;
-    const other = owner.get(id);
-    if (other !== undefined) throw new Error(`fleet names "${other}" and "${f.name}" map to the same CloudFormation logical id ${id}; rename one`);
-    owner.set(id, f.name);
-    ids.set(f, id);
-  }
-  return ids;
-}
 
 /**
  * IAM treats `*` and `?` in a resource ARN as wildcards: a group named `edge*` would grant
@@ -992,9 +958,14 @@ export function generateDeployment(config: Config, inputs: DeploymentInputs = {}
     ...alarmTopicResources(config),
     ...configDocumentResources(config, inputs),
     ...lifecycleHooks(config, inputs.mode ?? 'active'),
+    ...operatorResources(config),
   };
   const Outputs: { [name: string]: CfnValue } = {
     FailedEventsQueueUrl: { Description: 'Async invocations that failed after retries', Value: ref(LOGICAL_IDS.failedEventsQueue) },
+    DashboardName: { Description: "The control plane's CloudWatch dashboard", Value: ref(OPERATOR_IDS.dashboard) },
+    ...(Resources[OPERATOR_IDS.topic]
+      ? { OperatorTopicArn: { Description: 'The alarms on the control plane itself notify this topic: subscribe to it', Value: ref(OPERATOR_IDS.topic) } }
+      : {}),
     ...(Resources[LOGICAL_IDS.lifecycleTopic]
       ? { LifecycleTopicArn: { Description: "The lifecycle hooks' notification target (sns mode)", Value: ref(LOGICAL_IDS.lifecycleTopic) } }
       : {}),

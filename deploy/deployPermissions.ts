@@ -525,6 +525,35 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourceTypePermissions> = {
     source: schema('aws-autoscaling-lifecyclehook.json', '2022-12-07', 'aws-cloudformation/aws-cloudformation-resource-providers-autoscaling'),
   },
   /**
+   * The alarms on the control plane itself (deploy/operatorView.ts, unless
+   * `deployment.operatorAlarms.enabled` is false), no explicit names: CloudFormation names them
+   * `<stack>-<logical id>-<suffix>`. No tags, so `cloudwatch:TagResource` is not exercised.
+   */
+  'AWS::CloudWatch::Alarm': {
+    create: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+    update: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'],
+    delete: ['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'],
+    read: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+    source: schema(
+      'aws-cloudwatch-alarm.json',
+      'unknown (read at commit 11ac7b3942)',
+      'aws-cloudformation/aws-cloudformation-resource-providers-cloudwatch',
+      TAGGING,
+    ),
+  },
+  /** `Dashboard`, always, named after the stack. Not taggable. */
+  'AWS::CloudWatch::Dashboard': {
+    create: ['cloudwatch:GetDashboard', 'cloudwatch:PutDashboard'],
+    update: ['cloudwatch:PutDashboard'],
+    delete: ['cloudwatch:DeleteDashboards', 'cloudwatch:GetDashboard'],
+    read: ['cloudwatch:GetDashboard'],
+    source: schema(
+      'aws-cloudwatch-dashboard.json',
+      'unknown (read at commit 786d4b3a51)',
+      'aws-cloudformation/aws-cloudformation-resource-providers-cloudwatch',
+    ),
+  },
+  /**
    * `ConfigDocument` (a fleet with `haproxy`): `DocumentType: Command`, JSON content inline, no
    * name, so a changed script replaces it (create, then delete). `s3:GetObject` and `iam:PassRole`
    * serve attachments and are not exercised.

@@ -100,7 +100,13 @@ function dataplane(): string {
   ].join('\n');
 }
 
-export const FIGURES: Record<string, () => string> = { bench, bundle, payload, dataplane };
+/** The CLI's sample output (scripts/cliSample.mts). */
+function cli(): string {
+  const c = read<{ status: string; plan: string; planExit: number }>('cli');
+  return ['```console', '$ npx hfc status', c.status, '', '$ npx hfc plan', c.plan, `$ echo $?`, String(c.planExit), '```'].join('\n');
+}
+
+export const FIGURES: Record<string, () => string> = { bench, bundle, payload, dataplane, cli };
 
 const BLOCK = /(<!-- figures:(\w+) -->)[\s\S]*?(<!-- \/figures -->)/g;
 

@@ -401,8 +401,20 @@ export const configSchema = z
           .string()
           .regex(/^[a-zA-Z0-9-]{1,64}$/, 'must be a serverless stage name (letters, digits and hyphens)')
           .optional(),
+        /**
+         * Alarms on the control plane itself (deploy/operatorView.ts): failed events, function
+         * errors, sustained throttling, a stalled schedule, a node waiting longer than
+         * `maxWaitSeconds`; they notify the stack's operator topic, and `email` when given.
+         */
+        operatorAlarms: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            email: z.email('must be an email address').optional(),
+            maxWaitSeconds: intIn(60, 86_400, 'a number of seconds').default(900),
+          })
+          .default({ enabled: true, maxWaitSeconds: 900 }),
       })
-      .default({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)', reservedConcurrency: 1 }),
+      .default({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)', reservedConcurrency: 1, operatorAlarms: { enabled: true, maxWaitSeconds: 900 } }),
   })
   .superRefine(
     crossField((cfg, ctx) => {

@@ -15,6 +15,7 @@ import { fleetOfAlarm } from '../config/fleets';
 import { ReconcileError } from '../errors';
 import { parseAlarmEvent } from '../events/alarm';
 import { isEc2Event, parseEc2Event } from '../events/ec2';
+import { failoverPoints } from '../metrics/points';
 import { alarmInstance, decideEnding, endingAnnounced, formatEndingMark } from '../plan/health';
 import type { ReasonCode } from '../plan/reasons';
 import { ENDING_TAG } from '../plan/tags';
@@ -59,6 +60,7 @@ export async function handleAlarmEvent(event: unknown, deps: HandlerDeps<Failove
         dryRun: deps.settings.dryRun,
         ...(deps.now ? { now: deps.now } : {}),
       });
+      emitFailover(deps, report, msg.time);
       if (report.failed.length) {
         // Lambda retries the event (and then the dead-letter queue has it); the schedule retries too.
         throw new ReconcileError(`fleet ${fleet.name}: failover for alarm ${msg.alarmName} did not complete: ${report.failed.join('; ')}`, fleet.name);
@@ -102,6 +104,7 @@ async function handleEc2Event(event: unknown, deps: HandlerDeps<FailoverClients>
         ...(deps.now ? { now: deps.now } : {}),
       }),
     ]);
+    emitFailover(deps, report, msg.time);
     const problems = [...(marked instanceof Error ? [`noting ${ENDING_TAG} on ${msg.instanceId}: ${marked.message}`] : []), ...report.failed];
     if (problems.length) {
       // Lambda retries the event; until the mark is written the schedule would not know of the end.
@@ -110,6 +113,16 @@ async function handleEc2Event(event: unknown, deps: HandlerDeps<FailoverClients>
     return { status: 'handled', instance: msg.instanceId, reason: decision.reason.message, code: decision.reason.code, marked: marked === true, report };
   } finally {
     logger.removeKeys(['instance', 'ec2Event', 'fleet']);
+  }
+}
+
+/** The failover's figures (lib/metrics/points.ts); a sink that fails never fails the failover. */
+function emitFailover(deps: HandlerDeps<FailoverClients>, report: FailoverReport, alarmTime: string | undefined): void {
+  if (!deps.metrics || report.ignored) return;
+  try {
+    deps.metrics.emit(failoverPoints(report, { ...(alarmTime ? { alarmTime } : {}), now: deps.now?.() ?? new Date() }));
+  } catch (err) {
+    deps.logger.warn('could not write the failover metrics', { error: err as Error });
   }
 }
 

@@ -10,6 +10,7 @@ import bundledConfig from '../../fleet.config.json';
 import { parseConfig, type Config } from '../config/load';
 import { readRuntimeSettings, type RuntimeSettings } from '../config/env';
 import { ConfigError } from '../errors';
+import { EmfSink, type MetricsSink } from '../metrics/emf';
 
 export const SERVICE_NAME = 'haproxy-fleet-control';
 
@@ -19,6 +20,8 @@ export interface BaseDeps {
   logger: Logger;
   /** The clock; the simulated account passes its own virtual time. */
   now?: () => Date;
+  /** Where the control plane's own metrics go (CloudWatch EMF when deployed); none in tests unless given. */
+  metrics?: MetricsSink;
 }
 
 export function baseDeps(): BaseDeps {
@@ -44,5 +47,5 @@ export function baseDeps(): BaseDeps {
   }
   // Every line says whether this control plane acts: a shadow deployment's plans are only plans.
   const mode = settings.mode === 'shadow' ? 'shadow' : settings.dryRun ? 'dry-run' : 'active';
-  return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME, persistentKeys: { mode } }) };
+  return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME, persistentKeys: { mode } }), metrics: new EmfSink(SERVICE_NAME) };
 }

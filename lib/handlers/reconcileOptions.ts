@@ -13,5 +13,6 @@ export function reconcileOptions(deps: BaseDeps, invocation: Invocation): Reconc
     ...(deps.settings.alarmTopicArn ? { alarmTopicArn: deps.settings.alarmTopicArn } : {}),
     ...(deps.settings.configDocumentName ? { configDocumentName: deps.settings.configDocumentName } : {}),
     ...(deps.settings.measureDocumentName ? { measureDocumentName: deps.settings.measureDocumentName } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
 }

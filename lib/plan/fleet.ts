@@ -66,6 +66,8 @@ export interface WaitingNode {
   reason: Reason;
   /** When it can go on (a deregistration delay). */
   until?: string;
+  /** Since when it has been waiting on us, where known: its launch, or the start of its deregistration or drain (the report fills it in). */
+  since?: string;
 }
 
 export interface FleetPlan {

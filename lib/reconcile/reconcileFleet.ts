@@ -19,6 +19,8 @@ import { markDrains } from './markDrains';
 import { type CompletionOutcome, completeActions, completeLanded } from './complete';
 import { type PassOptions, type PassOutcome, runPasses } from './pass';
 import { buildReport, type FleetReport, logFinished, logWaiting } from './report';
+import type { MetricsSink } from '../metrics/emf';
+import { reconcilePoints } from '../metrics/points';
 
 export type { CompletionOutcome, FleetReport };
 
@@ -41,9 +43,33 @@ export interface ReconcileOptions {
   heartbeatHeadroomSeconds?: number;
   /** Called with what the run observed and planned, before anything is applied (the CLI's status view). */
   inspect?: (pass: PassOutcome) => void;
+  /** Where the run's metrics go (lib/metrics); none: no metrics. */
+  metrics?: MetricsSink;
 }
 
 export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, logger: Logger, opts: ReconcileOptions = {}): Promise<FleetReport> {
+  if (!opts.metrics) return reconcileOnce(fleet, aws, logger, opts);
+  // The run's figures, from its report, whether it succeeded or failed for some nodes.
+  const started = Date.now();
+  const emit = (report: FleetReport | undefined, failed: boolean) => {
+    if (!report) return;
+    try {
+      opts.metrics!.emit(reconcilePoints(report, { durationMs: Date.now() - started, now: opts.now?.() ?? new Date(), failed }));
+    } catch (err) {
+      logger.warn('could not write the run metrics', { error: err as Error });
+    }
+  };
+  try {
+    const report = await reconcileOnce(fleet, aws, logger, opts);
+    emit(report, false);
+    return report;
+  } catch (err) {
+    emit(err instanceof ReconcileError ? (err.report as FleetReport | undefined) : undefined, true);
+    throw err;
+  }
+}
+
+async function reconcileOnce(fleet: FleetConfig, aws: ReconcilePorts, logger: Logger, opts: ReconcileOptions): Promise<FleetReport> {
   const dryRun = opts.dryRun ?? false;
   const pushConfig = !!(fleet.haproxy && opts.configDocumentName);
   // Launches go on as soon as their records land, not at the end of the run (a burst of launches

@@ -63,7 +63,7 @@ export function buildReport(
     draining: plan.waiting.filter((w) => DRAINING.has(w.reason.code) && w.until).map((w) => ({ instanceId: w.instanceId, until: w.until! })),
     deferred: [...pass.dnsDeferred],
     completions: done.outcomes,
-    pending: [...plan.waiting, ...done.held],
+    pending: [...plan.waiting, ...done.held].map((w) => withSince(w, pass)),
     notes: plan.dns.notes,
     addressActions: plan.addresses?.actions ?? [],
     alarmActions: plan.alarms,
@@ -71,6 +71,15 @@ export function buildReport(
     ...(hint ? { hint } : {}),
     plan: planJson(plan),
   };
+}
+
+/** Since when a node has waited on us: a launch since it started, a leaving node since its deregistration or drain began. */
+function withSince(w: WaitingNode, pass: PassOutcome): WaitingNode {
+  const lb = pass.observed.nodes.find((n) => n.instanceId === w.instanceId);
+  const app = pass.observed.servers?.appNodes.find((n) => n.instanceId === w.instanceId);
+  const node = lb ?? app;
+  const since = w.transition === 'terminating' ? (lb?.deregisteredAt ?? app?.drainingSince) : node?.launchedAt;
+  return since ? { ...w, since } : w;
 }
 
 /** Logs why nodes wait and which were left for the next run, before completions are sent. */

@@ -37,7 +37,12 @@ describe('fleet configuration', () => {
     // Act
     const cfg = parseConfig(minimal());
     // Assess
-    expect(cfg.deployment).toEqual({ lifecycleEvents: 'eventbridge', schedule: 'rate(1 minute)', reservedConcurrency: 1 });
+    expect(cfg.deployment).toEqual({
+      lifecycleEvents: 'eventbridge',
+      schedule: 'rate(1 minute)',
+      reservedConcurrency: 1,
+      operatorAlarms: { enabled: true, maxWaitSeconds: 900 },
+    });
     expect(cfg.fleets[0]).toEqual({
       name: 'edge',
       ownerId: 'hfc',

@@ -145,6 +145,9 @@ describe("the deploying principal's permissions", () => {
       'arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:6d8a4c2e-3b1f-4e5a-9c7d-2f1e0b9a8c7d:autoScalingGroupName/edge-haproxy',
     ],
     ['ssm:CreateDocument', 'arn:aws:ssm:eu-west-1:123456789012:document/haproxy-fleet-control-prod-ConfigDocument-1A2B3C4D5E6F'],
+    ['cloudwatch:PutMetricAlarm', 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:haproxy-fleet-control-prod-FailedEventsAlarm-1A2B3C4D5E6F'],
+    ['cloudwatch:PutDashboard', 'arn:aws:cloudwatch::123456789012:dashboard/haproxy-fleet-control-prod'],
+    ['sns:CreateTopic', 'arn:aws:sns:eu-west-1:123456789012:haproxy-fleet-control-prod-operator'],
   ])('the example policy allows %s on %s', (action, arn) => {
     expect(allows(action, arn)).toBe(true);
   });
