@@ -2,7 +2,7 @@
  * The command line: `hfc <command> [arguments] [--flags]`. Parsed strictly: an unknown flag or a
  * missing value is an error that names it, never silently ignored.
  */
-export const COMMANDS = ['status', 'plan', 'why', 'help'] as const;
+export const COMMANDS = ['status', 'plan', 'why', 'doctor', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -66,6 +66,8 @@ export const USAGE = `hfc: the operator's view of haproxy-fleet-control
                                 configuration applied against the one rendered now, and why it waits
   hfc plan [--fleet F]          what a reconcile would do now, with reasons; exit 0 in sync, 2 changes pending
   hfc why <instance-id>         every gate of one node: registered? completed? waiting on what, until when?
+  hfc doctor [--fleet F]        pre-flight and health checks, each pass, warn or fail with what to change;
+                                exit 1 when one fails
   hfc help                      this text
 
 Read-only: every command observes and plans, none changes anything.

@@ -4,6 +4,7 @@
  * the SDK's normal credential and endpoint chain (so AWS_ENDPOINT_URL points the CLI anywhere).
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createClients, type AwsClients } from '../lib/aws/clients';
 import { parseConfigText, type Config, type FleetConfig } from '../lib/config/load';
 import { readRuntimeSettings } from '../lib/config/env';
@@ -17,6 +18,8 @@ export interface CliContext {
   /** The fleets the command is about (--fleet, or all). */
   fleets: FleetConfig[];
   aws: Adapters;
+  /** The SDK clients under the adapters (doctor reads what the functions never need). */
+  clients: AwsClients;
   alarmTopicArn?: string;
   configDocumentName?: string;
   measureDocumentName?: string;
@@ -32,7 +35,9 @@ export interface CliEnvironment {
 }
 
 export function loadContext(args: CliArgs, io: CliEnvironment): CliContext {
-  const configFile = args.config ?? configFileFor(io.cwd, args.stage);
+  // The stage serverless deploys without --stage is dev: read what it deploys.
+  const stage = args.stage ?? 'dev';
+  const configFile = args.config ?? configFileFor(io.cwd, stage);
   let text: string;
   try {
     text = readFileSync(configFile, 'utf8');
@@ -42,6 +47,13 @@ export function loadContext(args: CliArgs, io: CliEnvironment): CliContext {
     );
   }
   const config = parseConfigText(text, configFile);
+  // A stage without its own file reads fleet.config.json only if that file is the stage's (a typo
+  // in --stage must not show another stage's fleet as if it were this one).
+  const own = config.deployment.stage ?? 'dev';
+  if (!args.config && basename(configFile) === 'fleet.config.json' && own !== stage)
+    throw new UsageError(
+      `stage "${stage}" has no fleet.config.${stage}.json, and fleet.config.json is stage "${own}"'s (pass --stage ${own}, or --config FILE)`,
+    );
   const fleets = args.fleet ? config.fleets.filter((f) => f.name === args.fleet) : config.fleets;
   if (fleets.length === 0) throw new UsageError(`${configFile} has no fleet "${args.fleet}"; its fleets: ${config.fleets.map((f) => f.name).join(', ')}`);
 
@@ -64,11 +76,13 @@ export function loadContext(args: CliArgs, io: CliEnvironment): CliContext {
     );
   if (args.region) io.env.AWS_REGION = args.region;
   if (args.profile) io.env.AWS_PROFILE = args.profile;
+  const clients = io.clients ?? createClients();
   return {
     configFile,
     config,
     fleets,
-    aws: adaptersFor(io.clients ?? createClients()),
+    aws: adaptersFor(clients),
+    clients,
     ...(alarmTopicArn ? { alarmTopicArn } : {}),
     ...(configDocumentName ? { configDocumentName } : {}),
     ...(measureDocumentName ? { measureDocumentName } : {}),

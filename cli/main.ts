@@ -12,6 +12,9 @@ import { type FleetView, inspectFleet } from './inspect';
 import { fleetPlan, renderPlan } from './plan';
 import { fleetStatus, renderStatus } from './status';
 import { renderWhy, whyNode } from './why';
+import { type Check, doctorChecks } from './doctorChecks';
+import { doctorFacts } from './doctorFacts';
+import { renderDoctor } from './doctorRender';
 
 export interface CliIo extends Partial<CliEnvironment> {
   stdout?: (text: string) => void;
@@ -48,6 +51,13 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
         const inSync = fleets.every((f) => f.inSync);
         print({ inSync, fleets }, renderPlan(fleets));
         return inSync ? 0 : 2;
+      }
+      case 'doctor': {
+        const checks: Check[] = [];
+        for (const view of views) checks.push(...doctorChecks(await doctorFacts(ctx, view)));
+        const failed = checks.some((c) => c.status === 'fail');
+        print({ ok: !failed, checks }, renderDoctor(checks));
+        return failed ? 1 : 0;
       }
       case 'why': {
         const id = args.positional[0]!;

@@ -61,20 +61,32 @@ export function fleetPlan(view: FleetView): FleetPlanView {
         reason: r(behindReason(view.observed.nodes.find((n) => n.instanceId === id)?.configDigest, plan.config.plan.digest)),
       });
   for (const h of plan.heartbeats) changes.push({ kind: 'heartbeat', instanceId: h.instanceId, detail: h.hookName, reason: r(h.reason) });
+  for (const d of plan.drains.filter((x) => x.state === 'start'))
+    changes.push({ kind: 'markDrain', instanceId: d.instanceId, detail: 'hfc:drain-since', reason: r(d.reason) });
+  for (const id of plan.staleDrainNotes)
+    changes.push({
+      kind: 'clearDrainNote',
+      instanceId: id,
+      detail: 'hfc:drain-since',
+      reason: { code: 'back-in-service', message: 'in service again: its old drain note is cleared' },
+    });
   for (const c of report.completions)
     changes.push({ kind: 'completeLifecycleAction', instanceId: c.instanceId, detail: `${c.hookName} CONTINUE (${c.transition})`, reason: r(c.reason) });
+  const waiting = report.pending;
   return {
     fleet: view.fleet.name,
-    inSync: changes.length === 0,
+    // In sync: nothing to change and nobody waiting (a node held back, a delay or a drain running;
+    // a dry run does not measure drains, so one in progress always shows here).
+    inSync: changes.length === 0 && waiting.length === 0,
     changes,
-    waiting: report.pending.map((w) => ({ instanceId: w.instanceId, tier: w.tier, ...r(w.reason), ...(w.until ? { until: w.until } : {}) })),
+    waiting: waiting.map((w) => ({ instanceId: w.instanceId, tier: w.tier, ...r(w.reason), ...(w.until ? { until: w.until } : {}) })),
   };
 }
 
 export function renderPlan(fleets: FleetPlanView[]): string {
   const out: string[] = [];
   for (const f of fleets) {
-    out.push(`fleet ${f.fleet}: ${f.inSync ? 'in sync' : `${f.changes.length} change(s)`}`);
+    out.push(`fleet ${f.fleet}: ${f.inSync ? 'in sync' : `${f.changes.length} change(s), ${f.waiting.length} node(s) waiting`}`);
     if (f.changes.length)
       out.push(
         table(

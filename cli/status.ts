@@ -5,6 +5,7 @@
 import { describeAction } from '../lib/reconcile/apply';
 import { alarmInstance } from '../lib/plan/health';
 import type { FleetView } from './inspect';
+import { fleetPlan } from './plan';
 import { table } from './table';
 
 export interface LoadBalancerStatus {
@@ -49,6 +50,8 @@ export interface FleetStatus {
   notes: { instanceId: string; code: string; message: string }[];
   /** Changes a reconcile would make now, all kinds together. */
   pendingChanges: number;
+  /** Nodes waiting (held back, or in a delay or drain). */
+  waiting: number;
 }
 
 const short = (r: { code: string; message: string }) => ({ code: r.code, message: r.message });
@@ -133,19 +136,13 @@ export function fleetStatus(view: FleetView): FleetStatus {
     applicationServers,
     notes: report.notes.map((n) => ({ instanceId: n.instanceId, ...short(n.reason) })),
     pendingChanges: pendingChanges(view),
+    waiting: report.pending.length,
   };
 }
 
-/** Every change a reconcile would make now: DNS, Elastic IPs, alarms, configuration pushes, completions. */
+/** Every change a reconcile would make now (the same list `hfc plan` prints). */
 export function pendingChanges(view: FleetView): number {
-  const { plan, report } = view;
-  return (
-    plan.dns.actions.length +
-    (plan.addresses?.actions.length ?? 0) +
-    plan.alarms.length +
-    (plan.config?.ok ? plan.config.plan.behind.length : 0) +
-    report.completions.length
-  );
+  return fleetPlan(view).changes.length;
 }
 
 function describeActionText(d: Record<string, unknown>): string {
@@ -204,7 +201,13 @@ export function renderStatus(fleets: FleetStatus[]): string {
       );
     }
     for (const n of f.notes) out.push(`note ${n.instanceId}: ${n.message} [${n.code}]`);
-    out.push(f.pendingChanges ? `${f.pendingChanges} change(s) pending: hfc plan shows them` : 'in sync');
+    out.push(
+      f.pendingChanges
+        ? `${f.pendingChanges} change(s) pending: hfc plan shows them`
+        : f.waiting
+          ? `${f.waiting} node(s) waiting: hfc why <instance-id> says on what`
+          : 'in sync',
+    );
     out.push('');
   }
   return out.join('\n');

@@ -34,14 +34,17 @@ export function whyNode(views: readonly FleetView[], instanceId: string): WhyVie
     const completion = report.completions.find((c) => c.instanceId === instanceId);
     if (lb) {
       const s = status.loadBalancers.find((x) => x.instanceId === instanceId)!;
+      const leaving = lb.lifecycleState === LEAVING;
       gates.push({
-        gate: 'registered in DNS',
-        state: s.records.length ? 'met' : 'waiting',
+        gate: leaving ? 'deregistered from DNS' : 'registered in DNS',
+        state: leaving ? (s.records.length ? 'waiting' : 'met') : s.records.length ? 'met' : 'waiting',
         detail: s.records.length
           ? s.records.map((r) => `${r.type} ${r.value} weight ${r.weight}, check ${r.healthCheckId ?? 'none'}`).join('; ')
-          : report.registered.includes(instanceId)
-            ? 'not yet: the next reconcile registers it'
-            : 'no record',
+          : leaving
+            ? 'no record left'
+            : report.registered.includes(instanceId)
+              ? 'not yet: the next reconcile registers it'
+              : 'no record',
       });
       if (s.elasticIps)
         gates.push({

@@ -10,12 +10,14 @@
  *   <Fn>ThrottlesAlarm          throttled in 3 consecutive 5-min periods              throttling that lasts (one run
  *                                                                                     at a time throttles a burst
  *                                                                                     briefly, by design)
- *   ScheduleStalledAlarm        the reconcile function ran not once in 15 min         nothing repairs drift or
+ *   ScheduleStalledAlarm        the reconcile function ran not once in 3 schedule     nothing repairs drift or
+ *                                 periods (15 min at least; a day for a cron)
  *                                                                                     completes waiting launches
  *   <Fleet>LongestWaitAlarm     a node waits on us longer than maxWaitSeconds         a launch or termination held
  *                                                                                     back: `hfc why` says by what
  */
 import type { Config, FleetConfig } from '../lib/config/load';
+import { schedulePeriodMs } from '../lib/config/schedule';
 import { SERVICE_NAME } from '../lib/handlers/baseDeps';
 import { METRICS_NAMESPACE } from '../lib/metrics/emf';
 import { type CfnResource, type CfnValue, fleetIds, ref, sub } from './cfn';
@@ -32,6 +34,8 @@ export const OPERATOR_IDS = {
 const FUNCTIONS = { lifecycle: 'LifecycleLambdaFunction', reconcile: 'ReconcileLambdaFunction', alarm: 'AlarmLambdaFunction' } as const;
 
 const PERIOD = 300;
+/** Fleets drawn on the dashboard (9 widgets each, within CloudWatch's 500 per dashboard). */
+export const MAX_DASHBOARD_FLEETS = 50;
 
 function alarm(props: {
   description: string;
@@ -71,7 +75,14 @@ export const fleetDimensions = (fleet: FleetConfig) => [
   { Name: 'service', Value: SERVICE_NAME },
 ];
 
+/** How long without a scheduled run means the schedule stopped: three of its periods (15 minutes at least; a day for a cron). */
+export function stallWindowSeconds(config: Config): number {
+  const period = schedulePeriodMs(config.deployment.schedule);
+  return period === undefined ? 86_400 : Math.min(86_400, Math.max(900, Math.ceil((3 * period) / 1000 / PERIOD) * PERIOD));
+}
+
 function alarms(config: Config): { [id: string]: CfnResource } {
+  const stall = stallWindowSeconds(config);
   const out: { [id: string]: CfnResource } = {
     [OPERATOR_IDS.failedEventsAlarm]: alarm({
       description: 'an event failed after every retry and is in the failed-events queue',
@@ -85,14 +96,14 @@ function alarms(config: Config): { [id: string]: CfnResource } {
       missing: 'notBreaching',
     }),
     [OPERATOR_IDS.scheduleStalledAlarm]: alarm({
-      description: 'the scheduled reconcile has not run for 15 minutes',
+      description: `the scheduled reconcile has not run for ${stall / 60} minutes`,
       namespace: 'AWS/Lambda',
       metric: 'Invocations',
       dimensions: [{ Name: 'FunctionName', Value: ref(FUNCTIONS.reconcile) }],
       statistic: 'Sum',
       comparison: 'LessThanThreshold',
       threshold: 1,
-      periods: 3,
+      periods: stall / PERIOD,
       missing: 'breaching',
     }),
   };
@@ -160,7 +171,27 @@ export function dashboardWidgets(config: Config): unknown[] {
     properties: { title, region: '${AWS::Region}', period: PERIOD, view: 'timeSeries', metrics, ...extra },
   });
   const own = (fleet: FleetConfig, metric: string, stat: string) => [METRICS_NAMESPACE, metric, 'Fleet', fleet.name, 'service', SERVICE_NAME, { stat }];
-  for (const fleet of config.fleets) {
+  // CloudWatch holds 500 widgets per dashboard: 9 per fleet, 5 for the control plane.
+  const shown = config.fleets.slice(0, MAX_DASHBOARD_FLEETS);
+  if (shown.length < config.fleets.length) {
+    widgets.push({
+      type: 'text',
+      x: 0,
+      y,
+      width: 24,
+      height: 1,
+      properties: {
+        markdown: literal(
+          `Fleets ${config.fleets
+            .slice(MAX_DASHBOARD_FLEETS)
+            .map((f) => f.name)
+            .join(', ')} are not shown (500 widgets per dashboard); their metrics and alarms are there.`,
+        ),
+      },
+    });
+    y += 1;
+  }
+  for (const fleet of shown) {
     widgets.push({
       type: 'text',
       x: 0,

@@ -31,8 +31,8 @@ function warnOnce(text) {
 }
 
 /** The parameters this service takes (matched case-insensitively), by their lower-case name. */
-const KNOWN_PARAMS = { mode: 'mode', dryrun: 'dryRun', placeholders: 'placeholders' };
-const KNOWN_LIST = 'mode (active or shadow), placeholders (allow) and the deprecated dryRun';
+const KNOWN_PARAMS = { mode: 'mode', dryrun: 'dryRun', placeholders: 'placeholders', sharedgroups: 'sharedGroups' };
+const KNOWN_LIST = 'mode (active or shadow), placeholders (allow), sharedGroups (allow) and the deprecated dryRun';
 
 /** `key=value` strings (--param) or an object (serverless.yml params) as [key, value] pairs. */
 function pairs(source) {
@@ -101,7 +101,9 @@ async function deployParams(params) {
   const placeholders = all.placeholders === undefined ? undefined : all.placeholders.trim().toLowerCase();
   if (placeholders !== undefined && placeholders !== 'allow') throw new Error(`placeholders="${all.placeholders}": the only value is allow`);
   explicit = 'mode' in all || 'dryRun' in all;
-  return { mode: all.mode, dryRun: all.dryRun, dryRunParam, placeholders, explicit, stage };
+  const sharedGroups = all.sharedGroups === undefined ? undefined : all.sharedGroups.trim().toLowerCase();
+  if (sharedGroups !== undefined && sharedGroups !== 'allow') throw new Error(`sharedGroups="${all.sharedGroups}": the only value is allow`);
+  return { mode: all.mode, dryRun: all.dryRun, dryRunParam, placeholders, explicit, stage, sharedGroups: sharedGroups === 'allow' };
 }
 
 /** The serverless command being run (`deploy`, `deploy function`, `package`, ...), from the command line. */
@@ -165,8 +167,12 @@ async function load(params = {}, name = 'resources') {
       const { configFileFor, stageProblems } = tsRequire('../lib/config/stageFile.ts', __filename);
       const file = configFileFor(ROOT, given.stage);
       const config = parseConfigText(fs.readFileSync(file, 'utf8'), path.basename(file));
-      const problems = stageProblems(file, config, given.stage, ROOT);
-      if (problems.length) throw new Error(`${problems.join('\n')}\n(nothing was packaged or deployed)`);
+      const problems = stageProblems(file, config, given.stage, ROOT, { sharedGroups: given.sharedGroups });
+      // Refused where a stack would be built; \`info\`, \`logs\`, \`remove\`, \`invoke local\` only warn,
+      // so a stage deployed before stage files existed can still be read and removed.
+      const building = ['package', 'deploy', 'deploy function'].includes(command());
+      if (problems.length && building) throw new Error(`${problems.join('\n')}\n(nothing was packaged or deployed)`);
+      if (problems.length) warnOnce(`haproxy-fleet-control: warning: ${problems.join('\n')}\n`);
       checkPlaceholders(config, given);
       result = {
         pieces: generateDeployment(config, {

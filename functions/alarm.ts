@@ -5,11 +5,13 @@
  */
 import { defaultFailoverClients } from '../lib/aws/failoverClients';
 import { handleAlarmEvent } from '../lib/handlers/alarm';
-import { baseDeps } from '../lib/handlers/baseDeps';
+import { baseDeps, SERVICE_NAME } from '../lib/handlers/baseDeps';
+import { EmfLineSink } from '../lib/metrics/emfLines';
 import type { HandlerDeps } from '../lib/handlers/deps';
 import type { FailoverClients } from '../lib/aws/failoverClients';
 import { wrapHandler } from '../lib/handlers/wrap';
 
 export const createHandler = (deps: HandlerDeps<FailoverClients>) => wrapHandler(deps, handleAlarmEvent);
 
-export const handler = createHandler({ ...baseDeps(), clients: defaultFailoverClients() });
+// Its metrics are written without Powertools Metrics: its cold start is the failover's (lib/metrics/emfLines.ts).
+export const handler = createHandler({ ...baseDeps(), clients: defaultFailoverClients(), metrics: new EmfLineSink(SERVICE_NAME) });

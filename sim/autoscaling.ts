@@ -103,6 +103,11 @@ interface Group {
   launched: number;
   /** New instances get an IPv6 address (the launch template and subnets have one). */
   ipv6?: boolean;
+  /** The group's MaxSize (default 100). */
+  maxSize: number;
+  /** The launch template's instance type and security groups, for new instances. */
+  instanceType?: string;
+  securityGroups?: string[];
 }
 
 export class AutoScalingSim extends ServiceSim {
@@ -132,6 +137,7 @@ export class AutoScalingSim extends ServiceSim {
       warmPool: new Map(),
       hooks: new Map(),
       launched: 0,
+      maxSize: 100,
     });
     return Array.from({ length: opts.instances ?? 0 }, () => this.addInstance(opts.name, 'InService').instanceId);
   }
@@ -139,6 +145,14 @@ export class AutoScalingSim extends ServiceSim {
   /** From now on the group's new instances get an IPv6 address (or not): a launch template change. */
   setLaunchIpv6(groupName: string, on: boolean): void {
     this.group(groupName).ipv6 = on;
+  }
+
+  /** The group's settings and its launch template's, for new instances (UpdateAutoScalingGroup, a new template version). */
+  setGroup(groupName: string, opts: { maxSize?: number; instanceType?: string; securityGroups?: string[] }): void {
+    const group = this.group(groupName);
+    if (opts.maxSize !== undefined) group.maxSize = opts.maxSize;
+    if (opts.instanceType !== undefined) group.instanceType = opts.instanceType;
+    if (opts.securityGroups !== undefined) group.securityGroups = [...opts.securityGroups];
   }
 
   /** Deletes a group and its instances, as DeleteAutoScalingGroup with ForceDelete does. */
@@ -281,7 +295,7 @@ export class AutoScalingSim extends ServiceSim {
         AvailabilityZones: g.availabilityZones,
         DesiredCapacity: g.instances.size,
         MinSize: 0,
-        MaxSize: 100,
+        MaxSize: g.maxSize,
         CreatedTime: this.account.now(),
         Instances: [...g.instances.values()].flatMap((gi) => {
           const lag = this.lags.get(gi.instanceId);
@@ -294,7 +308,7 @@ export class AutoScalingSim extends ServiceSim {
               LifecycleState: lag?.state ?? gi.state,
               HealthStatus: 'Healthy',
               ProtectedFromScaleIn: false,
-              InstanceType: 'c7g.large',
+              InstanceType: this.account.ec2.instance(gi.instanceId)?.instanceType ?? 'c7g.large',
             },
           ];
         }),
@@ -388,6 +402,13 @@ export class AutoScalingSim extends ServiceSim {
     if (!group) this.fail('ValidationError', `Group ${input.AutoScalingGroupName} not found`);
     const names = input.LifecycleHookNames;
     return { LifecycleHooks: [...group.hooks.values()].filter((h) => !names || names.includes(h.LifecycleHookName)) };
+  }
+
+  DeleteLifecycleHook(input: { AutoScalingGroupName?: string; LifecycleHookName?: string }) {
+    const group = this.groups.get(input.AutoScalingGroupName ?? '');
+    if (!group) this.fail('ValidationError', `Group ${input.AutoScalingGroupName} not found`);
+    if (!group.hooks.delete(input.LifecycleHookName ?? '')) this.fail('ValidationError', `No Lifecycle Hook found with name ${input.LifecycleHookName}`);
+    return {};
   }
 
   CompleteLifecycleAction(input: CompleteLifecycleActionCommandInput) {
@@ -501,6 +522,8 @@ export class AutoScalingSim extends ServiceSim {
       availabilityZone: az,
       tags: { 'aws:autoscaling:groupName': groupName },
       ...(group.ipv6 ? { ipv6: true } : {}),
+      ...(group.instanceType ? { instanceType: group.instanceType } : {}),
+      ...(group.securityGroups ? { securityGroups: group.securityGroups } : {}),
     });
     const gi: GroupInstance = { instanceId: inst.instanceId, availabilityZone: az, state, actions: [] };
     group.instances.set(gi.instanceId, gi);

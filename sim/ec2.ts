@@ -27,6 +27,7 @@ import type {
 import { filterMatches } from './filters';
 import type { SimAccount } from './account';
 import { DEFAULT_INSTANCE_TYPE, Network, type SimAddress, type SimEni } from './ec2-addresses';
+import { SecurityCatalog } from './ec2-security';
 import { IdGen } from './ids';
 import { ServiceSim } from './service';
 
@@ -63,6 +64,8 @@ export interface SimInstance {
   publicIp?: string;
   /** Its primary IPv6 address (launched into a subnet with an IPv6 CIDR). */
   ipv6?: string;
+  /** Its security groups (ids). */
+  securityGroups?: string[];
   tags: Record<string, string>;
   launchTime: Date;
 }
@@ -77,6 +80,8 @@ export class Ec2Sim extends ServiceSim {
   private events: SimEc2Event[] = [];
   /** Network interfaces and Elastic IPs. */
   readonly network: Network;
+  /** Security groups, instance types and managed prefix lists. */
+  readonly security: SecurityCatalog;
   /**
    * Eventual consistency of associations, off by default: when > 0, after an AssociateAddress,
    * DisassociateAddress or UnassignPrivateIpAddresses that moves an address, the next N describe
@@ -99,6 +104,9 @@ export class Ec2Sim extends ServiceSim {
       (id) => this.instances.get(id),
       (code, message, status) => this.fail(code, message, status),
     );
+    this.security = new SecurityCatalog(new IdGen(seed * 104729 + 3), account.accountId, account.region, (code, message, status) =>
+      this.fail(code, message, status),
+    );
   }
 
   // ---- scenario helpers (lower-case: never dispatched as AWS operations) ----
@@ -107,7 +115,14 @@ export class Ec2Sim extends ServiceSim {
    * Launches an instance, running at once, with a primary network interface and a public IPv4
    * unless `publicIp` is false. `instanceType` (default c7g.large) sets the interface's IPv4 limit.
    */
-  runInstance(opts: { availabilityZone: string; tags?: Record<string, string>; publicIp?: boolean; ipv6?: boolean; instanceType?: string }): SimInstance {
+  runInstance(opts: {
+    availabilityZone: string;
+    tags?: Record<string, string>;
+    publicIp?: boolean;
+    ipv6?: boolean;
+    instanceType?: string;
+    securityGroups?: string[];
+  }): SimInstance {
     // Host part 0 is skipped (10.0.1.0 is not a host): the first 255 instances keep the
     // addresses they always had, later ones no longer collide.
     do this.ipSeq += 1;
@@ -120,6 +135,7 @@ export class Ec2Sim extends ServiceSim {
       privateIp: `10.0.${(this.ipSeq >> 8) & 255}.${this.ipSeq & 255}`,
       tags: { ...(opts.tags ?? {}) },
       launchTime: this.account.now(),
+      ...(opts.securityGroups ? { securityGroups: [...opts.securityGroups] } : {}),
     };
     if (opts.publicIp !== false) inst.publicIp = `54.170.${(this.ipSeq >> 8) & 255}.${this.ipSeq & 255}`;
     // A subnet with an IPv6 CIDR gives each instance a global address of it.
@@ -247,6 +263,18 @@ export class Ec2Sim extends ServiceSim {
   }
 
   // ---- AWS operations ----
+
+  DescribeSecurityGroups(input: Parameters<SecurityCatalog['DescribeSecurityGroups']>[0]) {
+    return this.security.DescribeSecurityGroups(input);
+  }
+
+  DescribeInstanceTypes(input: Parameters<SecurityCatalog['DescribeInstanceTypes']>[0]) {
+    return this.security.DescribeInstanceTypes(input);
+  }
+
+  DescribeManagedPrefixLists(input: Parameters<SecurityCatalog['DescribeManagedPrefixLists']>[0]) {
+    return this.security.DescribeManagedPrefixLists(input);
+  }
 
   DescribeInstances(input: DescribeInstancesCommandInput): Omit<DescribeInstancesCommandOutput, '$metadata'> {
     const ids = input.InstanceIds ?? [];
@@ -397,6 +425,7 @@ export class Ec2Sim extends ServiceSim {
       ...(i.ipv6 && i.state !== 'terminated' ? { Ipv6Address: i.ipv6 } : {}),
       NetworkInterfaces: this.network.instanceInterfaces(i),
       LaunchTime: i.launchTime,
+      SecurityGroups: (i.securityGroups ?? []).map((GroupId) => ({ GroupId, GroupName: this.security.group(GroupId)?.groupName ?? GroupId })),
       Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),
     };
   }

@@ -45,7 +45,7 @@ function groupsOf(raw: unknown): string[] {
  * Problems that make packaging `file` as `stage` unsafe (empty when none): the file belongs to
  * another stage, or another fleet.config file next to it manages one of its groups.
  */
-export function stageProblems(file: string, config: Config, stage: string, dir: string): string[] {
+export function stageProblems(file: string, config: Config, stage: string, dir: string, opts: { sharedGroups?: boolean } = {}): string[] {
   const problems: string[] = [];
   const name = basename(file);
   const own = name === 'fleet.config.json' ? (config.deployment.stage ?? DEFAULT_STAGE) : (config.deployment.stage ?? stage);
@@ -66,9 +66,9 @@ export function stageProblems(file: string, config: Config, stage: string, dir: 
       continue; // not ours to judge here: that file's own stage reports it
     }
     const shared = groupsOf(raw).filter((g) => mine.has(g));
-    if (shared.length)
+    if (shared.length && !opts.sharedGroups)
       problems.push(
-        `${name} and ${other} both manage Auto Scaling group ${[...new Set(shared)].join(', ')}: two stages would put two control planes on it (each stage's file must name its own groups)`,
+        `${name} and ${other} both manage Auto Scaling group ${[...new Set(shared)].join(', ')}: two stages would put two control planes on it (each stage's file must name its own groups; stages in different accounts or regions may share a name: --param="sharedGroups=allow")`,
       );
   }
   return problems;

@@ -60,7 +60,7 @@ export async function handleAlarmEvent(event: unknown, deps: HandlerDeps<Failove
         dryRun: deps.settings.dryRun,
         ...(deps.now ? { now: deps.now } : {}),
       });
-      emitFailover(deps, report, msg.time);
+      await emitFailover(deps, report, msg.time);
       if (report.failed.length) {
         // Lambda retries the event (and then the dead-letter queue has it); the schedule retries too.
         throw new ReconcileError(`fleet ${fleet.name}: failover for alarm ${msg.alarmName} did not complete: ${report.failed.join('; ')}`, fleet.name);
@@ -104,7 +104,7 @@ async function handleEc2Event(event: unknown, deps: HandlerDeps<FailoverClients>
         ...(deps.now ? { now: deps.now } : {}),
       }),
     ]);
-    emitFailover(deps, report, msg.time);
+    await emitFailover(deps, report, msg.time);
     const problems = [...(marked instanceof Error ? [`noting ${ENDING_TAG} on ${msg.instanceId}: ${marked.message}`] : []), ...report.failed];
     if (problems.length) {
       // Lambda retries the event; until the mark is written the schedule would not know of the end.
@@ -117,10 +117,10 @@ async function handleEc2Event(event: unknown, deps: HandlerDeps<FailoverClients>
 }
 
 /** The failover's figures (lib/metrics/points.ts); a sink that fails never fails the failover. */
-function emitFailover(deps: HandlerDeps<FailoverClients>, report: FailoverReport, alarmTime: string | undefined): void {
+async function emitFailover(deps: HandlerDeps<FailoverClients>, report: FailoverReport, alarmTime: string | undefined): Promise<void> {
   if (!deps.metrics || report.ignored) return;
   try {
-    deps.metrics.emit(failoverPoints(report, { ...(alarmTime ? { alarmTime } : {}), now: deps.now?.() ?? new Date() }));
+    await deps.metrics.emit(failoverPoints(report, { ...(alarmTime ? { alarmTime } : {}), now: deps.now?.() ?? new Date() }));
   } catch (err) {
     deps.logger.warn('could not write the failover metrics', { error: err as Error });
   }

@@ -10,7 +10,7 @@ import bundledConfig from '../../fleet.config.json';
 import { parseConfig, type Config } from '../config/load';
 import { readRuntimeSettings, type RuntimeSettings } from '../config/env';
 import { ConfigError } from '../errors';
-import { EmfSink, type MetricsSink } from '../metrics/emf';
+import type { MetricsSink } from '../metrics/emf';
 
 export const SERVICE_NAME = 'haproxy-fleet-control';
 
@@ -47,5 +47,5 @@ export function baseDeps(): BaseDeps {
   }
   // Every line says whether this control plane acts: a shadow deployment's plans are only plans.
   const mode = settings.mode === 'shadow' ? 'shadow' : settings.dryRun ? 'dry-run' : 'active';
-  return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME, persistentKeys: { mode } }), metrics: new EmfSink(SERVICE_NAME) };
+  return { config, settings, logger: new Logger({ serviceName: SERVICE_NAME, persistentKeys: { mode } }) };
 }

@@ -6,14 +6,15 @@
  * the clients it uses, so the alarm function's bundle carries no Route 53 client.
  */
 import { defaultClients, type AwsClients } from '../aws/clients';
-import { baseDeps, type BaseDeps } from './baseDeps';
+import { EmfSink } from '../metrics/emf';
+import { baseDeps, type BaseDeps, SERVICE_NAME } from './baseDeps';
 
 export interface HandlerDeps<C = AwsClients> extends BaseDeps {
   clients: C;
 }
 
 export function defaultDeps(): HandlerDeps {
-  return { ...baseDeps(), clients: defaultClients() };
+  return { ...baseDeps(), clients: defaultClients(), metrics: new EmfSink(SERVICE_NAME) };
 }
 
 export { SERVICE_NAME } from './baseDeps';

@@ -409,7 +409,9 @@ rt() {
   out="$(printf '%s' "$out" | tr -d '\r' | sed -e '/^[[:space:]]*$/d')"
   # shellcheck disable=SC2053 # EXPECTED is a pattern
   if [[ "$out" != $2 ]]; then
-    rt_failed="'$1' answered: ${out:-(nothing)}"
+    # (no ${var:-...} or ${var:+...} in this file: serverless would read them as its variables)
+    [[ -n "$out" ]] || out='(nothing)'
+    rt_failed="'$1' answered: $out"
     return 1
   fi
 }
@@ -494,7 +496,9 @@ try_runtime() {
     [[ -n "$k" && -z "${old[$k]+x}" ]] || continue
     IFS=$'\t' read -r a p w o <<<"${new[$k]}"
     if [[ "$a" == *:* ]]; then hp="[$a]:$p"; else hp="$a:$p"; fi
-    rt "add server $k $hp${o:+ $o} weight $w" "New server registered." || return 2
+    opts=''
+    [[ -z "$o" ]] || opts=" $o"
+    rt "add server $k $hp$opts weight $w" "New server registered." || return 2
     rt "set server $k state ready" "" || return 2
     if [[ " $o " == *" check "* ]]; then rt "enable health $k" "" || return 2; fi
     added=$((added + 1))

@@ -2,37 +2,47 @@
  * Writes metric points as CloudWatch embedded metric format (EMF) log lines, with Powertools
  * Metrics: CloudWatch Logs turns them into metrics, no PutMetricData call and no permission
  * needed. One line per set of dimensions (EMF gives every metric of a line the same ones).
+ *
+ * Powertools Metrics is loaded on the first emit, not with the function: the alarm function's
+ * cold start is the failover path, and its metrics are written after the addresses moved
+ * (measured: loading it up front took the alarm function's module load from 1.36-1.48x its
+ * floor's to 1.56x, past the 1.5x bound; npm run bench:bundle).
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricPoint } from './points';
 
 /** Where the control plane's metrics go. */
 export interface MetricsSink {
-  emit(points: readonly MetricPoint[]): void;
+  emit(points: readonly MetricPoint[]): Promise<void> | void;
 }
 
-/** The namespace of every metric (the dashboard and the alarms read it: deploy/cloudformation.ts). */
+/** The namespace of every metric (the dashboard and the alarms read it: deploy/operatorView.ts). */
 export const METRICS_NAMESPACE = 'HaproxyFleetControl';
 
-const UNITS = { Count: MetricUnit.Count, Milliseconds: MetricUnit.Milliseconds, Seconds: MetricUnit.Seconds } as const;
-
 export class EmfSink implements MetricsSink {
-  private readonly metrics: Metrics;
+  private metrics?: Promise<{ metrics: Metrics; units: Record<MetricPoint['unit'], string> }>;
 
-  constructor(serviceName: string) {
-    this.metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
+  constructor(private readonly serviceName: string) {}
+
+  private load() {
+    this.metrics ??= import('@aws-lambda-powertools/metrics').then(({ Metrics, MetricUnit }) => ({
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: this.serviceName }),
+      units: { Count: MetricUnit.Count, Milliseconds: MetricUnit.Milliseconds, Seconds: MetricUnit.Seconds },
+    }));
+    return this.metrics;
   }
 
-  emit(points: readonly MetricPoint[]): void {
+  async emit(points: readonly MetricPoint[]): Promise<void> {
+    const { metrics, units } = await this.load();
     const groups = new Map<string, MetricPoint[]>();
     for (const p of points) {
       const key = JSON.stringify(Object.entries(p.dimensions).sort());
       groups.set(key, [...(groups.get(key) ?? []), p]);
     }
     for (const group of groups.values()) {
-      this.metrics.addDimensions(group[0]!.dimensions);
-      for (const p of group) this.metrics.addMetric(p.name, UNITS[p.unit], p.value);
-      this.metrics.publishStoredMetrics();
+      metrics.addDimensions(group[0]!.dimensions);
+      for (const p of group) metrics.addMetric(p.name, units[p.unit] as never, p.value);
+      metrics.publishStoredMetrics();
     }
   }
 }

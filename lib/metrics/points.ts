@@ -8,7 +8,7 @@
  *   PlannedChanges         Count         Fleet, Kind       every planned change (dry runs included)
  *   AppliedChanges         Count         Fleet, Kind       changes made (not in a dry run)
  *   NodesWaiting           Count         Fleet, Reason     nodes held back, by reason code
- *   LongestWaitSeconds     Seconds       Fleet             the longest a launch has waited on us
+ *   LongestWaitSeconds     Seconds       Fleet             the longest a node has waited on us (delays and drains aside)
  *   CompletedActions       Count         Fleet             lifecycle actions completed
  *   ConfigPushes           Count         Fleet             load balancers pushed a configuration
  *   NodesBehind            Count         Fleet             load balancers not running it after the run
@@ -16,12 +16,12 @@
  *   Failovers              Count         Fleet             addresses moved away from a failed node
  *   FailoverFailures       Count         Fleet             address moves that failed
  *   AlarmToAssociation     Milliseconds  Fleet             alarm state change to its addresses moved
- *   RetriedCalls           Count         Fleet             AWS calls that needed retries (throttling, mostly)
  *
  * Dimension values are bounded: fleet names, action kinds and reason codes come from the
  * configuration and the code, never from AWS.
  */
 import type { FailoverReport } from '../reconcile/failover';
+import { BOUNDED_WAITS } from '../plan/reasons';
 import type { FleetReport } from '../reconcile/report';
 
 export interface MetricPoint {
@@ -62,7 +62,11 @@ export function reconcilePoints(report: FleetReport, run: { durationMs: number; 
   for (const [code, n] of countBy(report.pending, (p) => p.reason.code))
     points.push({ name: 'NodesWaiting', unit: 'Count', value: n, dimensions: { ...fleet, Reason: code } });
   // Always sent (0 when nothing waits), so an alarm on it sees data, not a gap.
-  const waits = report.pending.map((p) => (p.since ? (run.now.getTime() - Date.parse(p.since)) / 1000 : 0)).filter((s) => Number.isFinite(s));
+  // Deregistration delays and drains are waits the configuration bounds: only the others count.
+  const waits = report.pending
+    .filter((p) => !BOUNDED_WAITS.has(p.reason.code))
+    .map((p) => (p.since ? (run.now.getTime() - Date.parse(p.since)) / 1000 : 0))
+    .filter((s) => Number.isFinite(s));
   points.push({ name: 'LongestWaitSeconds', unit: 'Seconds', value: Math.max(0, ...waits), dimensions: fleet });
   points.push({ name: 'CompletedActions', unit: 'Count', value: report.completions.filter((c) => c.outcome === 'completed').length, dimensions: fleet });
   if (report.config) {

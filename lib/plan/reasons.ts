@@ -5,6 +5,9 @@
  * Every code the planner can give is listed here once, with what it means; the type makes an
  * unlisted code a compile error, and docs/plan-reasons.md (checked by a test) lists them all.
  */
+/** Waits the configuration bounds (deregistration delays, drains): expected, not stuck. */
+export const BOUNDED_WAITS: ReadonlySet<string> = new Set(['draining', 'lb-draining', 'drain-starts', 'server-draining']);
+
 export const REASON_CODES = {
   // Route 53: records and health checks
   'node-joined': 'a node that belongs in DNS (or a managed alarm) has none yet: it is created',

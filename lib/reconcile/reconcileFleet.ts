@@ -51,20 +51,20 @@ export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, lo
   if (!opts.metrics) return reconcileOnce(fleet, aws, logger, opts);
   // The run's figures, from its report, whether it succeeded or failed for some nodes.
   const started = Date.now();
-  const emit = (report: FleetReport | undefined, failed: boolean) => {
+  const emit = async (report: FleetReport | undefined, failed: boolean) => {
     if (!report) return;
     try {
-      opts.metrics!.emit(reconcilePoints(report, { durationMs: Date.now() - started, now: opts.now?.() ?? new Date(), failed }));
+      await opts.metrics!.emit(reconcilePoints(report, { durationMs: Date.now() - started, now: opts.now?.() ?? new Date(), failed }));
     } catch (err) {
       logger.warn('could not write the run metrics', { error: err as Error });
     }
   };
   try {
     const report = await reconcileOnce(fleet, aws, logger, opts);
-    emit(report, false);
+    await emit(report, false);
     return report;
   } catch (err) {
-    emit(err instanceof ReconcileError ? (err.report as FleetReport | undefined) : undefined, true);
+    await emit(err instanceof ReconcileError ? (err.report as FleetReport | undefined) : undefined, true);
     throw err;
   }
 }
@@ -92,7 +92,11 @@ async function reconcileOnce(fleet: FleetConfig, aws: ReconcilePorts, logger: Lo
     // Launches whose records landed before the failure went on already: say which.
     const went = early.filter((o) => o.outcome === 'completed').map((o) => o.instanceId);
     const completed = went.length ? `the lifecycle actions of ${went.join(', ')} were completed before it failed` : 'no lifecycle action was completed';
-    throw new ReconcileError(`reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; ${completed}`, fleet.name, { cause: err });
+    // (A dry run changes nothing: reading the fleet is what failed.)
+    const what = dryRun
+      ? `reading fleet ${fleet.name} failed: ${describeAwsError(err)}`
+      : `reconciling fleet ${fleet.name} failed: ${describeAwsError(err)}; ${completed}`;
+    throw new ReconcileError(what, fleet.name, { cause: err });
   });
   const { plan, observed } = pass;
   opts.inspect?.(pass);
@@ -108,7 +112,8 @@ async function reconcileOnce(fleet: FleetConfig, aws: ReconcilePorts, logger: Lo
   // A server's drain clock starts before the configuration that drains it goes out.
   if (!dryRun) await markDrains(plan.drains, plan.staleDrainNotes, aws, logger, passOptions.now());
   const { result: config, failure } = await pushPlannedConfig(fleet.name, plan.config, aws, logger, push);
-  if (failure) failed.set(`fleet ${fleet.name} configuration`, failure);
+  // (A dry run reports the configuration's problem in the plan; it has failed nothing.)
+  if (failure && !dryRun) failed.set(`fleet ${fleet.name} configuration`, failure);
 
   const results: PassResults = {
     dnsFailed: pass.dnsFailed,

@@ -5,7 +5,7 @@ import type { LifecycleHint } from '../events/types';
 import type { AddressAction } from '../plan/addressTypes';
 import type { AlarmAction } from '../plan/alarms';
 import { planJson, type WaitingNode } from '../plan/fleet';
-import type { Reason } from '../plan/reasons';
+import { BOUNDED_WAITS, type Reason } from '../plan/reasons';
 import type { Action } from '../plan/types';
 import type { ConfigPushResult } from './applyConfig';
 import type { CompletionOutcome, CompletionResults } from './complete';
@@ -43,7 +43,7 @@ export interface FleetReport {
   plan: unknown;
 }
 
-const DRAINING: ReadonlySet<string> = new Set(['draining', 'lb-draining', 'drain-starts', 'server-draining']);
+const DRAINING = BOUNDED_WAITS;
 
 export function buildReport(
   fleet: FleetConfig,

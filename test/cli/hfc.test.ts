@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
+import { APP_GROUP, CONFIG_DOCUMENT, ConfigWorld, MEASURE_DOCUMENT } from '../harness/configWorld';
 import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
 /** Runs the CLI on the world's account, with its configuration written where the CLI reads it. */
@@ -116,6 +117,34 @@ describe('hfc plan', () => {
   });
 });
 
+describe('hfc plan: not in sync while a node waits', () => {
+  it('a node held back by a record in the way: no change to make, yet not in sync (exit 2), with the reason', async () => {
+    const world = new FleetWorld({ preexisting: 1 });
+    world.account.route53.putRecordByHand(world.zoneId, { Name: 'lb.example.com.', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '54.200.0.9' }] });
+    const out = await hfc(world, 'plan', '--json');
+    expect(out.code).toBe(2);
+    expect(out.json().fleets[0]).toMatchObject({ inSync: false, changes: [], waiting: [expect.objectContaining({ code: 'record-conflict' })] });
+  });
+
+  it("a configuration that cannot be rendered is the plan's problem to show, not a failure of the command", async () => {
+    const world = new ConfigWorld();
+    world.account.autoScaling.takeNotifications();
+    world.account.autoScaling.scaleOut(GROUP, 1);
+    await world.deliverAll().catch(() => undefined);
+    world.account.autoScaling.deleteGroup(APP_GROUP);
+    const out = await hfc(world, 'status', '--json', '--config-document', CONFIG_DOCUMENT, '--measure-document', MEASURE_DOCUMENT);
+    expect(out.code).toBe(0);
+    expect(out.json().fleets[0].config.problem).toContain('nothing is pushed');
+  });
+
+  it("a --stage without its own file, when fleet.config.json is another stage's, is refused (a typo must not show another fleet)", async () => {
+    const world = new FleetWorld();
+    const out = await hfc(world, 'status', '--stage', 'prd');
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe('hfc: stage "prd" has no fleet.config.prd.json, and fleet.config.json is stage "dev"\'s (pass --stage dev, or --config FILE)\n');
+  });
+});
+
 describe('hfc why', () => {
   it('a launch held back: registered? no; its action waits, with why, and when its hook would time out', async () => {
     // Prepare: Route 53 refuses its check, so its launch waits
@@ -155,7 +184,7 @@ describe('hfc why', () => {
 describe('hfc errors', () => {
   it.each([
     [['status', '--nope'], 'hfc: unknown flag --nope (hfc help lists them)\n'],
-    [['frobnicate'], 'hfc: unknown command "frobnicate"; commands: status, plan, why, help\n'],
+    [['frobnicate'], 'hfc: unknown command "frobnicate"; commands: status, plan, why, doctor, help\n'],
     [['why'], 'hfc: hfc why takes one instance id: hfc why i-0123456789abcdef0\n'],
     [['status', '--fleet'], 'hfc: --fleet needs a value\n'],
     [['status', '--fleet', 'nope'], expect.stringMatching(/^hfc: .*fleet\.config\.json has no fleet "nope"; its fleets: edge\n$/)],

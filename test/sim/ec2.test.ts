@@ -71,6 +71,7 @@ describe('DescribeInstances with InstanceIds', () => {
         Placement: { AvailabilityZone: 'eu-west-1b' },
         PrivateIpAddress: expect.stringMatching(/^10\.0\.\d+\.\d+$/),
         PublicIpAddress: expect.stringMatching(/^54\.170\.\d+\.\d+$/),
+        SecurityGroups: [],
         NetworkInterfaces: [
           {
             NetworkInterfaceId: expect.stringMatching(/^eni-0[0-9a-f]{16}$/),

@@ -22,6 +22,12 @@ describe('bundles', () => {
     for (const c of ['route-53', 'ssm']) expect(clientOf(inputs, c), c).toBe(false);
   }, 60_000);
 
+  it("the alarm function carries no Powertools Metrics (its cold start is the failover's: lib/metrics/emfLines.ts); the others do", async () => {
+    const metrics = (inputs: string[]) => inputs.some((p) => p.includes('@aws-lambda-powertools/metrics/'));
+    expect(metrics(await inputsOf('alarm'))).toBe(false);
+    expect(metrics(await inputsOf('reconcile'))).toBe(true);
+  }, 60_000);
+
   it('the lifecycle function carries every client it calls (the check above can see a client)', async () => {
     const inputs = await inputsOf('lifecycle');
     for (const c of ['route-53', 'ssm', 'auto-scaling', 'ec2']) expect(clientOf(inputs, c), c).toBe(true);

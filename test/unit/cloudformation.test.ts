@@ -1075,7 +1075,10 @@ describe('serverless-vars.cjs', () => {
   });
 
   it.each([
-    [['mdoe=shadow'], '--param: unknown parameter "mdoe"; this service takes mode (active or shadow), placeholders (allow) and the deprecated dryRun'],
+    [
+      ['mdoe=shadow'],
+      '--param: unknown parameter "mdoe"; this service takes mode (active or shadow), placeholders (allow), sharedGroups (allow) and the deprecated dryRun',
+    ],
     [['mode=shadow', 'mode=active'], '--param: mode is given twice, as "shadow" and as "active"'],
     [['shadow'], '--param="shadow" is not key=value'],
   ])('--param %j is refused: a typo must not deploy an active control plane', async (param, message) => {
@@ -1103,7 +1106,7 @@ describe('serverless-vars.cjs', () => {
     expect(await modeOf(defaultOnly, {})).toBe('shadow');
     expect(await modeOf(withDev, { param: ['mode=shadow'] })).toBe('shadow');
     // (another stage reads its own fleet.config.<stage>.json: the repository has none, so it is refused)
-    await expect(modeOf(withDev, { stage: 'prod' })).rejects.toThrow(/stage "prod" would deploy fleet.config.json/);
+    await expect(as('package', () => modeOf(withDev, { stage: 'prod' }))).rejects.toThrow(/stage "prod" would deploy fleet.config.json/);
     vars.reset();
   });
 

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EmfSink, METRICS_NAMESPACE, type MetricsSink } from '../../lib/metrics/emf';
+import { EmfLineSink } from '../../lib/metrics/emfLines';
 import type { MetricPoint } from '../../lib/metrics/points';
 import { FailoverWorld } from '../harness/failoverWorld';
 import { FleetWorld, GROUP } from '../harness/fleetWorld';
@@ -59,6 +60,22 @@ describe('reconcile metrics', () => {
     expect(find(sink.points, 'AppliedChanges', { Kind: 'createRecord' })).toEqual([]);
   });
 
+  it("a node in its deregistration delay waits, but that wait does not count as the fleet's longest (the configuration bounds it)", async () => {
+    const world = new FleetWorld();
+    world.account.autoScaling.takeNotifications();
+    const [a] = world.account.autoScaling.scaleOut(GROUP, 2);
+    await world.deliverAll();
+    world.account.advance(1);
+    world.account.autoScaling.terminate(a!);
+    await world.deliverAll();
+    world.account.advance(100);
+    const sink = recording();
+    world.deps.metrics = sink;
+    await world.schedule();
+    expect(find(sink.points, 'NodesWaiting', { Reason: 'draining' }).map((x) => x.value)).toEqual([1]);
+    expect(find(sink.points, 'LongestWaitSeconds').map((x) => x.value)).toEqual([0]);
+  });
+
   it('a dry run plans but applies nothing', async () => {
     const world = new FleetWorld({ dryRun: true });
     const sink = recording();
@@ -86,10 +103,42 @@ describe('failover metrics', () => {
   });
 });
 
+describe('EmfLineSink (the alarm function)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes what Powertools Metrics writes for the same points (the Timestamp aside)', async () => {
+    const points: MetricPoint[] = [
+      { name: 'Failovers', unit: 'Count', value: 2, dimensions: { Fleet: 'edge' } },
+      { name: 'AlarmToAssociation', unit: 'Milliseconds', value: 850, dimensions: { Fleet: 'edge' } },
+      { name: 'NodesWaiting', unit: 'Count', value: 1, dimensions: { Fleet: 'edge', Reason: 'no-address' } },
+    ];
+    const ours: string[] = [];
+    new EmfLineSink('haproxy-fleet-control', (l) => ours.push(l)).emit(points);
+    const theirs: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      theirs.push(String(chunk));
+      return true;
+    });
+    await new EmfSink('haproxy-fleet-control').emit(points);
+    const parse = (lines: string[]) =>
+      lines
+        .flatMap((l) => l.split('\n'))
+        .filter((l) => l.startsWith('{'))
+        .map((l) => {
+          const o = JSON.parse(l);
+          delete o._aws.Timestamp;
+          o._aws.CloudWatchMetrics[0].Dimensions[0].sort();
+          return o;
+        });
+    expect(parse(ours)).toEqual(parse(theirs));
+    expect(parse(ours)).toHaveLength(2);
+  });
+});
+
 describe('EmfSink', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('writes one EMF line per set of dimensions, in the namespace the dashboard and alarms read', () => {
+  it('writes one EMF line per set of dimensions, in the namespace the dashboard and alarms read', async () => {
     // Prepare
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -98,7 +147,7 @@ describe('EmfSink', () => {
     });
 
     // Act
-    new EmfSink('haproxy-fleet-control').emit([
+    await new EmfSink('haproxy-fleet-control').emit([
       { name: 'ReconcileDuration', unit: 'Milliseconds', value: 120, dimensions: { Fleet: 'edge' } },
       { name: 'LongestWaitSeconds', unit: 'Seconds', value: 0, dimensions: { Fleet: 'edge' } },
       { name: 'NodesWaiting', unit: 'Count', value: 2, dimensions: { Fleet: 'edge', Reason: 'no-address' } },

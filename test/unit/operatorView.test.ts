@@ -69,14 +69,14 @@ describe('alarms on the control plane', () => {
     expect(r.Outputs.OperatorTopicArn).toMatchObject({ Value: { Ref: OPERATOR_IDS.topic } });
   });
 
-  it('the wait alarm watches exactly the metric the functions write (namespace, name, every dimension)', () => {
+  it('the wait alarm watches exactly the metric the functions write (namespace, name, every dimension)', async () => {
     // Prepare: what the EMF sink prints for a fleet's LongestWaitSeconds
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
       return true;
     });
-    new EmfSink('haproxy-fleet-control').emit([{ name: 'LongestWaitSeconds', unit: 'Seconds', value: 1, dimensions: { Fleet: 'edge-eu' } }]);
+    await new EmfSink('haproxy-fleet-control').emit([{ name: 'LongestWaitSeconds', unit: 'Seconds', value: 1, dimensions: { Fleet: 'edge-eu' } }]);
     const emf = JSON.parse(lines.join('').trim().split('\n')[0]!);
     const written = emf._aws.CloudWatchMetrics[0];
     const dims = Object.fromEntries((written.Dimensions[0] as string[]).map((d) => [d, emf[d]]));
@@ -106,6 +106,21 @@ describe('alarms on the control plane', () => {
     expect(off.Resources[OPERATOR_IDS.dashboard]).toBeDefined();
     expect(off.Outputs.OperatorTopicArn).toBeUndefined();
     expect(() => parseConfig({ fleets: [fleet('edge')], deployment: { operatorAlarms: { email: 'not-an-address' } } })).toThrow(/operatorAlarms\.email/);
+  });
+});
+
+describe('the stalled-schedule alarm', () => {
+  it.each([
+    ['rate(1 minute)', 3, 15],
+    ['rate(20 minutes)', 12, 60],
+    ['cron(0 * * * ? *)', 288, 1440],
+  ])('schedule %s: %i periods of 5 minutes (%i minutes without a run)', (schedule, periods, minutes) => {
+    // (a slow schedule needs a launching hook long enough for two of its runs)
+    const hooks = { launching: { heartbeatTimeoutSeconds: 7200 }, terminating: { heartbeatTimeoutSeconds: 600 } };
+    const config = parseConfig({ fleets: [{ ...fleet('edge'), lifecycleHooks: hooks }], deployment: { schedule } });
+    const a = props(generateDeployment(config).resources, OPERATOR_IDS.scheduleStalledAlarm);
+    expect(a).toMatchObject({ Period: 300, EvaluationPeriods: periods, DatapointsToAlarm: periods });
+    expect(JSON.stringify(a.AlarmDescription)).toContain(`has not run for ${minutes} minutes`);
   });
 });
 

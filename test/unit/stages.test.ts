@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../lib/config/load';
 import { configFileFor, stageProblems } from '../../lib/config/stageFile';
 
@@ -67,22 +67,44 @@ describe('serverless package refuses a second control plane on the same groups',
       'fleet.config.staging.json': { fleets: [fleet('staging-g')] },
     });
     expect(problems(d, 'dev')).toEqual([
-      "fleet.config.json and fleet.config.prod.json both manage Auto Scaling group shared-app: two stages would put two control planes on it (each stage's file must name its own groups)",
+      'fleet.config.json and fleet.config.prod.json both manage Auto Scaling group shared-app: two stages would put two control planes on it (each stage\'s file must name its own groups; stages in different accounts or regions may share a name: --param="sharedGroups=allow")',
     ]);
     expect(problems(d, 'prod')[0]).toContain('fleet.config.prod.json and fleet.config.json both manage Auto Scaling group shared-app');
     expect(problems(d, 'staging')).toEqual([]);
   });
 
-  it("serverless-vars.cjs refuses the repository's fleet.config.json for stage prod, saying nothing was packaged", async () => {
+  it("serverless-vars.cjs refuses the repository's fleet.config.json for stage prod when packaging or deploying, and only warns for info, logs, remove", async () => {
     const vars = createRequire(import.meta.url)('../../deploy/serverless-vars.cjs') as { resources: (p: unknown) => Promise<unknown>; reset: () => void };
-    vars.reset();
+    const argv = process.argv;
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    (globalThis as { __hfcWarnings?: Set<string> }).__hfcWarnings?.clear(); // printed once per process
     try {
-      await expect(vars.resources({ options: { stage: 'prod' } })).rejects.toThrow(
-        /stage "prod" would deploy fleet.config.json[\s\S]*nothing was packaged or deployed/,
-      );
+      for (const command of ['package', 'deploy']) {
+        vars.reset();
+        process.argv = [argv[0]!, 'serverless', command, '--stage', 'prod'];
+        await expect(vars.resources({ options: { stage: 'prod' } })).rejects.toThrow(
+          /stage "prod" would deploy fleet.config.json[\s\S]*nothing was packaged or deployed/,
+        );
+      }
+      for (const command of ['info', 'remove', 'logs']) {
+        vars.reset();
+        process.argv = [argv[0]!, 'serverless', command, '--stage', 'prod'];
+        await expect(vars.resources({ options: { stage: 'prod' } })).resolves.toBeDefined();
+      }
+      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain('warning: stage "prod" would deploy fleet.config.json');
     } finally {
+      process.argv = argv;
+      stderr.mockRestore();
       vars.reset();
     }
+  });
+
+  it('stages in different accounts may share a group name, when told so (sharedGroups)', () => {
+    const d = dir({ 'fleet.config.json': { fleets: [fleet('g')] }, 'fleet.config.prod.json': { fleets: [fleet('g')] } });
+    const file = configFileFor(d, 'prod');
+    const config = parseConfig(JSON.parse(readFileSync(file, 'utf8')));
+    expect(stageProblems(file, config, 'prod', d)[0]).toContain('--param="sharedGroups=allow"');
+    expect(stageProblems(file, config, 'prod', d, { sharedGroups: true })).toEqual([]);
   });
 });
 
