@@ -2,7 +2,7 @@
  * The command line: `hfc <command> [arguments] [--flags]`. Parsed strictly: an unknown flag or a
  * missing value is an error that names it, never silently ignored.
  */
-export const COMMANDS = ['status', 'plan', 'why', 'doctor', 'help'] as const;
+export const COMMANDS = ['status', 'plan', 'why', 'doctor', 'adopt', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -11,6 +11,8 @@ export interface CliArgs {
   positional: string[];
   json: boolean;
   debug: boolean;
+  /** adopt only: carry the plan out. */
+  apply: boolean;
   fleet?: string;
   stage?: string;
   config?: string;
@@ -36,13 +38,14 @@ const VALUED = {
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const out: CliArgs = { command: 'help', positional: [], json: false, debug: false };
+  const out: CliArgs = { command: 'help', positional: [], json: false, debug: false, apply: false };
   let command: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag === '--json') out.json = true;
     else if (flag === '--debug') out.debug = true;
+    else if (flag === '--apply') out.apply = true;
     else if (flag === '--help' || flag === '-h') command = 'help';
     else if (flag in VALUED) {
       const value = inline ?? argv[++i];
@@ -57,6 +60,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   out.command = command as Command;
   if (out.command === 'why' && out.positional.length !== 1) throw new UsageError('hfc why takes one instance id: hfc why i-0123456789abcdef0');
   if (out.command !== 'why' && out.positional.length) throw new UsageError(`hfc ${out.command} takes no argument "${out.positional[0]}"`);
+  if (out.apply && out.command !== 'adopt') throw new UsageError('--apply is for hfc adopt only: every other command changes nothing');
   return out;
 }
 
@@ -68,9 +72,11 @@ export const USAGE = `hfc: the operator's view of haproxy-fleet-control
   hfc why <instance-id>         every gate of one node: registered? completed? waiting on what, until when?
   hfc doctor [--fleet F]        pre-flight and health checks, each pass, warn or fail with what to change;
                                 exit 1 when one fails
+  hfc adopt [--apply]           take over a fleet registered by hand: its weighted records at the name
+                                and its Elastic IPs; printed, carried out with --apply
   hfc help                      this text
 
-Read-only: every command observes and plans, none changes anything.
+Read-only, but for hfc adopt --apply: every command observes and plans, none changes anything.
 
 Flags
   --json                        machine-readable output

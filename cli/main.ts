@@ -1,6 +1,7 @@
 /**
  * The `hfc` command line (bin/hfc.cjs). Every command reads the same fleet configuration and runs
- * the same observe and plan code as the functions, in a dry run: nothing here changes AWS.
+ * the same observe and plan code as the functions, in a dry run: nothing here changes AWS but
+ * `hfc adopt --apply` (cli/adopt.ts).
  * Errors are one line (the stack with --debug); exit 1 on an error, 2 from `plan` when changes
  * are pending, else 0.
  */
@@ -15,6 +16,7 @@ import { renderWhy, whyNode } from './why';
 import { type Check, doctorChecks } from './doctorChecks';
 import { doctorFacts } from './doctorFacts';
 import { renderDoctor } from './doctorRender';
+import { type AdoptionPlan, adoptionFacts, applyAdoption, planAdoption, renderAdoption } from './adopt';
 
 export interface CliIo extends Partial<CliEnvironment> {
   stdout?: (text: string) => void;
@@ -58,6 +60,19 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
         const failed = checks.some((c) => c.status === 'fail');
         print({ ok: !failed, checks }, renderDoctor(checks));
         return failed ? 1 : 0;
+      }
+      case 'adopt': {
+        const region = ctx.alarmTopicArn?.split(':')[3];
+        const plans: AdoptionPlan[] = [];
+        const failures: string[] = [];
+        for (const view of views) {
+          const facts = await adoptionFacts(ctx, view);
+          const plan = planAdoption(view, facts.foreign, facts.untagged, region);
+          plans.push(plan);
+          if (args.apply) failures.push(...(await applyAdoption(ctx, view, plan, args.debug)));
+        }
+        print({ applied: args.apply, plans, failures }, `${renderAdoption(plans, args.apply)}${failures.map((f) => `failed: ${f}\n`).join('')}`);
+        return failures.length ? 1 : 0;
       }
       case 'why': {
         const id = args.positional[0]!;

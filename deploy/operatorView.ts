@@ -207,7 +207,11 @@ export function dashboardWidgets(config: Config): unknown[] {
       widget(12, `${fleet.name}: longest wait (s)`, [own(fleet, 'LongestWaitSeconds', 'Maximum')], {
         annotations: { horizontal: [{ label: 'alarm', value: config.deployment.operatorAlarms.maxWaitSeconds }] },
       }),
-      widget(18, `${fleet.name}: reconcile duration (ms), failures`, [own(fleet, 'ReconcileDuration', 'Maximum'), own(fleet, 'ReconcileFailures', 'Sum')]),
+      widget(18, `${fleet.name}: reconcile duration (ms), failures, retried calls`, [
+        own(fleet, 'ReconcileDuration', 'Maximum'),
+        own(fleet, 'ReconcileFailures', 'Sum'),
+        own(fleet, 'RetriedCalls', 'Sum'),
+      ]),
     );
     y += 6;
     widgets.push(

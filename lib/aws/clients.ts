@@ -11,6 +11,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DEFAULTS, ROUTE53_DEFAULTS, type ClientOverrides } from './clientDefaults';
+import { countRetries } from './retries';
 
 /** The clients one reconcile needs. */
 export interface AwsClients {
@@ -28,11 +29,11 @@ export interface AwsClients {
 export function createClients(overrides: ClientOverrides = {}): AwsClients {
   const common = overrides as Record<string, unknown>;
   return {
-    route53: new Route53Client({ ...ROUTE53_DEFAULTS, ...common }),
-    autoScaling: new AutoScalingClient({ ...DEFAULTS, ...common }),
-    ec2: new EC2Client({ ...DEFAULTS, ...common }),
-    cloudWatch: new CloudWatchClient({ ...DEFAULTS, ...common }),
-    ssm: new SSMClient({ ...DEFAULTS, ...common }),
+    route53: countRetries(new Route53Client({ ...ROUTE53_DEFAULTS, ...common })),
+    autoScaling: countRetries(new AutoScalingClient({ ...DEFAULTS, ...common })),
+    ec2: countRetries(new EC2Client({ ...DEFAULTS, ...common })),
+    cloudWatch: countRetries(new CloudWatchClient({ ...DEFAULTS, ...common })),
+    ssm: countRetries(new SSMClient({ ...DEFAULTS, ...common })),
   };
 }
 

@@ -16,6 +16,7 @@
  *   Failovers              Count         Fleet             addresses moved away from a failed node
  *   FailoverFailures       Count         Fleet             address moves that failed
  *   AlarmToAssociation     Milliseconds  Fleet             alarm state change to its addresses moved
+ *   RetriedCalls           Count         Fleet             retries the AWS calls of a reconcile needed (throttling, mostly)
  *
  * Dimension values are bounded: fleet names, action kinds and reason codes come from the
  * configuration and the code, never from AWS.

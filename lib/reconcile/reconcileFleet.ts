@@ -21,6 +21,7 @@ import { type PassOptions, type PassOutcome, runPasses } from './pass';
 import { buildReport, type FleetReport, logFinished, logWaiting } from './report';
 import type { MetricsSink } from '../metrics/emf';
 import { reconcilePoints } from '../metrics/points';
+import { retriedCalls } from '../aws/retries';
 
 export type { CompletionOutcome, FleetReport };
 
@@ -51,10 +52,12 @@ export async function reconcileFleet(fleet: FleetConfig, aws: ReconcilePorts, lo
   if (!opts.metrics) return reconcileOnce(fleet, aws, logger, opts);
   // The run's figures, from its report, whether it succeeded or failed for some nodes.
   const started = Date.now();
+  const retriedBefore = retriedCalls();
   const emit = async (report: FleetReport | undefined, failed: boolean) => {
     if (!report) return;
     try {
-      await opts.metrics!.emit(reconcilePoints(report, { durationMs: Date.now() - started, now: opts.now?.() ?? new Date(), failed }));
+      const run = { durationMs: Date.now() - started, now: opts.now?.() ?? new Date(), failed, retriedCalls: retriedCalls() - retriedBefore };
+      await opts.metrics!.emit(reconcilePoints(report, run));
     } catch (err) {
       logger.warn('could not write the run metrics', { error: err as Error });
     }

@@ -184,7 +184,7 @@ describe('hfc why', () => {
 describe('hfc errors', () => {
   it.each([
     [['status', '--nope'], 'hfc: unknown flag --nope (hfc help lists them)\n'],
-    [['frobnicate'], 'hfc: unknown command "frobnicate"; commands: status, plan, why, doctor, help\n'],
+    [['frobnicate'], 'hfc: unknown command "frobnicate"; commands: status, plan, why, doctor, adopt, help\n'],
     [['why'], 'hfc: hfc why takes one instance id: hfc why i-0123456789abcdef0\n'],
     [['status', '--fleet'], 'hfc: --fleet needs a value\n'],
     [['status', '--fleet', 'nope'], expect.stringMatching(/^hfc: .*fleet\.config\.json has no fleet "nope"; its fleets: edge\n$/)],

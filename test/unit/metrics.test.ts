@@ -76,6 +76,21 @@ describe('reconcile metrics', () => {
     expect(find(sink.points, 'LongestWaitSeconds').map((x) => x.value)).toEqual([0]);
   });
 
+  it("the retries a run's AWS calls needed: Route 53 throttling CreateHealthCheck twice shows as 2", async () => {
+    const world = new FleetWorld();
+    const sink = recording();
+    world.deps.metrics = sink;
+    world.account.autoScaling.scaleOut(GROUP, 1);
+    world.account.autoScaling.takeNotifications();
+    world.account.faults.throttle({ service: 'route53', ops: ['CreateHealthCheck'], rate: 1, times: 2 });
+    await world.schedule();
+    expect(find(sink.points, 'RetriedCalls', { Fleet: 'edge' }).map((x) => x.value)).toEqual([2]);
+    const quiet = recording();
+    world.deps.metrics = quiet;
+    await world.schedule();
+    expect(find(quiet.points, 'RetriedCalls', { Fleet: 'edge' }).map((x) => x.value)).toEqual([0]);
+  });
+
   it('a dry run plans but applies nothing', async () => {
     const world = new FleetWorld({ dryRun: true });
     const sink = recording();
