@@ -26,9 +26,34 @@ function stageConfig(file) {
   };
 }
 
+/**
+ * zod's messages in English only. `import { z } from 'zod'` keeps the whole namespace, with
+ * `z.locales` and its forty-odd languages (about 250 KB of the alarm function's bundle, parsed at
+ * every cold start of the failover path); nothing here uses another locale, and zod registers
+ * English from the schemas module itself (zod/v4/classic/schemas.js), not through this index.
+ */
+function zodEnglishOnly() {
+  return {
+    name: 'hfc-zod-english-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        /[\\/]zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(args.importer)
+          ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'hfc-zod-locales' }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'hfc-zod-locales' }, (args) => ({
+        contents: 'export { default as en } from "./en.js";',
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 module.exports = (serverless) => {
   const { configFileFor } = tsRequire('../lib/config/stageFile.ts', __filename);
   const stage = serverless?.getProvider?.('aws')?.getStage?.() ?? 'dev';
-  return [stageConfig(configFileFor(ROOT, stage))];
+  return [stageConfig(configFileFor(ROOT, stage)), zodEnglishOnly()];
 };
 module.exports.stageConfig = stageConfig;
+module.exports.zodEnglishOnly = zodEnglishOnly;

@@ -28,6 +28,13 @@ describe('bundles', () => {
     expect(metrics(await inputsOf('reconcile'))).toBe(true);
   }, 60_000);
 
+  it("zod's messages in English only: no other locale in any bundle (deploy/esbuild-plugins.cjs)", async () => {
+    for (const fn of ['alarm', 'reconcile']) {
+      const locales = (await inputsOf(fn)).filter((p) => p.includes('zod/v4/locales/')).map((p) => p.split('/').pop());
+      expect(locales.sort(), fn).toEqual(['en.js', 'index.js']);
+    }
+  }, 60_000);
+
   it('the lifecycle function carries every client it calls (the check above can see a client)', async () => {
     const inputs = await inputsOf('lifecycle');
     for (const c of ['route-53', 'ssm', 'auto-scaling', 'ec2']) expect(clientOf(inputs, c), c).toBe(true);
