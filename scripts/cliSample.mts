@@ -5,10 +5,8 @@
  * renders into the README; test/cli/sample.test.ts runs it again and fails when the CLI's output
  * no longer matches what the README shows.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../cli/main';
+import { writeFileSync } from 'node:fs';
+import { runCli } from '../test/harness/cli';
 import { ALARM_TOPIC, FailoverWorld } from '../test/harness/failoverWorld';
 import { GROUP } from '../test/harness/fleetWorld';
 
@@ -29,20 +27,9 @@ export async function cliSample(): Promise<CliSample> {
   await world.deliverAlarms();
   world.account.autoScaling.scaleOut(GROUP, 1);
   world.account.autoScaling.takeNotifications();
-  const cwd = mkdtempSync(join(tmpdir(), 'hfc-sample-'));
-  writeFileSync(join(cwd, 'fleet.config.json'), JSON.stringify(world.rawConfig));
   const run = async (...argv: string[]) => {
-    let out = '';
-    const code = await main([...argv, '--alarm-topic-arn', ALARM_TOPIC], {
-      cwd,
-      env: {},
-      clients: world.deps.clients,
-      now: () => world.account.now(),
-      stdout: (t) => {
-        out += t;
-      },
-    });
-    return { out: out.trimEnd(), code };
+    const r = await runCli(world, [...argv, '--alarm-topic-arn', ALARM_TOPIC]);
+    return { out: r.stdout.trimEnd(), code: r.code };
   };
   const status = await run('status');
   const plan = await run('plan');

@@ -3,32 +3,16 @@
  * replaced by the control plane's, each in one batch, and a stale one is left alone; printed
  * first, changed only with --apply. Its Elastic IPs are tagged into the pool.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main';
+import { runCli } from '../harness/cli';
 import { instanceOfSetIdentifier } from '../../lib/plan/naming';
 import { ALARM_TOPIC, FailoverWorld } from '../harness/failoverWorld';
 import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
+/** The CLI on the world's account; stderr with stdout (test/harness/cli.ts). */
 async function hfc(world: FleetWorld, ...argv: string[]) {
-  const cwd = mkdtempSync(join(tmpdir(), 'hfc-adopt-'));
-  writeFileSync(join(cwd, 'fleet.config.json'), JSON.stringify(world.rawConfig));
-  let stdout = '';
-  const code = await main(argv, {
-    cwd,
-    env: {},
-    clients: world.deps.clients,
-    now: () => world.account.now(),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stdout += t;
-    },
-  });
-  return { code, stdout };
+  const out = await runCli(world, argv);
+  return { code: out.code, stdout: out.stdout + out.stderr };
 }
 const writes = (world: FleetWorld, mark: number) => world.account.callsSince(mark).filter((c) => !/^(Describe|List|Get)/.test(c.op));
 

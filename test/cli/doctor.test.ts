@@ -2,11 +2,8 @@
  * `hfc doctor` on the simulated account: a well-prepared fleet passes, and each misconfiguration
  * it lists is caught with what to change.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main';
+import { runCli } from '../harness/cli';
 import { ConfigWorld, CONFIG_DOCUMENT, MEASURE_DOCUMENT } from '../harness/configWorld';
 import { ALARM_TOPIC, FailoverWorld } from '../harness/failoverWorld';
 import { FleetWorld, GROUP } from '../harness/fleetWorld';
@@ -19,23 +16,9 @@ interface Check {
 }
 
 async function doctor(world: FleetWorld, ...extra: string[]) {
-  const cwd = mkdtempSync(join(tmpdir(), 'hfc-doctor-'));
-  writeFileSync(join(cwd, 'fleet.config.json'), JSON.stringify(world.rawConfig));
-  let stdout = '';
-  const code = await main(['doctor', '--json', ...extra], {
-    cwd,
-    env: {},
-    clients: world.deps.clients,
-    now: () => world.account.now(),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stdout += t;
-    },
-  });
-  const checks = (JSON.parse(stdout) as { checks: Check[] }).checks;
-  return { code, checks, get: (name: string) => checks.find((c) => c.check === name) };
+  const out = await runCli(world, ['doctor', '--json', ...extra]);
+  const checks = (JSON.parse(out.stdout) as { checks: Check[] }).checks;
+  return { code: out.code, checks, get: (name: string) => checks.find((c) => c.check === name) };
 }
 
 /** A security group admitting the health-check port from Route 53's checkers (their prefix lists). */

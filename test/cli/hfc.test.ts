@@ -3,34 +3,13 @@
  * read-only. JSON output asserted field by field; tables checked for what they must show.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main';
+import { runCli } from '../harness/cli';
 import { APP_GROUP, CONFIG_DOCUMENT, ConfigWorld, MEASURE_DOCUMENT } from '../harness/configWorld';
 import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
-/** Runs the CLI on the world's account, with its configuration written where the CLI reads it. */
-async function hfc(world: FleetWorld, ...argv: string[]) {
-  const cwd = mkdtempSync(join(tmpdir(), 'hfc-cli-'));
-  writeFileSync(join(cwd, 'fleet.config.json'), JSON.stringify(world.rawConfig));
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    cwd,
-    env: {},
-    clients: world.deps.clients,
-    now: () => world.account.now(),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
+/** Runs the CLI on the world's account (test/harness/cli.ts). */
+const hfc = (world: FleetWorld, ...argv: string[]) => runCli(world, argv);
 const writes = (world: FleetWorld, mark: number) => world.account.callsSince(mark).filter((c) => !/^(Describe|List|Get)/.test(c.op));
 
 /** Two nodes in service. */
