@@ -10,6 +10,7 @@ import type { FleetPlan } from '../lib/plan/fleet';
 import type { ObservedFleet } from '../lib/plan/types';
 import type { PassOutcome } from '../lib/reconcile/pass';
 import { type FleetReport, reconcileFleet } from '../lib/reconcile/reconcileFleet';
+import type { CheckHealth } from './checkHealth';
 import type { CliContext } from './context';
 
 export interface FleetView {
@@ -17,6 +18,8 @@ export interface FleetView {
   observed: ObservedFleet;
   plan: FleetPlan;
   report: FleetReport;
+  /** Route 53's verdict on each of our checks, when read (status, why). */
+  checkHealth?: Map<string, CheckHealth>;
 }
 
 export async function inspectFleet(ctx: CliContext, fleet: FleetConfig, debug = false): Promise<FleetView> {

@@ -10,6 +10,7 @@ import { FleetControlError } from '../lib/errors';
 import { parseArgs, USAGE, UsageError } from './args';
 import { type CliEnvironment, loadContext } from './context';
 import { type FleetView, inspectFleet } from './inspect';
+import { readCheckHealth } from './checkHealth';
 import { fleetPlan, renderPlan } from './plan';
 import { fleetStatus, renderStatus } from './status';
 import { renderWhy, whyNode } from './why';
@@ -41,6 +42,13 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     });
     const views: FleetView[] = [];
     for (const fleet of ctx.fleets) views.push(await inspectFleet(ctx, fleet, args.debug));
+    // Route 53's verdict on each check, for the views that show it.
+    if (args.command === 'status' || args.command === 'why')
+      for (const view of views)
+        view.checkHealth = await readCheckHealth(
+          ctx,
+          view.observed.healthChecks.map((c) => c.id),
+        );
     const print = (data: unknown, text: string) => stdout(args.json ? `${JSON.stringify(data, null, 2)}\n` : text);
     switch (args.command) {
       case 'status': {

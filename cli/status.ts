@@ -14,8 +14,8 @@ export interface LoadBalancerStatus {
   availabilityZone?: string;
   /** Its records at the fleet's name (A, AAAA), with the weight and the check each references. */
   records: { type: string; value: string; weight: number; healthCheckId?: string }[];
-  /** Our health checks for it, and what each probes or watches. */
-  healthChecks: { id: string; target: string }[];
+  /** Our health checks for it, what each probes or watches, and Route 53's verdict now. */
+  healthChecks: { id: string; target: string; status: string }[];
   /** Pool addresses whose home it is, and those it holds now (fleets with Elastic IPs). */
   elasticIps?: { home: string[]; holding: string[] };
   /** Its alarms' states (fleets with alarms). */
@@ -86,6 +86,7 @@ export function fleetStatus(view: FleetView): FleetStatus {
               c.spec.type === 'CLOUDWATCH_METRIC'
                 ? `alarm ${c.spec.alarmName}`
                 : `${c.spec.type} ${c.spec.ipAddress}:${c.spec.port}${c.spec.resourcePath ?? ''}`,
+            status: view.checkHealth?.get(c.id) ?? 'unknown',
           })),
         ...(fleet.elasticIps
           ? {
@@ -170,7 +171,7 @@ export function renderStatus(fleets: FleetStatus[]): string {
       'STATE',
       'AZ',
       'RECORDS',
-      'CHECKS',
+      'CHECKS (ROUTE 53)',
       ...(f.loadBalancers[0]?.elasticIps ? ['EIP HOME', 'EIP HELD'] : []),
       ...(f.loadBalancers[0]?.alarms ? ['ALARM'] : []),
       ...(f.loadBalancers[0]?.config ? ['CONFIG'] : []),
@@ -181,7 +182,7 @@ export function renderStatus(fleets: FleetStatus[]): string {
       lb.lifecycleState,
       dash(lb.availabilityZone),
       lb.records.map((r) => `${r.type} ${r.value} w${r.weight}`).join('; ') || '-',
-      String(lb.healthChecks.length),
+      lb.healthChecks.map((c) => c.status).join(',') || '-',
       ...extra(lb),
       lb.waiting ? `${lb.waiting.code}: ${lb.waiting.message}` : lb.planned.length ? lb.planned.map((p) => `${p.action} [${p.code}]`).join('; ') : '-',
     ]);

@@ -39,7 +39,12 @@ export function whyNode(views: readonly FleetView[], instanceId: string): WhyVie
         gate: leaving ? 'deregistered from DNS' : 'registered in DNS',
         state: leaving ? (s.records.length ? 'waiting' : 'met') : s.records.length ? 'met' : 'waiting',
         detail: s.records.length
-          ? s.records.map((r) => `${r.type} ${r.value} weight ${r.weight}, check ${r.healthCheckId ?? 'none'}`).join('; ')
+          ? s.records
+              .map((r) => {
+                const check = s.healthChecks.find((c) => c.id === r.healthCheckId);
+                return `${r.type} ${r.value} weight ${r.weight}, check ${r.healthCheckId ?? 'none'}${check ? ` (${check.status})` : ''}`;
+              })
+              .join('; ')
           : leaving
             ? 'no record left'
             : report.registered.includes(instanceId)
@@ -80,7 +85,7 @@ export function whyNode(views: readonly FleetView[], instanceId: string): WhyVie
       gates.push({
         gate: 'lifecycle action',
         state: 'waiting',
-        detail: `its ${transition} action waits: ${pending.reason.message} [${pending.reason.code}]${pending.until ? ` until ${pending.until}` : ''}`,
+        detail: `its ${transition} action waits: ${pending.reason.message} [${pending.reason.code}]${pending.since ? `, since ${pending.since}` : ''}${pending.until ? `, until ${pending.until}` : ''}`,
       });
     else gates.push({ gate: 'lifecycle action', state: 'waiting', detail: `its ${transition} action is not completed by this run` });
     if (transition && lb) {

@@ -472,6 +472,25 @@ export class Route53Sim extends ServiceSim {
     return { HealthCheck: this.checkOrFail(input.HealthCheckId).check };
   }
 
+  /**
+   * What the checkers last saw: one observation per checker region, as the API reports them
+   * (`Success: ...` or `Failure: ...`); a CLOUDWATCH_METRIC check reports its alarm's verdict.
+   */
+  GetHealthCheckStatus(input: { HealthCheckId?: string }) {
+    const stored = this.checkOrFail(input.HealthCheckId);
+    const healthy = this.healthStatus(stored.check.Id!) === 'Healthy';
+    const config = stored.check.HealthCheckConfig!;
+    const report = healthy ? 'Success: HTTP Status Code 200, OK' : 'Failure: Connection timed out. The endpoint or the internet connection is down.';
+    const regions = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'];
+    return {
+      HealthCheckObservations: regions.map((Region, i) => ({
+        Region: Region as never,
+        ...(config.IPAddress ? { IPAddress: `15.177.${i}.1` } : {}),
+        StatusReport: { Status: report, CheckedTime: this.account.now() },
+      })),
+    };
+  }
+
   UpdateHealthCheck(input: UpdateHealthCheckCommandInput): Out<UpdateHealthCheckCommandOutput> {
     const stored = this.checkOrFail(input.HealthCheckId);
     const check = stored.check;

@@ -41,7 +41,7 @@ describe('hfc status', () => {
       const inst = world.account.ec2.instance(n.instanceId)!;
       expect(n.lifecycleState).toBe('InService');
       expect(n.records).toEqual([expect.objectContaining({ type: 'A', value: inst.publicIp, weight: 100 })]);
-      expect(n.healthChecks).toEqual([{ id: n.records[0].healthCheckId, target: `HTTP ${inst.publicIp}:8404/healthz` }]);
+      expect(n.healthChecks).toEqual([{ id: n.records[0].healthCheckId, target: `HTTP ${inst.publicIp}:8404/healthz`, status: 'Healthy' }]);
       expect(n.waiting).toBeUndefined();
     }
     expect(text.code).toBe(0);
@@ -49,6 +49,17 @@ describe('hfc status', () => {
     expect(text.stdout).toMatch(new RegExp(`${a}\\s+InService`));
     expect(text.stdout).toContain('in sync');
     expect(writes(world, mark)).toEqual([]);
+  });
+
+  it("shows Route 53's verdict on each check (GetHealthCheckStatus): a node whose endpoint fails is Unhealthy", async () => {
+    const { world, a } = await fleet();
+    world.account.route53.setEndpointHealth(world.account.ec2.instance(a)!.publicIp!, false);
+    const out = await hfc(world, 'status', '--json');
+    const nodes = out.json().fleets[0].loadBalancers as { instanceId: string; healthChecks: { status: string }[] }[];
+    expect(nodes.map((n) => `${n.instanceId} ${n.healthChecks[0]!.status}`).sort()).toEqual(
+      nodes.map((n) => `${n.instanceId} ${n.instanceId === a ? 'Unhealthy' : 'Healthy'}`).sort(),
+    );
+    expect((await hfc(world, 'why', a)).stdout).toContain('(Unhealthy)');
   });
 
   it('a waiting node shows its reason', async () => {
