@@ -628,21 +628,23 @@ describe('CreateHealthCheck', () => {
   });
 });
 
+/** A standard-resolution alarm, as a node's managed alarm is (what a CLOUDWATCH_METRIC check watches). */
+const putAlarm = (name: string, period = 60) =>
+  account.clients({ maxAttempts: 1 }).cloudWatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName: name,
+      Namespace: 'AWS/EC2',
+      MetricName: 'StatusCheckFailed',
+      Statistic: 'Maximum',
+      Period: period,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'InstanceId', Value: 'i-0123456789abcdef0' }],
+    }),
+  );
+
 describe('CreateHealthCheck of type CLOUDWATCH_METRIC (a private node)', () => {
-  const putAlarm = (name: string, period = 60) =>
-    account.clients({ maxAttempts: 1 }).cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'AWS/EC2',
-        MetricName: 'StatusCheckFailed',
-        Statistic: 'Maximum',
-        Period: period,
-        EvaluationPeriods: 2,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        Dimensions: [{ Name: 'InstanceId', Value: 'i-0123456789abcdef0' }],
-      }),
-    );
   // The simulated account's region (eu-west-1); the table below is built before any account exists.
   const metric = (name: string, region = 'eu-west-1'): HealthCheckConfig => ({
     Type: 'CLOUDWATCH_METRIC',
@@ -679,19 +681,6 @@ describe('CreateHealthCheck of type CLOUDWATCH_METRIC (a private node)', () => {
 });
 
 describe("Route 53's view: health status and weighted answers (scenario helpers)", () => {
-  const putAlarm = (name: string) =>
-    account.clients({ maxAttempts: 1 }).cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'AWS/EC2',
-        MetricName: 'StatusCheckFailed',
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 2,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      }),
-    );
   const metricCheck = async (ref: string, alarm: string, insufficient?: 'Healthy' | 'Unhealthy' | 'LastKnownStatus') =>
     checkId(ref, {
       Type: 'CLOUDWATCH_METRIC',
