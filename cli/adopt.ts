@@ -9,6 +9,8 @@
  *     AAAA: its IPv6)                                     creates ours (same name, type and value)
  *   such a record for a node that has ours already      delete theirs
  *   a weighted record that matches no node              left alone, said (stale? delete it by hand)
+ *   a record of a node in Standby or leaving            left alone (the reconcile deregisters it)
+ *   a record of a node whose own record is not in line  left alone until the reconcile fixes ours
  *   an Elastic IP held by a node, not in the pool       tag it into the pool, homed on its holder
  *     (elastic-ip fleets)
  *
@@ -20,6 +22,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeAddressesCommand } from '@aws-sdk/client-ec2';
 import { planDns } from '../lib/plan/dns';
 import { addressesOf, LISTED_TYPES } from '../lib/plan/families';
+import { belongsInDns } from '../lib/plan/nodes';
 import { canonicalIp } from '../lib/plan/ip';
 import { instanceOfSetIdentifier } from '../lib/plan/naming';
 import { HOME_TAG, POOL_TAG } from '../lib/plan/tags';
@@ -33,8 +36,10 @@ export interface AdoptionPlan {
   fleet: string;
   /** The reconcile's DNS actions that take the matched records over (checks first, then the batch). */
   dns: Action[];
-  /** Records not ours that stay: they match no node. */
-  leftAlone: { type: string; setIdentifier: string; value: string }[];
+  /** Records not ours that stay, with why (they match no node, or the node is not in DNS, or our own record needs the reconcile first). */
+  leftAlone: { type: string; setIdentifier: string; value: string; why: string }[];
+  /** Weights that change with the takeover (the fleet's, or the node's weight tag, replace the hand-made one). */
+  weightChanges: { instanceId: string; type: string; from: number; to: number }[];
   /** Elastic IPs held by the fleet's nodes, to tag into its pool. */
   addresses: { allocationId: string; publicIp: string; holder: string }[];
 }
@@ -59,39 +64,66 @@ export function planAdoption(view: FleetView, foreign: readonly RecordState[], u
   const { fleet, observed } = view;
   // Which node each record names, by the address the fleet registers for that type.
   const owner = new Map<string, string>();
+  const address = new Map<string, string>(); // `<instance> <type>` -> the address the fleet registers
   for (const n of observed.nodes) {
     const a = addressesOf(fleet, n);
-    if ('addresses' in a) for (const { type, address } of a.addresses) owner.set(`${type} ${canonicalIp(address)}`, n.instanceId);
+    if (!('addresses' in a)) continue;
+    for (const { type, address: ip } of a.addresses) {
+      owner.set(`${type} ${canonicalIp(ip)}`, n.instanceId);
+      address.set(`${n.instanceId} ${type}`, canonicalIp(ip));
+    }
   }
   // elastic-ip fleets register the home address: a record naming a held address belongs to its holder.
-  for (const u of untagged) owner.set(`A ${u.publicIp}`, u.holder);
+  for (const u of untagged) if (!owner.has(`A ${u.publicIp}`)) owner.set(`A ${u.publicIp}`, u.holder);
+  const inDns = new Set(observed.nodes.filter(belongsInDns).map((n) => n.instanceId));
   const matched: ObservedRecord[] = [];
   const extra: Action[] = [];
   const leftAlone: AdoptionPlan['leftAlone'] = [];
+  const leave = (r: RecordState, why: string) => leftAlone.push({ type: r.type, setIdentifier: r.setIdentifier, value: r.values.join(','), why });
   for (const r of foreign) {
     const id = r.values.length === 1 ? owner.get(`${r.type} ${r.values[0]}`) : undefined;
     if (!id) {
-      leftAlone.push({ type: r.type, setIdentifier: r.setIdentifier, value: r.values.join(',') });
+      leave(r, 'it names no node of the group; delete it by hand if it is stale');
       continue;
     }
-    const ours = observed.records.some((o) => o.instanceId === id && o.type === r.type) || matched.some((m) => m.instanceId === id && m.type === r.type);
-    if (ours)
-      extra.push({
-        kind: 'deleteRecord',
-        instanceId: id,
-        record: r,
-        reason: { code: 'record-drifted', message: `node ${id} has its own ${r.type} record: this one by hand goes` },
-      });
-    else matched.push({ ...r, instanceId: id });
+    // A node in Standby or leaving is the reconcile's to deregister (with its delay): nothing of it is taken over.
+    if (!inDns.has(id)) {
+      leave(r, `its node ${id} is not in service (Standby or leaving): the takeover waits for it`);
+      continue;
+    }
+    const ours = observed.records.find((o) => o.instanceId === id && o.type === r.type);
+    if (ours || matched.some((m) => m.instanceId === id && m.type === r.type)) {
+      // Theirs goes only when ours already names the node's address (never the node's only right record).
+      const right = ours ? ours.values.length === 1 && ours.values[0] === address.get(`${id} ${r.type}`) && !!ours.healthCheckId : true;
+      if (right)
+        extra.push({
+          kind: 'deleteRecord',
+          instanceId: id,
+          record: r,
+          reason: { code: 'record-drifted', message: `node ${id} has its own ${r.type} record: this one by hand goes` },
+        });
+      else leave(r, `node ${id}'s own ${r.type} record is not in line yet: let the reconcile run (a minute), then adopt again`);
+      continue;
+    }
+    matched.push({ ...r, instanceId: id });
   }
   const adopted = new Set(matched.map((m) => m.instanceId));
   const plan = planDns(fleet, { ...observed, records: [...observed.records, ...matched] }, alarmRegion ? { alarmRegion } : {});
-  // Only what takes the matched records over; the rest is the reconcile's ordinary work.
-  const dns = [...plan.actions.filter((a) => adopted.has(a.instanceId) && a.kind !== 'markDeregistered' && a.kind !== 'unmarkDeregistered'), ...extra];
-  return { fleet: fleet.name, dns, leftAlone, addresses: fleet.elasticIps ? untagged : [] };
+  // Only what takes the matched records over (checks, and REPLACEs: theirs is deleted only in the
+  // batch that creates ours); the rest is the reconcile's ordinary work.
+  const takeover = plan.actions.filter(
+    (a) =>
+      adopted.has(a.instanceId) && (a.kind === 'createHealthCheck' || a.kind === 'tagHealthCheck' || a.kind === 'updateRecord' || a.kind === 'createRecord'),
+  );
+  const weightChanges = takeover.flatMap((a) =>
+    a.kind === 'updateRecord' && a.previous.weight !== a.record.weight
+      ? [{ instanceId: a.instanceId, type: a.record.type, from: a.previous.weight, to: a.record.weight }]
+      : [],
+  );
+  return { fleet: fleet.name, dns: [...takeover, ...extra], leftAlone, weightChanges, addresses: fleet.elasticIps ? untagged : [] };
 }
 
-export function renderAdoption(plans: readonly AdoptionPlan[], applied: boolean): string {
+export function renderAdoption(plans: readonly AdoptionPlan[], applied: boolean, weightTag = 'hfc:weight'): string {
   const out: string[] = [];
   for (const p of plans) {
     const steps = [
@@ -105,8 +137,11 @@ export function renderAdoption(plans: readonly AdoptionPlan[], applied: boolean)
       `fleet ${p.fleet}: ${steps.length ? `${steps.length} step(s)${applied ? ', applied' : ' (hfc adopt --apply carries them out)'}` : 'nothing to adopt'}`,
     );
     if (steps.length) out.push(table(['STEP', 'INSTANCE', 'WHAT'], steps));
-    for (const l of p.leftAlone)
-      out.push(`left alone: ${l.type} record ${l.setIdentifier} (${l.value}) names no node of the group; delete it by hand if it is stale`);
+    for (const w of p.weightChanges)
+      out.push(
+        `weight: ${w.instanceId}'s ${w.type} record goes from ${w.from} to ${w.to} (dns.weight; set the instance's ${weightTag} tag first to keep ${w.from})`,
+      );
+    for (const l of p.leftAlone) out.push(`left alone: ${l.type} record ${l.setIdentifier} (${l.value}): ${l.why}`);
     out.push('');
   }
   return out.join('\n');

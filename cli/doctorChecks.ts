@@ -47,13 +47,19 @@ const pass = (fleet: string, check: string, detail: string): Check => ({ fleet, 
 const warn = (fleet: string, check: string, detail: string): Check => ({ fleet, check, status: 'warn', detail });
 const fail = (fleet: string, check: string, detail: string): Check => ({ fleet, check, status: 'fail', detail });
 
-/** Whether a rule admits TCP on `port` from anywhere in the family, or from the checkers' prefix list. */
-function admits(rule: Ingress, port: number, family: 'ipv4' | 'ipv6', prefixList: string | undefined): boolean {
+/**
+ * Whether a rule admits TCP on `port` from the family's checkers: `yes` from anywhere or their
+ * managed prefix list; `maybe` from other ranges or prefix lists (the checkers' published ranges,
+ * or a list of your own: not confirmed here); `no` otherwise.
+ */
+function admits(rule: Ingress, port: number, family: 'ipv4' | 'ipv6', prefixList: string | undefined, otherFamilyList?: string): 'yes' | 'maybe' | 'no' {
   const tcp = rule.protocol === '-1' || rule.protocol === 'tcp' || rule.protocol === '6';
   const inRange = rule.protocol === '-1' || ((rule.fromPort ?? 0) <= port && port <= (rule.toPort ?? 65535));
-  if (!tcp || !inRange) return false;
-  const anywhere = family === 'ipv4' ? rule.cidrs.includes('0.0.0.0/0') : rule.ipv6Cidrs.includes('::/0');
-  return anywhere || (!!prefixList && rule.prefixLists.includes(prefixList));
+  if (!tcp || !inRange) return 'no';
+  const cidrs = family === 'ipv4' ? rule.cidrs : rule.ipv6Cidrs;
+  if (cidrs.includes(family === 'ipv4' ? '0.0.0.0/0' : '::/0') || (!!prefixList && rule.prefixLists.includes(prefixList))) return 'yes';
+  // (The other family's checker list holds none of this family's checkers.)
+  return cidrs.length || rule.prefixLists.some((l) => l !== otherFamilyList) ? 'maybe' : 'no';
 }
 
 export function doctorChecks(f: DoctorFacts): Check[] {
@@ -169,6 +175,8 @@ export function doctorChecks(f: DoctorFacts): Check[] {
           )
         : pass(name, 'Elastic IP pool', `${pool} pool addresses for a group of up to ${max}`),
     );
+    if (!f.group.instanceTypes.length)
+      out.push(warn(name, 'secondary IPs', "no instance in the group: the instance types' IP capacity is not checked (run doctor once nodes are up)"));
     for (const type of f.group.instanceTypes) {
       const perEni = f.ipv4PerInterface.get(type);
       if (perEni === undefined) {
@@ -199,12 +207,27 @@ export function doctorChecks(f: DoctorFacts): Check[] {
   // Route 53's checkers must reach the health-check port (not for checks on alarms).
   if (fleet.dns.address !== 'private-ipv4') {
     const port = fleet.healthCheck.port;
-    const nodes = observed.nodes.filter((n) => f.ingress.has(n.instanceId));
+    // The nodes that serve or are about to (a node in Standby or leaving is not probed for long).
+    const nodes = observed.nodes.filter((n) => belongsInDns(n) && f.ingress.has(n.instanceId));
     for (const family of families.map((t) => (t === 'A' ? ('ipv4' as const) : ('ipv6' as const)))) {
       const list = f.checkerPrefixLists[family];
-      const closed = nodes.filter((n) => !f.ingress.get(n.instanceId)!.some((r) => admits(r, port, family, list)));
+      const best = (id: string) => {
+        const other = f.checkerPrefixLists[family === 'ipv4' ? 'ipv6' : 'ipv4'];
+        const answers = f.ingress.get(id)!.map((r) => admits(r, port, family, list, other));
+        return answers.includes('yes') ? 'yes' : answers.includes('maybe') ? 'maybe' : 'no';
+      };
+      const closed = nodes.filter((n) => best(n.instanceId) === 'no');
+      const unsure = nodes.filter((n) => best(n.instanceId) === 'maybe');
       const label = `health checkers (${family === 'ipv4' ? 'IPv4' : 'IPv6'}, port ${port})`;
       if (!nodes.length) out.push(warn(name, label, 'no running load balancer to look at'));
+      else if (!closed.length && unsure.length)
+        out.push(
+          warn(
+            name,
+            label,
+            `the security groups of ${unsure.map((n) => n.instanceId).join(', ')} admit TCP ${port} only from address ranges or prefix lists of their own: make sure they hold Route 53's checkers (ip-ranges.json, service ROUTE53_HEALTHCHECKS), or use the prefix list ${list ?? 'com.amazonaws.<region>.route53-healthchecks'}`,
+          ),
+        );
       else if (closed.length)
         out.push(
           fail(
@@ -219,7 +242,8 @@ export function doctorChecks(f: DoctorFacts): Check[] {
 
   // The configuration push needs the SSM agent.
   if (fleet.haproxy && f.ssmOnline) {
-    const lbs = observed.nodes.filter(belongsInDns);
+    // A node still launching may not have registered with Systems Manager yet: only serving ones count.
+    const lbs = observed.nodes.filter((n) => n.lifecycleState === 'InService');
     const offline = lbs.filter((n) => !f.ssmOnline!.has(n.instanceId));
     out.push(
       offline.length

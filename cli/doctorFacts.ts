@@ -16,7 +16,7 @@ export async function doctorFacts(ctx: CliContext, view: FleetView): Promise<Doc
   const region = await clients.ec2.config.region();
   const [groups, hooks, lists, checks] = await Promise.all([
     clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })),
-    clients.autoScaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: groupName })).catch(() => ({ LifecycleHooks: [] })),
+    clients.autoScaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: groupName })),
     clients.ec2.send(
       new DescribeManagedPrefixListsCommand({
         Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${region}.route53-healthchecks`, `com.amazonaws.${region}.ipv6.route53-healthchecks`] }],
@@ -29,7 +29,10 @@ export async function doctorFacts(ctx: CliContext, view: FleetView): Promise<Doc
   const lbIds = observed.nodes.map((n) => n.instanceId);
 
   const [types, instances, online] = await Promise.all([
-    instanceTypes.length ? clients.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: instanceTypes as never })) : { InstanceTypes: [] },
+    // A type EC2 does not describe is reported by the check (capacity unknown), not a failure of the command.
+    instanceTypes.length
+      ? clients.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: instanceTypes as never })).catch(() => ({ InstanceTypes: [] }))
+      : { InstanceTypes: [] },
     lbIds.length ? clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: lbIds })) : { Reservations: [] },
     fleet.haproxy ? ctx.aws.ssm.onlineInstances(lbIds) : Promise.resolve(undefined),
   ]);

@@ -79,7 +79,10 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
           plans.push(plan);
           if (args.apply) failures.push(...(await applyAdoption(ctx, view, plan, args.debug)));
         }
-        print({ applied: args.apply, plans, failures }, `${renderAdoption(plans, args.apply)}${failures.map((f) => `failed: ${f}\n`).join('')}`);
+        print(
+          { applied: args.apply, plans, failures },
+          `${renderAdoption(plans, args.apply, ctx.fleets[0]!.dns.weightTag)}${failures.map((f) => `failed: ${f}\n`).join('')}`,
+        );
         return failures.length ? 1 : 0;
       }
       case 'why': {

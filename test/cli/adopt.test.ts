@@ -55,7 +55,8 @@ describe('hfc adopt', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('fleet edge: 4 step(s) (hfc adopt --apply carries them out)');
     for (const id of ids) expect(out.stdout).toMatch(new RegExp(`updateRecord\\s+${id}`));
-    expect(out.stdout).toContain('left alone: A record old-box (54.99.9.9) names no node of the group');
+    expect(out.stdout).toContain('left alone: A record old-box (54.99.9.9): it names no node of the group');
+    expect(out.stdout).toContain(`weight: ${ids[0]}'s A record goes from 50 to 100`);
     expect(writes(world, mark)).toEqual([]);
   });
 
@@ -89,6 +90,17 @@ describe('hfc adopt', () => {
     const plan = await hfc(world, 'plan');
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('fleet edge: in sync');
+  });
+
+  it('a node in Standby keeps its hand-made record: nothing of it is deleted (the reconcile deregisters it, with its delay)', async () => {
+    const { world, ids } = handMade();
+    world.account.autoScaling.setStandby(ids[0]!, true);
+    const out = await hfc(world, 'adopt', '--apply');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain(`left alone: A record web-0`);
+    const byHand = world.account.route53.records(world.zoneId).filter((r) => r.SetIdentifier === 'web-0');
+    expect(byHand).toHaveLength(1);
+    expect(world.account.route53.records(world.zoneId).some((r) => instanceOfSetIdentifier(world.fleet, r.SetIdentifier) === ids[0])).toBe(false);
   });
 
   it('--apply on an elastic-ip fleet tags the addresses its nodes hold into the pool, homed on their holder', async () => {

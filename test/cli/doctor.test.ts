@@ -76,6 +76,18 @@ describe('hfc doctor', () => {
     expect(out.get('health checkers (IPv4, port 8404)')!.detail).toContain(world.account.ec2.security.prefixLists()[0]!.id);
   });
 
+  it("a group open to other ranges only (say, the checkers' published CIDRs) warns instead: it cannot be confirmed here", async () => {
+    const world = new FleetWorld();
+    const own = world.account.ec2.security.create('own-ranges', [
+      { IpProtocol: 'tcp', FromPort: 8000, ToPort: 9000, IpRanges: [{ CidrIp: '0.0.0.0/1' }, { CidrIp: '128.0.0.0/1' }] },
+    ]);
+    world.account.autoScaling.setGroup(GROUP, { maxSize: 10, securityGroups: [own] });
+    world.account.autoScaling.takeNotifications();
+    world.account.autoScaling.scaleOut(GROUP, 1);
+    const out = await doctor(world);
+    expect(out.get('health checkers (IPv4, port 8404)')).toMatchObject({ status: 'warn', detail: expect.stringContaining('ROUTE53_HEALTHCHECKS') });
+  });
+
   it('a dual-stack fleet whose group admits only the IPv4 checkers fails the IPv6 check', async () => {
     const world = await prepared({ dns: { dualStack: true } });
     const out = await doctor(world);
@@ -140,6 +152,7 @@ describe('hfc doctor', () => {
     world.account.autoScaling.takeNotifications();
     const [a] = world.account.autoScaling.scaleOut(GROUP, 2);
     await world.deliverAll().catch(() => undefined);
+    world.account.advance(1);
     world.account.ssm.setAgentOnline(a!, false);
     const out = await doctor(world, '--config-document', CONFIG_DOCUMENT, '--measure-document', MEASURE_DOCUMENT);
     expect(out.get('SSM agents')).toMatchObject({ status: 'fail', detail: expect.stringContaining(a!) });
