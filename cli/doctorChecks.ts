@@ -3,7 +3,7 @@
  * or fail with what to change. The mistakes they catch otherwise show up only as failures after a
  * deploy: launches abandoned, checks failing, failovers with nowhere to go.
  */
-import { familiesOf } from '../lib/plan/families';
+import { checksPerNode, familiesOf } from '../lib/plan/families';
 import { ROUTE53_LIMITS } from '../lib/plan/limits';
 import { belongsInDns } from '../lib/plan/nodes';
 import type { FleetView } from './inspect';
@@ -90,7 +90,7 @@ export function doctorChecks(f: DoctorFacts): Check[] {
     );
   }
   // Health checks: the account's quota.
-  const perNode = new Set(families.map((t) => (fleet.dns.address === 'private-ipv4' ? 'metric' : t))).size;
+  const perNode = checksPerNode(fleet.dns);
   const ours = observed.healthChecks.length;
   const need = max * perNode;
   const left = fleet.limits.healthCheckQuota - (f.accountHealthChecks - ours);

@@ -14,7 +14,7 @@ export async function doctorFacts(ctx: CliContext, view: FleetView): Promise<Doc
   const { fleet, observed } = view;
   const groupName = fleet.autoScalingGroupName;
   const region = await clients.ec2.config.region();
-  const [groups, hooks, lists, checks] = await Promise.all([
+  const [groups, hooks, lists] = await Promise.all([
     clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })),
     clients.autoScaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: groupName })),
     clients.ec2.send(
@@ -22,7 +22,6 @@ export async function doctorFacts(ctx: CliContext, view: FleetView): Promise<Doc
         Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${region}.route53-healthchecks`, `com.amazonaws.${region}.ipv6.route53-healthchecks`] }],
       }),
     ),
-    ctx.aws.route53.listHealthChecks(),
   ]);
   const group = groups.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === groupName);
   const instanceTypes = [...new Set((group?.Instances ?? []).map((i) => i.InstanceType).filter((t): t is string => !!t))].sort();
@@ -71,6 +70,7 @@ export async function doctorFacts(ctx: CliContext, view: FleetView): Promise<Doc
     ingress: new Map([...sgOf].map(([id, groupIds]) => [id, groupIds.flatMap((g) => rulesOf.get(g) ?? [])])),
     checkerPrefixLists: { ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) },
     ...(online ? { ssmOnline: online } : {}),
-    accountHealthChecks: checks.length,
+    // The reconcile's own read counted them (ours, and everyone else's in the account).
+    accountHealthChecks: observed.healthChecks.length + (observed.otherHealthChecks ?? 0),
   };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isToken, portSchema, tokenSchema, TOKENS } from '../tokens';
 import { ALWAYS, crossField, intIn, num, oneOfLiterals } from './fields';
 import { haproxySchema } from './haproxySchema';
+import { checksPerNode } from '../plan/families';
 import { ROUTE53_LIMITS } from '../plan/limits';
 import { heartbeatHeadroomSeconds } from './schedule';
 
@@ -449,8 +450,7 @@ export const configSchema = z
       // over runs when the quota has no room for it: docs/scaling.md.)
       const sized = cfg.fleets.filter((f, i) => typeof f.limits?.maxNodes === 'number' && !ctx.invalid(['fleets', i, 'limits']));
       // A dual-stack node has two checks (A and AAAA), unless both watch its alarm (private-ipv4).
-      const checksPerNode = (f: (typeof sized)[number]) => (f.dns?.dualStack === true && f.dns?.address !== 'private-ipv4' ? 2 : 1);
-      const need = sized.reduce((n, f) => n + (f.limits.maxNodes ?? 0) * checksPerNode(f), 0);
+      const need = sized.reduce((n, f) => n + (f.limits.maxNodes ?? 0) * checksPerNode(f.dns ?? {}), 0);
       const quotas = cfg.fleets.map((f) => num(f.limits?.healthCheckQuota) ?? ROUTE53_LIMITS.healthChecksPerAccount);
       const quota = Math.min(...quotas);
       // The quota is the account's, one value: fleets that state different ones are a mistake.

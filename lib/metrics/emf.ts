@@ -9,15 +9,14 @@
  * floor's to 1.56x, past the 1.5x bound; npm run bench:bundle).
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { MetricPoint } from './points';
+import { METRICS_NAMESPACE, type MetricPoint } from './points';
+
+export { METRICS_NAMESPACE };
 
 /** Where the control plane's metrics go. */
 export interface MetricsSink {
   emit(points: readonly MetricPoint[]): Promise<void> | void;
 }
-
-/** The namespace of every metric (the dashboard and the alarms read it: deploy/operatorView.ts). */
-export const METRICS_NAMESPACE = 'HaproxyFleetControl';
 
 export class EmfSink implements MetricsSink {
   private metrics?: Promise<{ metrics: Metrics; units: Record<MetricPoint['unit'], string> }>;

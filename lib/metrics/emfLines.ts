@@ -5,10 +5,7 @@
  * bench:bundle); a test holds both writers to the same output.
  */
 import type { MetricsSink } from './emf';
-import type { MetricPoint } from './points';
-
-/** The namespace of every metric (emf.ts says the same; the dashboard and the alarms read it). */
-const NAMESPACE = 'HaproxyFleetControl';
+import { METRICS_NAMESPACE, type MetricPoint } from './points';
 
 export class EmfLineSink implements MetricsSink {
   constructor(
@@ -27,7 +24,9 @@ export class EmfLineSink implements MetricsSink {
       const line = {
         _aws: {
           Timestamp: Date.now(),
-          CloudWatchMetrics: [{ Namespace: NAMESPACE, Dimensions: [Object.keys(dimensions)], Metrics: group.map((p) => ({ Name: p.name, Unit: p.unit })) }],
+          CloudWatchMetrics: [
+            { Namespace: METRICS_NAMESPACE, Dimensions: [Object.keys(dimensions)], Metrics: group.map((p) => ({ Name: p.name, Unit: p.unit })) },
+          ],
         },
         ...dimensions,
         ...Object.fromEntries(group.map((p) => [p.name, p.value])),

@@ -25,6 +25,9 @@ import type { FailoverReport } from '../reconcile/failover';
 import { BOUNDED_WAITS } from '../plan/reasons';
 import type { FleetReport } from '../reconcile/report';
 
+/** The namespace of every metric (both writers, the dashboard and the alarms read it). */
+export const METRICS_NAMESPACE = 'HaproxyFleetControl';
+
 export interface MetricPoint {
   name: string;
   unit: 'Count' | 'Milliseconds' | 'Seconds';

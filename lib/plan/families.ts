@@ -32,6 +32,11 @@ export function familiesOf(fleet: Pick<FleetConfig, 'dns'>): RecordType[] {
  */
 export const LISTED_TYPES: readonly RecordType[] = ['A', 'AAAA'];
 
+/** Health checks a node needs: one per family, except that a private node's records share the check on its alarm. */
+export function checksPerNode(dns: { address?: unknown; dualStack?: unknown }): number {
+  return dns.dualStack === true && dns.address !== 'private-ipv4' ? 2 : 1;
+}
+
 /** What a node registers, one address per record type; or, when an address is missing, which. */
 export type NodeAddresses = { addresses: { type: RecordType; address: string }[] } | { missing: string };
 

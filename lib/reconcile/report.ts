@@ -43,8 +43,6 @@ export interface FleetReport {
   plan: unknown;
 }
 
-const DRAINING = BOUNDED_WAITS;
-
 export function buildReport(
   fleet: FleetConfig,
   pass: PassOutcome,
@@ -60,7 +58,7 @@ export function buildReport(
     actions: plan.dns.actions,
     registered: plan.dns.registered,
     waiting: plan.dns.waiting,
-    draining: plan.waiting.filter((w) => DRAINING.has(w.reason.code) && w.until).map((w) => ({ instanceId: w.instanceId, until: w.until! })),
+    draining: plan.waiting.filter((w) => BOUNDED_WAITS.has(w.reason.code) && w.until).map((w) => ({ instanceId: w.instanceId, until: w.until! })),
     deferred: [...pass.dnsDeferred],
     completions: done.outcomes,
     pending: [...plan.waiting, ...done.held].map((w) => withSince(w, pass)),
