@@ -130,11 +130,11 @@ export class SimAccount {
 
   /** Wires every client of a set to this account (each by its service). */
   attachAll<T extends Record<keyof SimClients, Attachable>>(clients: T): T {
-    this.attach(clients.route53, 'route53', this.route53);
-    this.attach(clients.autoScaling, 'autoScaling', this.autoScaling);
-    this.attach(clients.ec2, 'ec2', this.ec2);
-    this.attach(clients.cloudWatch, 'cloudWatch', this.cloudWatch);
-    this.attach(clients.ssm, 'ssm', this.ssm);
+    this.attach(clients.route53, 'route53');
+    this.attach(clients.autoScaling, 'autoScaling');
+    this.attach(clients.ec2, 'ec2');
+    this.attach(clients.cloudWatch, 'cloudWatch');
+    this.attach(clients.ssm, 'ssm');
     return clients;
   }
 
@@ -158,25 +158,39 @@ export class SimAccount {
     return this.calls.slice(mark);
   }
 
-  private attach(client: Attachable, service: SimService, sim: ServiceSim): void {
+  /**
+   * One call as it reaches the account: recorded, delayed and faulted as configured, then handled
+   * by the service's simulation. The SDK middleware below and the served endpoint (sim/wire/) both
+   * come through here, so both see the same account.
+   */
+  async call(service: SimService, op: string, input: unknown): Promise<object> {
+    this.beforeCall?.(service, op);
+    const record: CallRecord = { seq: this.calls.length + 1, service, op, input: structuredClone(input), atMs: this.now().getTime() };
+    this.calls.push(record);
+    const delay = this.faults.delayFor(service);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const injected = this.faults.check(service, op, input);
+    try {
+      if (injected) throw awsError(service, injected.code, injected.message, injected.status);
+      // Outputs are deep-copied so callers can never mutate simulated state by reference.
+      return structuredClone(this.simOf(service).handle(op, structuredClone(input)) ?? {}) as object;
+    } catch (err) {
+      record.error = (err as Error).name;
+      throw err;
+    }
+  }
+
+  /** The simulation of one service. */
+  simOf(service: SimService): ServiceSim {
+    return { route53: this.route53, autoScaling: this.autoScaling, ec2: this.ec2, cloudWatch: this.cloudWatch, ssm: this.ssm }[service];
+  }
+
+  private attach(client: Attachable, service: SimService): void {
     client.middlewareStack.add(
       (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
         const op = (context.commandName ?? '').replace(/Command$/, '');
-        this.beforeCall?.(service, op);
-        const record: CallRecord = { seq: this.calls.length + 1, service, op, input: structuredClone(args.input), atMs: this.now().getTime() };
-        this.calls.push(record);
-        const delay = this.faults.delayFor(service);
-        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-        const injected = this.faults.check(service, op, args.input);
-        try {
-          if (injected) throw awsError(service, injected.code, injected.message, injected.status);
-          // Outputs are deep-copied so callers can never mutate simulated state by reference.
-          const output = structuredClone(sim.handle(op, structuredClone(args.input)) ?? {});
-          return { output: { $metadata: { httpStatusCode: 200 }, ...(output as object) }, response: {} };
-        } catch (err) {
-          record.error = (err as Error).name;
-          throw err;
-        }
+        const output = await this.call(service, op, args.input);
+        return { output: { $metadata: { httpStatusCode: 200 }, ...output }, response: {} };
       },
       { step: 'deserialize', priority: 'high', name: 'simulatedAccount', override: true },
     );

@@ -5,8 +5,8 @@
  * `instanceof` behaves exactly as it does against AWS, and the SDK's retry classifier treats
  * `Throttling` and `PriorRequestNotComplete` as throttling.
  */
-import { Route53ServiceException } from '@aws-sdk/client-route-53';
-import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
+import * as route53Module from '@aws-sdk/client-route-53';
+import * as autoScalingModule from '@aws-sdk/client-auto-scaling';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import {
   CloudWatchServiceException,
@@ -19,6 +19,7 @@ import {
   MissingRequiredParameterException,
   ResourceNotFound,
   ResourceNotFoundException,
+  ValidationException,
 } from '@aws-sdk/client-cloudwatch';
 import {
   DocumentAlreadyExists,
@@ -50,8 +51,8 @@ type ExceptionCtor = new (opts: {
 }) => Error;
 
 const BASE: Record<SimService, ExceptionCtor> = {
-  route53: Route53ServiceException as unknown as ExceptionCtor,
-  autoScaling: AutoScalingServiceException as unknown as ExceptionCtor,
+  route53: route53Module.Route53ServiceException as unknown as ExceptionCtor,
+  autoScaling: autoScalingModule.AutoScalingServiceException as unknown as ExceptionCtor,
   ec2: EC2ServiceException as unknown as ExceptionCtor,
   cloudWatch: CloudWatchServiceException as unknown as ExceptionCtor,
   ssm: SSMServiceException as unknown as ExceptionCtor,
@@ -59,9 +60,9 @@ const BASE: Record<SimService, ExceptionCtor> = {
 
 /**
  * CloudWatch speaks JSON with query compatibility: the wire code (`x-amzn-query-error`, e.g.
- * `InvalidParameterCombination`) selects the modelled exception, whose `name` is the model's
- * (`InvalidParameterCombinationException`), and the wire code stays readable as `Code`. Codes
- * the model does not know (`ValidationError`, `Throttling`) surface as the base exception named
+ * `InvalidParameterCombination`) selects the modelled exception, whose `name` (and, as the SDK
+ * leaves it, `Code`) is the model's (`InvalidParameterCombinationException`). Codes
+ * the model does not know (`Throttling`) surface as the base exception named
  * after the code.
  */
 const CLOUDWATCH_MODELLED: Record<string, ExceptionCtor> = {
@@ -74,6 +75,8 @@ const CLOUDWATCH_MODELLED: Record<string, ExceptionCtor> = {
   InvalidFormat: InvalidFormatFault as unknown as ExceptionCtor,
   LimitExceeded: LimitExceededFault as unknown as ExceptionCtor,
   LimitExceededException: LimitExceededException as unknown as ExceptionCtor,
+  // The model maps the query code ValidationError to ValidationException (its awsQueryError trait).
+  ValidationError: ValidationException as unknown as ExceptionCtor,
 };
 
 /**
@@ -127,21 +130,41 @@ export function awsError(service: SimService, code: string, message: string, sta
       $metadata: { httpStatusCode: status, requestId: `sim-${++requestSeq}` },
       message,
     });
-    return Object.assign(err, { Code: code, Type: type, Error: { Code: code, Type: type, Message: message } });
+    // Over the wire the SDK ends with the modelled shape's name in Code, not the query code (checked
+    // against the SDK by test/sim/wire.test.ts).
+    const shape = err.name;
+    return Object.assign(err, { Code: shape, Type: type, Error: { Code: shape, Type: type, Message: message } });
   }
-  const err = new BASE[service]({
+  const ctor = (service === 'route53' || service === 'autoScaling' ? modelledByCode(service, code) : undefined) ?? BASE[service];
+  const err = new ctor({
     name: code,
     $fault: status >= 500 ? 'server' : 'client',
     $metadata: { httpStatusCode: status, requestId: `sim-${++requestSeq}` },
     message,
   });
-  // Modelled Route 53 exceptions carry their own `name`; the base class keeps what we pass.
+  // A modelled exception carries its own `name`; the base class keeps what we pass.
   Object.defineProperty(err, 'name', { value: code, enumerable: false, configurable: true, writable: true });
-  if (service === 'cloudWatch') {
-    const type = status >= 500 ? 'Receiver' : 'Sender';
-    Object.assign(err, { Code: code, Type: type, Error: { Code: code, Type: type, Message: message } });
-  }
+  // The XML protocols' deserialisers copy the error document's fields onto the exception (EC2's has no Type).
+  const type = status >= 500 ? 'Receiver' : 'Sender';
+  if (service === 'ec2') Object.assign(err, { Code: code, Error: { Code: code, Message: message } });
+  else Object.assign(err, { Code: code, Type: type, Error: { Type: type, Code: code, Message: message } });
   return err;
+}
+
+/**
+ * The exception class the SDK builds for a wire error code: Route 53's errors are named by their
+ * shape, Auto Scaling's by the shape's awsQueryError code (`ResourceContention` is
+ * ResourceContentionFault). Read from the client's own error schemas: `[-3, ns, name, traits, ...]`.
+ */
+function modelledByCode(service: 'route53' | 'autoScaling', code: string): ExceptionCtor | undefined {
+  const module = (service === 'route53' ? route53Module : autoScalingModule) as unknown as Record<string, unknown>;
+  for (const value of Object.values(module)) {
+    if (!Array.isArray(value) || value[0] !== -3) continue;
+    const [, , name, traits] = value as [number, string, string, Record<string, unknown>];
+    const queryCode = (traits?.awsQueryError as [string] | undefined)?.[0];
+    if ((service === 'route53' ? name : (queryCode ?? name)) === code && typeof module[name] === 'function') return module[name] as ExceptionCtor;
+  }
+  return undefined;
 }
 
 /** Raised when code under test calls an operation the simulation does not model: loud, never silent. */

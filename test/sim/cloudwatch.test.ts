@@ -125,7 +125,7 @@ describe('PutMetricAlarm', () => {
     const err = await failure(put('p', { Period: period }));
 
     // Assess
-    expect(err.name).toBe('ValidationError');
+    expect(err.name).toBe('ValidationException');
     expect(err.$metadata.httpStatusCode).toBe(400);
     expect(account.cloudWatch.alarmNames()).toEqual([]);
   });
@@ -145,7 +145,7 @@ describe('PutMetricAlarm', () => {
     const err = await failure(put('bad', extra));
 
     // Assess
-    expect(err.name).toBe('ValidationError');
+    expect(err.name).toBe('ValidationException');
     expect(account.cloudWatch.alarmNames()).toEqual([]);
   });
 
@@ -201,7 +201,7 @@ describe('DescribeAlarms', () => {
     // Assess
     expect(err).toBeInstanceOf(InvalidParameterCombinationException);
     expect(err.name).toBe('InvalidParameterCombinationException');
-    expect(err.Code).toBe('InvalidParameterCombination');
+    expect(err.Code).toBe('InvalidParameterCombinationException');
     expect(err.$metadata.httpStatusCode).toBe(400);
   });
 
@@ -212,7 +212,7 @@ describe('DescribeAlarms', () => {
     const big = await failure(cw.send(new DescribeAlarmsCommand({ MaxRecords: 101 })));
 
     // Assess
-    expect([tooMany.name, zero.name, big.name]).toEqual(['ValidationError', 'ValidationError', 'ValidationError']);
+    expect([tooMany.name, zero.name, big.name]).toEqual(['ValidationException', 'ValidationException', 'ValidationException']);
   });
 
   it('pages with MaxRecords/NextToken, each alarm exactly once, in name order', async () => {
@@ -286,7 +286,7 @@ describe('DeleteAlarms', () => {
     const err = await failure(cw.send(new DeleteAlarmsCommand({ AlarmNames: Array.from({ length: 101 }, (_, i) => `a${i}`) })));
 
     // Assess
-    expect(err.name).toBe('ValidationError');
+    expect(err.name).toBe('ValidationException');
   });
 });
 
@@ -486,7 +486,7 @@ describe('SetAlarmState', () => {
     expect(unknown.name).toBe('ResourceNotFound');
     expect(unknown.$metadata.httpStatusCode).toBe(404);
     expect(badData.name).toBe('InvalidFormatFault');
-    expect(badData.Code).toBe('InvalidFormat');
+    expect(badData.Code).toBe('InvalidFormatFault');
     expect((await describeOne('a')).StateValue).toBe('INSUFFICIENT_DATA');
   });
 });

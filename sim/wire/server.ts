@@ -1,0 +1,84 @@
+/**
+ * The simulated account served over HTTP on 127.0.0.1, as one AWS endpoint for all five services
+ * (`AWS_ENDPOINT_URL`): the SDK sends every service's calls to it and the credential scope of
+ * each request's signature says which service it is for. Paths under `/_sim/` are the control
+ * endpoint (sim/wire/control.ts), everything else is AWS (sim/wire/dispatch.ts).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SimAccount } from '../account';
+import { Dispatcher, type WireResponse } from './dispatch';
+
+/** What answers `/_sim/...`: given the method, path, query and body, a JSON-able reply or a status and message. */
+export type ControlHandler = (method: string, path: string, query: URLSearchParams, body: string) => Promise<{ status?: number; body: unknown }>;
+
+export interface ServedAccount {
+  server: Server;
+  url: string;
+  port: number;
+  dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) reject(new Error(`request body over ${MAX_BODY} bytes`));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function serveAccount(account: SimAccount, opts: { port?: number; control?: ControlHandler; log?: (line: string) => void } = {}): Promise<ServedAccount> {
+  const dispatcher = new Dispatcher(account);
+  const server = createServer(async (req, res) => {
+    let reply: WireResponse;
+    try {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
+        if (!opts.control) reply = { status: 404, headers: { 'content-type': 'application/json' }, body: '{"error":"no control endpoint"}' };
+        else {
+          try {
+            const out = await opts.control(req.method ?? 'GET', url.pathname, url.searchParams, body);
+            reply = { status: out.status ?? 200, headers: { 'content-type': 'application/json' }, body: `${JSON.stringify(out.body, null, 2)}\n` };
+          } catch (err) {
+            reply = { status: 400, headers: { 'content-type': 'application/json' }, body: `${JSON.stringify({ error: (err as Error).message })}\n` };
+          }
+        }
+      } else {
+        reply = await dispatcher.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
+        opts.log?.(`${reply.status} ${req.method} ${url.pathname}${reply.headers['x-amz-target'] ?? ''}`);
+      }
+    } catch (err) {
+      reply = { status: 500, headers: { 'content-type': 'text/plain' }, body: `simulated account: ${(err as Error).message}\n` };
+    }
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+    res.end(reply.body);
+  });
+  // Idle keep-alive sockets must not keep a finished test or a stopped server waiting.
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    dispatcher,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
