@@ -22,6 +22,7 @@ import { Ec2Sim } from './ec2';
 import { AutoScalingSim } from './autoscaling';
 import { CloudWatchSim } from './cloudwatch';
 import { SsmSim } from './ssm';
+import { CloudFormationSim } from './cloudformation';
 import type { ServiceSim } from './service';
 import type { CallRecord, SimService } from './types';
 
@@ -61,6 +62,7 @@ export class SimAccount {
   readonly autoScaling: AutoScalingSim;
   readonly cloudWatch: CloudWatchSim;
   readonly ssm: SsmSim;
+  readonly cloudFormation: CloudFormationSim;
   /** Virtual time in ms; advanced explicitly by scenarios (lifecycle timeouts, change sync). */
   private nowMs = Date.parse('2026-11-22T10:00:00Z');
   private readonly clock: (() => number) | undefined;
@@ -80,6 +82,7 @@ export class SimAccount {
     this.autoScaling = new AutoScalingSim(this);
     this.cloudWatch = new CloudWatchSim(this);
     this.ssm = new SsmSim(this, opts.seed ?? 1);
+    this.cloudFormation = new CloudFormationSim(this);
   }
 
   now(): Date {
@@ -182,7 +185,14 @@ export class SimAccount {
 
   /** The simulation of one service. */
   simOf(service: SimService): ServiceSim {
-    return { route53: this.route53, autoScaling: this.autoScaling, ec2: this.ec2, cloudWatch: this.cloudWatch, ssm: this.ssm }[service];
+    return {
+      route53: this.route53,
+      autoScaling: this.autoScaling,
+      ec2: this.ec2,
+      cloudWatch: this.cloudWatch,
+      ssm: this.ssm,
+      cloudFormation: this.cloudFormation,
+    }[service];
   }
 
   private attach(client: Attachable, service: SimService): void {

@@ -119,6 +119,8 @@ export class AutoScalingSim extends ServiceSim {
   private readonly groups = new Map<string, Group>();
   /** Describe lag: instances DescribeAutoScalingGroups still shows in an older state (or not at all). */
   private readonly lags = new Map<string, { state: LifecycleState | 'unlisted'; calls: number }>();
+  /** Tokens set by `presetToken`, by `<instance id> <transition>`. */
+  private readonly presetTokens = new Map<string, string>();
 
   constructor(private readonly account: SimAccount) {
     super();
@@ -162,12 +164,15 @@ export class AutoScalingSim extends ServiceSim {
     this.groups.delete(groupName);
   }
 
-  /** Launches `count` instances; each waits in Pending:Wait while a launching hook exists. */
-  scaleOut(groupName: string, count: number): string[] {
+  /**
+   * Launches `count` instances; each waits in Pending:Wait while a launching hook exists.
+   * `instanceIds` gives them ids instead of generated ones.
+   */
+  scaleOut(groupName: string, count: number, opts: { instanceIds?: string[] } = {}): string[] {
     const group = this.group(groupName);
     const hooks = this.hooksFor(group, 'autoscaling:EC2_INSTANCE_LAUNCHING');
-    return Array.from({ length: count }, () => {
-      const gi = this.addInstance(groupName, hooks.length > 0 ? 'Pending:Wait' : 'InService');
+    return Array.from({ length: count }, (_, i) => {
+      const gi = this.addInstance(groupName, hooks.length > 0 ? 'Pending:Wait' : 'InService', opts.instanceIds?.[i]);
       this.startActions(group, gi, 'autoscaling:EC2_INSTANCE_LAUNCHING');
       return gi.instanceId;
     });
@@ -485,10 +490,20 @@ export class AutoScalingSim extends ServiceSim {
     this.account.ec2.terminateInstance(gi.instanceId);
   }
 
+  /**
+   * The token the next lifecycle action of `instanceId` for `transition` gets, instead of a
+   * generated one: a served account is seeded so that the sample events' tokens are real.
+   */
+  presetToken(instanceId: string, transition: Transition, token: string): void {
+    this.presetTokens.set(`${instanceId} ${transition}`, token);
+  }
+
   private startActions(group: Group, gi: GroupInstance, transition: Transition, route?: { origin: string; destination: string }): void {
     const now = this.account.now();
     for (const hook of this.hooksFor(group, transition)) {
-      const token = this.account.ec2.ids.uuid();
+      const preset = this.presetTokens.get(`${gi.instanceId} ${transition}`);
+      this.presetTokens.delete(`${gi.instanceId} ${transition}`);
+      const token = preset ?? this.account.ec2.ids.uuid();
       gi.actions.push({
         hook: hook.LifecycleHookName,
         token,
@@ -514,7 +529,7 @@ export class AutoScalingSim extends ServiceSim {
     }
   }
 
-  private addInstance(groupName: string, state: LifecycleState): GroupInstance {
+  private addInstance(groupName: string, state: LifecycleState, instanceId?: string): GroupInstance {
     const group = this.group(groupName);
     const az = group.availabilityZones[group.launched % group.availabilityZones.length]!;
     group.launched += 1;
@@ -524,6 +539,7 @@ export class AutoScalingSim extends ServiceSim {
       ...(group.ipv6 ? { ipv6: true } : {}),
       ...(group.instanceType ? { instanceType: group.instanceType } : {}),
       ...(group.securityGroups ? { securityGroups: group.securityGroups } : {}),
+      ...(instanceId ? { instanceId } : {}),
     });
     const gi: GroupInstance = { instanceId: inst.instanceId, availabilityZone: az, state, actions: [] };
     group.instances.set(gi.instanceId, gi);

@@ -122,13 +122,15 @@ export class Ec2Sim extends ServiceSim {
     ipv6?: boolean;
     instanceType?: string;
     securityGroups?: string[];
+    /** A given id instead of a generated one (a served account seeded to fit the sample events). */
+    instanceId?: string;
   }): SimInstance {
     // Host part 0 is skipped (10.0.1.0 is not a host): the first 255 instances keep the
     // addresses they always had, later ones no longer collide.
     do this.ipSeq += 1;
     while ((this.ipSeq & 255) === 0 || this.network.isPrivateIpInUse(`10.0.${(this.ipSeq >> 8) & 255}.${this.ipSeq & 255}`));
     const inst: SimInstance = {
-      instanceId: this.ids.instanceId(),
+      instanceId: opts.instanceId ?? this.ids.instanceId(),
       state: 'running',
       availabilityZone: opts.availabilityZone,
       instanceType: opts.instanceType ?? DEFAULT_INSTANCE_TYPE,

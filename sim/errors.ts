@@ -8,6 +8,7 @@
 import * as route53Module from '@aws-sdk/client-route-53';
 import * as autoScalingModule from '@aws-sdk/client-auto-scaling';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
 import {
   CloudWatchServiceException,
   InvalidFormatFault,
@@ -56,6 +57,7 @@ const BASE: Record<SimService, ExceptionCtor> = {
   ec2: EC2ServiceException as unknown as ExceptionCtor,
   cloudWatch: CloudWatchServiceException as unknown as ExceptionCtor,
   ssm: SSMServiceException as unknown as ExceptionCtor,
+  cloudFormation: CloudFormationServiceException as unknown as ExceptionCtor,
 };
 
 /**

@@ -15,6 +15,11 @@
  *           fails there and the script falls back). Not modelled: the script's preconditions
  *           (master CLI present, the file on disk the one applied), and the sessions an old
  *           worker keeps for a server a reload removed (measure.sh still counts them).
+ *           Every push that succeeds ends its output with the script's report of the local peer
+ *           name the node's HAProxy master runs under (`hfc-local-peer: ...`, docs/haproxy.md,
+ *           "The local peer name"): started with `-L <its instance id>` unless `localPeer` says
+ *           otherwise (another name, or none: then the host name), or no report at all with
+ *           `reportsLocalPeer` false (an apply script from before it).
  *   measure `workers`, `connections` (the node's own, `connections`) and, for each server asked
  *           about that a backend lists, its sessions over the backends and its highest weight,
  *           then `end`.
@@ -71,6 +76,14 @@ export interface AppliedConfig {
 }
 
 export class SimHaproxyNode {
+  /**
+   * How the node's HAProxy master was started: `-L` with this name (the default, `undefined`, is
+   * the node's instance id, as docs/iam.md's user data starts it), or `null`: without `-L`, so
+   * HAProxy takes the host name as its local peer name.
+   */
+  localPeer?: string | null;
+  /** False: the node runs an apply script from before the local peer report (no such line). */
+  reportsLocalPeer = true;
   running?: AppliedConfig;
   /** Reloads so far (each a new worker: long connections move to an old one, which hard-stop-after ends). */
   reloads = 0;
@@ -83,6 +96,31 @@ export class SimHaproxyNode {
   /** Sessions cut because their server was removed while it still had some (backend/server -> count). */
   readonly cut = new Map<string, number>();
   private readonly sessions = new Map<string, number>();
+
+  /**
+   * @param instanceId the node's instance id: what the document passes as `--peer-name` (read
+   *   from IMDS on a real node), and the default `-L`
+   * @param hostName its host name (HAProxy's local peer name without `-L`)
+   */
+  constructor(
+    readonly instanceId = 'i-0000000000000000a',
+    readonly hostName = 'ip-10-0-0-1',
+  ) {}
+
+  /** The script's last stdout line after a successful push (lib/haproxy/apply-config.sh, report_local_peer). */
+  private localPeerLine(): string {
+    const running = this.localPeer === undefined ? this.instanceId : (this.localPeer ?? this.hostName);
+    const source = this.localPeer === null ? 'hostname' : '-L';
+    const shown = running.replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 64) || '?';
+    return running === this.instanceId
+      ? `hfc-local-peer: ok running=${shown} source=${source}`
+      : `hfc-local-peer: mismatch running=${shown} expected=${this.instanceId} source=${source}`;
+  }
+
+  /** A successful push's stdout: its line, then the local peer report. */
+  private succeeded(line: string): SsmRunResult {
+    return { status: 'Success', stdout: `${line}\n${this.reportsLocalPeer ? `${this.localPeerLine()}\n` : ''}` };
+  }
 
   /** Sessions of an application server (instance id) in every backend that lists it here (none elsewhere). */
   setSessions(serverId: string, count: number): void {
@@ -122,7 +160,7 @@ export class SimHaproxyNode {
     const cur = this.running;
     if (cur && cur.digest === digest) {
       if (version > cur.version) this.running = { ...cur, version };
-      return { status: 'Success', stdout: `already applied version ${version} digest ${digest}` };
+      return this.succeeded(`already applied version ${version} digest ${digest}`);
     }
     if (cur && (version < cur.version || version === cur.version))
       return { status: 'Failed', exitCode: 3, stderr: `apply-config: refusing version ${version}: version ${cur.version} is applied` };
@@ -151,10 +189,10 @@ export class SimHaproxyNode {
     this.running = { version, digest, text };
     if (runtime) {
       this.runtimeApplies++;
-      return { status: 'Success', stdout: `applied version ${version} digest ${digest} at run time (no reload)` };
+      return this.succeeded(`applied version ${version} digest ${digest} at run time (no reload)`);
     }
     this.reloads++;
-    return { status: 'Success', stdout: `applied version ${version} digest ${digest}` };
+    return this.succeeded(`applied version ${version} digest ${digest}`);
   }
 
   /** What measure.sh prints for the servers asked about (`none`, or instance ids). */

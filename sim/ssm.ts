@@ -30,7 +30,8 @@
  * Details) the first 2,500 characters.
  *
  * Only JSON Command documents (schema 2.2 or 1.2) are modelled; `Targets`, document versions
- * other than the first, YAML content and ListCommand* filters fail loudly.
+ * other than the first, YAML content, ListCommands filters and ListCommandInvocations filters
+ * other than DocumentName, Status, InvokedAfter and InvokedBefore fail loudly.
  */
 import type {
   CloudWatchOutputConfig,
@@ -159,6 +160,19 @@ interface AgentRecord {
 }
 
 const TERMINAL: readonly CommandInvocationStatus[] = ['Success', 'Failed', 'TimedOut', 'Cancelled'];
+/** The Status filter values ListCommandInvocations accepts, as the simulation knows them. */
+const INVOCATION_STATUSES: readonly string[] = [
+  'Pending',
+  'InProgress',
+  'Delayed',
+  'Success',
+  'Cancelled',
+  'Failed',
+  'TimedOut',
+  'DeliveryTimedOut',
+  'ExecutionTimedOut',
+  'Undeliverable',
+];
 const INSTANCE_ID = /^(i-(\w{8}|\w{17})|mi-\w{17})$/;
 const DOCUMENT_NAME = /^[a-zA-Z0-9_\-.:/]{3,128}$/;
 const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
@@ -490,14 +504,43 @@ export class SsmSim extends ServiceSim {
     };
   }
 
-  /** Newest first; an unknown command or instance gives an empty list. */
+  /**
+   * Newest first; an unknown command or instance gives an empty list. Filters (all must hold):
+   * `DocumentName`, `Status` (an invocation's status, or its details for `DeliveryTimedOut`,
+   * `ExecutionTimedOut` and `Undeliverable`; `TimedOut` is either timeout), `InvokedAfter` and
+   * `InvokedBefore` (RequestedDateTime, inclusive); `ExecutionStage` is ListCommands' only.
+   */
   ListCommandInvocations(input: ListCommandInvocationsCommandInput): Out<ListCommandInvocationsCommandOutput> {
-    if (input.Filters && input.Filters.length > 0) throw new Error('simulated account: ListCommandInvocations filters are not modelled');
     const max = this.maxResults(input.MaxResults);
+    const tests = (input.Filters ?? []).map((f): ((i: SimInvocation) => boolean) => {
+      const value = f.value ?? '';
+      switch (f.key) {
+        case 'DocumentName':
+          return (i) => i.documentName === value;
+        case 'Status':
+          if (!INVOCATION_STATUSES.includes(value)) throw new Error(`simulated account: ListCommandInvocations Status filter value ${value} is not modelled`);
+          return (i) =>
+            i.status === value ||
+            i.statusDetails === value ||
+            (value === 'TimedOut' && (i.statusDetails === 'DeliveryTimedOut' || i.statusDetails === 'ExecutionTimedOut'));
+        case 'InvokedAfter':
+        case 'InvokedBefore': {
+          const at = Date.parse(value);
+          if (Number.isNaN(at)) throw new Error(`simulated account: ListCommandInvocations ${f.key} value ${value} is not a timestamp`);
+          return (i) => (f.key === 'InvokedAfter' ? i.requested.getTime() >= at : i.requested.getTime() <= at);
+        }
+        default:
+          // ExecutionStage: "can't be used with the ListCommandInvocations operation, only with ListCommands".
+          throw new Error(`simulated account: ListCommandInvocations filter ${String(f.key)} is not modelled`);
+      }
+    });
     const start = this.pageStart(input.NextToken);
     const matching = [...this.runs.values()]
       .filter(
-        (i) => (input.CommandId === undefined || i.commandId === input.CommandId) && (input.InstanceId === undefined || i.instanceId === input.InstanceId),
+        (i) =>
+          (input.CommandId === undefined || i.commandId === input.CommandId) &&
+          (input.InstanceId === undefined || i.instanceId === input.InstanceId) &&
+          tests.every((t) => t(i)),
       )
       .reverse();
     const page = matching.slice(start, start + max);

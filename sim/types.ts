@@ -1,5 +1,6 @@
 /** Shared types of the simulated AWS account. */
-export type SimService = 'route53' | 'autoScaling' | 'ec2' | 'cloudWatch' | 'ssm';
+/** `cloudFormation` only serves the stack to `serverless invoke local` (sim/cloudformation.ts). */
+export type SimService = 'route53' | 'autoScaling' | 'ec2' | 'cloudWatch' | 'ssm' | 'cloudFormation';
 
 /** One attempt that reached the simulated account (SDK retries show as separate attempts). */
 export interface CallRecord {

@@ -1,10 +1,12 @@
 /**
- * The five services as they appear on the wire: how a request names its service (the SigV4
+ * The services as they appear on the wire (the five the product calls, and CloudFormation, which
+ * `serverless invoke local` asks for the deployed stack's resources): how a request names its service (the SigV4
  * credential scope, the JSON target, the REST path, the query `Version`), which protocol each
  * speaks, and the SDK's own schema of each operation (`@aws-sdk/client-*` exports `<Op>$`), which
  * drives every parser and serialiser in this folder: nothing here is written per operation.
  */
 import * as autoScaling from '@aws-sdk/client-auto-scaling';
+import * as cloudFormation from '@aws-sdk/client-cloudformation';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as route53 from '@aws-sdk/client-route-53';
@@ -79,6 +81,15 @@ export const WIRE_SERVICES: readonly WireService[] = [
     namespace: 'com.amazonaws.ssm',
     target: 'AmazonSSM',
     module: ssm,
+  },
+  {
+    service: 'cloudFormation',
+    protocol: 'awsQuery',
+    signingName: 'cloudformation',
+    version: '2010-05-15',
+    xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
+    namespace: 'com.amazonaws.cloudformation',
+    module: cloudFormation,
   },
 ];
 

@@ -59,7 +59,7 @@ export function xmlOutput(wire: WireService, op: string, schema: unknown, value:
     return `${head}<${op}Response xmlns="${wire.xmlNamespace}"><requestId>${requestId}</requestId>${inner}</${op}Response>`;
   }
   const ns = NormalizedSchema.of(schema as never);
-  const name = (ns.getMergedTraits().xmlName as string | undefined) ?? ns.getName();
+  const name = (ns.getMergedTraits().xmlName as string | undefined) ?? ns.getName() ?? `${op}Response`;
   const doc = membersAs(wire, schema, value, name).replace(new RegExp(`^<${name}`), `<${name} xmlns="${wire.xmlNamespace}"`);
   return `${head}${doc}`;
 }

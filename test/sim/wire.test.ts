@@ -13,6 +13,7 @@ import * as r53 from '@aws-sdk/client-route-53';
 import * as ssm from '@aws-sdk/client-ssm';
 import { SimAccount, type SimClients } from '../../sim/account';
 import type { SimService } from '../../sim/types';
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { serveAccount, type ServedAccount } from '../../sim/wire/server';
 import { wireClients } from '../harness/wireClients';
 
@@ -79,7 +80,7 @@ afterAll(async () => {
 });
 
 /** Sends one command both ways; the two answers must agree. Returns the served one. */
-async function both(service: SimService, command: { constructor: { name: string } }): Promise<Answer> {
+async function both(service: keyof SimClients, command: { constructor: { name: string } }): Promise<Answer> {
   const op = command.constructor.name.replace(/Command$/, '');
   if (!called.has(service)) called.set(service, new Set());
   called.get(service)!.add(op);
@@ -245,6 +246,21 @@ describe('every served operation answers over the wire as in-process', () => {
     await both('ssm', new ssm.ListCommandInvocationsCommand({ CommandId: commandId, Details: true }));
     await both('ssm', new ssm.ListCommandsCommand({ CommandId: commandId }));
     await both('ssm', new ssm.GetCommandInvocationCommand({ CommandId: commandId, InstanceId: 'i-0123456789abcdef0' }));
+  });
+
+  it('CloudFormation: the deployed stack that serverless invoke local resolves Refs from', async () => {
+    const resources = Array.from({ length: 101 }, (_, i) => ({ logicalId: `R${i}`, physicalId: `p-${i}`, type: 'AWS::SNS::Topic' }));
+    for (const account of [local, remote]) account.cloudFormation.putStack('haproxy-fleet-control-dev', resources);
+    const client = new CloudFormationClient({ region: remote.region, endpoint: served.url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    const first = await client.send(new ListStackResourcesCommand({ StackName: 'haproxy-fleet-control-dev' }));
+    const second = await client.send(new ListStackResourcesCommand({ StackName: 'haproxy-fleet-control-dev', NextToken: first.NextToken! }));
+    const { $metadata: _, ...out } = first;
+    expect(out).toEqual(local.cloudFormation.handle('ListStackResources', { StackName: 'haproxy-fleet-control-dev' }));
+    expect([...first.StackResourceSummaries!, ...second.StackResourceSummaries!].map((r) => r.PhysicalResourceId)).toEqual(resources.map((r) => r.physicalId));
+    const missing = await answer(client, new ListStackResourcesCommand({ StackName: 'other' }));
+    expect('error' in missing && missing.error).toMatchObject({ name: 'ValidationError', message: 'Stack with id other does not exist', status: 400 });
+    if (!called.has('cloudFormation')) called.set('cloudFormation', new Set());
+    called.get('cloudFormation')!.add('ListStackResources');
   });
 
   it('has called every operation the account serves', () => {
