@@ -3,6 +3,7 @@
  * or fail with what to change. The mistakes they catch otherwise show up only as failures after a
  * deploy: launches abandoned, checks failing, failovers with nowhere to go.
  */
+import type { LocalPeerReport } from '../lib/haproxy/localPeer';
 import { checksPerNode, familiesOf } from '../lib/plan/families';
 import { ROUTE53_LIMITS } from '../lib/plan/limits';
 import { belongsInDns } from '../lib/plan/nodes';
@@ -14,6 +15,40 @@ export interface Check {
   status: 'pass' | 'warn' | 'fail';
   /** What was found, and (warn, fail) what to change. */
   detail: string;
+  /** The peer name check: what each in-service load balancer reported. */
+  nodes?: LocalPeerNode[];
+}
+
+/**
+ * What a load balancer's newest successful configuration push said about the local peer name its
+ * HAProxy master runs under (cli/doctorFacts.ts; lib/haproxy/localPeer.ts).
+ */
+export interface LocalPeerFact {
+  /** A successful push of the configuration document is listed for the node. */
+  pushed?: boolean;
+  /** When that push was sent. */
+  pushedAt?: Date;
+  /** Its report; none: the node ran an apply script from before the report. */
+  report?: LocalPeerReport;
+  /** Its invocations could not be read (for example no ssm:ListCommandInvocations). */
+  error?: string;
+}
+
+/** One load balancer in the peer name check's JSON. */
+export interface LocalPeerNode {
+  instanceId: string;
+  /**
+   * `ok`: runs under its instance id; `mismatch`: under another name (`running`, from `source`);
+   * `unknown`: the script could not tell, or its report or the invocations were unreadable
+   * (`why`); `no-report`: its last push ran a script from before the report; `no-push`: no
+   * successful push of the configuration document is listed for it.
+   */
+  result: 'ok' | 'mismatch' | 'unknown' | 'no-report' | 'no-push';
+  running?: string;
+  source?: string;
+  why?: string;
+  /** When the push that reported it was sent (ISO 8601). */
+  reportedAt?: string;
 }
 
 /** A security group's ingress rule, as far as the checks need it. */
@@ -39,6 +74,8 @@ export interface DoctorFacts {
   checkerPrefixLists: { ipv4?: string; ipv6?: string };
   /** Load balancers whose SSM agent is online (fleets with haproxy). */
   ssmOnline?: Set<string>;
+  /** The in-service load balancers' local peer name reports, by instance (fleets with stick tables). */
+  localPeers?: Map<string, LocalPeerFact>;
   /** Every health check in the account (the quota is the account's). */
   accountHealthChecks: number;
 }
@@ -254,14 +291,67 @@ export function doctorChecks(f: DoctorFacts): Check[] {
           )
         : pass(name, 'SSM agents', `online on every load balancer (${lbs.length})`),
     );
-    if (fleet.haproxy.backends.some((b) => b.stickOnSource))
-      out.push(
-        warn(
-          name,
-          'peer name',
-          "stick tables are shared through peers: each node's HAProxy must start with -L <its instance id> (docs/iam.md#the-nodes-haproxy); the AWS API cannot show it",
-        ),
-      );
+    if (fleet.haproxy.backends.some((b) => b.stickOnSource)) out.push(peerNameCheck(name, lbs, f.localPeers));
   }
   return out;
+}
+
+const REMINDER = "stick tables are shared through peers: each node's HAProxy must start with -L <its instance id> (docs/iam.md#the-nodes-haproxy)";
+const HOW_TO_FIX =
+  'start HAProxy with -L <instance id>: EXTRAOPTS="-S /run/haproxy-master.sock -L <instance id>" in /etc/default/haproxy (docs/iam.md#the-nodes-haproxy), then restart it (a reload keeps the master\'s command line)';
+const SOURCE_TEXT: Record<string, string> = {
+  '-L': 'started with -L',
+  localpeer: 'a localpeer line in its configuration',
+  hostname: 'started without -L: its host name',
+};
+
+/** One node's report, classified. */
+function localPeerNode(instanceId: string, fact: LocalPeerFact | undefined): LocalPeerNode {
+  const at = fact?.pushedAt ? { reportedAt: fact.pushedAt.toISOString() } : {};
+  if (!fact || fact.error) return { instanceId, result: 'unknown', why: `its invocations could not be read: ${fact?.error ?? 'not read'}` };
+  if (!fact.pushed) return { instanceId, result: 'no-push', why: 'no successful push of the configuration document is listed for it' };
+  const r = fact.report;
+  if (!r) return { instanceId, result: 'no-report', why: 'its last push ran an apply script from before the report', ...at };
+  if (r.verdict === 'unknown') return { instanceId, result: 'unknown', why: r.reason, ...at };
+  // A report says ok against the name it was given; the name must also be this node's.
+  return { instanceId, result: r.verdict === 'ok' && r.running === instanceId ? 'ok' : 'mismatch', running: r.running, source: r.source, ...at };
+}
+
+/**
+ * The running HAProxy's local peer name on every in-service load balancer, as its newest
+ * successful push reported it (docs/haproxy.md, "The local peer name"): a node under another
+ * name fails (its stick tables do not sync), one that could not be read warns, with the old
+ * reminder when none could.
+ */
+function peerNameCheck(fleet: string, lbs: readonly { instanceId: string }[], facts: Map<string, LocalPeerFact> | undefined): Check {
+  const nodes = lbs.map((n) => localPeerNode(n.instanceId, facts?.get(n.instanceId))).sort((x, y) => x.instanceId.localeCompare(y.instanceId));
+  const withNodes = (c: Check): Check => ({ ...c, nodes });
+  const wrong = nodes.filter((n) => n.result === 'mismatch');
+  const unread = nodes.filter((n) => n.result !== 'ok' && n.result !== 'mismatch');
+  const unreadText = unread.map((n) => `${n.instanceId} (${n.why})`).join(', ');
+  // The report comes with every successful push; a push of the same configuration again is a no-op on the node.
+  const again =
+    'a node reports with its next successful push (to have one now, delete its hfc:config-digest tag: the next run pushes the same configuration again, which the node applies without a reload)';
+  if (!lbs.length) return withNodes(warn(fleet, 'peer name', `${REMINDER}; no load balancer is in service to read it from`));
+  if (wrong.length)
+    return withNodes(
+      fail(
+        fleet,
+        'peer name',
+        `${wrong.map((n) => `${n.instanceId} runs HAProxy as ${n.running} (${SOURCE_TEXT[n.source!]})`).join('; ')}: HAProxy does not find itself under that name in the rendered peers section (each node is named by its instance id), so its stick tables do not sync. On each, ${HOW_TO_FIX}${unread.length ? `. Not read: ${unreadText}` : ''}`,
+      ),
+    );
+  if (unread.length === nodes.length) return withNodes(warn(fleet, 'peer name', `${REMINDER}; no node's report could be read: ${unreadText}; ${again}`));
+  if (unread.length)
+    return withNodes(
+      warn(fleet, 'peer name', `${nodes.length - unread.length} of ${nodes.length} run HAProxy under their instance id; not read: ${unreadText}; ${again}`),
+    );
+  const oldest = nodes.map((n) => n.reportedAt ?? '').sort()[0];
+  return withNodes(
+    pass(
+      fleet,
+      'peer name',
+      `every load balancer in service (${nodes.length}) runs HAProxy under its instance id, as its last successful push reported${oldest ? ` (the oldest report: ${oldest})` : ''}`,
+    ),
+  );
 }

@@ -4,6 +4,7 @@
  */
 import {
   GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
   paginateDescribeInstanceInformation,
   paginateListCommandInvocations,
   SendCommandCommand,
@@ -14,6 +15,8 @@ import { isAwsError } from './errors';
 
 /** SendCommand takes at most 50 instance ids (docs/aws-facts.md, SSM: Run Command). */
 export const SEND_BATCH = 50;
+/** ListCommandInvocations (with Details) cuts each plugin's Output at 2,500 characters (docs/aws-facts.md, SSM: Run Command). */
+export const PLUGIN_OUTPUT_LIMIT = 2500;
 
 export interface InvocationResult {
   instanceId: string;
@@ -28,6 +31,12 @@ export interface InvocationResult {
   exitCode?: number;
   stdout: string;
   stderr: string;
+}
+
+/** An invocation as listed for one instance: which command, and when it was sent. */
+export interface ListedInvocation extends InvocationResult {
+  commandId: string;
+  requested?: Date;
 }
 
 const DONE = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled', 'Undeliverable', 'Terminated', 'DeliveryTimedOut', 'ExecutionTimedOut']);
@@ -96,6 +105,31 @@ export class SsmAdapter {
       for (const inv of page.CommandInvocations ?? []) if (inv.InstanceId) out.set(inv.InstanceId, fromListing(inv));
     }
     return out;
+  }
+
+  /**
+   * The newest successful invocations of a document on one instance, newest first: one
+   * ListCommandInvocations with Details, filtered by DocumentName and Status Success (filter keys:
+   * docs/aws-facts.md, SSM: Run Command), at most `max` (SSM lists the newest first; they are
+   * sorted again by RequestedDateTime). The plugins' Output is cut at 2,500 characters, as in
+   * `results`. Read-only (`hfc doctor`).
+   */
+  async lastSucceeded(instanceId: string, documentName: string, max = 5): Promise<ListedInvocation[]> {
+    const res = await this.client.send(
+      new ListCommandInvocationsCommand({
+        InstanceId: instanceId,
+        Details: true,
+        MaxResults: max,
+        Filters: [
+          { key: 'DocumentName', value: documentName },
+          { key: 'Status', value: 'Success' },
+        ],
+      }),
+    );
+    return (res.CommandInvocations ?? [])
+      .filter((inv) => inv.InstanceId === instanceId && inv.DocumentName === documentName && inv.Status === 'Success')
+      .map((inv) => ({ ...fromListing(inv), commandId: inv.CommandId ?? '', ...(inv.RequestedDateTime ? { requested: inv.RequestedDateTime } : {}) }))
+      .sort((a, b) => (b.requested?.getTime() ?? 0) - (a.requested?.getTime() ?? 0));
   }
 
   /** One invocation, with up to 24,000 characters of stdout and 8,000 of stderr. */

@@ -250,6 +250,54 @@ record() {
     chmod 0644 -- "$tmp_state" && mv -f -- "$tmp_state" "$state_file" && tmp_state=""
 }
 
+# report_local_peer: one line on stdout, `hfc-local-peer: ...`, on every exit 0 (after the success
+# line): the local peer name the running HAProxy takes as its own in `peers` sections, against
+# --peer-name (docs/haproxy.md, "The local peer name"). A master started without -L names itself
+# after the host: the rendered file names every node by instance id, so HAProxy drops its `peers`
+# section with only a warning and stick tables stop syncing, while the check above, which passes
+# -L itself, accepts the file. A report only (`hfc doctor` reads it): it changes nothing and never
+# fails the script. The name is what HAProxy's own option parser takes from the master's command
+# line (/proc/<pid>/cmdline, the pid from --pidfile; a reload re-executes the master with the same
+# arguments): the argument after the last `-L` (HAProxy reads `-Lx y` as `-L y`); without one,
+# the last `localpeer` line before the first `peers` section of the files it loads (`-f`, and
+# everything after `--`; HAProxy ignores one after a `peers` section or after -L, and refuses one
+# outside `global`); else the host name. One of:
+#   ok running=<name> source=<-L|localpeer|hostname>
+#   mismatch running=<name> expected=<--peer-name> source=<-L|localpeer|hostname>
+#   unknown <why>   (no master process, its command line or a file it loads unreadable: a
+#                   directory given to -f counts as unreadable)
+# <name> is cut to 64 characters, every character but [A-Za-z0-9._-] printed `?`, `?` when empty.
+report_local_peer() {
+  local m="" l="unknown no HAProxy master process (pid file $pidfile)"
+  { read -r m <"$pidfile"; } 2>/dev/null || :
+  if [[ "$m" =~ ^[1-9][0-9]*$ ]]; then
+    # One argument per line. t: what the next one is to HAProxy (1 a value to skip, 2 the pids
+    # after -sf/-st, 3 the local peer name, 4 a configuration file); e: after `--`, only files.
+    # Any other word is taken by the option before it (-dt's optional value, in HAProxy 3). Relative
+    # paths are HAProxy's: from the master's working directory.
+    l="$(tr '\0' '\n' 2>/dev/null <"/proc/$m/cmdline" | awk -v p="$peer_name" -v h="$HOSTNAME" -v c="/proc/$m/cwd/" '
+      NR == 1 || t == 1 { t = 0; next }
+      e || t == 4 { f[++n] = $0; t = 0; next }
+      t == 3 { v = $0; s = "-L"; t = 0; next }
+      t == 2 && !/^-/ { next }
+      /^--$/ { e = 1; next }
+      { t = !/^-/ ? 0 : /^-s[ft]/ ? 2 : /^-(x|S|cc)/ ? 1 : /^-[vdVcDWq]/ ? 0 : /^-L/ ? 3 : /^-f/ ? 4 : 1 }
+      END {
+        for (i = 1; NR && s == "" && i <= n; i++) {
+          g = f[i] ~ /^\// ? f[i] : c f[i]
+          while ((r = getline x < g) > 0) { split(x, w); P = P || w[1] == "peers"; if (w[1] == "localpeer" && !P) { v = w[2]; k = 1 } }
+          if (r < 0) exit
+        }
+        if (NR && s == "") { s = k ? "localpeer" : "hostname"; v = k ? v : h; gsub(/"/, "", v) }
+        q = v == p ? "ok" : "mismatch"
+        gsub(/[^A-Za-z0-9._-]/, "?", v)
+        if (s) print q " running=" (v == "" ? "?" : substr(v, 1, 64)) (q == "ok" ? "" : " expected=" p) " source=" s
+      }' 2>/dev/null)" || :
+    [[ "$l" =~ ^(ok|mismatch)\  ]] || l="unknown cannot read /proc/$m/cmdline or a file the master loads"
+  fi
+  printf 'hfc-local-peer: %s\n' "$l"
+}
+
 # Digests first: when the file on disk and the state both have this digest, the node runs exactly
 # this configuration, whatever version it came with. Nothing to reload (and .prev stays as it is).
 on_disk=""
@@ -265,6 +313,7 @@ if [[ "$digest" == "$on_disk" && "$digest" == "$applied_digest" ]]; then
   else
     printf 'already applied version %s digest %s\n' "$version" "$digest"
   fi
+  report_local_peer
   exit 0
 fi
 
@@ -581,6 +630,7 @@ if [[ "$path" == runtime ]]; then
   record "$version" ||
     fail 1 "version $version is installed and applied at run time, but recording it in $state_file failed; the next push will apply it again"
   printf 'applied version %s digest %s at run time (%s; no reload)\n' "$version" "$digest" "$runtime_summary"
+  report_local_peer
   exit 0
 fi
 
@@ -668,3 +718,4 @@ record "$version" ||
 unstick_drained "$config"
 if [[ -n "$reload_out" ]]; then show "$reload_out"; fi
 printf 'applied version %s digest %s\n' "$version" "$digest"
+report_local_peer

@@ -105,3 +105,49 @@ describe('results', () => {
     expect(results.get(id(3))).toMatchObject({ done: false });
   });
 });
+
+describe('lastSucceeded', () => {
+  it("one ListCommandInvocations for the instance, filtered by document and Success, with Details; newest first, only that document's successes kept", async () => {
+    // Prepare: listed out of order, with an invocation that does not match what was asked
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+    ssmMock.on(ListCommandInvocationsCommand).resolves({
+      CommandInvocations: [
+        {
+          CommandId: 'old',
+          InstanceId: id(1),
+          DocumentName: 'Doc',
+          Status: 'Success',
+          RequestedDateTime: at(1),
+          CommandPlugins: [{ ResponseCode: 0, Output: 'a' }],
+        },
+        {
+          CommandId: 'new',
+          InstanceId: id(1),
+          DocumentName: 'Doc',
+          Status: 'Success',
+          RequestedDateTime: at(9),
+          CommandPlugins: [{ ResponseCode: 0, Output: 'b' }],
+        },
+        { CommandId: 'other', InstanceId: id(1), DocumentName: 'Other', Status: 'Success', RequestedDateTime: at(20), CommandPlugins: [{ Output: 'c' }] },
+      ],
+    });
+
+    // Act
+    const listed = await adapter.lastSucceeded(id(1), 'Doc');
+
+    // Assess
+    expect(ssmMock).toHaveReceivedCommandExactlyOnceWith(ListCommandInvocationsCommand, {
+      InstanceId: id(1),
+      Details: true,
+      MaxResults: 5,
+      Filters: [
+        { key: 'DocumentName', value: 'Doc' },
+        { key: 'Status', value: 'Success' },
+      ],
+    });
+    expect(listed.map((l) => [l.commandId, l.requested, l.stdout, l.exitCode])).toEqual([
+      ['new', at(9), 'b', 0],
+      ['old', at(1), 'a', 0],
+    ]);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli';
-import { ConfigWorld, CONFIG_DOCUMENT, MEASURE_DOCUMENT } from '../harness/configWorld';
+import { APP_GROUP, ConfigWorld, CONFIG_DOCUMENT, MEASURE_DOCUMENT } from '../harness/configWorld';
 import { ALARM_TOPIC, FailoverWorld } from '../harness/failoverWorld';
 import { FleetWorld, GROUP } from '../harness/fleetWorld';
 
@@ -13,6 +13,8 @@ interface Check {
   check: string;
   status: 'pass' | 'warn' | 'fail';
   detail: string;
+  /** The peer name check's nodes. */
+  nodes?: { instanceId: string; result: string; running?: string; source?: string; why?: string; reportedAt?: string }[];
 }
 
 async function doctor(world: FleetWorld, ...extra: string[]) {
@@ -146,7 +148,7 @@ describe('hfc doctor', () => {
     expect(out.get('secondary IPs (t3.micro)')).toMatchObject({ status: 'warn', detail: expect.stringContaining('could need 2') });
   });
 
-  it('with haproxy: a load balancer whose SSM agent is offline fails; stick tables remind of the peer name', async () => {
+  it('with haproxy: a load balancer whose SSM agent is offline fails; the peer name it reported with its last push still counts', async () => {
     const world = new ConfigWorld();
     world.account.autoScaling.setGroup(GROUP, { maxSize: 10, securityGroups: [openGroup(world)] });
     world.account.autoScaling.takeNotifications();
@@ -156,6 +158,227 @@ describe('hfc doctor', () => {
     world.account.ssm.setAgentOnline(a!, false);
     const out = await doctor(world, '--config-document', CONFIG_DOCUMENT, '--measure-document', MEASURE_DOCUMENT);
     expect(out.get('SSM agents')).toMatchObject({ status: 'fail', detail: expect.stringContaining(a!) });
-    expect(out.get('peer name')).toMatchObject({ status: 'warn', detail: expect.stringContaining('-L <its instance id>') });
+    expect(out.get('peer name')!.status).toBe('pass');
+  });
+});
+
+/**
+ * The peer name: each in-service load balancer's newest successful push of the configuration
+ * document reports the local peer name its HAProxy master runs under (`hfc-local-peer:`), which
+ * the simulated nodes print as the apply script does (sim/haproxyNode.ts).
+ */
+describe('hfc doctor: the peer name HAProxy runs under', () => {
+  const DOCS = ['--config-document', CONFIG_DOCUMENT, '--measure-document', MEASURE_DOCUMENT];
+
+  /** Two load balancers in service, each pushed its configuration; `prepare` sets their HAProxy up first. */
+  async function sticky(prepare: (world: ConfigWorld, a: string, b: string) => void = () => {}, opts: ConstructorParameters<typeof ConfigWorld>[0] = {}) {
+    const world = new ConfigWorld(opts);
+    world.account.autoScaling.setGroup(GROUP, { maxSize: 10, securityGroups: [openGroup(world)] });
+    world.account.autoScaling.takeNotifications();
+    const [a, b] = world.account.autoScaling.scaleOut(GROUP, 2).sort();
+    prepare(world, a!, b!);
+    await world.deliverAll().catch(() => undefined);
+    world.account.advance(1);
+    return { world, a: a!, b: b! };
+  }
+  const hostOf = (world: ConfigWorld, id: string) => world.node(id).hostName;
+
+  it('every node started with -L <its instance id>: pass; --json field by field; only Describe/List/Get calls, one listing per node filtered by document and Success', async () => {
+    // Prepare
+    const { world, a, b } = await sticky();
+    const pushed = (id: string) =>
+      world.account.ssm
+        .invocations()
+        .filter((i) => i.instanceId === id && i.documentName === CONFIG_DOCUMENT)
+        .at(-1)!
+        .requested.toISOString();
+    const mark = world.account.mark();
+
+    // Act
+    const out = await doctor(world, ...DOCS);
+
+    // Assess
+    expect(out.get('peer name')).toEqual({
+      fleet: 'edge',
+      check: 'peer name',
+      status: 'pass',
+      detail: `every load balancer in service (2) runs HAProxy under its instance id, as its last successful push reported (the oldest report: ${[pushed(a), pushed(b)].sort()[0]})`,
+      nodes: [
+        { instanceId: a, result: 'ok', running: a, source: '-L', reportedAt: pushed(a) },
+        { instanceId: b, result: 'ok', running: b, source: '-L', reportedAt: pushed(b) },
+      ],
+    });
+    const calls = world.account.callsSince(mark);
+    expect(calls.filter((c) => !/^(Describe|List|Get)/.test(c.op))).toEqual([]);
+    const listings = calls.filter((c) => c.op === 'ListCommandInvocations').map((c) => c.input);
+    expect(listings).toEqual(
+      expect.arrayContaining(
+        [a, b].map((id) => ({
+          InstanceId: id,
+          Details: true,
+          MaxResults: 5,
+          Filters: [
+            { key: 'DocumentName', value: CONFIG_DOCUMENT },
+            { key: 'Status', value: 'Success' },
+          ],
+        })),
+      ),
+    );
+    expect(listings).toHaveLength(2);
+    expect(calls.filter((c) => c.op === 'GetCommandInvocation')).toEqual([]);
+  });
+
+  it('a node started without -L (its host name) and one with another name fail, naming each, what it runs as and the EXTRAOPTS line; exit 1', async () => {
+    // Prepare
+    const { world, a, b } = await sticky((w, a, b) => {
+      w.node(a).localPeer = null;
+      w.node(b).localPeer = 'i-0fffffffffffffff0';
+    });
+
+    // Act
+    const out = await doctor(world, ...DOCS);
+
+    // Assess
+    expect(out.code).toBe(1);
+    const check = out.get('peer name')!;
+    expect(check.status).toBe('fail');
+    expect(check.detail).toContain(`${a} runs HAProxy as ${hostOf(world, a)} (started without -L: its host name)`);
+    expect(check.detail).toContain(`${b} runs HAProxy as i-0fffffffffffffff0 (started with -L)`);
+    expect(check.detail).toContain('EXTRAOPTS="-S /run/haproxy-master.sock -L <instance id>" in /etc/default/haproxy (docs/iam.md#the-nodes-haproxy)');
+    expect(check.detail).toContain('restart');
+    expect(check.nodes).toEqual([
+      { instanceId: a, result: 'mismatch', running: hostOf(world, a), source: 'hostname', reportedAt: expect.any(String) },
+      { instanceId: b, result: 'mismatch', running: 'i-0fffffffffffffff0', source: '-L', reportedAt: expect.any(String) },
+    ]);
+  });
+
+  it('nothing readable (an apply script from before the report; a deploy replaced the document and nothing was pushed since): warns with the reminder, why for each node and how to get a report', async () => {
+    // Prepare: both nodes run an apply script from before the report
+    const { world, a, b } = await sticky((w, a, b) => {
+      w.node(a).reportsLocalPeer = false;
+      w.node(b).reportsLocalPeer = false;
+    });
+
+    // Act: with the document the nodes were pushed, and with the one a new deploy would name
+    const old = await doctor(world, ...DOCS);
+    const redeployed = await doctor(world, '--config-document', `${CONFIG_DOCUMENT}-2`, '--measure-document', MEASURE_DOCUMENT);
+
+    // Assess
+    for (const out of [old, redeployed]) {
+      const check = out.get('peer name')!;
+      expect(check.status).toBe('warn');
+      expect(check.detail).toContain(
+        "stick tables are shared through peers: each node's HAProxy must start with -L <its instance id> (docs/iam.md#the-nodes-haproxy); no node's report could be read: ",
+      );
+      expect(check.detail).toContain('delete its hfc:config-digest tag');
+    }
+    expect(old.get('peer name')!.detail).toContain(`${a} (its last push ran an apply script from before the report), ${b} (its last push`);
+    expect(redeployed.get('peer name')!.detail).toContain(`${a} (no successful push of the configuration document is listed for it), ${b} (no successful push`);
+    expect([old, redeployed].map((o) => o.get('peer name')!.nodes!.map((n) => n.result))).toEqual([
+      ['no-report', 'no-report'],
+      ['no-push', 'no-push'],
+    ]);
+  });
+
+  it("one node read and one not: warns, counting them; deleting the unread node's digest tag has the next run push again and its report read: pass", async () => {
+    // Prepare
+    const { world, a, b } = await sticky((w, a) => {
+      w.node(a).reportsLocalPeer = false;
+    });
+    const first = await doctor(world, ...DOCS);
+    world.node(a).reportsLocalPeer = true;
+    const reloads = world.node(a).reloads;
+
+    // Act
+    world.account.ec2.DeleteTags({ Resources: [a], Tags: [{ Key: 'hfc:config-digest' }] });
+    await world.schedule();
+    const second = await doctor(world, ...DOCS);
+
+    // Assess
+    expect(first.get('peer name')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining(`1 of 2 run HAProxy under their instance id; not read: ${a}`),
+    });
+    expect(first.get('peer name')!.detail).not.toContain(b);
+    expect(world.node(a).reloads, 'the same configuration again: no reload').toBe(reloads);
+    expect(second.get('peer name')!.status).toBe('pass');
+  });
+
+  it('the newest successful push counts: a node restarted without -L since shows once pushed again', async () => {
+    // Prepare
+    const { world, a } = await sticky();
+    world.node(a).localPeer = null;
+
+    // Act: before and after the next push to it
+    const before = await doctor(world, ...DOCS);
+    world.account.ec2.DeleteTags({ Resources: [a], Tags: [{ Key: 'hfc:config-digest' }] });
+    await world.schedule();
+    const after = await doctor(world, ...DOCS);
+
+    // Assess
+    expect(before.get('peer name')!.status).toBe('pass');
+    expect(after.get('peer name')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`${a} runs HAProxy as ${hostOf(world, a)}`) });
+  });
+
+  it("the report is read in full (GetCommandInvocation) when the listing's 2,500 characters cut it off", async () => {
+    // Prepare: the nodes print 3,000 characters before their report
+    const { world, a, b } = await sticky((w) => {
+      const run = w.account.ssm.runner;
+      w.account.ssm.runner = (inv) => {
+        const r = run(inv);
+        return r.status === 'Success' && inv.documentName === CONFIG_DOCUMENT ? { ...r, stdout: `${'x'.repeat(2999)}\n${r.stdout}` } : r;
+      };
+    });
+    const mark = world.account.mark();
+
+    // Act
+    const out = await doctor(world, ...DOCS);
+
+    // Assess
+    expect(out.get('peer name')!.status).toBe('pass');
+    expect(
+      world.account
+        .callsSince(mark)
+        .filter((c) => c.op === 'GetCommandInvocation')
+        .map((c) => (c.input as { InstanceId: string }).InstanceId)
+        .sort(),
+    ).toEqual([a, b]);
+  });
+
+  it('invocations that cannot be read (no ssm:ListCommandInvocations) warn instead of failing the command', async () => {
+    // Prepare
+    const { world } = await sticky();
+    world.account.faults.fail({
+      service: 'ssm',
+      ops: ['ListCommandInvocations'],
+      error: { code: 'AccessDeniedException', message: 'not authorized', status: 400 },
+    });
+
+    // Act
+    const out = await doctor(world, ...DOCS);
+
+    // Assess
+    expect(out.code).toBe(0);
+    expect(out.get('peer name')).toMatchObject({ status: 'warn', detail: expect.stringContaining('its invocations could not be read: ') });
+  });
+
+  it('a fleet without stick tables has no peers section to sync: no peer name check, no listing', async () => {
+    // Prepare
+    const { world } = await sticky(() => {}, {
+      fleet: {
+        haproxy: {
+          backends: [{ name: 'app', servers: { autoScalingGroup: APP_GROUP }, port: 8080 }],
+          httpFrontends: [{ name: 'web', port: 80, routes: [], defaultBackend: 'app' }],
+        },
+      },
+    });
+    const mark = world.account.mark();
+
+    // Act
+    const out = await doctor(world, ...DOCS);
+
+    // Assess
+    expect(out.get('peer name')).toBeUndefined();
+    expect(world.account.callsSince(mark).filter((c) => c.op === 'ListCommandInvocations')).toEqual([]);
   });
 });

@@ -33,6 +33,8 @@ if (!HAVE_HAPROXY && !IN_CI) {
 const describeLive = HAVE_HAPROXY || IN_CI ? describe : describe.skip;
 
 const PEER = 'lb-node-1';
+/** The script's report of the running master's local peer name: HAProxy is started with -L PEER here. */
+const PEER_OK = `hfc-local-peer: ok running=${PEER} source=-L\n`;
 
 describeLive('apply-config.sh against a live HAProxy', () => {
   let serverA: NamedServer;
@@ -142,7 +144,7 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     // Assess
     expect(result.stderr).not.toMatch(/apply-config:/);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe(`applied version 1 digest ${encodeConfig(next).digest}`);
+    expect(result.stdout).toBe(`applied version 1 digest ${encodeConfig(next).digest}\n${PEER_OK}`);
     expect(replies.length).toBeGreaterThanOrEqual(200);
     expect(failures(replies), haproxy!.output()).toEqual([]);
     expect(bodies(replies)).toContain('B');
@@ -230,7 +232,7 @@ describeLive('apply-config.sh against a live HAProxy', () => {
     );
     expect(older.stdout).toBe('');
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^already applied version 5 digest [0-9a-f]{64}\n$/);
+    expect(again.stdout).toBe(`already applied version 5 digest ${encodeConfig(v5).digest}\n${PEER_OK}`);
     expect(again.stderr).toBe('');
     expect(sameVersionOtherConfig.code).toBe(3);
     expect(sameVersionOtherConfig.stderr).toMatch(/^apply-config: refusing version 5 with digest/m);
@@ -259,11 +261,13 @@ describeLive('apply-config.sh against a live HAProxy', () => {
 
     // Assess
     expect(higher.code, higher.stderr).toBe(0);
-    expect(higher.stdout).toBe(`already applied version 7 digest ${digest} (recorded version 5 had the same digest; version 7 recorded, nothing reloaded)\n`);
+    expect(higher.stdout).toBe(
+      `already applied version 7 digest ${digest} (recorded version 5 had the same digest; version 7 recorded, nothing reloaded)\n${PEER_OK}`,
+    );
     expect(higher.stderr).toBe('');
     expect(afterHigher).toBe(`version=7\ndigest=${digest}\n`);
     expect(lower.code, lower.stderr).toBe(0);
-    expect(lower.stdout).toBe(`already applied version 6 digest ${digest} (as version 7, which stays recorded; nothing reloaded)\n`);
+    expect(lower.stdout).toBe(`already applied version 6 digest ${digest} (as version 7, which stays recorded; nothing reloaded)\n${PEER_OK}`);
     expect(lower.stderr).toBe('');
     expect(olderOther.code).toBe(3);
     expect(olderOther.stderr).toMatch(/^apply-config: refusing version 6: version 7 is applied/m);

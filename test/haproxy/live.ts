@@ -191,12 +191,15 @@ function alive(pid: number): boolean {
 export async function startHaproxy(opts: {
   config: string;
   pidFile: string;
-  peerName: string;
+  /** `-L <peerName>`; without it HAProxy takes the host name as its local peer name. */
+  peerName?: string;
   frontendPort: number;
   /** Path of the master CLI (`-S <path>,mode,600`), as Debian's unit starts HAProxy with one. */
   masterSocket?: string;
+  /** Arguments before `-f <config>` (another configuration file loaded first, an odd `-L` form). */
+  argsBefore?: string[];
 }): Promise<LiveHaproxy> {
-  const args = ['-W', '-db', '-f', opts.config, '-p', opts.pidFile, '-L', opts.peerName];
+  const args = ['-W', '-db', ...(opts.argsBefore ?? []), '-f', opts.config, '-p', opts.pidFile, ...(opts.peerName === undefined ? [] : ['-L', opts.peerName])];
   if (opts.masterSocket !== undefined) args.push('-S', `${opts.masterSocket},mode,600`);
   const child = spawn('haproxy', args, {
     stdio: ['ignore', 'pipe', 'pipe'],

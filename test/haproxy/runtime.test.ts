@@ -69,9 +69,11 @@ interface Route {
   stick?: boolean;
 }
 
-const runtimeLine = (version: number, text: string, added: number, removed: number, changed: number) =>
-  `applied version ${version} digest ${encodeConfig(text).digest} at run time (${added} added, ${removed} removed, ${changed} changed; no reload)\n`;
-const reloadLine = (version: number, text: string) => `applied version ${version} digest ${encodeConfig(text).digest}\n`;
+/** The script's report of the running master's local peer name: HAProxy is started with -L <peer> here. */
+const peerLine = (peer = PEER) => `hfc-local-peer: ok running=${peer} source=-L\n`;
+const runtimeLine = (version: number, text: string, added: number, removed: number, changed: number, peer = PEER) =>
+  `applied version ${version} digest ${encodeConfig(text).digest} at run time (${added} added, ${removed} removed, ${changed} changed; no reload)\n${peerLine(peer)}`;
+const reloadLine = (version: number, text: string) => `applied version ${version} digest ${encodeConfig(text).digest}\n${peerLine()}`;
 const failures = (replies: Reply[]) => replies.filter((r) => r.status !== 200);
 const bodies = (replies: Reply[]) => new Set(replies.map((r) => r.body));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -665,7 +667,7 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     for (const r of results) expect(r.code, r.stderr).toBe(0);
 
     // Assess: every push at run time, no reload, the stream intact, HAProxy runs the last file
-    expect(results.map((r) => r.stdout)).toEqual([runtimeLine(2, both, 1, 0, 0), runtimeLine(3, drained, 0, 0, 1), runtimeLine(4, first, 0, 1, 0)]);
+    expect(results.map((r) => r.stdout)).toEqual([runtimeLine(2, both, 1, 0, 0, lb), runtimeLine(3, drained, 0, 0, 1, lb), runtimeLine(4, first, 0, 1, 0, lb)]);
     expect((await showProc(masterSocket)).reloads).toBe(0);
     expect(await long.finish()).toMatchObject({ intact: true });
     expect((await serverStates(masterSocket)).map((s) => `${s.backend}/${s.name} ${s.weight}`)).toEqual([`client-1/${iid(1)} 1`]);

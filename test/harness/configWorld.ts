@@ -67,7 +67,9 @@ export class ConfigWorld extends FleetWorld {
   node(instanceId: string): SimHaproxyNode {
     let n = this.haproxy.get(instanceId);
     if (!n) {
-      n = new SimHaproxyNode();
+      // Its host name as a Debian AMI sets it (HAProxy's local peer name without -L).
+      const ip = this.account.ec2.instance(instanceId)?.privateIp ?? '10.0.0.1';
+      n = new SimHaproxyNode(instanceId, `ip-${ip.replace(/\./g, '-')}`);
       this.haproxy.set(instanceId, n);
     }
     return n;

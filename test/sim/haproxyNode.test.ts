@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { parseLocalPeerReport } from '../../lib/haproxy/localPeer';
 import { parseMeasureOutput } from '../../lib/haproxy/measureOutput';
 import { SimHaproxyNode } from '../../sim/haproxyNode';
 
@@ -37,6 +38,28 @@ describe('SimHaproxyNode', () => {
       expect(push(node, file(balance, [`${S1} 10.0.0.1:80`, `${S2} 10.0.0.2:80`])).stdout).not.toContain('at run time');
       expect(push(node, file(balance, [`${S2} 10.0.0.2:80`])).stdout).toContain('at run time');
     }
+  });
+
+  it("ends every successful push with the apply script's local peer report, from how its HAProxy was started; a refused push has none", () => {
+    const node = new SimHaproxyNode(S1, 'ip-10-0-0-9');
+    const text = file('roundrobin', [`${S2} 10.0.0.2:80`]);
+    const report = (stdout = '') => parseLocalPeerReport(stdout);
+    // -L <its instance id> by default
+    expect(report(push(node, text).stdout)).toEqual({ verdict: 'ok', running: S1, source: '-L' });
+    // Another -L; without -L (the host name); the same file again (already applied) reports too
+    node.localPeer = 'lb-1';
+    expect(report(push(node, text).stdout)).toEqual({ verdict: 'mismatch', running: 'lb-1', expected: S1, source: '-L' });
+    node.localPeer = null;
+    const again = push(node, text).stdout!;
+    expect(again).toMatch(
+      /^already applied version \d+ digest [0-9a-f]{64}\nhfc-local-peer: mismatch running=ip-10-0-0-9 expected=i-0111111111111111a source=hostname\n$/,
+    );
+    // An apply script from before the report; a refused push
+    node.reportsLocalPeer = false;
+    expect(report(push(node, file('roundrobin', [`${S1} 10.0.0.1:80`])).stdout)).toBeUndefined();
+    node.reportsLocalPeer = true;
+    node.refusing = 'haproxy -c failed';
+    expect(push(node, file('roundrobin', [])).stdout).toBeUndefined();
   });
 
   it('measures in the format the control plane reads: sessions and highest weight per server asked about', () => {

@@ -783,6 +783,40 @@ describe('ListCommandInvocations and ListCommands', () => {
     expect(plugins[b!]).toMatchObject({ Name: 'applyConfig', Status: 'Failed', ResponseCode: 4, Output: '\n----------ERROR-------\nhaproxy -c failed' });
   });
 
+  it("ListCommandInvocations filters by DocumentName, Status and time (every filter must hold), newest first; ExecutionStage is ListCommands' only", async () => {
+    // Prepare: on one instance, a success and a failure of DOC, then a success of another document
+    const [a] = launch(1);
+    account.ssm.createDocument('other-doc', {
+      schemaVersion: '2.2',
+      mainSteps: [{ action: 'aws:runShellScript', name: 'run', inputs: { runCommand: ['true'] } }],
+    });
+    let fail = false;
+    account.ssm.runner = () => (fail ? { status: 'Failed', exitCode: 4 } : { status: 'Success', stdout: 'ok' });
+    const first = await sendOk([a!]);
+    account.advance(60);
+    fail = true;
+    const failed = await sendOk([a!]);
+    account.advance(60);
+    fail = false;
+    const other = (await ssm.send(new SendCommandCommand({ DocumentName: 'other-doc', InstanceIds: [a!] }))).Command!.CommandId!;
+    const list = async (...filters: [string, string][]) =>
+      (
+        await ssm.send(
+          new ListCommandInvocationsCommand({ InstanceId: a!, Details: true, Filters: filters.map(([key, value]) => ({ key: key as 'Status', value })) }),
+        )
+      ).CommandInvocations!.map((i) => i.CommandId);
+    const at = (offsetSeconds: number) => new Date(account.now().getTime() + offsetSeconds * 1000).toISOString();
+
+    // Act / Assess
+    expect(await list()).toEqual([other, failed, first]);
+    expect(await list(['DocumentName', DOC])).toEqual([failed, first]);
+    expect(await list(['DocumentName', DOC], ['Status', 'Success'])).toEqual([first]);
+    expect(await list(['Status', 'Failed'])).toEqual([failed]);
+    expect(await list(['InvokedAfter', at(-90)])).toEqual([other, failed]);
+    expect(await list(['InvokedBefore', at(-90)], ['DocumentName', DOC])).toEqual([first]);
+    await expect(list(['ExecutionStage', 'Executing'])).rejects.toThrow(/ExecutionStage is not modelled/);
+  });
+
   it('ListCommands shows the aggregate status and counts once the invocations ran', async () => {
     // Prepare
     const [a, b, c] = launch(3);

@@ -3,7 +3,7 @@ import { matchesPattern } from '../harness/failoverWorld';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -741,7 +741,15 @@ describe('HAProxy configuration push: the SSM document', () => {
       // Assess
       expect(applied.stderr).toBe('');
       expect(applied.status).toBe(0);
-      expect(applied.stdout).toBe(`applied version 1700000000000 digest ${sent.digest}\n`);
+      // Then the local peer report: the stand-in master was started without -L (its host name),
+      // and the name expected is the instance id the document read from IMDS.
+      const host =
+        hostname()
+          .replace(/[^A-Za-z0-9._-]/g, '?')
+          .slice(0, 64) || '?';
+      expect(applied.stdout).toBe(
+        `applied version 1700000000000 digest ${sent.digest}\nhfc-local-peer: mismatch running=${host} expected=i-0123456789abcdef0 source=hostname\n`,
+      );
       expect(readFileSync(join(dir, 'etc', 'haproxy.cfg'), 'utf8')).toBe(cfgText);
       expect(readFileSync(join(dir, 'haproxy.log'), 'utf8')).toMatch(/-L i-0123456789abcdef0$/m);
       // The script's exit code is the command's (2: payload corrupt), and the old file stays.
