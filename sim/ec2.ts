@@ -158,6 +158,15 @@ export class Ec2Sim extends ServiceSim {
   }
 
   /**
+   * An instance begins to terminate (TerminateInstances, or Auto Scaling ending it): it is
+   * `shutting-down` until `terminateInstance` finishes it.
+   */
+  beginShutdown(instanceId: string): void {
+    const inst = this.instances.get(instanceId);
+    if (inst && inst.state !== 'terminated' && inst.state !== 'shutting-down') this.setState(inst, 'shutting-down');
+  }
+
+  /**
    * An instance begins to stop (StopInstances, or a Spot interruption with the stop action): it
    * is `stopping` until `stopInstance` finishes it; it keeps its interface and addresses.
    */

@@ -25,6 +25,9 @@ export interface WireResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** For the server's log: the operation, and the error code when it failed. */
+  operation?: string;
+  error?: string;
 }
 
 /** The operations the account serves for a service: its simulation's methods the SDK also declares. */
@@ -80,7 +83,7 @@ export class Dispatcher {
       const { name, input, code } = this.decode(wire, req, url);
       op = name;
       const output = await this.account.call(wire.service, op, input);
-      return this.encode(wire, op, output, code, requestId);
+      return { ...this.encode(wire, op, output, code, requestId), operation: `${wire.signingName} ${op}` };
     } catch (err) {
       const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
       let code = e instanceof WireError ? e.code : (e.name ?? 'InternalFailure');
@@ -96,7 +99,7 @@ export class Dispatcher {
         status = 500;
         message = `simulated account error in ${wire.signingName} ${op}: ${message}`;
       }
-      return this.encodeError(wire, code, message, status, requestId);
+      return { ...this.encodeError(wire, code, message, status, requestId), operation: `${wire.signingName} ${op}`, error: code };
     }
   }
 
@@ -109,7 +112,8 @@ export class Dispatcher {
     };
     if (wire.protocol === 'restXml') {
       const match = matchRoute(this.routes, req.method, url.pathname, url.searchParams);
-      if (!match) throw new WireError('InvalidAction', `the simulated account does not implement a ${wire.signingName} operation at ${req.method} ${url.pathname}`, 404);
+      if (!match)
+        throw new WireError('InvalidAction', `the simulated account does not implement a ${wire.signingName} operation at ${req.method} ${url.pathname}`, 404);
       return { name: match.route.op, input: restInput(wire, match.route, match.labels, url.searchParams, req.headers, req.body), code: match.route.code };
     }
     if (wire.protocol === 'awsQuery' || wire.protocol === 'ec2Query') {
@@ -139,7 +143,11 @@ export class Dispatcher {
     }
     if (wire.protocol === 'restXml') {
       const { headers, body } = splitHttpBindings(schema, output as Record<string, unknown>);
-      return { status: code, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...headers }, body: xmlOutput(wire, op, schema, body, requestId) };
+      return {
+        status: code,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...headers },
+        body: xmlOutput(wire, op, schema, body, requestId),
+      };
     }
     return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xmlOutput(wire, op, schema, output, requestId) };
   }

@@ -19,7 +19,10 @@ export function formTree(body: string): { action?: string; version?: string; tre
     let node = tree;
     for (const part of key.split('.')) {
       let next = node.children.get(part);
-      if (!next) node.children.set(part, (next = { children: new Map() }));
+      if (!next) {
+        next = { children: new Map() };
+        node.children.set(part, next);
+      }
       node = next;
     }
     node.value = value;

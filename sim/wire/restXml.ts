@@ -24,7 +24,7 @@ export function routesOf(wire: WireService, ops: readonly string[], schemaOf: (o
   const routes: RestRoute[] = [];
   for (const op of ops) {
     const schema = schemaOf(op);
-    const http = schema && schema[3] && (schema[3] as { http?: [string, string, number] }).http;
+    const http = schema?.[3] ? (schema[3] as { http?: [string, string, number] }).http : undefined;
     if (!schema || !http) continue;
     const [path, query = ''] = http[1].split('?');
     routes.push({
@@ -41,7 +41,12 @@ export function routesOf(wire: WireService, ops: readonly string[], schemaOf: (o
 }
 
 /** The route a request takes and its labels' values, or undefined when none matches. */
-export function matchRoute(routes: readonly RestRoute[], method: string, pathname: string, query: URLSearchParams): { route: RestRoute; labels: Record<string, string> } | undefined {
+export function matchRoute(
+  routes: readonly RestRoute[],
+  method: string,
+  pathname: string,
+  query: URLSearchParams,
+): { route: RestRoute; labels: Record<string, string> } | undefined {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   for (const route of routes) {
     if (route.method !== method) continue;

@@ -36,7 +36,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function serveAccount(account: SimAccount, opts: { port?: number; control?: ControlHandler; log?: (line: string) => void } = {}): Promise<ServedAccount> {
+export async function serveAccount(
+  account: SimAccount,
+  opts: { port?: number; control?: ControlHandler; log?: (line: string) => void } = {},
+): Promise<ServedAccount> {
   const dispatcher = new Dispatcher(account);
   const server = createServer(async (req, res) => {
     let reply: WireResponse;
@@ -55,7 +58,7 @@ export async function serveAccount(account: SimAccount, opts: { port?: number; c
         }
       } else {
         reply = await dispatcher.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
-        opts.log?.(`${reply.status} ${req.method} ${url.pathname}${reply.headers['x-amz-target'] ?? ''}`);
+        opts.log?.(`${reply.status} ${reply.operation ?? `${req.method} ${url.pathname}`}${reply.error ? ` ${reply.error}` : ''}`);
       }
     } catch (err) {
       reply = { status: 500, headers: { 'content-type': 'text/plain' }, body: `simulated account: ${(err as Error).message}\n` };
@@ -63,8 +66,10 @@ export async function serveAccount(account: SimAccount, opts: { port?: number; c
     res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
     res.end(reply.body);
   });
-  // Idle keep-alive sockets must not keep a finished test or a stopped server waiting.
-  server.keepAliveTimeout = 5000;
+  // Keep idle connections longer than clients do (a client reusing a socket the server has just
+  // closed gets "other side closed"); close() ends them all, so none keeps a stopped server waiting.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

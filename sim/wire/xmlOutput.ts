@@ -21,7 +21,7 @@ function serializer(wire: WireService): XmlShapeSerializer {
   } as never);
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 type Node = { withName(name: string): Node; addAttribute(k: string, v: string): Node; toString(): string };
 
@@ -67,9 +67,9 @@ export function xmlOutput(wire: WireService, op: string, schema: unknown, value:
 export function xmlError(wire: WireService, code: string, message: string, status: number, requestId: string): string {
   const head = '<?xml version="1.0" encoding="UTF-8"?>\n';
   if (wire.protocol === 'ec2Query') {
-    return `${head}<Response><Errors><Error><Code>${escape(code)}</Code><Message>${escape(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+    return `${head}<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
   }
   const type = status >= 500 ? 'Receiver' : 'Sender';
   const xmlns = wire.protocol === 'restXml' ? ` xmlns="${wire.xmlNamespace}"` : '';
-  return `${head}<ErrorResponse${xmlns}><Error><Type>${type}</Type><Code>${escape(code)}</Code><Message>${escape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return `${head}<ErrorResponse${xmlns}><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }

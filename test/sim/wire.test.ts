@@ -52,7 +52,16 @@ async function answer(client: { send(c: unknown): Promise<unknown> }, command: u
     const e = err as Error & { $fault?: string; $metadata?: { httpStatusCode?: number }; Code?: string; Type?: string; Error?: unknown };
     // What adapters can look at: the class, name, message, fault, status, and the wire code and type.
     return {
-      error: { class: e.constructor.name, name: e.name, message: e.message, fault: e.$fault, status: e.$metadata?.httpStatusCode, code: e.Code, type: e.Type, detail: e.Error },
+      error: {
+        class: e.constructor.name,
+        name: e.name,
+        message: e.message,
+        fault: e.$fault,
+        status: e.$metadata?.httpStatusCode,
+        code: e.Code,
+        type: e.Type,
+        detail: e.Error,
+      },
     };
   }
 }
@@ -112,7 +121,10 @@ describe('every served operation answers over the wire as in-process', () => {
     await both('route53', new r53.GetHealthCheckStatusCommand({ HealthCheckId: id }));
     await both('route53', new r53.UpdateHealthCheckCommand({ HealthCheckId: id, FailureThreshold: 2, HealthCheckVersion: 1 }));
     await both('route53', new r53.ListHealthChecksCommand({ MaxItems: 1 }));
-    await both('route53', new r53.ChangeTagsForResourceCommand({ ResourceType: 'healthcheck', ResourceId: id, AddTags: [{ Key: 'hfc:fleet', Value: 'edge' }] }));
+    await both(
+      'route53',
+      new r53.ChangeTagsForResourceCommand({ ResourceType: 'healthcheck', ResourceId: id, AddTags: [{ Key: 'hfc:fleet', Value: 'edge' }] }),
+    );
     await both('route53', new r53.ListTagsForResourceCommand({ ResourceType: 'healthcheck', ResourceId: id }));
     await both('route53', new r53.ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: [id] }));
     const change = ok(
@@ -125,7 +137,15 @@ describe('every served operation answers over the wire as in-process', () => {
             Changes: [
               {
                 Action: 'CREATE',
-                ResourceRecordSet: { Name: 'lb.example.com', Type: 'A', SetIdentifier: 'hfc:edge:a', Weight: 100, TTL: 60, ResourceRecords: [{ Value: ip }], HealthCheckId: id },
+                ResourceRecordSet: {
+                  Name: 'lb.example.com',
+                  Type: 'A',
+                  SetIdentifier: 'hfc:edge:a',
+                  Weight: 100,
+                  TTL: 60,
+                  ResourceRecords: [{ Value: ip }],
+                  HealthCheckId: id,
+                },
               },
             ],
           },
@@ -141,7 +161,12 @@ describe('every served operation answers over the wire as in-process', () => {
       new r53.ChangeResourceRecordSetsCommand({
         HostedZoneId: ZONE,
         ChangeBatch: {
-          Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'lb.example.com', Type: 'A', SetIdentifier: 'hfc:edge:a', Weight: 1, TTL: 60, ResourceRecords: [{ Value: ip }] } }],
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: { Name: 'lb.example.com', Type: 'A', SetIdentifier: 'hfc:edge:a', Weight: 1, TTL: 60, ResourceRecords: [{ Value: ip }] },
+            },
+          ],
         },
       }),
     );
@@ -157,21 +182,43 @@ describe('every served operation answers over the wire as in-process', () => {
     const eni = local.ec2.primaryEni(a)!.eniId;
     await both('ec2', new ec2.AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 }));
     const nics = ok(await both('ec2', new ec2.DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni] })));
-    const secondary = (nics.NetworkInterfaces as { PrivateIpAddresses: { PrivateIpAddress: string; Primary: boolean }[] }[])[0]!.PrivateIpAddresses.find((p) => !p.Primary)!;
+    const secondary = (nics.NetworkInterfaces as { PrivateIpAddresses: { PrivateIpAddress: string; Primary: boolean }[] }[])[0]!.PrivateIpAddresses.find(
+      (p) => !p.Primary,
+    )!;
     const addresses = ok(await both('ec2', new ec2.DescribeAddressesCommand({ Filters: [{ Name: 'tag:hfc:pool', Values: ['edge'] }] })));
     const allocation = (addresses.Addresses as { AllocationId: string }[])[0]!.AllocationId;
     const assoc = ok(
-      await both('ec2', new ec2.AssociateAddressCommand({ AllocationId: allocation, NetworkInterfaceId: eni, PrivateIpAddress: secondary.PrivateIpAddress, AllowReassociation: true })),
+      await both(
+        'ec2',
+        new ec2.AssociateAddressCommand({
+          AllocationId: allocation,
+          NetworkInterfaceId: eni,
+          PrivateIpAddress: secondary.PrivateIpAddress,
+          AllowReassociation: true,
+        }),
+      ),
     );
     await both('ec2', new ec2.AssociateAddressCommand({ AllocationId: allocation, InstanceId: b, AllowReassociation: false }));
     await both('ec2', new ec2.DisassociateAddressCommand({ AssociationId: assoc.AssociationId as string }));
     await both('ec2', new ec2.UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, PrivateIpAddresses: [secondary.PrivateIpAddress] }));
-    await both('ec2', new ec2.CreateTagsCommand({ Resources: [allocation], Tags: [{ Key: 'hfc:home', Value: a }, { Key: 'empty', Value: '' }] }));
+    await both(
+      'ec2',
+      new ec2.CreateTagsCommand({
+        Resources: [allocation],
+        Tags: [
+          { Key: 'hfc:home', Value: a },
+          { Key: 'empty', Value: '' },
+        ],
+      }),
+    );
     await both('ec2', new ec2.DeleteTagsCommand({ Resources: [allocation], Tags: [{ Key: 'empty' }] }));
     await both('ec2', new ec2.DescribeAddressesCommand({ AllocationIds: [allocation] }));
     const groups = local.ec2.instance(a)!.securityGroups ?? [];
     await both('ec2', new ec2.DescribeSecurityGroupsCommand(groups.length ? { GroupIds: groups } : {}));
-    await both('ec2', new ec2.DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.eu-west-1.route53-healthchecks'] }] }));
+    await both(
+      'ec2',
+      new ec2.DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.eu-west-1.route53-healthchecks'] }] }),
+    );
     await both('ec2', new ec2.DescribeInstanceTypesCommand({ InstanceTypes: ['c7g.large'] }));
   });
 
@@ -186,12 +233,22 @@ describe('every served operation answers over the wire as in-process', () => {
     );
     await both(
       'autoScaling',
-      new asg.CompleteLifecycleActionCommand({ AutoScalingGroupName: 'edge', LifecycleHookName: 'edge-launching', InstanceId: world.launching, LifecycleActionResult: 'CONTINUE' }),
+      new asg.CompleteLifecycleActionCommand({
+        AutoScalingGroupName: 'edge',
+        LifecycleHookName: 'edge-launching',
+        InstanceId: world.launching,
+        LifecycleActionResult: 'CONTINUE',
+      }),
     );
     // Again: no active action any more (a ValidationError).
     await both(
       'autoScaling',
-      new asg.CompleteLifecycleActionCommand({ AutoScalingGroupName: 'edge', LifecycleHookName: 'edge-launching', InstanceId: world.launching, LifecycleActionResult: 'CONTINUE' }),
+      new asg.CompleteLifecycleActionCommand({
+        AutoScalingGroupName: 'edge',
+        LifecycleHookName: 'edge-launching',
+        InstanceId: world.launching,
+        LifecycleActionResult: 'CONTINUE',
+      }),
     );
     await both(
       'autoScaling',
@@ -239,7 +296,9 @@ describe('every served operation answers over the wire as in-process', () => {
     await both('ssm', new ssm.DescribeDocumentCommand({ Name: DOC }));
     await both('ssm', new ssm.CreateDocumentCommand({ Name: 'hfc-other', Content: '{"schemaVersion":"2.2","mainSteps":[]}', DocumentType: 'Command' }));
     await both('ssm', new ssm.CreateDocumentCommand({ Name: DOC, Content: '{"schemaVersion":"2.2","mainSteps":[]}', DocumentType: 'Command' }));
-    const sent = ok(await both('ssm', new ssm.SendCommandCommand({ DocumentName: DOC, InstanceIds: world.preexisting, Parameters: { payload: ['x'] }, TimeoutSeconds: 600 })));
+    const sent = ok(
+      await both('ssm', new ssm.SendCommandCommand({ DocumentName: DOC, InstanceIds: world.preexisting, Parameters: { payload: ['x'] }, TimeoutSeconds: 600 })),
+    );
     const commandId = (sent.Command as { CommandId: string }).CommandId;
     for (const account of [local, remote]) account.advance(5);
     await both('ssm', new ssm.GetCommandInvocationCommand({ CommandId: commandId, InstanceId: world.preexisting[0]! }));
@@ -251,7 +310,12 @@ describe('every served operation answers over the wire as in-process', () => {
   it('CloudFormation: the deployed stack that serverless invoke local resolves Refs from', async () => {
     const resources = Array.from({ length: 101 }, (_, i) => ({ logicalId: `R${i}`, physicalId: `p-${i}`, type: 'AWS::SNS::Topic' }));
     for (const account of [local, remote]) account.cloudFormation.putStack('haproxy-fleet-control-dev', resources);
-    const client = new CloudFormationClient({ region: remote.region, endpoint: served.url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    const client = new CloudFormationClient({
+      region: remote.region,
+      endpoint: served.url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
     const first = await client.send(new ListStackResourcesCommand({ StackName: 'haproxy-fleet-control-dev' }));
     const second = await client.send(new ListStackResourcesCommand({ StackName: 'haproxy-fleet-control-dev', NextToken: first.NextToken! }));
     const { $metadata: _, ...out } = first;
@@ -272,10 +336,22 @@ describe('what the account does not serve, and faults', () => {
   it('answers an operation it does not implement with an AWS error naming it, in each protocol', async () => {
     const cases: [keyof SimClients, unknown, RegExp][] = [
       ['ec2', new ec2.RunInstancesCommand({ MinCount: 1, MaxCount: 1 }), /does not implement ec2 RunInstances/],
-      ['autoScaling', new asg.UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'edge', MaxSize: 3 }), /does not implement autoscaling UpdateAutoScalingGroup/],
-      ['cloudWatch', new cw.GetMetricDataCommand({ MetricDataQueries: [], StartTime: new Date(), EndTime: new Date() }), /does not implement monitoring GetMetricData/],
+      [
+        'autoScaling',
+        new asg.UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'edge', MaxSize: 3 }),
+        /does not implement autoscaling UpdateAutoScalingGroup/,
+      ],
+      [
+        'cloudWatch',
+        new cw.GetMetricDataCommand({ MetricDataQueries: [], StartTime: new Date(), EndTime: new Date() }),
+        /does not implement monitoring GetMetricData/,
+      ],
       ['ssm', new ssm.DeleteDocumentCommand({ Name: DOC }), /does not implement ssm DeleteDocument/],
-      ['route53', new r53.CreateHostedZoneCommand({ Name: 'other.example.com', CallerReference: 'z' }), /does not implement a route53 operation at POST \/2013-04-01\/hostedzone/],
+      [
+        'route53',
+        new r53.CreateHostedZoneCommand({ Name: 'other.example.com', CallerReference: 'z' }),
+        /does not implement a route53 operation at POST \/2013-04-01\/hostedzone/,
+      ],
     ];
     for (const [service, command, message] of cases) {
       const a = await answer(remoteClients[service], command);

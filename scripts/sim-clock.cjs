@@ -1,0 +1,33 @@
+/**
+ * Preloaded into a process that talks to the served simulated account (`NODE_OPTIONS=--require
+ * .../scripts/sim-clock.cjs`, with HFC_SIM_CLOCK_FILE naming the file `npm run sim:serve` keeps):
+ * the process's clock runs as far ahead of the wall clock as the account's does, so when the
+ * control endpoint moves the account's time on (a hold-down, a drain delay), the functions run by
+ * `serverless invoke local` see the same time. A test and demo tool like the served account:
+ * the product's code knows nothing of it; without HFC_SIM_CLOCK_FILE it does nothing.
+ */
+'use strict';
+const { readFileSync } = require('node:fs');
+
+const file = process.env.HFC_SIM_CLOCK_FILE;
+if (file) {
+  let offset = 0;
+  try {
+    offset = Number(readFileSync(file, 'utf8').trim()) || 0;
+  } catch {
+    // The server has not written it (yet): the wall clock.
+  }
+  if (offset !== 0) {
+    const RealDate = Date;
+    class SimDate extends RealDate {
+      constructor(...args) {
+        if (args.length === 0) super(RealDate.now() + offset);
+        else super(...args);
+      }
+      static now() {
+        return RealDate.now() + offset;
+      }
+    }
+    globalThis.Date = SimDate;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Errors that mean AWS cannot be reached at all are told in one line with what to do, and the
+ * functions rethrow them without a stack (what `serverless invoke local` prints), unless
+ * HFC_DEBUG=true; every other error keeps its stack. The errors are the SDK's own: a credential
+ * chain that finds nothing, and a client pointed at a port nobody listens on.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { createServer } from 'node:net';
+import { wrapHandler } from '../../lib/handlers/wrap';
+import { explainSetupError } from '../../lib/aws/setupErrors';
+
+/** The error a real client call fails with. */
+async function failure(client: Route53Client): Promise<Error> {
+  return client.send(new GetHostedZoneCommand({ Id: 'Z1' })).then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: Error) => e,
+  );
+}
+
+async function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function handlerFailingWith(err: Error, logs: string[]) {
+  const logger = new Logger({ serviceName: 'test', logLevel: 'ERROR' });
+  vi.spyOn(logger, 'error').mockImplementation((message: unknown, ...extra: unknown[]) => {
+    logs.push(JSON.stringify([message, ...extra]));
+  });
+  return wrapHandler({ logger } as never, async () => {
+    throw err;
+  });
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('setup errors', () => {
+  it('no credentials (the SDK finds none) says to configure a profile or start the local endpoint', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL', '');
+    delete process.env.AWS_ENDPOINT_URL;
+    const err = await failure(new Route53Client({ region: 'us-east-1', credentials: fromEnv(), maxAttempts: 1 }));
+    expect(explainSetupError(err, {})).toBe(
+      'no AWS credentials: configure a profile (AWS_PROFILE) or keys for a real account, or start the local endpoint with npm run sim:serve and export what it prints',
+    );
+    expect(explainSetupError(err, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4599' })).toMatch(
+      /^no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for the endpoint http:\/\/127\.0\.0\.1:4599/,
+    );
+  });
+
+  it('an endpoint nobody answers on says which one and what to start', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const err = await failure(
+      new Route53Client({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 }),
+    );
+    expect(explainSetupError(err, { AWS_ENDPOINT_URL: url })).toBe(
+      `cannot reach AWS_ENDPOINT_URL ${url} (ECONNREFUSED): is the endpoint running (npm run sim:serve)?`,
+    );
+  });
+
+  it('other errors are not setup errors', () => {
+    expect(explainSetupError(Object.assign(new Error('x'), { name: 'Throttling', $metadata: {} }), {})).toBeUndefined();
+    expect(explainSetupError(new TypeError('y is undefined'), {})).toBeUndefined();
+  });
+
+  it('the handler rethrows a setup error as one line, logged without a stack; HFC_DEBUG=true keeps it', async () => {
+    const sdkError = await failure(new Route53Client({ region: 'us-east-1', credentials: fromEnv(), maxAttempts: 1 }));
+    const logs: string[] = [];
+    const thrown = await handlerFailingWith(sdkError, logs)({}, {} as never).catch((e: Error) => e);
+    expect((thrown as Error).message).toMatch(/^no AWS credentials: /);
+    expect((thrown as Error).stack!.split('\n')).toHaveLength(1);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).not.toMatch(/\bat [^ ]+ \(/);
+
+    vi.stubEnv('HFC_DEBUG', 'true');
+    const debugLogs: string[] = [];
+    const kept = await handlerFailingWith(sdkError, debugLogs)({}, {} as never).catch((e: Error) => e);
+    expect(kept).toBe(sdkError);
+  });
+
+  it('an unexplained error keeps its stack', async () => {
+    const bug = new TypeError('cannot read properties of undefined');
+    const thrown = await handlerFailingWith(bug, [])({}, {} as never).catch((e: Error) => e);
+    expect(thrown).toBe(bug);
+  });
+});
