@@ -279,7 +279,9 @@ export function functionEnvironment(config: Config, mode: DeploymentMode = 'acti
     // DRY_RUN is not set here, so that `DRY_RUN=true serverless invoke local` still works (a
     // function's configured environment overrides the shell's); shadow mode is HFC_MODE.
     HFC_MODE: mode,
-    ...(alarmFleets(config).length > 0 ? { ALARM_TOPIC_ARN: ref(LOGICAL_IDS.alarmTopic) } : {}),
+    // Only the functions that create alarms need the topic (lib/handlers/baseDeps.ts): without a
+    // managed fleet, `serverless invoke local` has no Ref to resolve from a deployed stack.
+    ...(alarmFleets(config).some((f) => f.alarms?.manage) ? { ALARM_TOPIC_ARN: ref(LOGICAL_IDS.alarmTopic) } : {}),
     ...(haproxyFleets(config).length > 0
       ? { CONFIG_DOCUMENT_NAME: ref(LOGICAL_IDS.configDocument), MEASURE_DOCUMENT_NAME: ref(LOGICAL_IDS.measureDocument) }
       : {}),

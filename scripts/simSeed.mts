@@ -147,7 +147,15 @@ export function seedAccount(account: SimAccount, config: Config, samples: Sample
         fleet.dns.address === 'private-ipv4' ? { vpc: { region: account.region, id: 'vpc-0sim0000000000001' } } : {},
       );
     }
-    const nodes = account.autoScaling.createGroup({ name: fleet.autoScalingGroupName, instances: 2 });
+    // Three nodes at most (two in service, the samples' one), in a security group that admits
+    // Route 53's health checkers on the check port, so `hfc doctor` passes as on a ready account.
+    account.autoScaling.createGroup({ name: fleet.autoScalingGroupName, instances: 0 });
+    const checkers = account.ec2.security.prefixLists().map((l) => ({ PrefixListId: l.id }));
+    const port = fleet.healthCheck.port;
+    const sg = account.ec2.security.create(`${fleet.name}-lb`, [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, PrefixListIds: checkers }]);
+    account.autoScaling.setGroup(fleet.autoScalingGroupName, { maxSize: 3, securityGroups: [sg] });
+    // Before its hooks exist: in service at once, as instances that predate the control plane.
+    const nodes = account.autoScaling.scaleOut(fleet.autoScalingGroupName, 2);
     for (const r of Object.values(Resources)) {
       if (r.Type !== 'AWS::AutoScaling::LifecycleHook') continue;
       const p = r.Properties as Record<string, unknown>;

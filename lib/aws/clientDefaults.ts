@@ -8,6 +8,8 @@ export interface ClientOverrides {
   retryMode?: string;
   /** A smithy RetryStrategyV2; tests pass one without back-off delays. */
   retryStrategy?: unknown;
+  /** Where to send calls; deployed functions leave it to the SDK (AWS, or AWS_ENDPOINT_URL). */
+  endpoint?: string;
 }
 
 /**

@@ -1,0 +1,81 @@
+/**
+ * The served account as `npm run sim:serve` sets it up (the repository's fleet.config.json and the
+ * sample events in events/), driven over HTTP by the functions' own handlers with the product's
+ * clients pointed at it as AWS_ENDPOINT_URL points them: every sample event, in the story's order
+ * (scripts/sampleStory.mts), must change the account as AWS would. CI tells the same story through
+ * `serverless invoke local` itself (npm run invoke:samples); this is its fast, in-process twin.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler as createAlarmHandler } from '../../functions/alarm';
+import { createHandler as createLifecycleHandler } from '../../functions/lifecycle';
+import { createHandler as createReconcileHandler } from '../../functions/reconcile';
+import { createClients } from '../../lib/aws/clients';
+import { parseConfig } from '../../lib/config/load';
+import { SimAccount } from '../../sim/account';
+import { type ServedAccount, serveAccount } from '../../sim/wire/server';
+import { runStory, steps } from '../../scripts/sampleStory.mjs';
+import { controlHandler } from '../../scripts/simControl.mjs';
+import { readSamples, seedAccount } from '../../scripts/simSeed.mjs';
+
+let served: ServedAccount;
+let account: SimAccount;
+
+beforeAll(async () => {
+  let offsetMs = 0;
+  account = new SimAccount({ clock: () => Date.now() + offsetMs });
+  const config = parseConfig(JSON.parse(readFileSync('fleet.config.json', 'utf8')));
+  const seeded = seedAccount(account, config, readSamples('events'));
+  const clock = {
+    advance(seconds: number) {
+      offsetMs += seconds * 1000;
+      account.tick();
+    },
+  };
+  served = await serveAccount(account, { control: controlHandler(account, seeded, clock, () => served.dispatcher, 'events') });
+});
+
+afterAll(async () => {
+  await served?.close();
+});
+
+describe('the sample events against the served account', () => {
+  it('tells every sample event in events/', () => {
+    const told = new Set(steps.map((s) => `${s.event}.json`));
+    expect(readdirSync('events').filter((f) => f.endsWith('.json') && !told.has(f))).toEqual([]);
+  });
+
+  it('each changes the account as AWS would, through the handlers and the wire', async () => {
+    const deps = {
+      config: parseConfig(JSON.parse(readFileSync('fleet.config.json', 'utf8'))),
+      settings: { dryRun: false },
+      clients: createClients({ region: account.region, endpoint: served.url, credentials: { accessKeyId: 'sim', secretAccessKey: 'sim' }, maxAttempts: 3 }),
+      logger: new Logger({ serviceName: 'haproxy-fleet-control', logLevel: 'SILENT' }),
+      now: () => account.now(),
+    };
+    const handlers: Record<string, (event: unknown, context: never) => Promise<unknown>> = {
+      lifecycle: createLifecycleHandler(deps),
+      reconcile: createReconcileHandler(deps),
+      alarm: createAlarmHandler(deps),
+    };
+    const context = { getRemainingTimeInMillis: () => 30000, awsRequestId: 'served', functionName: 'served' } as never;
+    const lines: string[] = [];
+    const problems = await runStory({
+      control: async (method, path) => (await fetch(`${served.url}${path}`, { method })).json(),
+      invoke: async (fn, event) => {
+        try {
+          const out = await handlers[fn]!(JSON.parse(readFileSync(`events/${event}.json`, 'utf8')), context);
+          return { out: JSON.stringify(out, null, 4), ok: true };
+        } catch (err) {
+          return { out: String((err as Error).stack), ok: false };
+        }
+      },
+      log: (line) => lines.push(line),
+    });
+    expect(problems, lines.join('\n')).toEqual([]);
+    expect(lines).toHaveLength(steps.length);
+    // Everything reached the account over HTTP: nothing else is wired to it.
+    expect(account.callsWhere({ mutating: true }).length).toBeGreaterThan(20);
+  });
+});
