@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler as createAlarmHandler } from '../../functions/alarm';
 import { createHandler as createLifecycleHandler } from '../../functions/lifecycle';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile';
+import { main as hfc } from '../../cli/main';
 import { createClients } from '../../lib/aws/clients';
 import { parseConfig } from '../../lib/config/load';
 import { SimAccount } from '../../sim/account';
@@ -77,5 +78,35 @@ describe('the sample events against the served account', () => {
     expect(lines).toHaveLength(steps.length);
     // Everything reached the account over HTTP: nothing else is wired to it.
     expect(account.callsWhere({ mutating: true }).length).toBeGreaterThan(20);
+  });
+
+  it('hfc status and plan against it show the result: the two nodes left, registered, their addresses home, in sync', async () => {
+    const run = async (...argv: string[]) => {
+      let stdout = '';
+      const code = await hfc(argv, {
+        cwd: process.cwd(),
+        env: {},
+        clients: createClients({ region: account.region, endpoint: served.url, credentials: { accessKeyId: 'sim', secretAccessKey: 'sim' } }),
+        now: () => account.now(),
+        stdout: (t) => {
+          stdout += t;
+        },
+        stderr: () => undefined,
+      });
+      return { code, stdout };
+    };
+    // Auto Scaling finishes the termination the story let go.
+    await fetch(`${served.url}/_sim/advance?seconds=5`, { method: 'POST' });
+    const status = await run('status', '--json');
+    expect(status.code).toBe(0);
+    const [fleet] = JSON.parse(status.stdout).fleets;
+    const left = account.autoScaling.instances('edge-haproxy').map((i) => i.instanceId);
+    expect(left).toHaveLength(2);
+    expect(fleet.loadBalancers.map((n: { instanceId: string }) => n.instanceId).sort()).toEqual([...left].sort());
+    for (const n of fleet.loadBalancers) {
+      expect(n.lifecycleState).toBe('InService');
+      expect(n.records).toHaveLength(1);
+    }
+    expect((await run('plan')).code).toBe(0);
   });
 });
