@@ -26,6 +26,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  applyArgs,
   encodeConfig,
   freePort,
   get,
@@ -237,26 +238,19 @@ async function runPath(path: 'runtime' | 'reload', upstream: { port: number }, e
     const want = iid(0x1000 + round);
     const started = performance.now();
     let pushEnded = 0;
-    const run = runApply([
-      '--payload',
-      payload,
-      '--digest',
-      digest,
-      '--version',
-      String(version),
-      '--peer-name',
-      PEER,
-      '--config',
-      config,
-      '--state-dir',
-      stateDir,
-      '--reload-cmd',
-      `kill -USR2 ${live.masterPid}`,
-      '--pidfile',
-      pidFile,
-      '--master-socket',
-      path === 'runtime' ? masterSocket : '/nonexistent',
-    ]).then((r) => {
+    const run = runApply(
+      applyArgs({
+        payload,
+        digest,
+        version,
+        peerName: PEER,
+        config,
+        stateDir,
+        reloadCmd: `kill -USR2 ${live.masterPid}`,
+        pidFile,
+        masterSocket: path === 'runtime' ? masterSocket : '/nonexistent',
+      }),
+    ).then((r) => {
       pushEnded = performance.now();
       return r;
     });

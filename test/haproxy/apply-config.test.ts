@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  applyArgs,
   encodeConfig,
   freePort,
   haproxyInstalled,
@@ -58,25 +59,17 @@ describeLive('apply-config.sh against a live HAProxy', () => {
    */
   const pushArgs = (text: string, version: number, overrides: { reloadCmd?: string; digest?: string; payload?: string; extra?: string[] } = {}) => {
     const enc = overrides.payload === undefined || overrides.digest === undefined ? encodeConfig(text) : undefined;
-    return [
-      '--payload',
-      overrides.payload ?? enc!.payload,
-      '--digest',
-      overrides.digest ?? enc!.digest,
-      '--version',
-      String(version),
-      '--peer-name',
-      PEER,
-      '--config',
+    return applyArgs({
+      payload: overrides.payload ?? enc!.payload,
+      digest: overrides.digest ?? enc!.digest,
+      version,
+      peerName: PEER,
       config,
-      '--state-dir',
       stateDir,
-      '--reload-cmd',
-      overrides.reloadCmd ?? `kill -USR2 ${haproxy!.masterPid}`,
-      '--pidfile',
+      reloadCmd: overrides.reloadCmd ?? `kill -USR2 ${haproxy!.masterPid}`,
       pidFile,
-      ...(overrides.extra ?? []),
-    ];
+      ...(overrides.extra ? { extra: overrides.extra } : {}),
+    });
   };
 
   /** Workers now that were not in `before` (old ones may have exited since: not counted). */

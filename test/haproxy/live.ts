@@ -272,6 +272,29 @@ function runScript(script: string, args: string[], env?: NodeJS.ProcessEnv): Pro
 /** Runs the apply script (lib/haproxy/apply-config.sh). */
 export const runApply = (args: string[], env?: NodeJS.ProcessEnv): Promise<ScriptResult> => runScript(APPLY_SCRIPT, args, env);
 
+/** The apply script's arguments for one push, as the SSM document passes them; `extra` last (a repeated option overrides). */
+export function applyArgs(o: {
+  payload: string;
+  digest: string;
+  version: number | string;
+  peerName: string;
+  config: string;
+  stateDir: string;
+  reloadCmd?: string;
+  pidFile?: string;
+  masterSocket?: string;
+  extra?: string[];
+}): string[] {
+  return [
+    ...['--payload', o.payload, '--digest', o.digest, '--version', String(o.version), '--peer-name', o.peerName],
+    ...['--config', o.config, '--state-dir', o.stateDir],
+    ...(o.reloadCmd !== undefined ? ['--reload-cmd', o.reloadCmd] : []),
+    ...(o.pidFile !== undefined ? ['--pidfile', o.pidFile] : []),
+    ...(o.masterSocket !== undefined ? ['--master-socket', o.masterSocket] : []),
+    ...(o.extra ?? []),
+  ];
+}
+
 export const MEASURE_SCRIPT = fileURLToPath(new URL('../../lib/haproxy/measure.sh', import.meta.url));
 
 /** Runs the node's measure script (lib/haproxy/measure.sh). */

@@ -13,7 +13,18 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { needsHaproxy } from './binary';
-import { encodeConfig, freePort, type LiveHaproxy, masterCli, type NamedServer, renderTestConfig, runApply, startHaproxy, startNamedServer } from './live';
+import {
+  applyArgs,
+  encodeConfig,
+  freePort,
+  type LiveHaproxy,
+  masterCli,
+  type NamedServer,
+  renderTestConfig,
+  runApply,
+  startHaproxy,
+  startNamedServer,
+} from './live';
 
 const PEER = 'i-0123456789abcdef0';
 const RUN = needsHaproxy('test/haproxy/localPeer.test.ts');
@@ -81,26 +92,18 @@ describe.runIf(RUN)('apply-config.sh reports the local peer name the running HAP
       }
     }
     const { payload, digest } = encodeConfig(text);
-    const args = (version: number, pid = pidFile) => [
-      '--payload',
-      payload,
-      '--digest',
-      digest,
-      '--version',
-      String(version),
-      '--peer-name',
-      PEER,
-      '--config',
-      config,
-      '--state-dir',
-      join(dir, 'state'),
-      '--reload-cmd',
-      `kill -USR2 ${haproxy!.masterPid}`,
-      '--pidfile',
-      pid,
-      '--master-socket',
-      masterSocket,
-    ];
+    const args = (version: number, pid = pidFile) =>
+      applyArgs({
+        payload,
+        digest,
+        version,
+        peerName: PEER,
+        config,
+        stateDir: join(dir, 'state'),
+        reloadCmd: `kill -USR2 ${haproxy!.masterPid}`,
+        pidFile: pid,
+        masterSocket,
+      });
     const workers = haproxy!.workers();
     const applied = await runApply(args(1));
     const reloaded = haproxy!.workers().some((w) => !workers.includes(w));

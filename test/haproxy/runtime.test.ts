@@ -15,6 +15,7 @@ import { needsHaproxy } from './binary';
 import { renderConfig, SERVER_STATE_FILE, type Member } from '../../lib/haproxy/render';
 import { fleetConfig } from '../fixtures/fleet';
 import {
+  applyArgs,
   echoOnce,
   encodeConfig,
   freePort,
@@ -184,26 +185,17 @@ describeLive('apply-config.sh at run time (master CLI) and measure.sh against a 
     const { payload, digest } = encodeConfig(text);
     version++;
     return runApply(
-      [
-        '--payload',
+      applyArgs({
         payload,
-        '--digest',
         digest,
-        '--version',
-        String(version),
-        '--peer-name',
+        version,
         peerName,
-        '--config',
         config,
-        '--state-dir',
         stateDir,
-        '--reload-cmd',
-        `kill -USR2 ${haproxy!.masterPid}`,
-        '--pidfile',
+        reloadCmd: `kill -USR2 ${haproxy!.masterPid}`,
         pidFile,
-        '--master-socket',
-        masterSocketArg,
-      ],
+        masterSocket: masterSocketArg,
+      }),
       env,
     );
   };

@@ -231,25 +231,15 @@ describe('every served operation answers over the wire as in-process', () => {
       'autoScaling',
       new asg.RecordLifecycleActionHeartbeatCommand({ AutoScalingGroupName: 'edge', LifecycleHookName: 'edge-launching', InstanceId: world.launching }),
     );
-    await both(
-      'autoScaling',
-      new asg.CompleteLifecycleActionCommand({
-        AutoScalingGroupName: 'edge',
-        LifecycleHookName: 'edge-launching',
-        InstanceId: world.launching,
-        LifecycleActionResult: 'CONTINUE',
-      }),
-    );
+    const complete = new asg.CompleteLifecycleActionCommand({
+      AutoScalingGroupName: 'edge',
+      LifecycleHookName: 'edge-launching',
+      InstanceId: world.launching,
+      LifecycleActionResult: 'CONTINUE',
+    });
+    await both('autoScaling', complete);
     // Again: no active action any more (a ValidationError).
-    await both(
-      'autoScaling',
-      new asg.CompleteLifecycleActionCommand({
-        AutoScalingGroupName: 'edge',
-        LifecycleHookName: 'edge-launching',
-        InstanceId: world.launching,
-        LifecycleActionResult: 'CONTINUE',
-      }),
-    );
+    await both('autoScaling', complete);
     await both(
       'autoScaling',
       new asg.PutLifecycleHookCommand({
