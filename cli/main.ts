@@ -34,8 +34,11 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
       stdout(USAGE);
       return 0;
     }
+    const env = io.env ?? process.env;
+    // A shell that kept a local endpoint's variables must not pass the simulated fleet off as the real one.
+    if (!io.clients && env.AWS_ENDPOINT_URL) stderr(`hfc: calls go to AWS_ENDPOINT_URL=${env.AWS_ENDPOINT_URL}, not to AWS itself\n`);
     const ctx = loadContext(args, {
-      env: io.env ?? process.env,
+      env,
       cwd: io.cwd ?? process.cwd(),
       ...(io.clients ? { clients: io.clients } : {}),
       ...(io.now ? { now: io.now } : {}),

@@ -49,7 +49,7 @@ export interface DeploymentPieces {
   /** `functions.<each>.reservedConcurrency`: null reserves nothing (serverless then sets none) */
   reservedConcurrency: number | null;
   /**
-   * `functions.<each>.environment`: ALARM_TOPIC_ARN when a fleet has `alarms`, CONFIG_DOCUMENT_NAME
+   * `functions.<each>.environment`: ALARM_TOPIC_ARN when a fleet has `alarms.manage`, CONFIG_DOCUMENT_NAME
    * when a fleet has `haproxy`; empty otherwise
    */
   functionEnvironment: { [name: string]: CfnValue };
@@ -267,8 +267,8 @@ export function ec2EventPatterns(): { [key: string]: CfnValue }[] {
 }
 
 /**
- * One environment for every function. ALARM_TOPIC_ARN when a fleet has alarms: the lifecycle and
- * reconcile functions create managed alarms that notify the topic. CONFIG_DOCUMENT_NAME and
+ * One environment for every function. ALARM_TOPIC_ARN when a fleet manages its alarms: the
+ * lifecycle and reconcile functions create them, notifying the topic. CONFIG_DOCUMENT_NAME and
  * MEASURE_DOCUMENT_NAME when a fleet has haproxy: the lifecycle and reconcile functions push the
  * configuration, and measure drains, with them. The
  * alarm function uses neither, but it gets both: lib/handlers/baseDeps.ts, which every handler

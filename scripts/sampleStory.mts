@@ -107,33 +107,39 @@ export const steps: Step[] = [
       };
     },
   },
-  {
-    event: 'alarm-lambda-action-alarm',
-    fn: 'alarm',
-    prepare: true,
-    check: (s) => {
-      const e = homeOf(s, SAMPLE);
-      return {
-        problems: e?.associatedWith && e.associatedWith !== SAMPLE ? [] : ['the address did not move'],
-        said: `ALARM (Lambda alarm action): ${e?.publicIp} moved to ${e?.associatedWith}`,
-      };
-    },
-  },
+  // The node is healthy and its address home: EC2 announces its end, and the address moves at once.
   ...['ec2-rebalance-recommendation', 'ec2-spot-interruption-warning', 'ec2-state-change-stopping'].map(
-    (event): Step => ({
+    (event, i): Step => ({
       event,
       fn: 'alarm',
       prepare: true,
-      check: (_s, out) => {
+      check: (s, out) => {
         const handled = /"status": "handled"/.test(out);
         const reason = /"reason": "([^"]*)"/.exec(out)?.[1] ?? '';
+        // Its home address moves to a peer (a node that stays down gives the address a new home).
+        const held = fleet(s).elasticIps.filter((e) => e.associatedWith === SAMPLE);
+        const moved = fleet(s).elasticIps.find((e) => e.publicIp === '52.16.0.1');
         return {
-          problems: handled || event === 'ec2-rebalance-recommendation' ? [] : [`not acted on: ${reason}`],
-          said: `${handled ? 'handled' : 'ignored'}: ${reason}`,
+          problems: [...(handled ? [] : [`not acted on: ${reason}`]), ...held.map((e) => `${e.publicIp} is still on ${SAMPLE}`)],
+          said: `${handled ? 'handled' : 'ignored'}: ${reason}${i === 0 ? `; ${moved?.publicIp} moved to ${moved?.associatedWith}` : ''}`,
         };
       },
     }),
   ),
+  {
+    // The node, stopping, also fails its alarm (a Lambda alarm action this time): nothing of the pool comes back to it.
+    event: 'alarm-lambda-action-alarm',
+    fn: 'alarm',
+    prepare: true,
+    check: (s, out) => {
+      const held = fleet(s).elasticIps.filter((e) => e.associatedWith === SAMPLE);
+      const status = /"status": "(\w+)"/.exec(out)?.[1];
+      return {
+        problems: [...(status ? [] : ['no outcome']), ...held.map((e) => `${e.publicIp} is on ${SAMPLE}`)],
+        said: `ALARM (Lambda alarm action): ${status}; no pool address on ${SAMPLE}`,
+      };
+    },
+  },
   {
     event: 'sns-lifecycle-terminating',
     fn: 'lifecycle',
@@ -147,7 +153,14 @@ export const steps: Step[] = [
     event: 'eventbridge-lifecycle-terminating',
     fn: 'lifecycle',
     prepare: true,
-    check: (s) => ({ problems: [], said: `the same termination again: ${node(s, SAMPLE)?.lifecycleState}` }),
+    check: (s, out) => ({
+      problems: [
+        ...(node(s, SAMPLE)?.lifecycleState === 'Terminating:Wait' ? [] : [`${SAMPLE} is ${node(s, SAMPLE)?.lifecycleState}, not still draining`]),
+        ...(recordOf(s, SAMPLE) ? [`${SAMPLE} has a record again`] : []),
+        ...(/"status": "(reconciled|ignored)"/.test(out) ? [] : ['no outcome']),
+      ],
+      said: `the same termination again: ${node(s, SAMPLE)?.lifecycleState}, nothing undone`,
+    }),
   },
   {
     advance: 301,
@@ -165,7 +178,10 @@ export const steps: Step[] = [
     event: 'ec2-state-change-shutting-down',
     fn: 'alarm',
     prepare: true,
-    check: (_s, out) => ({ problems: [], said: /"reason": "([^"]*)"/.exec(out)?.[1] ?? /"status": "(\w+)"/.exec(out)?.[1] ?? '' }),
+    check: (s, out) => ({
+      problems: [...(/"status": "(handled|ignored)"/.test(out) ? [] : ['no outcome']), ...(recordOf(s, SAMPLE) ? [`${SAMPLE} has a record`] : [])],
+      said: /"reason": "([^"]*)"/.exec(out)?.[1] ?? /"status": "(\w+)"/.exec(out)?.[1] ?? '',
+    }),
   },
 ];
 

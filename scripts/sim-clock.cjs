@@ -23,15 +23,14 @@ if (file && local) {
   }
   if (offset !== 0) {
     const RealDate = Date;
-    class SimDate extends RealDate {
-      constructor(...args) {
-        if (args.length === 0) super(RealDate.now() + offset);
-        else super(...args);
-      }
-      static now() {
-        return RealDate.now() + offset;
-      }
-    }
+    // A function, not a class: `Date()` without `new` must still give the (moved) time as a string.
+    const SimDate = function SimDate(...args) {
+      if (!new.target) return new RealDate(RealDate.now() + offset).toString();
+      return Reflect.construct(RealDate, args.length === 0 ? [RealDate.now() + offset] : args, new.target);
+    };
+    Object.setPrototypeOf(SimDate, RealDate);
+    SimDate.prototype = RealDate.prototype;
+    SimDate.now = () => RealDate.now() + offset;
     globalThis.Date = SimDate;
   }
 }

@@ -16,6 +16,7 @@ import { configFileFor } from '../lib/config/stageFile';
 import { SimAccount } from '../sim/account';
 import { serveAccount } from '../sim/wire/server';
 import { controlHandler } from './simControl.mjs';
+import { steps } from './sampleStory.mjs';
 import { readSamples, seedAccount } from './simSeed.mjs';
 
 const { values } = parseArgs({
@@ -48,8 +49,6 @@ const samples = readSamples(eventsDir);
 // reads, so the functions see the account's time.
 let offsetMs = 0;
 const clockFile = resolve('.sim', `clock-${values.port}`);
-mkdirSync(dirname(clockFile), { recursive: true });
-writeFileSync(clockFile, '0\n');
 const preload = join(dirname(fileURLToPath(import.meta.url)), 'sim-clock.cjs');
 const account = new SimAccount({ clock: () => Date.now() + offsetMs, region: process.env.AWS_REGION ?? 'eu-west-1' });
 const seeded = seedAccount(account, config, samples, values.stage ? { stage: values.stage } : {});
@@ -60,7 +59,14 @@ const clock = {
     account.tick();
   },
 };
-setInterval(() => account.tick(), 1000).unref();
+setInterval(() => {
+  try {
+    account.tick();
+  } catch (err) {
+    // A fault of the simulation must not stop the endpoint: say it and go on.
+    console.error(`sim:serve: the account's clock tick failed: ${(err as Error).stack}`);
+  }
+}, 1000).unref();
 
 let served: Awaited<ReturnType<typeof serveAccount>>;
 try {
@@ -73,6 +79,9 @@ try {
   fail((err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${values.port} is in use (another sim:serve?): pass --port` : (err as Error).message);
 }
 
+// Only once the port is ours: a second sim:serve that fails to listen must not reset the clock of the first.
+mkdirSync(dirname(clockFile), { recursive: true });
+writeFileSync(clockFile, '0\n');
 const url = served.url;
 const lines = [
   `Simulated AWS account (${account.accountId}, ${account.region}) serving on ${url}`,
@@ -86,31 +95,15 @@ const lines = [
   '',
   'In another shell:',
   `  export AWS_ENDPOINT_URL=${url} AWS_ACCESS_KEY_ID=sim AWS_SECRET_ACCESS_KEY=sim AWS_REGION=${account.region}`,
-  `  export HFC_SIM_CLOCK_FILE=${clockFile} NODE_OPTIONS="--require ${preload}"   # the functions follow the account's clock`,
+  `  export HFC_SIM_CLOCK_FILE=${clockFile} NODE_OPTIONS="\${NODE_OPTIONS:-} --require ${preload}"   # the functions follow the account's clock`,
   '',
-  'Sample events that fit it, in an order that tells the story (prepare makes what an event announces true):',
-  ...[
-    'sns-test-notification',
-    'sns-lifecycle-launching',
-    'eventbridge-lifecycle-launching',
-    'scheduled',
-    'alarm-sns-alarm',
-    'alarm-eventbridge-ok',
-    'alarm-lambda-action-alarm',
-    'ec2-rebalance-recommendation',
-    'ec2-spot-interruption-warning',
-    'ec2-state-change-stopping',
-    'sns-lifecycle-terminating',
-    'eventbridge-lifecycle-terminating',
-    'ec2-state-change-shutting-down',
-  ]
-    .map((name) => samples.find((s) => s.file.endsWith(`/${name}.json`)))
-    .filter((s) => s !== undefined)
-    .map((s) => {
-      const file = `events/${s.file.split('/').pop()}`;
-      const prep = ['alarm', 'terminating', 'ec2'].includes(s.kind) ? `curl -s -X POST '${url}/_sim/prepare?event=${file}' && ` : '';
-      return `  ${prep}npx serverless invoke local -f ${s.fn} -p ${file}`;
-    }),
+  "Every sample event, in an order that tells one node's story (scripts/sampleStory.mts; prepare makes what an event announces true):",
+  ...steps.map((step) => {
+    const file = `events/${step.event}.json`;
+    const advance = step.advance ? `curl -s -X POST '${url}/_sim/advance?seconds=${step.advance}' && ` : '';
+    const prep = step.prepare ? `curl -s -X POST '${url}/_sim/prepare?event=${file}' && ` : '';
+    return `  ${advance}${prep}npx serverless invoke local -f ${step.fn} -p ${file}`;
+  }),
   '',
   `Then: npx hfc status    State: curl -s ${url}/_sim/state    Clock: curl -s -X POST '${url}/_sim/advance?seconds=60'`,
   'Requests, as they arrive:',

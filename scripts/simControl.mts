@@ -13,7 +13,7 @@
  *                                   event's state, an instance scaled in with the sample's token,
  *                                   an instance stopping or shutting down, a Spot warning
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { SimAccount } from '../sim/account';
 import type { Dispatcher } from '../sim/wire/dispatch';
@@ -54,8 +54,12 @@ export function controlHandler(account: SimAccount, seeded: Seeded, clock: Clock
   });
 
   const prepare = (file: string) => {
-    // A path from the repository's root (events/x.json) or a file name in the events folder.
-    const path = existsSync(resolve(file)) ? resolve(file) : resolve(eventsDir, basename(file));
+    // Only a sample: a .json file of the events folder, named by its name (events/x.json or x.json).
+    const name = basename(file);
+    const path = resolve(eventsDir, name);
+    if (!name.endsWith('.json') || !existsSync(path) || !statSync(path).isFile() || statSync(path).size > 1024 * 1024) {
+      throw new Error(`event: ${file} is not a sample event of ${eventsDir} (a .json file there)`);
+    }
     const sample = readSample(file, JSON.parse(readFileSync(path, 'utf8')));
     const done: string[] = [];
     if (sample.kind === 'alarm') {

@@ -62,8 +62,8 @@ const BASE: Record<SimService, ExceptionCtor> = {
 
 /**
  * CloudWatch speaks JSON with query compatibility: the wire code (`x-amzn-query-error`, e.g.
- * `InvalidParameterCombination`) selects the modelled exception, whose `name` (and, as the SDK
- * leaves it, `Code`) is the model's (`InvalidParameterCombinationException`). Codes
+ * `InvalidParameterCombination`) selects the modelled exception, whose `name` is the model's
+ * (`InvalidParameterCombinationException`), and the wire code stays readable as `Code`. Codes
  * the model does not know (`Throttling`) surface as the base exception named
  * after the code.
  */
@@ -132,10 +132,7 @@ export function awsError(service: SimService, code: string, message: string, sta
       $metadata: { httpStatusCode: status, requestId: `sim-${++requestSeq}` },
       message,
     });
-    // Over the wire the SDK ends with the modelled shape's name in Code, not the query code (checked
-    // against the SDK by test/sim/wire.test.ts).
-    const shape = err.name;
-    return Object.assign(err, { Code: shape, Type: type, Error: { Code: shape, Type: type, Message: message } });
+    return Object.assign(err, { Code: code, Type: type, Error: { Code: code, Type: type, Message: message } });
   }
   const ctor = (service === 'route53' || service === 'autoScaling' ? modelledByCode(service, code) : undefined) ?? BASE[service];
   const err = new ctor({

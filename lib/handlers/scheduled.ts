@@ -4,6 +4,7 @@
  * completes lifecycle actions still waiting for work that is now done. One failing fleet does
  * not stop the others; the run fails at the end if any did, so the failure is visible.
  */
+import { conciseSetupErrors, explainSetupError } from '../aws/setupErrors';
 import { ReconcileError } from '../errors';
 import { parseScheduledEvent } from '../events/scheduled';
 import { adaptersFor } from '../reconcile/adapters';
@@ -39,7 +40,10 @@ export async function handleScheduledEvent(event: unknown, deps: HandlerDeps, in
       reports.push(await reconcileFleet(fleet, aws, logger, reconcileOptions(deps, { ...invocation, ...share })));
     } catch (err) {
       const e = err instanceof ReconcileError ? err : new ReconcileError(String(err), fleet.name, { cause: err });
-      logger.error('fleet reconcile failed', { error: e, ...(e.report ? { report: e.report } : {}) });
+      // AWS not reachable at all, off Lambda: said once, in one line, by the handler's middleware.
+      const setup = conciseSetupErrors() ? explainSetupError(e) : undefined;
+      if (setup) logger.error('fleet reconcile failed', { reason: setup });
+      else logger.error('fleet reconcile failed', { error: e, ...(e.report ? { report: e.report } : {}) });
       failures.push(e);
     } finally {
       logger.removeKeys(['fleet', 'group']);

@@ -3,12 +3,12 @@
  * propagate so Lambda's retry policy and on-failure destination see it. Malformed events are logged as
  * such (nothing was changed; retrying cannot help, the event lands in the dead-letter queue).
  * An error that means AWS cannot be reached at all (lib/aws/setupErrors.ts) is told in one line
- * and rethrown without its stack, unless HFC_DEBUG=true.
+ * with what to do; off Lambda it is rethrown without its stack, unless HFC_DEBUG=true.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import { EventParseError } from '../errors';
-import { conciseSetupError, debugRequested, explainSetupError } from '../aws/setupErrors';
+import { conciseSetupError, conciseSetupErrors, explainSetupError } from '../aws/setupErrors';
 
 export interface LogErrorsOptions {
   logger: Logger;
@@ -18,10 +18,12 @@ export function logErrors(opts: LogErrorsOptions): middy.MiddlewareObj {
   const onError: middy.MiddlewareFn = async (request) => {
     const err = request.error;
     const setup = err ? explainSetupError(err) : undefined;
-    if (setup && err && !debugRequested()) {
-      // Cannot reach AWS at all: one line that says what to do; the stack with HFC_DEBUG=true.
+    if (setup && err && conciseSetupErrors()) {
+      // Off Lambda, AWS cannot be reached at all: one line that says what to do (HFC_DEBUG=true: the stack).
       opts.logger.error(`handler failed: ${setup}`, { errorName: err.name });
       request.error = conciseSetupError(err, setup);
+    } else if (setup) {
+      opts.logger.error(`handler failed: ${setup}`, { error: err });
     } else if (err instanceof EventParseError) {
       opts.logger.error('malformed event rejected; nothing was changed in AWS', { error: err, path: err.path });
     } else {

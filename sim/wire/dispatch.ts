@@ -58,8 +58,10 @@ export class Dispatcher {
 
   constructor(private readonly account: SimAccount) {
     for (const wire of WIRE_SERVICES) this.served.set(wire, new Set(servedOperations(account.simOf(wire.service), wire)));
+    // Every Route 53 operation the SDK defines is routed, so one the account does not serve is named.
     const route53 = WIRE_SERVICES.find((w) => w.protocol === 'restXml')!;
-    this.routes = routesOf(route53, [...this.served.get(route53)!], (op) => operationSchema(route53, op));
+    const all = Object.keys(route53.module).flatMap((k) => (k.endsWith('$') && operationSchema(route53, k.slice(0, -1)) ? [k.slice(0, -1)] : []));
+    this.routes = routesOf(route53, all, (op) => operationSchema(route53, op));
   }
 
   /** Every served operation, by service (for the control endpoint and the docs' test). */
@@ -71,16 +73,10 @@ export class Dispatcher {
     const requestId = `sim-${(++this.requests).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
     const url = new URL(req.url, 'http://127.0.0.1');
     const wire = identifyService(req.headers, url.pathname, req.body);
-    if (!wire) {
-      return {
-        status: 400,
-        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-        body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>UnknownService</Code><Message>the simulated account cannot tell which AWS service ${req.method} ${url.pathname} is for (it serves Route 53, EC2, Auto Scaling, CloudWatch and SSM)</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-      };
-    }
+    if (!wire) return unknownService(req, url, requestId);
     let op = '(unknown)';
     try {
-      const { name, input, code } = this.decode(wire, req, url);
+      const { name, input, code } = this.decodeOrRefuse(wire, req, url);
       op = name;
       const output = await this.account.call(wire.service, op, input);
       return { ...this.encode(wire, op, output, code, requestId), operation: `${wire.signingName} ${op}` };
@@ -94,12 +90,25 @@ export class Dispatcher {
         status = 400;
         message = `the simulated account does not implement ${wire.signingName} ${op}`;
       } else if (!(e instanceof WireError) && !e.$metadata) {
-        // A fault in the simulation itself: say so, as a server error the SDK will not retry forever.
-        code = 'InternalFailure';
-        status = 500;
-        message = `simulated account error in ${wire.signingName} ${op}: ${message}`;
+        // A fault of the simulation itself (an input it does not check, a bug): 501, which the SDK
+        // does not retry, naming the operation.
+        code = 'NotImplemented';
+        status = 501;
+        message = `the simulated account failed on ${wire.signingName} ${op}: ${message}`;
       }
-      return { ...this.encodeError(wire, code, message, status, requestId), operation: `${wire.signingName} ${op}`, error: code };
+      const fields = e instanceof WireError ? {} : (err as Record<string, unknown>);
+      return { ...this.encodeError(wire, code, message, status, requestId, fields), operation: `${wire.signingName} ${op}`, error: code };
+    }
+  }
+
+  /** `decode`, with a request it cannot read (bad XML, JSON of the wrong shape, a bad escape) refused as AWS does: 400. */
+  private decodeOrRefuse(wire: WireService, req: WireRequest, url: URL): { name: string; input: Record<string, unknown>; code: number } {
+    try {
+      return this.decode(wire, req, url);
+    } catch (err) {
+      if (err instanceof WireError) throw err;
+      const code = wire.protocol === 'restXml' ? 'InvalidInput' : wire.protocol.startsWith('awsJson') ? 'SerializationException' : 'MalformedQueryString';
+      throw new WireError(code, `the request could not be read: ${(err as Error).message}`);
     }
   }
 
@@ -114,6 +123,7 @@ export class Dispatcher {
       const match = matchRoute(this.routes, req.method, url.pathname, url.searchParams);
       if (!match)
         throw new WireError('InvalidAction', `the simulated account does not implement a ${wire.signingName} operation at ${req.method} ${url.pathname}`, 404);
+      if (!this.served.get(wire)!.has(match.route.op)) unknown(match.route.op);
       return { name: match.route.op, input: restInput(wire, match.route, match.labels, url.searchParams, req.headers, req.body), code: match.route.code };
     }
     if (wire.protocol === 'awsQuery' || wire.protocol === 'ec2Query') {
@@ -152,11 +162,37 @@ export class Dispatcher {
     return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xmlOutput(wire, op, schema, output, requestId) };
   }
 
-  private encodeError(wire: WireService, code: string, message: string, status: number, requestId: string): WireResponse {
+  private encodeError(wire: WireService, code: string, message: string, status: number, requestId: string, fields: Record<string, unknown> = {}): WireResponse {
     if (wire.protocol.startsWith('awsJson')) {
       const { headers, body } = jsonError(wire, code, message, status);
       return { status, headers: { 'content-type': jsonContentType(wire), 'x-amzn-requestid': requestId, ...headers }, body };
     }
-    return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xmlError(wire, code, message, status, requestId) };
+    return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xmlError(wire, code, message, status, requestId, fields) };
   }
+}
+
+/**
+ * A request for a service the account does not serve: named from its signature (or its JSON
+ * target), answered in the protocol the client speaks (JSON when it sent a target), never a page.
+ */
+function unknownService(req: WireRequest, url: URL, requestId: string): WireResponse {
+  const signing = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''))?.[1];
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const action = target.split('.').pop() || /(?:^|&)Action=([^&]*)/.exec(req.body)?.[1];
+  const what = signing ? `${signing}${action ? ` ${action}` : ''}` : `${req.method} ${url.pathname}`;
+  const message = `the simulated account does not serve ${what} (it serves Route 53, EC2, Auto Scaling, CloudWatch, SSM and CloudFormation)`;
+  if (target !== '' || /json/.test(String(req.headers['content-type'] ?? ''))) {
+    return {
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': 'UnknownOperationException' },
+      body: JSON.stringify({ __type: 'UnknownOperationException', message }),
+      error: 'UnknownOperationException',
+    };
+  }
+  return {
+    status: 400,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${message.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    error: 'InvalidAction',
+  };
 }

@@ -33,17 +33,28 @@ export function jsonContentType(wire: WireService): string {
 }
 
 export function jsonError(wire: WireService, code: string, message: string, status: number): { headers: Record<string, string>; body: string } {
-  const headers: Record<string, string> = { 'x-amzn-errortype': code };
-  if (wire.queryCompatible) headers['x-amzn-query-error'] = `${code};${status >= 500 ? 'Receiver' : 'Sender'}`;
-  return { headers, body: JSON.stringify({ __type: `${wire.namespace}#${wire.queryCompatible ? (shapeOfQueryCode(wire, code) ?? code) : code}`, message }) };
+  if (!wire.queryCompatible) {
+    return { headers: { 'x-amzn-errortype': code }, body: JSON.stringify({ __type: `${wire.namespace}#${code}`, message }) };
+  }
+  // Query-compatible (CloudWatch): `__type` is the modelled shape, the header its query code
+  // (ValidationException travels as `ValidationError;Sender`). `code` may be either.
+  const errors = errorShapes(wire);
+  const shape = errors.find((e) => e.name === code) ?? errors.find((e) => e.queryCode === code);
+  const queryCode = shape?.queryCode ?? code;
+  return {
+    headers: { 'x-amzn-errortype': shape?.name ?? code, 'x-amzn-query-error': `${queryCode};${status >= 500 ? 'Receiver' : 'Sender'}` },
+    body: JSON.stringify({ __type: `${wire.namespace}#${shape?.name ?? code}`, message }),
+  };
 }
 
-/** The error shape whose awsQueryError code is `code` (CloudWatch's ValidationError is ValidationException). */
-function shapeOfQueryCode(wire: WireService, code: string): string | undefined {
+/** The service's modelled errors: shape name and awsQueryError code. */
+function errorShapes(wire: WireService): { name: string; queryCode?: string }[] {
+  const out: { name: string; queryCode?: string }[] = [];
   for (const value of Object.values(wire.module)) {
     if (!Array.isArray(value) || value[0] !== -3) continue;
     const [, , name, traits] = value as [number, string, string, Record<string, unknown>];
-    if ((traits?.awsQueryError as [string] | undefined)?.[0] === code) return name;
+    const queryCode = (traits?.awsQueryError as [string] | undefined)?.[0];
+    out.push({ name, ...(queryCode ? { queryCode } : {}) });
   }
-  return undefined;
+  return out;
 }

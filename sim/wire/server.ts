@@ -2,7 +2,9 @@
  * The simulated account served over HTTP on 127.0.0.1, as one AWS endpoint for all five services
  * (`AWS_ENDPOINT_URL`): the SDK sends every service's calls to it and the credential scope of
  * each request's signature says which service it is for. Paths under `/_sim/` are the control
- * endpoint (sim/wire/control.ts), everything else is AWS (sim/wire/dispatch.ts).
+ * endpoint (given by the caller: scripts/simControl.mts), everything else is AWS
+ * (sim/wire/dispatch.ts). Only this machine's clients are served: a request must name a loopback
+ * host, and a browser's (it carries `Origin`) is refused, so no web page can drive the account.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,15 @@ export interface ServedAccount {
 }
 
 const MAX_BODY = 8 * 1024 * 1024;
+
+/** Why a request is refused, or undefined: it must name a loopback host and not come from a browser. */
+function refusal(req: IncomingMessage): string | undefined {
+  if (req.headers.origin !== undefined) return 'the simulated account does not serve browsers (the request carries Origin)';
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host))
+    return `the simulated account serves only this machine's clients (Host ${req.headers.host ?? 'missing'})`;
+  return undefined;
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -44,9 +55,12 @@ export async function serveAccount(
   const server = createServer(async (req, res) => {
     let reply: WireResponse;
     try {
-      const body = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
+      const refused = refusal(req);
+      const body = refused ? '' : await readBody(req);
+      if (refused) {
+        reply = { status: 403, headers: { 'content-type': 'application/json' }, body: `${JSON.stringify({ error: refused })}\n` };
+      } else if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
         if (!opts.control) reply = { status: 404, headers: { 'content-type': 'application/json' }, body: '{"error":"no control endpoint"}' };
         else {
           try {
@@ -61,7 +75,13 @@ export async function serveAccount(
         opts.log?.(`${reply.status} ${reply.operation ?? `${req.method} ${url.pathname}`}${reply.error ? ` ${reply.error}` : ''}`);
       }
     } catch (err) {
-      reply = { status: 500, headers: { 'content-type': 'text/plain' }, body: `simulated account: ${(err as Error).message}\n` };
+      // Only reading the request can fail here (the dispatcher answers every AWS error itself).
+      const tooLarge = /over \d+ bytes/.test((err as Error).message);
+      reply = {
+        status: tooLarge ? 413 : 400,
+        headers: { 'content-type': 'text/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>${tooLarge ? 'RequestEntityTooLarge' : 'MalformedRequest'}</Code><Message>simulated account: ${(err as Error).message.replace(/[<&]/g, ' ')}</Message></Error></ErrorResponse>`,
+      };
     }
     res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
     res.end(reply.body);

@@ -64,12 +64,33 @@ export function xmlOutput(wire: WireService, op: string, schema: unknown, value:
   return `${head}${doc}`;
 }
 
-export function xmlError(wire: WireService, code: string, message: string, status: number, requestId: string): string {
+/** The service's modelled error shape named `name` (`[-3, ns, name, traits, members, types]`), if any. */
+export function errorSchemaOf(wire: WireService, name: string): unknown {
+  const value = wire.module[`${name}$`];
+  return Array.isArray(value) && value[0] === -3 ? value : undefined;
+}
+
+/**
+ * The modelled members an error carries besides its message (Route 53's InvalidChangeBatch has
+ * `messages`), written inside <Error> where the SDK's error deserialiser reads them.
+ */
+function errorMembers(wire: WireService, code: string, fields: Record<string, unknown>): string {
+  const schema = errorSchemaOf(wire, code);
+  if (!schema) return '';
+  const ns = NormalizedSchema.of(schema as never);
+  const own: Record<string, unknown> = {};
+  for (const [name] of ns.structIterator()) if (!/^message$/i.test(name) && fields[name] !== undefined) own[name] = fields[name];
+  if (Object.keys(own).length === 0) return '';
+  return membersAs(wire, schema, own, 'x').replace(/^<x(?: [^>]*)?\/>$|^<x(?: [^>]*)?>|<\/x>$/g, '');
+}
+
+export function xmlError(wire: WireService, code: string, message: string, status: number, requestId: string, fields: Record<string, unknown> = {}): string {
   const head = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  const members = errorMembers(wire, code, fields);
   if (wire.protocol === 'ec2Query') {
-    return `${head}<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+    return `${head}<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${members}</Error></Errors><RequestID>${requestId}</RequestID></Response>`;
   }
   const type = status >= 500 ? 'Receiver' : 'Sender';
   const xmlns = wire.protocol === 'restXml' ? ` xmlns="${wire.xmlNamespace}"` : '';
-  return `${head}<ErrorResponse${xmlns}><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return `${head}<ErrorResponse${xmlns}><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${members}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }

@@ -63,7 +63,11 @@ describe('the sample events against the served account', () => {
     const context = { getRemainingTimeInMillis: () => 30000, awsRequestId: 'served', functionName: 'served' } as never;
     const lines: string[] = [];
     const problems = await runStory({
-      control: async (method, path) => (await fetch(`${served.url}${path}`, { method })).json(),
+      control: async (method, path) => {
+        const res = await fetch(`${served.url}${path}`, { method });
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+        return res.json();
+      },
       invoke: async (fn, event) => {
         try {
           const out = await handlers[fn]!(JSON.parse(readFileSync(`events/${event}.json`, 'utf8')), context);

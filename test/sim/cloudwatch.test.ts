@@ -201,7 +201,7 @@ describe('DescribeAlarms', () => {
     // Assess
     expect(err).toBeInstanceOf(InvalidParameterCombinationException);
     expect(err.name).toBe('InvalidParameterCombinationException');
-    expect(err.Code).toBe('InvalidParameterCombinationException');
+    expect(err.Code).toBe('InvalidParameterCombination');
     expect(err.$metadata.httpStatusCode).toBe(400);
   });
 
@@ -486,7 +486,7 @@ describe('SetAlarmState', () => {
     expect(unknown.name).toBe('ResourceNotFound');
     expect(unknown.$metadata.httpStatusCode).toBe(404);
     expect(badData.name).toBe('InvalidFormatFault');
-    expect(badData.Code).toBe('InvalidFormatFault');
+    expect(badData.Code).toBe('InvalidFormat');
     expect((await describeOne('a')).StateValue).toBe('INSUFFICIENT_DATA');
   });
 });

@@ -5,6 +5,7 @@
  * served operation is called both ways and must give the same answer or the same error; an
  * operation the account does not serve gets an AWS-shaped error naming it, per protocol.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as asg from '@aws-sdk/client-auto-scaling';
 import * as cw from '@aws-sdk/client-cloudwatch';
@@ -60,7 +61,15 @@ async function answer(client: { send(c: unknown): Promise<unknown> }, command: u
         status: e.$metadata?.httpStatusCode,
         code: e.Code,
         type: e.Type,
-        detail: e.Error,
+        // The error document's Type, Code and Message (the SDK also copies its raw member XML there).
+        detail: e.Error && Object.fromEntries(Object.entries(e.Error as object).filter(([k]) => ['Type', 'Code', 'Message'].includes(k))),
+        // Every other field the exception carries (modelled members such as InvalidChangeBatch's
+        // messages), but the wire's own bookkeeping.
+        members: Object.fromEntries(
+          Object.entries(e).filter(
+            ([k]) => !['$fault', '$metadata', '$response', 'Code', 'Type', 'Error', 'RequestId', 'xmlns', '__type', 'message', 'Message', 'name'].includes(k),
+          ),
+        ),
       },
     };
   }
@@ -337,11 +346,7 @@ describe('what the account does not serve, and faults', () => {
         /does not implement monitoring GetMetricData/,
       ],
       ['ssm', new ssm.DeleteDocumentCommand({ Name: DOC }), /does not implement ssm DeleteDocument/],
-      [
-        'route53',
-        new r53.CreateHostedZoneCommand({ Name: 'other.example.com', CallerReference: 'z' }),
-        /does not implement a route53 operation at POST \/2013-04-01\/hostedzone/,
-      ],
+      ['route53', new r53.CreateHostedZoneCommand({ Name: 'other.example.com', CallerReference: 'z' }), /does not implement route53 CreateHostedZone/],
     ];
     for (const [service, command, message] of cases) {
       const a = await answer(remoteClients[service], command);
@@ -358,9 +363,54 @@ describe('what the account does not serve, and faults', () => {
     expect(remote.callsSince(mark).map((c) => c.error ?? 'ok')).toEqual(['Throttling', 'ok']);
   });
 
-  it('answers a request for no known service with an error, not a page or a hang', async () => {
-    const res = await fetch(`${served.url}/nothing`, { method: 'POST', body: 'hello' });
-    expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/<Code>UnknownService<\/Code>.*cannot tell which AWS service POST \/nothing/s);
+  it('answers a request for no known service with an error naming it, in the protocol its client speaks', async () => {
+    const plain = await fetch(`${served.url}/nothing`, { method: 'POST', body: 'hello' });
+    expect(plain.status).toBe(400);
+    expect(await plain.text()).toMatch(/<Code>InvalidAction<\/Code><Message>the simulated account does not serve POST \/nothing/);
+    // A JSON service (CloudWatch Logs) named by its signature: a JSON error the SDK can read.
+    const logs = await fetch(`${served.url}/`, {
+      method: 'POST',
+      headers: {
+        authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20261202/eu-west-1/logs/aws4_request, SignedHeaders=host, Signature=x',
+        'x-amz-target': 'Logs_20140328.DescribeLogGroups',
+        'content-type': 'application/x-amz-json-1.1',
+      },
+      body: '{}',
+    });
+    expect(logs.status).toBe(400);
+    expect(await logs.json()).toEqual({ __type: 'UnknownOperationException', message: expect.stringMatching(/does not serve logs DescribeLogGroups/) });
+  });
+
+  it('refuses what it cannot read with a 400 naming the problem', async () => {
+    const badXml = await fetch(`${served.url}/2013-04-01/hostedzone/${ZONE}/rrset`, {
+      method: 'POST',
+      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20261202/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=x' },
+      body: '<ChangeResourceRecordSetsRequest><ChangeBatch>',
+    });
+    expect(badXml.status).toBe(400);
+    expect(await badXml.text()).toMatch(/<Code>InvalidInput<\/Code>/);
+    const ssmBad = await fetch(`${served.url}/`, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonSSM.SendCommand', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{"DocumentName": ',
+    });
+    expect(ssmBad.status).toBe(400);
+    expect(((await ssmBad.json()) as { __type: string }).__type).toMatch(/SerializationException/);
+  });
+
+  it('serves only this machine: a request naming another host, or from a browser, is refused', async () => {
+    // fetch will not send another Host: node's http client will (a DNS-rebinding page's request names its own host).
+    const other = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: served.port, path: '/_sim', headers: { host: 'evil.example.com' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(other).toBe(403);
+    const browser = await fetch(`${served.url}/_sim`, { headers: { origin: 'https://evil.example.com' } });
+    expect(browser.status).toBe(403);
+    expect(await browser.text()).toMatch(/does not serve browsers/);
   });
 });

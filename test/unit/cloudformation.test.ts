@@ -542,7 +542,7 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
     expect(Resources[LOGICAL_IDS.alarmRole]?.Type).toBe('AWS::IAM::Role');
   });
 
-  it('ALARM_TOPIC_ARN for every function whenever a fleet has alarms, even without Elastic IPs', () => {
+  it('ALARM_TOPIC_ARN for every function whenever a fleet manages its alarms, even without Elastic IPs', () => {
     expect(pieces.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
 
     // Alarms alone (the schema allows them without a pool): topic and variable, but no failover trigger.
@@ -551,6 +551,19 @@ describe('Elastic IP failover: triggers, topic and environment', () => {
     expect(alarmsOnly.resources.Resources[LOGICAL_IDS.alarmTopic]).toBeDefined();
     expect(alarmsOnly.alarmEvents).toEqual([]);
     expect(alarmFunctionPolicy(config([rawFleet('edge', { alarms: { manage: true } })])).map((s) => s.Sid)).toEqual(['WriteOwnLogs', 'SendFailedEvents']);
+
+    // The operator's alarms (manage: false): the topic exists for them, but no function needs its
+    // ARN, so `serverless invoke local` has no Ref to resolve; a mix with a managed fleet gets it.
+    const operators = rawFleet('edge', {
+      dns: { hostedZoneId: 'Z0EXAMPLE1234567890AB', recordName: 'edge.example.com.', address: 'elastic-ip' },
+      elasticIps: {},
+      alarms: { manage: false },
+    });
+    const unmanaged = generateDeployment(config([operators]));
+    expect(unmanaged.functionEnvironment).toEqual({ HFC_MODE: 'active' });
+    expect(unmanaged.resources.Resources[LOGICAL_IDS.alarmTopic]).toBeDefined();
+    const mixed = generateDeployment(config([operators, rawFleet('other', { alarms: { manage: true } })]));
+    expect(mixed.functionEnvironment).toEqual({ HFC_MODE: 'active', ALARM_TOPIC_ARN: { Ref: LOGICAL_IDS.alarmTopic } });
   });
 
   it('a configuration without elasticIps and alarms generates none of it', () => {

@@ -11,6 +11,7 @@ import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { createServer } from 'node:net';
 import { wrapHandler } from '../../lib/handlers/wrap';
 import { explainSetupError } from '../../lib/aws/setupErrors';
+import { ReconcileError } from '../../lib/errors';
 
 /** The error a real client call fails with. */
 async function failure(client: Route53Client): Promise<Error> {
@@ -65,13 +66,28 @@ describe('setup errors', () => {
       new Route53Client({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 }),
     );
     expect(explainSetupError(err, { AWS_ENDPOINT_URL: url })).toBe(
-      `cannot reach AWS_ENDPOINT_URL ${url} (ECONNREFUSED): is the endpoint running (npm run sim:serve)?`,
+      `cannot reach AWS_ENDPOINT_URL ${url} (${err.message}): start the endpoint (npm run sim:serve), or unset AWS_ENDPOINT_URL to use AWS`,
     );
+    expect(err.message).toContain('ECONNREFUSED');
   });
 
-  it('other errors are not setup errors', () => {
+  it('other errors are not setup errors, and a wrapper is judged by its causes, never its message', async () => {
     expect(explainSetupError(Object.assign(new Error('x'), { name: 'Throttling', $metadata: {} }), {})).toBeUndefined();
     expect(explainSetupError(new TypeError('y is undefined'), {})).toBeUndefined();
+    const noCredentials = await failure(new Route53Client({ region: 'us-east-1', credentials: fromEnv(), maxAttempts: 1 }));
+    // One fleet without credentials: explained through the cause chain.
+    const one = new ReconcileError('1 of 1 fleets failed', 'edge', { cause: new ReconcileError(String(noCredentials), 'edge', { cause: noCredentials }) });
+    expect(explainSetupError(one, {})).toMatch(/^no AWS credentials: /);
+    // A wrapper whose message mentions a network code, but whose cause is a Route 53 refusal: not a setup error.
+    const refused = Object.assign(new Error('Tried to create resource record set but it already exists'), { name: 'InvalidChangeBatch', $metadata: {} });
+    expect(explainSetupError(new ReconcileError('i-1 (InvalidChangeBatch) | read ECONNRESET', 'edge', { cause: refused }), {})).toBeUndefined();
+    // Two fleets, one without credentials and one refused: the refusal must show.
+    expect(explainSetupError(new ReconcileError('2 of 2', 'a,b', { cause: new AggregateError([noCredentials, refused]) }), {})).toBeUndefined();
+    // An expired SSO session is not "no credentials": the SDK's words are kept.
+    const sso = Object.assign(new Error("The SSO session associated with this profile has expired. To refresh this SSO session run 'aws sso login'"), {
+      name: 'CredentialsProviderError',
+    });
+    expect(explainSetupError(sso, { AWS_PROFILE: 'prod' })).toBe(`the credentials of profile prod cannot be used: ${sso.message}`);
   });
 
   it('the handler rethrows a setup error as one line, logged without a stack; HFC_DEBUG=true keeps it', async () => {
@@ -83,10 +99,19 @@ describe('setup errors', () => {
     expect(logs).toHaveLength(1);
     expect(logs[0]).not.toMatch(/\bat [^ ]+ \(/);
 
+    expect(((thrown as Error).cause as Error).message).toBe(sdkError.message);
+
     vi.stubEnv('HFC_DEBUG', 'true');
-    const debugLogs: string[] = [];
-    const kept = await handlerFailingWith(sdkError, debugLogs)({}, {} as never).catch((e: Error) => e);
+    const kept = await handlerFailingWith(sdkError, [])({}, {} as never).catch((e: Error) => e);
     expect(kept).toBe(sdkError);
+
+    // In Lambda: the explanation, and the error logged whole and rethrown as it was.
+    vi.stubEnv('HFC_DEBUG', '');
+    vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs20.x');
+    const lambdaLogs: string[] = [];
+    const inLambda = await handlerFailingWith(sdkError, lambdaLogs)({}, {} as never).catch((e: Error) => e);
+    expect(inLambda).toBe(sdkError);
+    expect(lambdaLogs[0]).toMatch(/handler failed: no AWS credentials/);
   });
 
   it('an unexplained error keeps its stack', async () => {
