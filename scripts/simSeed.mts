@@ -138,6 +138,7 @@ export function seedAccount(account: SimAccount, config: Config, samples: Sample
   const notes: string[] = [];
   const sampleInstances: Record<string, string> = {};
   const fleets: Seeded['fleets'] = [];
+  const appGroupsMade = new Set<string>();
   for (const fleet of config.fleets) {
     // Fleets may share a zone: the first one creates it.
     if (!fleets.some((f) => f.zoneId === fleet.dns.hostedZoneId)) {
@@ -156,10 +157,19 @@ export function seedAccount(account: SimAccount, config: Config, samples: Sample
     account.autoScaling.setGroup(fleet.autoScalingGroupName, { maxSize: 3, securityGroups: [sg] });
     // Before its hooks exist: in service at once, as instances that predate the control plane.
     const nodes = account.autoScaling.scaleOut(fleet.autoScalingGroupName, 2);
+    // An haproxy fleet's application servers: two in service per backend group, one per tag-selected backend.
+    const appGroups = [...new Set((fleet.haproxy?.backends ?? []).flatMap((b) => ('autoScalingGroup' in b.servers ? [b.servers.autoScalingGroup] : [])))];
+    for (const group of appGroups.filter((g) => !appGroupsMade.has(g))) {
+      account.autoScaling.createGroup({ name: group, instances: 2 });
+      appGroupsMade.add(group);
+    }
+    for (const b of fleet.haproxy?.backends ?? []) {
+      if ('tags' in b.servers) account.ec2.runInstance({ availabilityZone: `${account.region}a`, tags: { ...b.servers.tags } });
+    }
     for (const r of Object.values(Resources)) {
       if (r.Type !== 'AWS::AutoScaling::LifecycleHook') continue;
       const p = r.Properties as Record<string, unknown>;
-      if (p.AutoScalingGroupName !== fleet.autoScalingGroupName) continue;
+      if (p.AutoScalingGroupName !== fleet.autoScalingGroupName && !appGroups.includes(p.AutoScalingGroupName as string)) continue;
       account.autoScaling.PutLifecycleHook({
         AutoScalingGroupName: p.AutoScalingGroupName as string,
         LifecycleHookName: p.LifecycleHookName as string,
@@ -219,5 +229,7 @@ export function seedAccount(account: SimAccount, config: Config, samples: Sample
   }
   // Auto Scaling's notifications of that launch are what the sample events stand for.
   account.autoScaling.takeNotifications();
+  // Every instance's SSM agent is online (the samples' node too: its launch has been waiting a while).
+  for (const inst of account.ec2.allInstances()) if (inst.state === 'running') account.ssm.setAgentOnline(inst.instanceId, true);
   return { stackName, physical, fleets, sampleInstances, notes };
 }

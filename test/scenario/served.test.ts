@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGICAL_IDS } from '../../deploy/cloudformation';
 import { createHandler as createAlarmHandler } from '../../functions/alarm';
 import { createHandler as createLifecycleHandler } from '../../functions/lifecycle';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile';
@@ -112,5 +113,44 @@ describe('the sample events against the served account', () => {
       expect(n.records).toHaveLength(1);
     }
     expect((await run('plan')).code).toBe(0);
+  });
+});
+
+describe('an haproxy fleet served (docs/fleet.config.haproxy.json)', () => {
+  it('the launch sample pushes the rendered configuration through SSM over the wire, then completes the launch', async () => {
+    const account = new SimAccount();
+    const config = parseConfig(JSON.parse(readFileSync('docs/fleet.config.haproxy.json', 'utf8')));
+    const seeded = seedAccount(account, config, readSamples('events'));
+    const served = await serveAccount(account, {
+      control: controlHandler(account, seeded, { advance: (s) => account.advance(s) }, () => served.dispatcher, 'events'),
+    });
+    try {
+      expect(account.autoScaling.instances('web-app')).toHaveLength(2);
+      const deps = {
+        config,
+        // The variables serverless invoke local resolves from the stack the account carries.
+        settings: {
+          dryRun: false,
+          configDocumentName: seeded.physical[LOGICAL_IDS.configDocument]!,
+          measureDocumentName: seeded.physical[LOGICAL_IDS.measureDocument]!,
+        },
+        clients: createClients({ region: account.region, endpoint: served.url, credentials: { accessKeyId: 'sim', secretAccessKey: 'sim' }, maxAttempts: 3 }),
+        logger: new Logger({ serviceName: 'haproxy-fleet-control', logLevel: 'SILENT' }),
+        now: () => account.now(),
+      };
+      const lifecycle = createLifecycleHandler(deps);
+      const event = JSON.parse(readFileSync('events/sns-lifecycle-launching.json', 'utf8'));
+      const context = { getRemainingTimeInMillis: () => 30000, awsRequestId: 'served', functionName: 'served' } as never;
+      await lifecycle(event, context);
+      // The command runs on the agents; the next delivery (Auto Scaling's heartbeat-driven retry, or the schedule) completes the launch.
+      account.advance(5);
+      await lifecycle(event, context);
+      const sent = account.callsWhere({ service: 'ssm', op: 'SendCommand', failed: false });
+      expect(sent.length).toBeGreaterThan(0);
+      expect((sent[0]!.input as { DocumentName: string }).DocumentName).toBe(seeded.physical[LOGICAL_IDS.configDocument]);
+      expect(account.autoScaling.instances('edge-haproxy').find((i) => i.instanceId === 'i-0a1b2c3d4e5f60718')?.state).toMatch(/InService|Pending:Proceed/);
+    } finally {
+      await served.close();
+    }
   });
 });
