@@ -7,19 +7,9 @@
  * termination let go. CI runs it (.ci/run); it fails on the first step that does not hold.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from '../test/haproxy/live';
 import { runStory, steps } from './sampleStory.mjs';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(port: number): Promise<ChildProcess> {
   // Its own process group, so stopping it stops tsx's node too.

@@ -8,10 +8,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import { createServer } from 'node:net';
 import { wrapHandler } from '../../lib/handlers/wrap';
 import { explainSetupError } from '../../lib/aws/setupErrors';
 import { ReconcileError } from '../../lib/errors';
+// A port free a moment ago: nobody answers on it.
+import { freePort } from '../haproxy/live';
 
 /** The error a real client call fails with. */
 async function failure(client: Route53Client): Promise<Error> {
@@ -21,16 +22,6 @@ async function failure(client: Route53Client): Promise<Error> {
     },
     (e: Error) => e,
   );
-}
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function handlerFailingWith(err: Error, logs: string[]) {
@@ -61,7 +52,7 @@ describe('setup errors', () => {
   });
 
   it('an endpoint nobody answers on says which one and what to start', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const err = await failure(
       new Route53Client({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 }),
     );
