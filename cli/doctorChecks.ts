@@ -298,7 +298,7 @@ export function doctorChecks(f: DoctorFacts): Check[] {
 
 const REMINDER = "stick tables are shared through peers: each node's HAProxy must start with -L <its instance id> (docs/iam.md#the-nodes-haproxy)";
 const HOW_TO_FIX =
-  'start HAProxy with -L <instance id>: EXTRAOPTS="-S /run/haproxy-master.sock -L <instance id>" in /etc/default/haproxy (docs/iam.md#the-nodes-haproxy), then restart it (a reload keeps the master\'s command line)';
+  'start HAProxy with -L <instance id>: EXTRAOPTS="-S /run/haproxy-master.sock -L <instance id>" in /etc/default/haproxy (docs/iam.md#the-nodes-haproxy), then restart it (a reload keeps the master\'s command line); the report is the node\'s last push: delete its hfc:config-digest tag and the next run pushes again and reports anew';
 const SOURCE_TEXT: Record<string, string> = {
   '-L': 'started with -L',
   localpeer: 'a localpeer line in its configuration',

@@ -9,7 +9,7 @@ import { DescribeAutoScalingGroupsCommand, DescribeLifecycleHooksCommand } from 
 import { DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeManagedPrefixListsCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { describeAwsError } from '../lib/aws/errors';
 import { PLUGIN_OUTPUT_LIMIT } from '../lib/aws/ssm';
-import { parseLocalPeerReport } from '../lib/haproxy/localPeer';
+import { conclusive, parseLocalPeerReport } from '../lib/haproxy/localPeer';
 import { inParallel } from '../lib/parallel';
 import type { CliContext } from './context';
 import type { DoctorFacts, Ingress, LocalPeerFact } from './doctorChecks';
@@ -106,7 +106,9 @@ async function readLocalPeers(ctx: CliContext, documentName: string, instanceIds
         return;
       }
       let report = parseLocalPeerReport(last.stdout);
-      if (!report && last.stdout.length >= PLUGIN_OUTPUT_LIMIT) report = parseLocalPeerReport((await ctx.aws.ssm.result(last.commandId, id)).stdout);
+      // The listing's output is cut at 2,500 characters: a report missing or cut there is read whole.
+      if (!conclusive(report) && last.stdout.length >= PLUGIN_OUTPUT_LIMIT)
+        report = parseLocalPeerReport((await ctx.aws.ssm.result(last.commandId, id)).stdout);
       out.set(id, { ...(last.requested ? { pushedAt: last.requested } : {}), pushed: true, ...(report ? { report } : {}) });
     } catch (err) {
       out.set(id, { error: describeAwsError(err) });

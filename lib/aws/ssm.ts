@@ -5,6 +5,7 @@
 import {
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
+  type ListCommandInvocationsCommandOutput,
   paginateDescribeInstanceInformation,
   paginateListCommandInvocations,
   SendCommandCommand,
@@ -115,18 +116,27 @@ export class SsmAdapter {
    * `results`. Read-only (`hfc doctor`).
    */
   async lastSucceeded(instanceId: string, documentName: string, max = 5): Promise<ListedInvocation[]> {
-    const res = await this.client.send(
-      new ListCommandInvocationsCommand({
-        InstanceId: instanceId,
-        Details: true,
-        MaxResults: max,
-        Filters: [
-          { key: 'DocumentName', value: documentName },
-          { key: 'Status', value: 'Success' },
-        ],
-      }),
-    );
-    return (res.CommandInvocations ?? [])
+    // A filtered listing may answer an empty page with a NextToken: a few pages are followed.
+    const found: NonNullable<ListCommandInvocationsCommandOutput['CommandInvocations']> = [];
+    let token: string | undefined;
+    for (let page = 0; page < 4 && found.length === 0; page++) {
+      const res: ListCommandInvocationsCommandOutput = await this.client.send(
+        new ListCommandInvocationsCommand({
+          InstanceId: instanceId,
+          Details: true,
+          MaxResults: max,
+          Filters: [
+            { key: 'DocumentName', value: documentName },
+            { key: 'Status', value: 'Success' },
+          ],
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+      found.push(...(res.CommandInvocations ?? []));
+      token = res.NextToken;
+      if (!token) break;
+    }
+    return found
       .filter((inv) => inv.InstanceId === instanceId && inv.DocumentName === documentName && inv.Status === 'Success')
       .map((inv) => ({ ...fromListing(inv), commandId: inv.CommandId ?? '', ...(inv.RequestedDateTime ? { requested: inv.RequestedDateTime } : {}) }))
       .sort((a, b) => (b.requested?.getTime() ?? 0) - (a.requested?.getTime() ?? 0));

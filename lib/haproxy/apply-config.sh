@@ -268,32 +268,63 @@ record() {
 #                   directory given to -f counts as unreadable)
 # <name> is cut to 64 characters, every character but [A-Za-z0-9._-] printed `?`, `?` when empty.
 report_local_peer() {
-  local m="" l="unknown no HAProxy master process (pid file $pidfile)"
+  local m="" a="" f g n="" s="" l="unknown no HAProxy master process (pid file $pidfile)"
+  local -a fs=()
   { read -r m <"$pidfile"; } 2>/dev/null || :
-  if [[ "$m" =~ ^[1-9][0-9]*$ ]]; then
+  # Only a master of this user (root's, on a node) named haproxy: a stale pid reused by another
+  # user's process must not make root open the files it names. Every read is bounded (timeout) and
+  # none keeps the lock (9>&-).
+  if [[ "$m" =~ ^[1-9][0-9]*$ && -O "/proc/$m" ]]; then
     # One argument per line. t: what the next one is to HAProxy (1 a value to skip, 2 the pids
     # after -sf/-st, 3 the local peer name, 4 a configuration file); e: after `--`, only files.
     # Any other word is taken by the option before it (-dt's optional value, in HAProxy 3). Relative
-    # paths are HAProxy's: from the master's working directory.
-    l="$(tr '\0' '\n' 2>/dev/null <"/proc/$m/cmdline" | awk -v p="$peer_name" -v h="$HOSTNAME" -v c="/proc/$m/cwd/" '
-      NR == 1 || t == 1 { t = 0; next }
-      e || t == 4 { f[++n] = $0; t = 0; next }
-      t == 3 { v = $0; s = "-L"; t = 0; next }
+    # paths are HAProxy's: from the master's working directory. Out: `L<name>`, or `H` then `F<file>`
+    # lines; nothing when argv[0] is not haproxy.
+    a="$(timeout 5 tr '\0' '\n' <"/proc/$m/cmdline" 2>/dev/null 9>&- | timeout 5 awk -v c="/proc/$m/cwd/" '
+      NR == 1 { if ($0 !~ /haproxy[^\/]*$/) { b = 1; exit } next }
+      t == 1 { t = 0; next }
+      e || t == 4 { f[++n] = $0 ~ /^\// ? $0 : c $0; t = 0; next }
+      t == 3 { v = $0; s = 1; t = 0; next }
       t == 2 && !/^-/ { next }
       /^--$/ { e = 1; next }
       { t = !/^-/ ? 0 : /^-s[ft]/ ? 2 : /^-(x|S|cc)/ ? 1 : /^-[vdVcDWq]/ ? 0 : /^-L/ ? 3 : /^-f/ ? 4 : 1 }
-      END {
-        for (i = 1; NR && s == "" && i <= n; i++) {
-          g = f[i] ~ /^\// ? f[i] : c f[i]
-          while ((r = getline x < g) > 0) { split(x, w); P = P || w[1] == "peers"; if (w[1] == "localpeer" && !P) { v = w[2]; k = 1 } }
-          if (r < 0) exit
-        }
-        if (NR && s == "") { s = k ? "localpeer" : "hostname"; v = k ? v : h; gsub(/"/, "", v) }
-        q = v == p ? "ok" : "mismatch"
-        gsub(/[^A-Za-z0-9._-]/, "?", v)
-        if (s) print q " running=" (v == "" ? "?" : substr(v, 1, 64)) (q == "ok" ? "" : " expected=" p) " source=" s
-      }' 2>/dev/null)" || :
-    [[ "$l" =~ ^(ok|mismatch)\  ]] || l="unknown cannot read /proc/$m/cmdline or a file the master loads"
+      END { if (b || !NR) exit; if (s) print "L" v; else { print "H"; for (i = 1; i <= n; i++) print "F" f[i] } }' 2>/dev/null 9>&-)" || a=""
+    if [[ "$a" == L* ]]; then
+      n="${a#L}" s="-L"
+    elif [[ "$a" == H* ]]; then
+      # The files as HAProxy loads them: a directory's *.cfg in lexical order, hidden ones left out.
+      while IFS= read -r f; do
+        [[ "$f" == F* ]] || continue
+        f="${f#F}"
+        if [[ -d "$f" ]]; then
+          for g in "$f"/*.cfg; do [[ -f "$g" ]] && fs+=("$g"); done
+        elif [[ -f "$f" && -r "$f" ]]; then fs+=("$f")
+        else a="" && break
+        fi
+      done <<<"$a"
+      # The last `localpeer` before the first `peers` section; one that is not a plain word
+      # (quotes, a variable, a comment) is not read here: reported unknown, never guessed.
+      if [[ -z "$a" ]]; then :
+      elif ((${#fs[@]} == 0)); then a="H"
+      else a="$(timeout 5 cat -- "${fs[@]}" 2>/dev/null 9>&- | timeout 5 awk '
+        { sub(/\r$/, ""); split($0, w) }
+        w[1] == "peers" { P = 1 }
+        w[1] == "localpeer" && !P { v = w[2]; k = 1; sub(/^"/, "", v); sub(/"$/, "", v); u = v !~ /^[A-Za-z0-9._-]+$/ || (w[3] != "" && w[3] !~ /^#/) }
+        END { print k ? (u ? "U" : "P" v) : "H" }' 2>/dev/null 9>&-)" || a=""
+      fi
+      if [[ "$a" == P* ]]; then n="${a#P}" s="localpeer"
+      elif [[ "$a" == H ]]; then n="$HOSTNAME" s="hostname"
+      elif [[ "$a" == U ]]; then l="unknown a localpeer line that is not a plain name"
+      fi
+    fi
+    if [[ -n "$s" ]]; then
+      g="$(printf '%.64s' "$n" | tr -c 'A-Za-z0-9._-' '?')"
+      [[ -n "$g" ]] || g="?"
+      if [[ "$n" == "$peer_name" ]]; then l="ok running=$g source=$s"
+      else l="mismatch running=$g expected=$peer_name source=$s"
+      fi
+    elif [[ "$l" == unknown\ no* ]]; then l="unknown cannot read /proc/$m/cmdline or a file the master loads"
+    fi
   fi
   printf 'hfc-local-peer: %s\n' "$l"
 }

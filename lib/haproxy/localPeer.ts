@@ -13,6 +13,14 @@
 
 export const LOCAL_PEER_PREFIX = 'hfc-local-peer: ';
 
+/** Where SSM's combined plugin Output turns from stdout to stderr. */
+export const SSM_STDERR_MARKER = '----------ERROR-------';
+
+/** Whether a report is whole: a verdict on a name (a cut line reads as not understood). */
+export function conclusive(report: LocalPeerReport | undefined): boolean {
+  return report?.verdict === 'ok' || report?.verdict === 'mismatch';
+}
+
 export type LocalPeerSource = '-L' | 'localpeer' | 'hostname';
 
 export type LocalPeerReport =
@@ -27,10 +35,13 @@ const SOURCES: readonly string[] = ['-L', 'localpeer', 'hostname'];
 /**
  * The report in a push's output (its stdout, or SSM's plugin Output: stdout then stderr), or
  * undefined when there is none (an apply script from before the report, or output cut before it).
- * The last report line counts (the script prints one).
+ * The last report line of stdout counts (the script prints one).
  */
 export function parseLocalPeerReport(output: string): LocalPeerReport | undefined {
-  const line = output
+  // SSM's plugin Output is stdout, then this marker, then stderr: the script prints its report on
+  // stdout, so nothing after the marker (the reload command's output, HAProxy's answers) can pose as one.
+  const stdout = output.split(SSM_STDERR_MARKER)[0]!;
+  const line = stdout
     .split('\n')
     .map((l) => l.replace(/\r$/, ''))
     .filter((l) => l.startsWith(LOCAL_PEER_PREFIX))

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseLocalPeerReport } from '../../lib/haproxy/localPeer';
 import { needsHaproxy } from './binary';
 import {
   applyArgs,
@@ -121,6 +122,9 @@ describe.runIf(RUN)('apply-config.sh reports the local peer name the running HAP
       lines.filter((l) => l.startsWith('hfc-local-peer: ')),
       'exactly one report line',
     ).toHaveLength(1);
+    // What the script prints is what doctor's reader understands (no drift between the two).
+    const read = parseLocalPeerReport(stdout);
+    expect(read?.verdict === 'unknown' && read.reason.startsWith('report not understood'), String(lines.at(-2))).toBe(false);
     return lines.at(-2);
   };
 
@@ -190,7 +194,7 @@ describe.runIf(process.platform === 'linux')("the report reads the master's argu
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function reportFor(args: (dir: string) => string[], files: Record<string, string> = {}) {
+  async function reportFor(args: (dir: string) => string[], files: Record<string, string> = {}, argv0 = 'haproxy') {
     dir = mkdtempSync(join(tmpdir(), 'local-peer-args-'));
     for (const [name, text] of Object.entries(files)) {
       if (text === '/') mkdirSync(join(dir, name));
@@ -205,11 +209,11 @@ describe.runIf(process.platform === 'linux')("the report reads the master's argu
     writeFileSync(join(etc, 'haproxy.cfg'), text);
     writeFileSync(join(state, 'applied'), `version=1\ndigest=${digest}\n`);
     // argv[0] "haproxy", then the case's arguments (sh takes `-c <script>` and keeps the rest as $0...).
-    const master = spawn('perl', ['-e', 'exec { "/bin/sh" } @ARGV', 'haproxy', '-c', 'sleep 30', ...args(dir)], { cwd: dir, stdio: 'ignore' });
+    const master = spawn('perl', ['-e', 'exec { "/bin/sh" } @ARGV', argv0, '-c', 'sleep 30', ...args(dir)], { cwd: dir, stdio: 'ignore' });
     masters.push(master);
     writeFileSync(join(dir, 'haproxy.pid'), `${master.pid}\n`);
     // exec replaces perl's command line: wait until /proc shows the stand-in's.
-    for (let i = 0; i < 100 && !readFileSync(`/proc/${master.pid}/cmdline`, 'utf8').startsWith('haproxy\0'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && !readFileSync(`/proc/${master.pid}/cmdline`, 'utf8').startsWith(`${argv0}\0`); i++) await new Promise((r) => setTimeout(r, 10));
     const out = await runApply([
       '--payload',
       encodeConfig(text).payload,
@@ -271,10 +275,39 @@ describe.runIf(process.platform === 'linux')("the report reads the master's argu
     ],
     ['no -L, no localpeer: the host name', () => ['-W'], {}, `mismatch running=${HOST} expected=${PEER} source=hostname`],
     ['a -f file that cannot be read', (d) => ['-f', join(d, 'missing.cfg')], {}, 'unknown cannot read /proc/'],
-    ['-f a directory', (d) => ['-f', join(d, 'conf.d')], { 'conf.d': '/' }, 'unknown cannot read /proc/'],
+    // As HAProxy loads a directory (the Red Hat unit passes -f /etc/haproxy/conf.d): its *.cfg in lexical order, hidden ones left out.
+    [
+      '-f a directory',
+      (d) => ['-f', join(d, 'conf.d')],
+      {
+        'conf.d': '/',
+        'conf.d/a.cfg': 'global\n  localpeer one\n',
+        'conf.d/b.cfg': `global\n  localpeer ${PEER}\n`,
+        'conf.d/.c.cfg': 'global\n  localpeer hidden\n',
+        'conf.d/d.txt': 'global\n  localpeer txt\n',
+      },
+      `ok running=${PEER} source=localpeer`,
+    ],
+    [
+      'a localpeer that is not a plain name (a variable): unknown, never guessed',
+      () => ['-f', 'a.cfg'],
+      { 'a.cfg': 'global\n  localpeer "${IID}"\n' },
+      'unknown a localpeer line that is not a plain name',
+    ],
+    [
+      'a localpeer line with CRLF and a comment',
+      () => ['-f', 'a.cfg'],
+      { 'a.cfg': `global\r\n  localpeer ${PEER} # set by cloud-init\r\n` },
+      `ok running=${PEER} source=localpeer`,
+    ],
   ])('%s', async (_, args, files, want) => {
     const line = await reportFor(args, files);
-    if (want.startsWith('unknown')) expect(line).toMatch(new RegExp(`^hfc-local-peer: ${want}\\d+/cmdline or a file the master loads$`));
+    if (want.startsWith('unknown cannot')) expect(line).toMatch(new RegExp(`^hfc-local-peer: ${want}\\d+/cmdline or a file the master loads$`));
     else expect(line).toBe(`hfc-local-peer: ${want}`);
+  });
+
+  it('a pid file naming a process that is not haproxy (a stale pid reused): unknown, none of its files read', async () => {
+    const line = await reportFor(() => ['-f', 'a.cfg'], { 'a.cfg': `global\n  localpeer ${PEER}\n` }, 'sleeper');
+    expect(line).toMatch(/^hfc-local-peer: unknown cannot read \/proc\/\d+\/cmdline or a file the master loads$/);
   });
 });

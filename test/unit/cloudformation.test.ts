@@ -707,7 +707,8 @@ describe('HAProxy configuration push: the SSM document', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hfc-document-'));
     // A stand-in for HAProxy's master process (the script verifies a reload by a new child of the
     // master named in the pid file): on SIGUSR2 it replaces its "worker" child, as a reload does.
-    // It writes the pid file once its traps are set.
+    // It writes the pid file once its traps are set, and is named haproxy (argv[0]), as the local
+    // peer report requires of the process it reads.
     const pidFile = join(dir, 'haproxy.pid');
     const master = spawn(
       'sh',
@@ -715,7 +716,7 @@ describe('HAProxy configuration push: the SSM document', () => {
         '-c',
         `trap 'kill $w; sleep 60 & w=$!' USR2; trap 'kill $w; exit 0' TERM; sleep 60 & w=$!; echo $$ >"${pidFile}.tmp"; mv "${pidFile}.tmp" "${pidFile}"; while :; do wait; done`,
       ],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', argv0: 'haproxy' },
     );
     try {
       const bin = join(dir, 'bin');

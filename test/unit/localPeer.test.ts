@@ -1,6 +1,6 @@
 /** Reading the apply script's `hfc-local-peer:` report (lib/haproxy/localPeer.ts). */
 import { describe, expect, it } from 'vitest';
-import { parseLocalPeerReport } from '../../lib/haproxy/localPeer';
+import { conclusive, parseLocalPeerReport } from '../../lib/haproxy/localPeer';
 
 const ID = 'i-0123456789abcdef0';
 const applied = `applied version 5 digest ${'a'.repeat(64)}`;
@@ -61,5 +61,18 @@ describe('parseLocalPeerReport', () => {
   ])('not understood, never guessed: %s', (line) => {
     const report = parseLocalPeerReport(`${line}\n`);
     expect(report).toEqual({ verdict: 'unknown', reason: expect.stringMatching(/^report not understood: "hfc-local-peer: /) });
+  });
+
+  it("only stdout counts: a line on stderr (after SSM's marker) cannot pose as the report", () => {
+    const output =
+      'applied version 2\nhfc-local-peer: mismatch running=vm expected=i-1 source=hostname\n\n----------ERROR-------\nhfc-local-peer: ok running=i-1 source=-L\n';
+    expect(parseLocalPeerReport(output)).toEqual({ verdict: 'mismatch', running: 'vm', expected: 'i-1', source: 'hostname' });
+  });
+
+  it('a report cut by the 2,500-character listing is not conclusive (doctor then reads the invocation whole)', () => {
+    const cut = parseLocalPeerReport('hfc-local-peer: mismatch running=vm expec');
+    expect(conclusive(cut)).toBe(false);
+    expect(conclusive(parseLocalPeerReport('hfc-local-peer: ok running=i-1 source=-L'))).toBe(true);
+    expect(conclusive(undefined)).toBe(false);
   });
 });
