@@ -42,6 +42,7 @@ import {
   ThrottlingException as SsmThrottlingException,
   ValidationException as SsmValidationException,
 } from '@aws-sdk/client-ssm';
+import { errorShapes } from './errorShapes';
 import type { SimService } from './types';
 
 type ExceptionCtor = new (opts: {
@@ -157,13 +158,8 @@ export function awsError(service: SimService, code: string, message: string, sta
  */
 function modelledByCode(service: 'route53' | 'autoScaling', code: string): ExceptionCtor | undefined {
   const module = (service === 'route53' ? route53Module : autoScalingModule) as unknown as Record<string, unknown>;
-  for (const value of Object.values(module)) {
-    if (!Array.isArray(value) || value[0] !== -3) continue;
-    const [, , name, traits] = value as [number, string, string, Record<string, unknown>];
-    const queryCode = (traits?.awsQueryError as [string] | undefined)?.[0];
-    if ((service === 'route53' ? name : (queryCode ?? name)) === code && typeof module[name] === 'function') return module[name] as ExceptionCtor;
-  }
-  return undefined;
+  const shape = errorShapes(module).find((e) => (service === 'route53' ? e.name : (e.queryCode ?? e.name)) === code);
+  return shape && typeof module[shape.name] === 'function' ? (module[shape.name] as ExceptionCtor) : undefined;
 }
 
 /** Raised when code under test calls an operation the simulation does not model: loud, never silent. */

@@ -61,7 +61,7 @@ export class Dispatcher {
     // Every Route 53 operation the SDK defines is routed, so one the account does not serve is named.
     const route53 = WIRE_SERVICES.find((w) => w.protocol === 'restXml')!;
     const all = Object.keys(route53.module).flatMap((k) => (k.endsWith('$') && operationSchema(route53, k.slice(0, -1)) ? [k.slice(0, -1)] : []));
-    this.routes = routesOf(route53, all, (op) => operationSchema(route53, op));
+    this.routes = routesOf(all, (op) => operationSchema(route53, op));
   }
 
   /** Every served operation, by service (for the control endpoint and the docs' test). */

@@ -5,6 +5,7 @@
  * query-compatible, also sends its query error code in `x-amzn-query-error: Code;Sender`.
  */
 import { JsonCodec } from '@smithy/core/protocols';
+import { errorShapes } from '../errorShapes';
 import type { WireService } from './services';
 
 const codec = () => new JsonCodec({ timestampFormat: { useTrait: true, default: 7 }, jsonName: false } as never);
@@ -38,23 +39,11 @@ export function jsonError(wire: WireService, code: string, message: string, stat
   }
   // Query-compatible (CloudWatch): `__type` is the modelled shape, the header its query code
   // (ValidationException travels as `ValidationError;Sender`). `code` may be either.
-  const errors = errorShapes(wire);
+  const errors = errorShapes(wire.module);
   const shape = errors.find((e) => e.name === code) ?? errors.find((e) => e.queryCode === code);
   const queryCode = shape?.queryCode ?? code;
   return {
     headers: { 'x-amzn-errortype': shape?.name ?? code, 'x-amzn-query-error': `${queryCode};${status >= 500 ? 'Receiver' : 'Sender'}` },
     body: JSON.stringify({ __type: `${wire.namespace}#${shape?.name ?? code}`, message }),
   };
-}
-
-/** The service's modelled errors: shape name and awsQueryError code. */
-function errorShapes(wire: WireService): { name: string; queryCode?: string }[] {
-  const out: { name: string; queryCode?: string }[] = [];
-  for (const value of Object.values(wire.module)) {
-    if (!Array.isArray(value) || value[0] !== -3) continue;
-    const [, , name, traits] = value as [number, string, string, Record<string, unknown>];
-    const queryCode = (traits?.awsQueryError as [string] | undefined)?.[0];
-    out.push({ name, ...(queryCode ? { queryCode } : {}) });
-  }
-  return out;
 }

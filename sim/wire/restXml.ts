@@ -20,7 +20,7 @@ export interface RestRoute {
   schema: OperationSchema;
 }
 
-export function routesOf(wire: WireService, ops: readonly string[], schemaOf: (op: string) => OperationSchema | undefined): RestRoute[] {
+export function routesOf(ops: readonly string[], schemaOf: (op: string) => OperationSchema | undefined): RestRoute[] {
   const routes: RestRoute[] = [];
   for (const op of ops) {
     const schema = schemaOf(op);
@@ -36,7 +36,6 @@ export function routesOf(wire: WireService, ops: readonly string[], schemaOf: (o
       schema,
     });
   }
-  void wire;
   return routes;
 }
 
